@@ -1,0 +1,673 @@
+"""The catalogue: customers, services, mapping rules, agreements, targets, calendars, maintenance.
+
+One YAML file reviewed in git like code, turned into typed, validated objects at load. Every
+mistake is reported with the file, its line, the path inside it (``agreements[0].targets[2].within``),
+what was found and what was expected. No raw dict travels past this module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays as holidays_lib
+import yaml
+from dateutil.rrule import rrulestr
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .calendars import WEEKDAYS, Calendar, Segment, parse_segment
+from .durations import describe_duration, parse_duration
+from .errors import CatalogueError, Problem, UnknownNameError
+from .periods import Period
+
+Source = Literal["incidents", "outages", "checks", "surveys", "maintenance", "actions"]
+SOURCES: tuple[str, ...] = Source.__args__  # type: ignore[attr-defined]
+MappingField = Literal[
+    "company",
+    "business_service",
+    "service_offering",
+    "cmdb_ci",
+    "category",
+    "assignment_group",
+    "check_name",
+    "project",
+]
+MAPPING_FIELDS: tuple[str, ...] = MappingField.__args__  # type: ignore[attr-defined]
+
+
+def _duration(value: Any) -> timedelta:
+    return parse_duration(value)
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Percent = Annotated[float, Field(gt=0, le=100)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name such as Europe/London"
+        ) from None
+    return value
+
+
+Zone = Annotated[str, BeforeValidator(_check_zone)]
+
+
+def _known(info: ValidationInfo, kind: str, value: str) -> str:
+    names = (info.context or {}).get(kind)
+    if names is not None and value not in names:
+        listed = ", ".join(sorted(names)) or "none defined"
+        raise ValueError(f"unknown {kind[:-1]} {value!r}; defined {kind}: {listed}")
+    return value
+
+
+# ---------------------------------------------------------------------------- calendars
+class HolidaySpec(_Model):
+    country: str = Field(description="ISO country code known to the `holidays` package, e.g. GB")
+    subdivision: str | None = Field(None, description="e.g. ENG, BE, CA")
+
+    @model_validator(mode="after")
+    def _exists(self) -> HolidaySpec:
+        try:
+            holidays_lib.country_holidays(self.country, subdiv=self.subdivision, years=2024)
+        except NotImplementedError:
+            raise ValueError(
+                f"the holidays package has no country {self.country!r}; use an ISO code like GB"
+            ) from None
+        except Exception as exc:  # the package raises its own types for bad subdivisions
+            raise ValueError(f"{self.country}/{self.subdivision}: {exc}") from None
+        return self
+
+
+class CalendarSpec(_Model):
+    """Service hours. ``hours`` is ``24x7`` or weekday keys (``mon-fri``, ``sat``) → segments."""
+
+    timezone: Zone = "UTC"
+    hours: Literal["24x7"] | dict[str, str | list[str]] = "24x7"
+    holidays: HolidaySpec | None = None
+    closures: list[date] = Field(default_factory=list)
+    description: str | None = None
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            _weekly(value)  # raises ValueError with the offending key
+        return value
+
+    def build(self, name: str) -> Calendar:
+        if self.hours == "24x7":
+            return Calendar.twenty_four_seven(name, self.timezone)
+        return Calendar(
+            name=name,
+            zone=self.timezone,
+            weekly=_weekly(self.hours),
+            holiday_country=self.holidays.country if self.holidays else None,
+            holiday_subdiv=self.holidays.subdivision if self.holidays else None,
+            closures=frozenset(self.closures),
+        )
+
+
+def _weekly(hours: dict[str, str | list[str]]) -> dict[int, tuple[Segment, ...]]:
+    out: dict[int, list[Segment]] = {}
+    for key, spec in hours.items():
+        days = _day_range(key)
+        for text in [spec] if isinstance(spec, str) else spec:
+            try:
+                seg = parse_segment(text)
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}; write segments as HH:MM-HH:MM") from None
+            for d in days:
+                out.setdefault(d, []).append(seg)
+    return {d: tuple(sorted(s, key=lambda x: x.start)) for d, s in out.items()}
+
+
+def _day_range(key: str) -> list[int]:
+    names = [k.strip().lower()[:3] for k in key.replace("–", "-").split("-")]
+    if not all(n in WEEKDAYS for n in names) or len(names) > 2:
+        raise ValueError(f"{key!r} is not a weekday or range like mon-fri")
+    a = WEEKDAYS.index(names[0])
+    b = WEEKDAYS.index(names[-1])
+    return list(range(a, b + 1)) if a <= b else [*range(a, 7), *range(0, b + 1)]
+
+
+# ---------------------------------------------------------------------------- parties
+class Customer(_Model):
+    id: str
+    name: str
+    timezone: Zone = "UTC"
+    description: str | None = None
+
+
+class Service(_Model):
+    id: str
+    name: str
+    owner: str | None = None
+    description: str | None = None
+    offerings: list[str] = Field(default_factory=list)
+
+
+class MappingRule(_Model):
+    """Records whose fields equal ``match`` belong to ``customer``/``service``; first rule wins.
+
+    A rule with no ``match`` is the default for its ``sources``.
+    """
+
+    sources: list[Source] = Field(default_factory=lambda: list(SOURCES))
+    match: dict[MappingField, str | list[str]] = Field(default_factory=dict)
+    customer: str
+    service: str | None = None
+
+    @field_validator("customer")
+    @classmethod
+    def _customer(cls, v: str, info: ValidationInfo) -> str:
+        return _known(info, "customers", v)
+
+    @field_validator("service")
+    @classmethod
+    def _service(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return v if v is None else _known(info, "services", v)
+
+
+# ---------------------------------------------------------------------------- targets
+class CreditTier(_Model):
+    below: float = Field(description="achieved value under which this credit applies")
+    credit_percent: Percent = Field(description="% of the period's service charge credited")
+
+
+class _TargetBase(_Model):
+    id: str
+    name: str | None = None
+    services: list[str] | None = Field(
+        None, description="services measured; default: all of the agreement's services"
+    )
+    objective: float
+    warning: float | None = Field(
+        None, description="amber threshold; below it the target is red (default: objective)"
+    )
+    effective_from: date | None = None
+    effective_to: date | None = None
+    credits: list[CreditTier] = Field(default_factory=list)
+
+    higher_is_better: bool = True
+
+    @field_validator("services")
+    @classmethod
+    def _services(cls, v: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        for s in v or []:
+            _known(info, "services", s)
+        return v
+
+    def in_force(self, period: Period) -> bool:
+        start, end = period.local_bounds()
+        if self.effective_from and self.effective_from >= end.date():
+            return False
+        return not (self.effective_to and self.effective_to < start.date())
+
+
+class _PercentTarget(_TargetBase):
+    objective: Percent
+    warning: Percent | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> _PercentTarget:
+        if self.warning is not None and self.warning > self.objective:
+            raise ValueError(
+                f"warning {self.warning} is above objective {self.objective}; "
+                "the amber threshold must be at or below the objective"
+            )
+        return self
+
+
+class _CalendarTarget(_Model):
+    calendar: str
+
+    @field_validator("calendar")
+    @classmethod
+    def _cal(cls, v: str, info: ValidationInfo) -> str:
+        return _known(info, "calendars", v)
+
+
+class AvailabilityTarget(_PercentTarget, _CalendarTarget):
+    metric: Literal["availability"]
+    method: Literal["time"] = Field(
+        "time", description="time-based: (scheduled − downtime) / scheduled"
+    )
+    partial_weight: float = Field(
+        0.5, ge=0, le=1, description="share of a partial outage that counts as downtime"
+    )
+
+    def sentence(self, cal: Calendar) -> str:
+        return (
+            f"{_pct(self.objective)} availability during service hours ({cal.describe()}), "
+            f"planned maintenance excluded, partial outages counted at "
+            f"{self.partial_weight:.0%}"
+        )
+
+
+class TicketTimeTarget(_PercentTarget, _CalendarTarget):
+    metric: Literal["response_time", "resolution_time"]
+    priority: list[int] | None = Field(None, description="priorities measured (default: all)")
+    within: Duration
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _prio(cls, v: Any) -> Any:
+        return [v] if isinstance(v, int) else v
+
+    @field_validator("within")
+    @classmethod
+    def _positive(cls, v: timedelta) -> timedelta:
+        if v <= timedelta(0):
+            raise ValueError("must be longer than zero")
+        return v
+
+    def sentence(self, cal: Calendar) -> str:
+        verb = "responded to" if self.metric == "response_time" else "resolved"
+        hours = "hours" if cal.always_open else "business hours"
+        within = describe_duration(self.within).replace("hours", hours).replace("hour ", "hour ")
+        if within == "1 hour" and not cal.always_open:
+            within = "1 business hour"
+        return (
+            f"{_pct(self.objective)} of {_priorities(self.priority)} incidents {verb} within "
+            f"{within}, {cal.describe()}"
+        )
+
+
+class SatisfactionTarget(_TargetBase):
+    metric: Literal["satisfaction"]
+    measure: Literal["mean", "percent_satisfied"] = "mean"
+    scale: int = Field(5, ge=2, le=10, description="scores run from 1 to scale")
+    satisfied_from: int = Field(4, description="scores at or above count as satisfied")
+
+    @model_validator(mode="after")
+    def _range(self) -> SatisfactionTarget:
+        top = self.scale if self.measure == "mean" else 100
+        if not 0 < self.objective <= top:
+            raise ValueError(f"objective {self.objective} is outside 0–{top} for {self.measure}")
+        return self
+
+    def sentence(self, cal: Calendar | None = None) -> str:
+        if self.measure == "mean":
+            return f"Mean satisfaction score of at least {self.objective:g} on a 1–{self.scale} scale"
+        return (
+            f"At least {_pct(self.objective)} of survey responses scoring "
+            f"{self.satisfied_from} or more on a 1–{self.scale} scale"
+        )
+
+
+class IncidentCountTarget(_TargetBase):
+    metric: Literal["incident_count"]
+    priority: list[int] | None = None
+    objective: float = Field(ge=0, description="at most this many incidents per period")
+    higher_is_better: bool = False
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _prio(cls, v: Any) -> Any:
+        return [v] if isinstance(v, int) else v
+
+    def sentence(self, cal: Calendar | None = None) -> str:
+        return f"No more than {self.objective:g} {_priorities(self.priority)} incidents per period"
+
+
+TargetModel = (
+    AvailabilityTarget | TicketTimeTarget | SatisfactionTarget | IncidentCountTarget
+)
+Target = Annotated[TargetModel, Field(discriminator="metric")]
+
+
+class ClockSettings(_Model):
+    """How ticket clocks run. Each switch has a documented default."""
+
+    pause_states: list[str] = Field(
+        default_factory=lambda: ["On Hold", "Awaiting User Info", "Awaiting Caller"],
+        description="states in which the clock is paused",
+    )
+    exclude_maintenance: bool = Field(
+        False, description="maintenance windows of the service stop the ticket clock"
+    )
+
+
+class Agreement(_Model):
+    id: str
+    kind: Literal["SLA", "OLA", "UC"] = "SLA"
+    name: str | None = None
+    customer: str
+    services: list[str]
+    review_period: Literal["month", "quarter"] = "month"
+    timezone: Zone | None = Field(None, description="zone of period boundaries (default: customer's)")
+    effective_from: date | None = None
+    effective_to: date | None = None
+    clock: ClockSettings = Field(default_factory=ClockSettings)  # type: ignore[arg-type]
+    targets: list[Target]
+
+    @field_validator("customer")
+    @classmethod
+    def _customer(cls, v: str, info: ValidationInfo) -> str:
+        return _known(info, "customers", v)
+
+    @field_validator("services")
+    @classmethod
+    def _services(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        for s in v:
+            _known(info, "services", s)
+        return v
+
+
+# ---------------------------------------------------------------------------- maintenance
+class MaintenanceWindow(_Model):
+    """A planned window: one-off (``start`` + ``end``) or recurring (RRULE + ``duration``)."""
+
+    id: str
+    services: list[str]
+    timezone: Zone = "UTC"
+    start: datetime = Field(description="local wall-clock start (first occurrence if recurring)")
+    end: datetime | None = None
+    rrule: str | None = Field(None, description="RFC 5545 rule, e.g. FREQ=MONTHLY;BYDAY=1SU")
+    duration: Duration | None = None
+    description: str | None = None
+
+    @field_validator("services")
+    @classmethod
+    def _services(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        for s in v:
+            _known(info, "services", s)
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> MaintenanceWindow:
+        if self.rrule:
+            if self.duration is None:
+                raise ValueError("a recurring window needs a duration, e.g. duration: 4h")
+            try:
+                rrulestr(self.rrule, dtstart=self.start.replace(tzinfo=None))
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"rrule {self.rrule!r} is not valid RFC 5545: {exc}") from None
+        elif self.end is None or self.end <= self.start:
+            raise ValueError("a one-off window needs an end after its start (or an rrule)")
+        return self
+
+    def occurrences(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """UTC [start, end) of each occurrence overlapping [start, end)."""
+        tz = ZoneInfo(self.timezone)
+        first = self.start.replace(tzinfo=None)
+        if not self.rrule:
+            assert self.end is not None
+            spans = [(first, self.end.replace(tzinfo=None))]
+        else:
+            assert self.duration is not None
+            rule = rrulestr(self.rrule, dtstart=first)
+            lo = start.astimezone(tz).replace(tzinfo=None) - self.duration - timedelta(days=1)
+            hi = end.astimezone(tz).replace(tzinfo=None) + timedelta(days=1)
+            spans = [(s, s + self.duration) for s in rule.between(lo, hi, inc=True)]
+        out = []
+        for s, e in spans:
+            su, eu = s.replace(tzinfo=tz).astimezone(UTC), e.replace(tzinfo=tz).astimezone(UTC)
+            if su < end and eu > start:
+                out.append((su, eu))
+        return out
+
+
+# ---------------------------------------------------------------------------- the whole
+class Catalogue(_Model):
+    """The whole catalogue; load it with ``load_catalogue(path)``."""
+
+    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
+    customers: list[Customer]
+    services: list[Service]
+    mapping: list[MappingRule] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    maintenance: list[MaintenanceWindow] = Field(default_factory=list)
+    source: str = Field("<memory>", exclude=True, description="file it was read from")
+
+    @cached_property
+    def built_calendars(self) -> dict[str, Calendar]:
+        return {name: spec.build(name) for name, spec in self.calendars.items()}
+
+    def calendar(self, name: str) -> Calendar:
+        try:
+            return self.built_calendars[name]
+        except KeyError:
+            raise UnknownNameError(
+                f"calendar {name!r} is not in {self.source}; known: {', '.join(self.calendars)}"
+            ) from None
+
+    def customer(self, customer_id: str) -> Customer:
+        for c in self.customers:
+            if c.id == customer_id:
+                return c
+        known = ", ".join(c.id for c in self.customers)
+        raise UnknownNameError(
+            f"customer {customer_id!r} is not in {self.source}; known customers: {known}"
+        )
+
+    def service(self, service_id: str) -> Service:
+        for s in self.services:
+            if s.id == service_id:
+                return s
+        raise UnknownNameError(f"service {service_id!r} is not in {self.source}")
+
+    def agreements_for(self, customer_id: str, period: Period | None = None) -> list[Agreement]:
+        """The customer's agreements (in force during ``period`` when given)."""
+        self.customer(customer_id)
+        out = []
+        for a in self.agreements:
+            if a.customer != customer_id:
+                continue
+            if period is not None:
+                start, end = period.local_bounds()
+                if a.effective_from and a.effective_from >= end.date():
+                    continue
+                if a.effective_to and a.effective_to < start.date():
+                    continue
+            out.append(a)
+        return out
+
+    def targets_for(
+        self, customer_id: str, period: Period
+    ) -> Iterator[tuple[Agreement, TargetModel]]:
+        """(agreement, target) pairs in force for the customer in ``period``."""
+        for a in self.agreements_for(customer_id, period):
+            for t in a.targets:
+                if t.in_force(period):
+                    yield a, t
+
+    def zone_of(self, agreement: Agreement) -> str:
+        return agreement.timezone or self.customer(agreement.customer).timezone
+
+    def services_of(self, customer_id: str) -> list[str]:
+        seen: dict[str, None] = {}
+        for a in self.agreements_for(customer_id):
+            seen.update(dict.fromkeys(a.services))
+        return list(seen)
+
+
+# ---------------------------------------------------------------------------- loading
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Read and validate a catalogue file; every mistake is listed in one ``CatalogueError``."""
+    p = Path(path)
+    name = str(p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogueError(
+            [Problem(name, "file", "not found", "create it (`slm demo` writes an example) "
+                     "or pass --catalogue PATH / set SLM_CATALOGUE")]
+        ) from None
+    except (UnicodeDecodeError, IsADirectoryError) as exc:
+        raise CatalogueError([Problem(name, "file", str(exc), "a UTF-8 YAML text file")]) from None
+    return parse_catalogue(text, name)
+
+
+def parse_catalogue(text: str, source: str = "<memory>") -> Catalogue:
+    """Validate catalogue YAML text; ``source`` names it in messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise CatalogueError(
+            [Problem(source, "YAML", str(getattr(exc, "problem", exc)), "valid YAML", line)]
+        ) from None
+    if not isinstance(data, dict):
+        raise CatalogueError(
+            [Problem(source, "top level", f"{type(data).__name__}", "a mapping with customers:, "
+                     "services:, calendars:, agreements:")]
+        )
+    context = {
+        "calendars": set(data.get("calendars") or {}) if isinstance(data.get("calendars"), dict) else set(),
+        "customers": {c.get("id") for c in data.get("customers") or [] if isinstance(c, dict)},
+        "services": {s.get("id") for s in data.get("services") or [] if isinstance(s, dict)},
+    }
+    lines = _line_index(node)
+    try:
+        cat = Catalogue.model_validate({**data, "source": source}, context=context)
+    except ValidationError as exc:
+        raise CatalogueError([_problem(source, e, data, lines) for e in exc.errors()]) from None
+    problems = _duplicates(cat, source, lines)
+    if problems:
+        raise CatalogueError(problems)
+    return cat
+
+
+def catalogue_json_schema() -> str:
+    """JSON Schema of the catalogue, for editors that validate YAML as people type."""
+    schema = Catalogue.model_json_schema(mode="validation")
+    schema["properties"].pop("source", None)
+    schema["title"] = "slm-workbench catalogue"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, indent=2, sort_keys=True)
+
+
+def _problem(source: str, err: Any, data: Any, lines: dict[tuple[Any, ...], int]) -> Problem:
+    path: list[Any] = []
+    node = data
+    for part in err["loc"]:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path.append(part)
+            node = node[part]
+        elif err["type"] in ("extra_forbidden", "missing") and part == err["loc"][-1]:
+            path.append(part)
+        # else: a union tag (e.g. 'resolution_time') that is not a key of the YAML
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    where = where or "top level"
+    line = None
+    for n in range(len(path), -1, -1):
+        if tuple(path[:n]) in lines:
+            line = lines[tuple(path[:n])]
+            break
+    kind = err["type"]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return Problem(source, where, f"unknown field {path[-1]!r}", "remove or correct it "
+                       "(field names are case-sensitive; `slm schema` lists them)", line)
+    if kind == "missing":
+        return Problem(source, where, "missing", "add this required field", line)
+    if kind == "union_tag_invalid":
+        return Problem(source, f"{where}.metric", f"{err['input'].get('metric')!r}",
+                       "metric must be one of availability, response_time, resolution_time, "
+                       "satisfaction, incident_count", line)
+    found = err.get("input")
+    shown = repr(found) if not isinstance(found, dict | list) else type(found).__name__
+    return Problem(source, where, f"found {shown}", msg, line)
+
+
+def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def dup(kind: str, ids: list[str]) -> None:
+        seen: set[str] = set()
+        for i, x in enumerate(ids):
+            if x in seen:
+                problems.append(Problem(source, f"{kind}[{i}].id", f"duplicate id {x!r}",
+                                        "ids must be unique", lines.get((kind, i))))
+            seen.add(x)
+
+    dup("customers", [c.id for c in cat.customers])
+    dup("services", [s.id for s in cat.services])
+    dup("agreements", [a.id for a in cat.agreements])
+    for ai, a in enumerate(cat.agreements):
+        ranges: dict[str, list[tuple[date, date]]] = {}
+        for ti, t in enumerate(a.targets):
+            lo, hi = t.effective_from or date.min, t.effective_to or date.max
+            for plo, phi in ranges.get(t.id, []):
+                if lo <= phi and plo <= hi:
+                    problems.append(Problem(
+                        source, f"agreements[{ai}].targets[{ti}].id",
+                        f"target {t.id!r} has overlapping versions",
+                        "give each version of a target effective_from/effective_to that do not "
+                        "overlap", lines.get(("agreements", ai, "targets", ti))))
+            ranges.setdefault(t.id, []).append((lo, hi))
+            for s in t.services or []:
+                if s not in a.services:
+                    problems.append(Problem(
+                        source, f"agreements[{ai}].targets[{ti}].services",
+                        f"service {s!r} is not one of the agreement's services {a.services}",
+                        "add it to the agreement's services or remove it here",
+                        lines.get(("agreements", ai, "targets", ti, "services"))))
+    return problems
+
+
+def _line_index(node: yaml.Node | None) -> dict[tuple[Any, ...], int]:
+    """Map each path in the YAML document to its 1-based line."""
+    out: dict[tuple[Any, ...], int] = {}
+
+    def walk(n: yaml.Node, path: tuple[Any, ...]) -> None:
+        out[path] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                key = k.value
+                out[(*path, key)] = k.start_mark.line + 1
+                walk(v, (*path, key))
+                out[(*path, key)] = k.start_mark.line + 1
+        elif isinstance(n, yaml.SequenceNode):
+            for i, v in enumerate(n.value):
+                walk(v, (*path, i))
+
+    if node is not None:
+        walk(node, ())
+    return out
+
+
+def _pct(value: float) -> str:
+    return f"{value:g} %"
+
+
+def _priorities(prios: list[int] | None) -> str:
+    if not prios:
+        return "all"
+    if len(prios) == 1:
+        return f"Priority {prios[0]}"
+    return "Priority " + ", ".join(str(p) for p in prios[:-1]) + f" and {prios[-1]}"
+
+
+def target_sentence(cat: Catalogue, target: TargetModel) -> str:
+    """The one plain-language sentence both customer and provider agree on."""
+    cal = cat.calendar(target.calendar) if isinstance(target, _CalendarTarget) else None
+    return target.sentence(cal)  # type: ignore[arg-type]

@@ -1,0 +1,76 @@
+"""Durations as people write them in a catalogue: ``4h``, ``30m``, ``2h30m``, ``3 days``, ``PT4H``."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+_UNITS = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "d": 86400, "day": 86400, "days": 86400,
+    "w": 604800, "week": 604800, "weeks": 604800,
+}  # fmt: skip
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*", re.IGNORECASE)
+_ISO = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
+
+DURATION_HELP = "a duration such as 30m, 4h, 2h30m, 3d, '4 hours' or PT4H"
+
+
+def parse_duration(text: str | int | float | timedelta) -> timedelta:
+    """Parse a duration; a bare number is seconds. Raises ``ValueError`` with the expected form.
+
+    ``d`` means 24 hours of the target's calendar time (ServiceNow semantics), not a working day.
+    """
+    if isinstance(text, timedelta):
+        return text
+    if isinstance(text, bool):
+        raise ValueError(f"expected {DURATION_HELP}")
+    if isinstance(text, int | float):
+        return timedelta(seconds=text)
+    value = str(text).strip()
+    if m := _ISO.match(value):
+        if not any(m.groups()):
+            raise ValueError(f"{value!r} is not {DURATION_HELP}")
+        d, h, mi, s = (int(g or 0) for g in m.groups())
+        return timedelta(days=d, hours=h, minutes=mi, seconds=s)
+    pos, total = 0, 0.0
+    for part in _PART.finditer(value):
+        if part.start() != pos:
+            break
+        unit = _UNITS.get(part[2].lower())
+        if unit is None:
+            raise ValueError(f"{value!r}: unknown unit {part[2]!r}; expected {DURATION_HELP}")
+        total += float(part[1]) * unit
+        pos = part.end()
+    if pos != len(value) or pos == 0:
+        raise ValueError(f"{value!r} is not {DURATION_HELP}")
+    return timedelta(seconds=round(total))
+
+
+def format_duration(value: timedelta | float | int | None) -> str:
+    """``timedelta(hours=26, minutes=5)`` → ``26h 05m``; seconds shown only under a minute."""
+    if value is None:
+        return "–"
+    seconds = int(value.total_seconds() if isinstance(value, timedelta) else value)
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{sign}{seconds}s"
+    h, rem = divmod(seconds, 3600)
+    m = rem // 60
+    if h == 0:
+        return f"{sign}{m}m"
+    return f"{sign}{h}h {m:02d}m"
+
+
+def describe_duration(value: timedelta) -> str:
+    """Plain words: ``4 hours``, ``30 minutes``, ``3 days``, ``2 hours 30 minutes``."""
+    seconds = int(value.total_seconds())
+    parts = []
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        n, seconds = divmod(seconds, size)
+        if n:
+            parts.append(f"{n} {unit}{'s' if n != 1 else ''}")
+    return " ".join(parts) or "0 minutes"

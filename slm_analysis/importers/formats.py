@@ -1,0 +1,207 @@
+"""Declared export formats: how to recognise a header and which staging query reads it.
+
+A format names the canonical columns its staging query expects and, for each, the header
+names real exports use (field names and labels, case-insensitive). Detection picks the format
+whose required columns are all present; ties go to the one that matches more columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    kind: str  # the KIND of `slm load`
+    table: str  # canonical table written
+    description: str
+    columns: dict[str, tuple[str, ...]]  # canonical → accepted header names
+    required: tuple[str, ...]
+    staging: str  # sql/<staging>.sql
+    source: str  # source-system family stored in the `source` column
+    signature: tuple[str, ...] = field(default=())  # headers that must be present to detect
+
+    def resolve(self, header: list[str]) -> dict[str, str]:
+        """canonical column → actual header (first match), for the columns present."""
+        lowered: dict[str, str] = {}
+        for h in header:
+            lowered.setdefault(h.strip().lower(), h)
+        out = {}
+        for canonical, names in self.columns.items():
+            for n in (canonical, *names):
+                if n.lower() in lowered:
+                    out[canonical] = lowered[n.lower()]
+                    break
+        return out
+
+    def missing(self, header: list[str]) -> list[str]:
+        found = self.resolve(header)
+        return [c for c in self.required if c not in found]
+
+    def matches(self, header: list[str]) -> bool:
+        lowered = {h.strip().lower() for h in header}
+        return not self.missing(header) and all(s.lower() in lowered for s in self.signature)
+
+
+SERVICENOW_INCIDENTS = Format(
+    name="servicenow-incidents",
+    kind="incidents",
+    table="incidents",
+    description="ServiceNow incident list export (CSV), field names or labels as headers",
+    source="servicenow",
+    columns={
+        "number": ("Number",),
+        "opened_at": ("Opened",),
+        "short_description": ("Short description",),
+        "priority": ("Priority",),
+        "state": ("State", "incident_state", "Incident state"),
+        "resolved_at": ("Resolved",),
+        "closed_at": ("Closed",),
+        "first_response_at": ("u_first_response", "First response"),
+        "category": ("Category",),
+        "company": ("Company",),
+        "business_service": ("Service",),
+        "service_offering": ("Service offering",),
+        "cmdb_ci": ("Configuration item",),
+        "assignment_group": ("Assignment group",),
+        "assigned_to": ("Assigned to",),
+        "major_incident_state": ("Major incident state",),
+        "reopen_count": ("Reopen count",),
+        "made_sla": ("Made SLA",),
+        "sys_updated_on": ("Updated",),
+    },
+    required=("number", "opened_at", "priority", "state"),
+    staging="stage_servicenow_incidents",
+    signature=(),
+)
+
+SERVICENOW_STATE_METRICS = Format(
+    name="servicenow-state-metrics",
+    kind="incidents",
+    table="incident_states",
+    description="ServiceNow metric_instance export of the 'Incident State Duration' metric",
+    source="servicenow",
+    columns={
+        "number": ("id", "ID"),
+        "definition": ("Definition",),
+        "value": ("Value",),
+        "start": ("Start",),
+        "end": ("End",),
+    },
+    required=("number", "definition", "value", "start", "end"),
+    staging="stage_servicenow_state_metrics",
+    signature=("definition",),
+)
+
+SERVICENOW_OUTAGES = Format(
+    name="servicenow-outages",
+    kind="outages",
+    table="outages",
+    description="ServiceNow outage records (cmdb_ci_outage): type, begin, end, cmdb_ci",
+    source="servicenow",
+    columns={
+        "outage_id": ("number", "Number"),
+        "type": ("Type",),
+        "begin": ("Begin",),
+        "end": ("End",),
+        "cmdb_ci": ("Configuration item",),
+        "title": ("short_description", "message", "Short description", "Message"),
+    },
+    required=("outage_id", "type", "begin", "end", "cmdb_ci"),
+    staging="stage_servicenow_outages",
+)
+
+UPTIME_CHECKS = Format(
+    name="uptime-checks",
+    kind="checks",
+    table="checks",
+    description="Uptime check results: timestamp, check, status (up/down, 1/0), latency",
+    source="monitoring",
+    columns={
+        "checked_at": ("timestamp", "time"),
+        "check_name": ("check", "monitor", "name"),
+        "status": ("ok", "up", "result"),
+        "latency_ms": ("response_time_ms", "latency", "ping", "duration_ms"),
+    },
+    required=("checked_at", "check_name", "status"),
+    staging="stage_uptime_checks",
+)
+
+SURVEY_RESPONSES = Format(
+    name="survey-responses",
+    kind="surveys",
+    table="surveys",
+    description="Satisfaction survey responses: id, submitted, score, incident, comment",
+    source="survey",
+    columns={
+        "response_id": ("id", "response", "Response ID"),
+        "submitted_at": ("submitted", "taken_on", "Submitted"),
+        "score": ("rating", "Score"),
+        "incident_number": ("incident", "task", "Incident"),
+        "company": ("Company",),
+        "business_service": ("service", "Service"),
+        "comment": ("comments", "Comment"),
+    },
+    required=("response_id", "submitted_at", "score"),
+    staging="stage_survey_responses",
+    signature=("score",),
+)
+
+SERVICENOW_CHANGES = Format(
+    name="servicenow-changes",
+    kind="maintenance",
+    table="maintenance_windows",
+    description="ServiceNow change_request export: planned start/end per service",
+    source="servicenow",
+    columns={
+        "window_id": ("number", "Number"),
+        "start_date": ("Planned start date", "planned_start"),
+        "end_date": ("Planned end date", "planned_end"),
+        "business_service": ("Service",),
+        "cmdb_ci": ("Configuration item",),
+        "company": ("Company",),
+        "title": ("short_description", "Short description"),
+        "state": ("State",),
+    },
+    required=("window_id", "start_date", "end_date"),
+    staging="stage_servicenow_changes",
+)
+
+ACTION_REGISTER = Format(
+    name="action-register",
+    kind="actions",
+    table="actions",
+    description="Improvement action register: id, title, customer, service, owner, due, status",
+    source="register",
+    columns={
+        "action_id": ("id", "ID"),
+        "title": ("Title",),
+        "customer_id": ("customer", "Customer"),
+        "service_id": ("service", "Service"),
+        "target_id": ("target", "Target"),
+        "incident_number": ("incident", "Incident"),
+        "owner": ("Owner",),
+        "opened_at": ("opened", "Opened"),
+        "due_at": ("due", "Due"),
+        "status": ("Status",),
+        "closed_at": ("closed", "Closed"),
+    },
+    required=("action_id", "title", "status"),
+    staging="stage_action_register",
+    signature=("title", "status"),
+)
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        SERVICENOW_INCIDENTS,
+        SERVICENOW_STATE_METRICS,
+        SERVICENOW_OUTAGES,
+        UPTIME_CHECKS,
+        SURVEY_RESPONSES,
+        SERVICENOW_CHANGES,
+        ACTION_REGISTER,
+    )
+}
+KINDS = ("incidents", "outages", "checks", "surveys", "maintenance", "actions")

@@ -1,0 +1,339 @@
+"""Load export files into the warehouse: detect → stage → validate → map → upsert, one transaction.
+
+Rows that fail validation go to ``quarantine`` with file, line, column, value and reason. A file
+that is not what it claims (unknown format, missing columns, undecodable, empty) is rejected
+with one ``InputError`` and the warehouse is left unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..catalogue import MAPPING_FIELDS, Catalogue
+from ..errors import InputError
+from ..warehouse import quote_ident, row, scalar, sql, transaction
+from .formats import FORMATS, KINDS, Format
+
+CONTROL = ("_line", "_column", "_value", "_reason", "_customer", "_service")
+
+
+@dataclass
+class LoadResult:
+    """What one file's load did; ``warnings`` are shown in the summary."""
+
+    path: str
+    kind: str
+    format: str
+    load_id: int
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    rows_unmapped: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.path}: {self.format}, {self.rows_read} rows read, {self.rows_loaded} loaded, "
+            f"{self.rows_quarantined} quarantined, {self.rows_unmapped} unmapped "
+            f"({self.seconds:.2f} s)"
+        )
+        return "\n".join([text, *(f"  warning: {w}" for w in self.warnings)])
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    paths: Sequence[str | Path],
+    *,
+    catalogue: Catalogue | None = None,
+    format: str | None = None,
+    customer: str | None = None,
+    service: str | None = None,
+    timezone: str | None = None,
+    scale: int = 5,
+) -> list[LoadResult]:
+    """Load each file in its own transaction; stops at the first rejected file."""
+    return [
+        load_file(
+            con, kind, p, catalogue=catalogue, format=format, customer=customer,
+            service=service, timezone=timezone, scale=scale,
+        )
+        for p in paths
+    ]
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    path: str | Path,
+    *,
+    catalogue: Catalogue | None = None,
+    format: str | None = None,
+    customer: str | None = None,
+    service: str | None = None,
+    timezone: str | None = None,
+    scale: int = 5,
+) -> LoadResult:
+    """Load one export file of ``kind``; see the module docstring for the guarantees."""
+    if kind not in KINDS:
+        raise InputError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
+    p = Path(path)
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    digest, header, delimiter = _inspect(p)
+    fmt = _choose_format(p, kind, header, format)
+    if catalogue is not None:
+        if customer is not None:
+            catalogue.customer(customer)
+        if service is not None:
+            catalogue.service(service)
+    warnings: list[str] = []
+    zone = timezone
+    if zone is None:
+        zone = "UTC"
+        warnings.append(
+            "no --timezone given: timestamps without an offset were read as UTC"
+        )
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(zone)
+    except Exception:
+        raise InputError(f"unknown time zone {zone!r}; use an IANA name such as Europe/London") from None
+
+    with transaction(con):
+        try:
+            con.execute(sql("macros"))
+            con.execute(
+                "create or replace temp table raw as select * from read_csv($path, header = true, "
+                "all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
+                "strict_mode = true, null_padding = false)",
+                {"path": str(p), "delim": delimiter},
+            )
+        except duckdb.Error as exc:
+            raise InputError(
+                f"{p}: cannot be read as a {fmt.name} CSV file: {_first_line(exc)}; fix or "
+                "re-export the file (a truncated or hand-edited export often causes this)"
+            ) from None
+        actual = [r[0] for r in con.execute("select column_name from (describe raw)").fetchall()]
+        resolved = fmt.resolve(actual)
+        select = ["row_number() over () + 1 as _line"]
+        for canonical in fmt.columns:
+            if canonical in resolved:
+                select.append(f"{quote_ident(resolved[canonical])} as {quote_ident(canonical)}")
+            else:
+                select.append(f"null::varchar as {quote_ident(canonical)}")
+        con.execute(f"create or replace temp table stage as select {', '.join(select)} from raw")
+        con.execute(
+            f"create or replace temp table staged as {sql(fmt.staging)}",
+            _params(sql(fmt.staging), zone=zone, source=fmt.source, scale=scale),
+        )
+        _mapping_tables(con, catalogue, kind)
+        con.execute(
+            f"create or replace temp table mapped as {sql('map_records')}",
+            {"customer": customer, "service": service},
+        )
+        load_id = int(scalar(con, "select nextval('load_id_seq')"))
+        loaded = _upsert(con, fmt.table, load_id)
+        con.execute(
+            "insert into quarantine select $load_id, $kind, $path, _line, _column, _value, _reason "
+            "from mapped where _reason is not null",
+            {"load_id": load_id, "kind": kind, "path": str(p)},
+        )
+        counts = row(
+            con,
+            "select count(*), count(*) filter (where _reason is not null), "
+            "count(*) filter (where _reason is null and customer is null) from mapped",
+        )
+        assert counts is not None
+        rows_read = int(scalar(con, "select count(*) from raw"))
+        rows_staged, quarantined, unmapped = counts
+        skipped = rows_read - rows_staged
+        if skipped:
+            warnings.append(f"{skipped} rows skipped as not relevant to {fmt.table}")
+        if unmapped:
+            warnings.append(
+                f"{unmapped} rows match no mapping rule of the catalogue; they are kept with no "
+                "customer (add a mapping rule, or pass --customer/--service)"
+            )
+        if quarantined:
+            warnings.append(
+                f"{quarantined} rows quarantined; see `slm status` or the quarantine table"
+            )
+        seconds = time.perf_counter() - started
+        con.execute(
+            "insert into load_log values ($id, $kind, $format, $path, $sha, $read, $loaded, "
+            "$quarantined, $unmapped, $started, now(), $warnings)",
+            {
+                "id": load_id, "kind": kind, "format": fmt.name, "path": str(p), "sha": digest,
+                "read": rows_read, "loaded": loaded, "quarantined": quarantined,
+                "unmapped": unmapped, "started": started_at, "warnings": warnings,
+            },
+        )
+        for t in ("raw", "stage", "staged", "mapped", "map_rules", "map_conditions"):
+            con.execute(f"drop table if exists {quote_ident(t)}")
+    return LoadResult(
+        str(p), kind, fmt.name, load_id, rows_read, loaded, quarantined, unmapped,
+        time.perf_counter() - started, warnings,
+    )
+
+
+def detect_format(header: list[str], kind: str | None = None) -> Format | None:
+    """The format whose columns the header carries (most matched columns wins)."""
+    candidates = [
+        f for f in FORMATS.values() if (kind is None or f.kind == kind) and f.matches(header)
+    ]
+    candidates.sort(key=lambda f: (len(f.signature), len(f.resolve(header))), reverse=True)
+    return candidates[0] if candidates else None
+
+
+def _choose_format(p: Path, kind: str, header: list[str], name: str | None) -> Format:
+    if name is not None:
+        fmt = FORMATS.get(name)
+        if fmt is None:
+            raise InputError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}")
+        if fmt.kind != kind:
+            raise InputError(f"format {name!r} holds {fmt.kind}, not {kind}")
+        missing = fmt.missing(header)
+        if missing:
+            raise InputError(
+                f"{p}: is not a {name} export: required column(s) {', '.join(missing)} "
+                f"missing (header has: {', '.join(header[:12])}); re-export with these columns "
+                "or give a mapping"
+            )
+        return fmt
+    fmt = detect_format(header, kind)
+    if fmt is None:
+        options = [f for f in FORMATS.values() if f.kind == kind]
+        near = min(options, key=lambda f: len(f.missing(header)))
+        raise InputError(
+            f"{p}: header matches no known {kind} format (closest: {near.name}, missing "
+            f"{', '.join(near.missing(header)) or 'a signature column'}); the header has: "
+            f"{', '.join(header[:12])}. Pass --format, or check the file is a {kind} export"
+        )
+    return fmt
+
+
+def _inspect(p: Path) -> tuple[str, list[str], str]:
+    """sha256, header names and delimiter; rejects missing, empty and undecodable files."""
+    if not p.is_file():
+        raise InputError(f"{p}: no such file; check the path")
+    h = hashlib.sha256()
+    with p.open("rb") as f:
+        head = f.read(1 << 16)
+        h.update(head)
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    if not head.strip():
+        raise InputError(f"{p}: the file is empty; export again with the column header row")
+    if b"\x00" in head:
+        raise InputError(f"{p}: is a binary file, not a CSV export; export as CSV (UTF-8)")
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # a multibyte char cut at the read boundary is fine
+            raise InputError(
+                f"{p}: byte {exc.start} is not UTF-8; export as UTF-8 CSV (or convert with "
+                "`iconv -f latin1 -t utf-8`)"
+            ) from None
+        text = head[: exc.start].decode("utf-8-sig")
+    first = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = max((",", ";", "\t", "|"), key=first.count)
+    header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+    if len(header) < 2:
+        raise InputError(f"{p}: the first line is not a CSV header row: {first[:80]!r}")
+    return h.hexdigest(), [c.strip() for c in header], delimiter
+
+
+def _params(query: str, **values: object) -> dict[str, object]:
+    """Only the parameters the query uses (DuckDB rejects unused ones)."""
+    return {k: v for k, v in values.items() if f"${k}" in query}
+
+
+def _mapping_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None, kind: str) -> None:
+    rules: list[tuple[int, str, str | None, int]] = []
+    conditions: list[tuple[int, str, str]] = []
+    for i, rule in enumerate(catalogue.mapping if catalogue else []):
+        if kind not in rule.sources:
+            continue
+        rules.append((i, rule.customer, rule.service, len(rule.match)))
+        for fld, values in rule.match.items():
+            for v in [values] if isinstance(values, str) else values:
+                conditions.append((i, fld, v))
+    con.execute(
+        "create or replace temp table map_rules (rule_no integer, customer varchar, "
+        "service varchar, n_fields integer)"
+    )
+    con.execute("create or replace temp table map_conditions (rule_no integer, field varchar, val varchar)")
+    if rules:
+        con.executemany("insert into map_rules values (?, ?, ?, ?)", rules)
+    if conditions:
+        con.executemany("insert into map_conditions values (?, ?, ?)", conditions)
+    assert set(MAPPING_FIELDS) >= {c[1] for c in conditions}
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
+    """Insert valid rows, newest wins: within the file the last row, against the table the
+    newer ``updated_at`` when the table has one."""
+    cols = [
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where table_name = $t and schema_name = 'main' "
+            "and database_name = current_database() order by column_index",
+            {"t": table},
+        ).fetchall()
+    ]
+    pk = scalar(
+        con,
+        "select constraint_column_names from duckdb_constraints() where table_name = $t "
+        "and constraint_type = 'PRIMARY KEY' and database_name = current_database()",
+        {"t": table},
+    )
+    q = quote_ident
+    select = ", ".join("$load_id as load_id" if c == "load_id" else q(c) for c in cols)
+    keys = ", ".join(q(k) for k in pk)
+    newer = ""
+    if "updated_at" in cols:
+        join = " and ".join(f"t.{q(k)} = m.{q(k)}" for k in pk)
+        newer = (
+            f" and not exists (select 1 from {q(table)} as t where {join} "
+            "and t.updated_at > m.updated_at)"
+        )
+    con.execute(
+        f"insert or replace into {q(table)} ({', '.join(q(c) for c in cols)}) "
+        f"select {select} from mapped as m where _reason is null{newer} "
+        f"qualify row_number() over (partition by {keys} order by _line desc) = 1",
+        {"load_id": load_id},
+    )
+    return int(scalar(con, f"select count(*) from {q(table)} where load_id = $load_id",
+                      {"load_id": load_id}))
+
+
+def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Rows per table and source, time ranges, quarantine counts and the recent loads."""
+    tables = query_df(con, "status_tables")
+    loads = query_df(con, "status_loads")
+    return {
+        "tables": tables.to_dict(orient="records"),
+        "loads": loads.to_dict(orient="records"),
+    }
+
+
+def query_df(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    return con.execute(sql(name)).df()
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+    return " ".join(lines[:2])[:300] if lines else type(exc).__name__

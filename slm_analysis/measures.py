@@ -1,0 +1,385 @@
+"""Measures: ticket clocks, attainment, availability, satisfaction and volumes per period.
+
+Set-based: calendars are expanded once into ``cal_open`` (epoch seconds with cumulative open
+seconds) and every clock is answered by as-of look-ups in DuckDB; no per-incident Python.
+Results are DataFrames; notebooks and the CLI only present them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pandas as pd
+
+from .catalogue import (
+    Agreement,
+    AvailabilityTarget,
+    Catalogue,
+    IncidentCountTarget,
+    SatisfactionTarget,
+    TargetModel,
+    TicketTimeTarget,
+    target_sentence,
+)
+from .periods import Period
+from .warehouse import query, scalar
+
+Z95 = 1.959963984540054
+TICKET_METRICS = ("response_time", "resolution_time")
+
+
+@dataclass(frozen=True)
+class TargetVersion:
+    """One version of a target (targets change over time) under its agreement."""
+
+    agreement: Agreement
+    target: TargetModel
+    index: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.target.id}@{self.index}"
+
+
+def wilson_interval(met: int, n: int, z: float = Z95) -> tuple[float, float] | tuple[None, None]:
+    """Wilson score interval for a proportion, in percent; (None, None) when n = 0."""
+    if n <= 0:
+        return None, None
+    p = met / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, 100 * (centre - half)), min(100.0, 100 * (centre + half))
+
+
+def rag(achieved: float | None, objective: float, warning: float | None, higher: bool = True) -> str:
+    """green when the objective is met, amber when within the warning band, red otherwise."""
+    if achieved is None or (isinstance(achieved, float) and math.isnan(achieved)):
+        return "no data"
+    warn = objective if warning is None else warning
+    if higher:
+        return "green" if achieved >= objective else "amber" if achieved >= warn else "red"
+    return "green" if achieved <= objective else "amber" if achieved <= warn else "red"
+
+
+def versions(cat: Catalogue, customer: str) -> list[TargetVersion]:
+    """Every target version of the customer's agreements (all effective dates)."""
+    out = []
+    for a in cat.agreements_for(customer):
+        for i, t in enumerate(a.targets):
+            out.append(TargetVersion(a, t, i))
+    return out
+
+
+def as_of_time(con: duckdb.DuckDBPyConnection, customer: str) -> datetime:
+    """When the customer's data ends: the latest timestamp seen in its incidents."""
+    value = scalar(
+        con,
+        "select max(greatest(opened_at, coalesce(resolved_at, opened_at), "
+        "coalesce(closed_at, opened_at), coalesce(updated_at, opened_at))) "
+        "from incidents where customer = $c",
+        {"c": customer},
+    )
+    if value is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------- calendars
+def register_calendars(
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, names: set[str], start: datetime, end: datetime
+) -> None:
+    """(Re)create temp table ``cal_open`` with the named calendars over [start, end)."""
+    frames = []
+    for name in sorted(names):
+        s, e, c = cat.calendar(name).cumulative(start, end)
+        frames.append(pd.DataFrame({"calendar": name, "s": s, "e": e, "cum": c}))
+    df = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame({"calendar": [], "s": [], "e": [], "cum": []})
+    )
+    df = df.astype({"calendar": "string", "s": "int64", "e": "int64", "cum": "int64"})
+    con.register("cal_open_df", df)
+    con.execute("create or replace temp table cal_open as select * from cal_open_df order by calendar, s")
+    con.unregister("cal_open_df")
+
+
+def _maintenance_intervals(
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, services: list[str], start: datetime, end: datetime
+) -> pd.DataFrame:
+    """Planned windows per service: catalogue windows, loaded change windows, planned outages."""
+    rows = []
+    for w in cat.maintenance:
+        for svc in w.services:
+            if svc in services:
+                for s, e in w.occurrences(start, end):
+                    rows.append((svc, int(s.timestamp()), int(e.timestamp())))
+    loaded = query(con, "maintenance_intervals", {"services": services})
+    df = pd.DataFrame(rows, columns=["service", "s", "e"])
+    out = pd.concat([df, loaded], ignore_index=True)
+    return out.astype({"service": "string", "s": "int64", "e": "int64"})
+
+
+# ---------------------------------------------------------------------------- ticket clocks
+def ticket_clocks(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    *,
+    as_of: datetime | None = None,
+    targets: list[TargetVersion] | None = None,
+) -> pd.DataFrame:
+    """One row per (response/resolution target version, incident): the clock, explained."""
+    as_of = as_of or as_of_time(con, customer)
+    chosen = [
+        v for v in (targets if targets is not None else versions(cat, customer))
+        if isinstance(v.target, TicketTimeTarget)
+    ]
+    if not chosen:
+        return pd.DataFrame()
+    earliest = scalar(con, "select min(opened_at) from incidents where customer = $c", {"c": customer})
+    first = earliest.astimezone(UTC) if earliest else as_of
+    horizon = max(
+        (v.target.within for v in chosen if isinstance(v.target, TicketTimeTarget)),
+        default=timedelta(0),
+    )
+    services = sorted({s for v in chosen for s in (v.target.services or v.agreement.services)})
+    _register_inputs(
+        con, cat, customer, chosen, first - timedelta(days=7),
+        as_of + timedelta(days=60) + horizon * 30, services,
+    )
+    return query(con, "ticket_clock", {"as_of": int(as_of.timestamp())})
+
+
+def _register_inputs(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    chosen: list[TargetVersion],
+    start: datetime,
+    end: datetime,
+    services: list[str],
+) -> None:
+    rows = []
+    for v in chosen:
+        t = v.target
+        assert isinstance(t, TicketTimeTarget)
+        rows.append({
+            "target_key": v.key,
+            "customer": customer,
+            "metric": t.metric,
+            "calendar": t.calendar,
+            "threshold_s": int(t.within.total_seconds()),
+            "services": list(t.services or v.agreement.services),
+            "priorities": list(t.priority) if t.priority else None,
+            "pause_states": list(v.agreement.clock.pause_states),
+            "exclude_maintenance": v.agreement.clock.exclude_maintenance,
+            "zone": cat.zone_of(v.agreement),
+            "period_unit": v.agreement.review_period,
+        })
+    df = pd.DataFrame(rows)
+    con.register("clock_targets_df", df)
+    con.execute("create or replace temp table clock_targets as select * from clock_targets_df")
+    con.unregister("clock_targets_df")
+    register_calendars(con, cat, {v.target.calendar for v in chosen if isinstance(v.target, TicketTimeTarget)}, start, end)
+    maint = _maintenance_intervals(con, cat, services, start, end)
+    con.register("clock_maintenance_df", maint)
+    con.execute("create or replace temp table clock_maintenance as select * from clock_maintenance_df")
+    con.unregister("clock_maintenance_df")
+
+
+# ---------------------------------------------------------------------------- attainment
+ATTAINMENT_COLUMNS = [
+    "id", "agreement", "name", "service", "metric", "period", "objective", "warning",
+    "achieved", "met", "n", "n_met", "interval_low", "interval_high", "rag", "unit", "higher_is_better",
+    "credit_percent", "scheduled_s", "downtime_s", "sentence",
+]  # fmt: skip
+
+
+def attainment(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    period: Period | str,
+    *,
+    history: int = 1,
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    """One record per target in force and period (the last ``history`` periods up to ``period``)."""
+    end = Period.parse(period)
+    periods = end.history(history)
+    as_of = as_of or as_of_time(con, customer)
+    vs = versions(cat, customer)
+    clocks = ticket_clocks(con, cat, customer, as_of=as_of, targets=vs)
+    records: list[dict[str, object]] = []
+    for p in periods:
+        for v in vs:
+            if not v.target.in_force(p) or _agreement_out(v.agreement, p):
+                continue
+            rec = _measure_target(con, cat, customer, v, p, clocks)
+            records.append(rec)
+    df = pd.DataFrame(records, columns=ATTAINMENT_COLUMNS)
+    return df
+
+
+def _agreement_out(a: Agreement, p: Period) -> bool:
+    start, end = p.local_bounds()
+    return bool(
+        (a.effective_from and a.effective_from >= end.date())
+        or (a.effective_to and a.effective_to < start.date())
+    )
+
+
+def _measure_target(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    v: TargetVersion,
+    p: Period,
+    clocks: pd.DataFrame,
+) -> dict[str, object]:
+    t = v.target
+    services = t.services or v.agreement.services
+    zone = cat.zone_of(v.agreement)
+    base: dict[str, object] = {
+        "id": t.id,
+        "agreement": v.agreement.id,
+        "name": t.name or t.id,
+        "service": ", ".join(services),
+        "metric": t.metric,
+        "period": str(p),
+        "objective": t.objective,
+        "warning": t.warning,
+        "higher_is_better": t.higher_is_better,
+        "sentence": target_sentence(cat, t),
+        "credit_percent": 0.0,
+        "interval_low": None,
+        "interval_high": None,
+    }
+    achieved: float | None
+    if isinstance(t, TicketTimeTarget):
+        rows = clocks[(clocks["target_key"] == v.key) & (clocks["period"] == str(p))]
+        n = len(rows)
+        met = int(rows["met"].sum()) if n else 0
+        achieved = 100.0 * met / n if n else None
+        lo, hi = wilson_interval(met, n)
+        base.update(n=n, n_met=met, achieved=achieved, interval_low=lo, interval_high=hi, unit="%")
+    elif isinstance(t, AvailabilityTarget):
+        av = availability(con, cat, customer, p, services=services, calendar=t.calendar,
+                          partial_weight=t.partial_weight, zone=zone)
+        sched = float(av["scheduled_s"].sum())
+        down = float(av["downtime_s"].sum())
+        achieved = 100.0 * (sched - down) / sched if sched > 0 else None
+        base.update(n=int(av["outages"].sum()), achieved=achieved, unit="%",
+                    scheduled_s=sched, downtime_s=down)
+    elif isinstance(t, SatisfactionTarget):
+        sat = satisfaction(con, customer, [p], services=services, zone=zone,
+                           satisfied_from=t.satisfied_from)
+        n = int(sat["responses"].sum())
+        if t.measure == "mean":
+            achieved = float(sat["mean_score"].iloc[0]) if n else None
+            base.update(unit=f"/ {t.scale}")
+        else:
+            sat_n = int(sat["satisfied"].sum())
+            achieved = 100.0 * sat_n / n if n else None
+            lo, hi = wilson_interval(sat_n, n)
+            base.update(interval_low=lo, interval_high=hi, unit="%")
+        base.update(n=n, achieved=achieved)
+    else:
+        assert isinstance(t, IncidentCountTarget)
+        vol = volumes(con, customer, [p], services=services, zone=zone)
+        rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
+        achieved = float(rows["opened"].sum())
+        base.update(n=int(achieved), achieved=achieved, unit="incidents")
+    achieved = base["achieved"]  # type: ignore[assignment]
+    base["rag"] = rag(achieved, t.objective, t.warning, t.higher_is_better)
+    base["met"] = None if achieved is None else (
+        rag(achieved, t.objective, None, t.higher_is_better) == "green"
+    )
+    if achieved is not None and t.credits:
+        base["credit_percent"] = max(
+            (c.credit_percent for c in t.credits if achieved < c.below), default=0.0
+        )
+    return base
+
+
+# ---------------------------------------------------------------------------- availability
+def availability(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    period: Period,
+    *,
+    services: list[str],
+    calendar: str,
+    partial_weight: float,
+    zone: str,
+) -> pd.DataFrame:
+    """Per service: scheduled and unplanned-down seconds of ``calendar`` time in the period.
+
+    Overlapping outages are merged (the heaviest impact wins), planned maintenance is excluded
+    from both scheduled time and downtime.
+    """
+    start, end = period.bounds(zone)
+    register_calendars(con, cat, {calendar}, start - timedelta(days=1), end + timedelta(days=1))
+    maint = _maintenance_intervals(con, cat, services, start, end)
+    con.register("avail_maintenance_df", maint)
+    con.execute("create or replace temp table avail_maintenance as select * from avail_maintenance_df")
+    con.unregister("avail_maintenance_df")
+    return query(
+        con,
+        "availability",
+        {
+            "customer": customer,
+            "services": services,
+            "calendar": calendar,
+            "ps": int(start.timestamp()),
+            "pe": int(end.timestamp()),
+            "partial_weight": partial_weight,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- satisfaction
+def satisfaction(
+    con: duckdb.DuckDBPyConnection,
+    customer: str,
+    periods: list[Period],
+    *,
+    services: list[str],
+    zone: str,
+    satisfied_from: int = 4,
+) -> pd.DataFrame:
+    """Responses, mean score and satisfied count per period."""
+    frames = []
+    for p in periods:
+        s, e = p.bounds(zone)
+        df = query(con, "satisfaction", {"customer": customer, "services": services,
+                                         "ps": s, "pe": e, "satisfied_from": satisfied_from})
+        df.insert(0, "period", str(p))
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------- volumes
+def volumes(
+    con: duckdb.DuckDBPyConnection,
+    customer: str,
+    periods: list[Period],
+    *,
+    services: list[str] | None = None,
+    zone: str,
+) -> pd.DataFrame:
+    """Per period and priority: opened, resolved, backlog at period end, major incidents."""
+    frames = []
+    for p in periods:
+        s, e = p.bounds(zone)
+        df = query(con, "volumes", {"customer": customer, "services": services,
+                                    "ps": s, "pe": e})
+        df.insert(0, "period", str(p))
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,29 @@
+-- Parsing helpers used by every staging query. Created as temporary macros per connection.
+create or replace temp macro slm_blank(x) as nullif(nullif(trim(x), ''), '?');
+create or replace temp macro slm_ts(x, zone) as (
+    case
+        when slm_blank(x) is null then null
+        when regexp_matches(trim(x), '(Z|[+-]\d\d:?\d\d)$') then try_cast(trim(x) as timestamptz)
+        else timezone(zone, try_strptime(trim(x), [
+            '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M',
+            '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%Y-%m-%d'
+        ]))
+    end
+);
+create or replace temp macro slm_bool(x) as (
+    case lower(trim(x))
+        when 'true' then true when '1' then true when 'yes' then true when 'y' then true
+        when 'up' then true when 'ok' then true when 'pass' then true when 'success' then true
+        when 'false' then false when '0' then false when 'no' then false when 'n' then false
+        when 'down' then false when 'fail' then false when 'failed' then false
+        when 'error' then false
+        else null
+    end
+);
+create or replace temp macro slm_priority(x) as coalesce(
+    try_cast(regexp_extract(trim(x), '^[Pp]?\s*(\d+)', 1) as integer),
+    case lower(trim(x))
+        when 'critical' then 1 when 'high' then 2 when 'moderate' then 3 when 'medium' then 3
+        when 'low' then 4 when 'planning' then 5
+    end
+);

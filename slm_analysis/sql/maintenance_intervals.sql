@@ -1,0 +1,8 @@
+-- Planned windows per service from the warehouse: loaded change windows and planned outages.
+select service, epoch(start_at)::bigint as s, epoch(end_at)::bigint as e
+from maintenance_windows
+where list_contains($services, service)
+union all
+select service, epoch(start_at)::bigint, epoch(end_at)::bigint
+from outages
+where planned and end_at is not null and list_contains($services, service)

@@ -1,0 +1,129 @@
+-- The warehouse schema. Instants are TIMESTAMPTZ (stored as UTC). Every table keeps the load
+-- that last wrote each row. Primary keys make loads idempotent (newest update wins).
+create table if not exists meta (
+    key varchar primary key,
+    value varchar not null
+);
+create sequence if not exists load_id_seq start 1;
+create table if not exists load_log (
+    load_id integer primary key,
+    kind varchar not null,
+    format varchar not null,
+    path varchar not null,
+    sha256 varchar not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    rows_unmapped bigint not null,
+    started_at timestamptz not null,
+    finished_at timestamptz not null,
+    warnings varchar[] not null
+);
+create table if not exists quarantine (
+    load_id integer not null,
+    kind varchar not null,
+    path varchar not null,
+    line bigint,
+    column_name varchar,
+    value varchar,
+    reason varchar not null
+);
+create table if not exists incidents (
+    source varchar not null,
+    number varchar not null,
+    customer varchar,
+    service varchar,
+    short_description varchar,
+    priority integer,
+    state varchar,
+    opened_at timestamptz not null,
+    first_response_at timestamptz,
+    resolved_at timestamptz,
+    closed_at timestamptz,
+    category varchar,
+    company varchar,
+    business_service varchar,
+    cmdb_ci varchar,
+    assignment_group varchar,
+    assigned_to varchar,
+    major boolean not null default false,
+    reopen_count integer,
+    vendor_made_sla boolean,
+    updated_at timestamptz,
+    load_id integer not null,
+    primary key (source, number)
+);
+create table if not exists incident_states (
+    source varchar not null,
+    number varchar not null,
+    state varchar not null,
+    start_at timestamptz not null,
+    end_at timestamptz,
+    load_id integer not null,
+    primary key (source, number, start_at, state)
+);
+create table if not exists outages (
+    source varchar not null,
+    outage_id varchar not null,
+    customer varchar,
+    service varchar,
+    start_at timestamptz not null,
+    end_at timestamptz,
+    impact varchar not null,            -- full | partial | none
+    planned boolean not null,
+    title varchar,
+    cmdb_ci varchar,
+    load_id integer not null,
+    primary key (source, outage_id)
+);
+create table if not exists checks (
+    source varchar not null,
+    check_name varchar not null,
+    customer varchar,
+    service varchar,
+    checked_at timestamptz not null,
+    ok boolean not null,
+    latency_ms double,
+    load_id integer not null,
+    primary key (source, check_name, checked_at)
+);
+create table if not exists surveys (
+    source varchar not null,
+    response_id varchar not null,
+    customer varchar,
+    service varchar,
+    incident_number varchar,
+    submitted_at timestamptz not null,
+    score double not null,
+    scale integer not null,
+    comment varchar,
+    load_id integer not null,
+    primary key (source, response_id)
+);
+create table if not exists maintenance_windows (
+    source varchar not null,
+    window_id varchar not null,
+    customer varchar,
+    service varchar,
+    start_at timestamptz not null,
+    end_at timestamptz not null,
+    title varchar,
+    load_id integer not null,
+    primary key (source, window_id)
+);
+create table if not exists actions (
+    source varchar not null,
+    action_id varchar not null,
+    customer varchar,
+    service varchar,
+    title varchar not null,
+    target_id varchar,
+    incident_number varchar,
+    owner varchar,
+    opened_at timestamptz,
+    due_at timestamptz,
+    status varchar not null,
+    closed_at timestamptz,
+    load_id integer not null,
+    primary key (source, action_id)
+);

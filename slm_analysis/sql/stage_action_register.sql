@@ -1,0 +1,59 @@
+-- Improvement action register → actions. Customer and service are given per row.
+with parsed as (
+    select
+        _line,
+        slm_blank(action_id) as aid,
+        slm_ts(opened_at, $zone) as o,
+        slm_ts(due_at, $zone) as d,
+        slm_ts(closed_at, $zone) as c,
+        lower(coalesce(slm_blank(status), '')) as st,
+        stage.*
+    from stage
+),
+checked as (
+    select
+        *,
+        case
+            when aid is null then 'id'
+            when slm_blank(title) is null then 'title'
+            when st not in ('open', 'in progress', 'done', 'closed', 'cancelled') then 'status'
+            when slm_blank(opened_at) is not null and o is null then 'opened'
+            when slm_blank(due_at) is not null and d is null then 'due'
+            when slm_blank(closed_at) is not null and c is null then 'closed'
+        end as _column
+    from parsed
+)
+select
+    _line,
+    _column,
+    case _column
+        when 'id' then action_id when 'title' then title when 'status' then status
+        when 'opened' then opened_at when 'due' then due_at when 'closed' then closed_at
+    end as _value,
+    case
+        when _column = 'id' then 'missing action id'
+        when _column = 'title' then 'missing title'
+        when _column = 'status' then 'status is not open, in progress, done, closed or cancelled'
+        when _column is not null then 'not a date (expected e.g. 2026-10-05)'
+    end as _reason,
+    slm_blank(customer_id) as _customer,
+    slm_blank(service_id) as _service,
+    $source as source,
+    aid as action_id,
+    slm_blank(title) as title,
+    slm_blank(target_id) as target_id,
+    slm_blank(incident_number) as incident_number,
+    slm_blank(owner) as owner,
+    o as opened_at,
+    d as due_at,
+    case when st = 'closed' then 'done' else st end as status,
+    c as closed_at,
+    null::varchar as company,
+    null::varchar as business_service,
+    null::varchar as service_offering,
+    null::varchar as cmdb_ci,
+    null::varchar as category,
+    null::varchar as assignment_group,
+    null::varchar as check_name,
+    null::varchar as project
+from checked

@@ -1,0 +1,51 @@
+-- ServiceNow change_request export → maintenance_windows (planned start/end).
+-- Cancelled changes are not maintenance and are skipped.
+with parsed as (
+    select
+        _line,
+        slm_blank(window_id) as wid,
+        slm_ts(start_date, $zone) as s,
+        slm_ts(end_date, $zone) as e,
+        stage.*
+    from stage
+    where coalesce(lower(trim(state)), '') not in ('canceled', 'cancelled', '4')
+),
+checked as (
+    select
+        *,
+        case
+            when wid is null then 'number'
+            when s is null then 'start_date'
+            when e is null then 'end_date'
+            when e <= s then 'end_date'
+        end as _column
+    from parsed
+)
+select
+    _line,
+    _column,
+    case _column
+        when 'number' then window_id when 'start_date' then start_date
+        when 'end_date' then end_date
+    end as _value,
+    case
+        when _column = 'number' then 'missing change number'
+        when _column = 'end_date' and e is not null then 'window ends before it starts'
+        when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+    end as _reason,
+    null::varchar as _customer,
+    null::varchar as _service,
+    $source as source,
+    wid as window_id,
+    s as start_at,
+    e as end_at,
+    slm_blank(title) as title,
+    slm_blank(company) as company,
+    slm_blank(business_service) as business_service,
+    null::varchar as service_offering,
+    slm_blank(cmdb_ci) as cmdb_ci,
+    null::varchar as category,
+    null::varchar as assignment_group,
+    null::varchar as check_name,
+    null::varchar as project
+from checked

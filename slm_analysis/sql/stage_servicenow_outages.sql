@@ -1,0 +1,56 @@
+-- ServiceNow cmdb_ci_outage export → outages. Type Outage = full, Degradation = partial,
+-- Planned Outage = planned (never counted as downtime).
+with parsed as (
+    select
+        _line,
+        slm_blank(outage_id) as oid,
+        lower(coalesce(slm_blank(type), '')) as t,
+        slm_ts(begin, $zone) as s,
+        slm_ts("end", $zone) as e,
+        stage.*
+    from stage
+),
+checked as (
+    select
+        *,
+        case
+            when oid is null then 'number'
+            when t not in ('outage', 'planned outage', 'planned', 'degradation', 'partial')
+                then 'type'
+            when s is null then 'begin'
+            when slm_blank("end") is not null and e is null then 'end'
+            when e < s then 'end'
+        end as _column
+    from parsed
+)
+select
+    _line,
+    _column,
+    case _column
+        when 'number' then outage_id when 'type' then type when 'begin' then begin
+        when 'end' then "end"
+    end as _value,
+    case
+        when _column = 'number' then 'missing outage number'
+        when _column = 'type' then 'type is not Outage, Degradation or Planned Outage'
+        when _column = 'end' and e is not null then 'outage ends before it begins'
+        when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+    end as _reason,
+    null::varchar as _customer,
+    null::varchar as _service,
+    $source as source,
+    oid as outage_id,
+    s as start_at,
+    e as end_at,
+    case when t in ('degradation', 'partial') then 'partial' else 'full' end as impact,
+    t in ('planned outage', 'planned') as planned,
+    slm_blank(title) as title,
+    slm_blank(cmdb_ci) as cmdb_ci,
+    null::varchar as company,
+    null::varchar as business_service,
+    null::varchar as service_offering,
+    null::varchar as category,
+    null::varchar as assignment_group,
+    null::varchar as check_name,
+    null::varchar as project
+from checked

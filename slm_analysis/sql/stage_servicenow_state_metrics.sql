@@ -1,0 +1,53 @@
+-- ServiceNow metric_instance export ("Incident State Duration") → incident_states.
+with parsed as (
+    select
+        _line,
+        slm_blank(number) as num,
+        slm_blank(value) as state_name,
+        slm_ts(start, $zone) as s,
+        slm_ts("end", $zone) as e,
+        stage.*
+    from stage
+    where coalesce(lower(trim(definition)), '') like '%state%'
+),
+checked as (
+    select
+        *,
+        case
+            when num is null then 'id'
+            when state_name is null then 'value'
+            when s is null then 'start'
+            when slm_blank("end") is not null and e is null then 'end'
+            when e < s then 'end'
+        end as _column
+    from parsed
+)
+select
+    _line,
+    _column,
+    case _column
+        when 'id' then number when 'value' then value when 'start' then start
+        when 'end' then "end"
+    end as _value,
+    case
+        when _column = 'id' then 'missing incident number'
+        when _column = 'value' then 'missing state'
+        when _column = 'end' and e is not null then 'state ends before it starts'
+        when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+    end as _reason,
+    null::varchar as _customer,
+    null::varchar as _service,
+    $source as source,
+    num as number,
+    state_name as state,
+    s as start_at,
+    e as end_at,
+    null::varchar as company,
+    null::varchar as business_service,
+    null::varchar as service_offering,
+    null::varchar as cmdb_ci,
+    null::varchar as category,
+    null::varchar as assignment_group,
+    null::varchar as check_name,
+    null::varchar as project
+from checked

@@ -1,0 +1,49 @@
+-- Survey responses → surveys. Scores must lie on the declared 1..$scale scale.
+with parsed as (
+    select
+        _line,
+        slm_blank(response_id) as rid,
+        slm_ts(submitted_at, $zone) as t,
+        try_cast(slm_blank(score) as double) as s,
+        stage.*
+    from stage
+),
+checked as (
+    select
+        *,
+        case
+            when rid is null then 'id'
+            when t is null then 'submitted'
+            when s is null or s < 1 or s > $scale then 'score'
+        end as _column
+    from parsed
+)
+select
+    _line,
+    _column,
+    case _column
+        when 'id' then response_id when 'submitted' then submitted_at when 'score' then score
+    end as _value,
+    case _column
+        when 'id' then 'missing response id'
+        when 'submitted' then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+        when 'score' then 'score is not a number from 1 to ' || $scale
+    end as _reason,
+    null::varchar as _customer,
+    null::varchar as _service,
+    $source as source,
+    rid as response_id,
+    slm_blank(incident_number) as incident_number,
+    t as submitted_at,
+    s as score,
+    $scale::integer as scale,
+    slm_blank(comment) as comment,
+    slm_blank(company) as company,
+    slm_blank(business_service) as business_service,
+    null::varchar as service_offering,
+    null::varchar as cmdb_ci,
+    null::varchar as category,
+    null::varchar as assignment_group,
+    null::varchar as check_name,
+    null::varchar as project
+from checked

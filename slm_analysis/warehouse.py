@@ -1,0 +1,179 @@
+"""The DuckDB warehouse: connect, declared schema and version, transactions, SQL files.
+
+DuckDB allows one writing process per file. Connections are short-lived: open, do one job,
+close — so an analyst's notebook never blocks a scheduled load for longer than a query. A
+writer that finds the file locked retries until ``timeout`` and then stops with a clear message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from .errors import WarehouseError
+from .paths import SQL_DIR, db_path
+
+SCHEMA_VERSION = "1"
+TABLES = (
+    "incidents",
+    "incident_states",
+    "outages",
+    "checks",
+    "surveys",
+    "maintenance_windows",
+    "actions",
+    "load_log",
+    "quarantine",
+)
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of ``sql/<name>.sql`` shipped with the package."""
+    path = SQL_DIR / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+def quote_ident(name: str) -> str:
+    """The one way an identifier enters SQL: double-quoted with quotes doubled."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def connect(
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    timeout: float = 30.0,
+    create: bool | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (``:memory:`` for tests), creating the schema when writable.
+
+    A read-only connection to a file that does not exist is a ``WarehouseError`` telling how to
+    create one. A locked file is retried for ``timeout`` seconds.
+    """
+    target = ":memory:" if str(path) == ":memory:" else str(db_path(path))
+    if target != ":memory:":
+        p = Path(target)
+        if not p.exists():
+            if read_only or create is False:
+                raise WarehouseError(
+                    f"warehouse {p} does not exist; load data first (`slm load ...`) or run "
+                    "`slm demo`, or point --db / SLM_DB at an existing warehouse"
+                )
+            p.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(target, read_only=read_only and target != ":memory:")
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise WarehouseError(
+                    f"warehouse {target} is in use by another process and stayed locked for "
+                    f"{timeout:.0f} s ({_first_line(exc)}); wait for the other load to finish, "
+                    "or close the notebook kernel holding a write connection"
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"cannot open warehouse {target}: {_first_line(exc)}; if the file is not a "
+                "DuckDB database, move it away and rebuild with `slm load`"
+            ) from None
+    con.execute("set TimeZone = 'UTC'")
+    if not read_only or target == ":memory:":
+        ensure_schema(con)
+    else:
+        _check_version(con, target)
+    return con
+
+
+@contextmanager
+def session(
+    path: str | Path | None = None, *, read_only: bool = False, timeout: float = 30.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection, closed on exit."""
+    con = connect(path, read_only=read_only, timeout=timeout)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All-or-nothing: commit on success, roll back on any exception (Ctrl-C included)."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the declared tables when missing and record the schema version."""
+    try:
+        version = scalar(con, "select value from meta where key = 'schema_version'")
+    except duckdb.CatalogException:
+        version = None
+    if version is not None:
+        if version != SCHEMA_VERSION:
+            raise WarehouseError(
+                f"warehouse schema version {version} is not {SCHEMA_VERSION} (this slm); "
+                "rebuild it from the raw exports: delete the file and `slm load` them again"
+            )
+        return
+    with transaction(con):
+        con.execute(sql("schema"))
+        con.execute(
+            "insert or replace into meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
+        )
+
+
+def _check_version(con: duckdb.DuckDBPyConnection, target: str) -> None:
+    try:
+        version = scalar(con, "select value from meta where key = 'schema_version'")
+    except duckdb.CatalogException:
+        version = None
+    if version != SCHEMA_VERSION:
+        raise WarehouseError(
+            f"{target} is not an slm warehouse of schema version {SCHEMA_VERSION}; "
+            "rebuild it with `slm load` (or `slm demo`)"
+        )
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run ``sql/<name>.sql`` with bound parameters and return a DataFrame."""
+    return con.execute(sql(name), dict(params or {})).df()
+
+
+def row(
+    con: duckdb.DuckDBPyConnection, statement: str, params: Mapping[str, Any] | None = None
+) -> tuple[Any, ...] | None:
+    """The first row of a small query (the result is fully consumed)."""
+    rows = con.execute(statement, dict(params or {})).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(
+    con: duckdb.DuckDBPyConnection, statement: str, params: Mapping[str, Any] | None = None
+) -> Any:
+    """The single value of a one-cell query."""
+    r = row(con, statement, params)
+    return None if r is None else r[0]
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
