@@ -219,7 +219,10 @@ class Calendar:
             region = self.holiday_country + (f"-{self.holiday_subdiv}" if self.holiday_subdiv else "")
             text += f" excluding public holidays in {region}"
         if self.closures:
-            text += f" and {len(self.closures)} closure date(s)"
+            days = sorted(self.closures)
+            shown = ", ".join(d.isoformat() for d in days[:3])
+            more = f" and {len(days) - 3} more" if len(days) > 3 else ""
+            text += f", closed {shown}{more}"
         return text
 
 

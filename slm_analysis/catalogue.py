@@ -8,6 +8,7 @@ what was found and what was expected. No raw dict travels past this module.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -285,10 +286,9 @@ class TicketTimeTarget(_PercentTarget, _CalendarTarget):
 
     def sentence(self, cal: Calendar) -> str:
         verb = "responded to" if self.metric == "response_time" else "resolved"
-        hours = "hours" if cal.always_open else "business hours"
-        within = describe_duration(self.within).replace("hours", hours).replace("hour ", "hour ")
-        if within == "1 hour" and not cal.always_open:
-            within = "1 business hour"
+        within = describe_duration(self.within, largest="hour")
+        if not cal.always_open:
+            within = re.sub(r"\b(hours?|minutes?)\b", r"business \1", within, count=1)
         return (
             f"{_pct(self.objective)} of {_priorities(self.priority)} incidents {verb} within "
             f"{within}, {cal.describe()}"
@@ -665,6 +665,22 @@ def _priorities(prios: list[int] | None) -> str:
     if len(prios) == 1:
         return f"Priority {prios[0]}"
     return "Priority " + ", ".join(str(p) for p in prios[:-1]) + f" and {prios[-1]}"
+
+
+def target_title(cat: Catalogue, target: TargetModel, services: list[str]) -> str:
+    """The target's short name: its ``name``, else e.g. ``P1 response``, ``Web Shop availability``."""
+    if target.name:
+        return target.name
+    if isinstance(target, TicketTimeTarget):
+        prios = target.priority
+        label = "All" if not prios else "P" + "/".join(str(p) for p in prios)
+        return f"{label} {'response' if target.metric == 'response_time' else 'resolution'}"
+    if isinstance(target, AvailabilityTarget):
+        names = [cat.service(s).name for s in target.services or services]
+        return f"{', '.join(names)} availability"
+    if isinstance(target, SatisfactionTarget):
+        return "Satisfaction" if target.measure == "mean" else "Satisfied customers"
+    return "Incident count"
 
 
 def target_sentence(cat: Catalogue, target: TargetModel) -> str:

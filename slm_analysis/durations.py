@@ -65,11 +65,15 @@ def format_duration(value: timedelta | float | int | None) -> str:
     return f"{sign}{h}h {m:02d}m"
 
 
-def describe_duration(value: timedelta) -> str:
-    """Plain words: ``4 hours``, ``30 minutes``, ``3 days``, ``2 hours 30 minutes``."""
+def describe_duration(value: timedelta, largest: str = "day") -> str:
+    """Plain words: ``4 hours``, ``30 minutes``, ``3 days``, ``2 hours 30 minutes``.
+
+    ``largest="hour"`` never uses days (``40 hours``), which is unambiguous for business time.
+    """
     seconds = int(value.total_seconds())
     parts = []
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+    units = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+    for unit, size in units[1:] if largest == "hour" else units:
         n, seconds = divmod(seconds, size)
         if n:
             parts.append(f"{n} {unit}{'s' if n != 1 else ''}")

@@ -23,6 +23,7 @@ from .catalogue import (
     TargetModel,
     TicketTimeTarget,
     target_sentence,
+    target_title,
 )
 from .periods import Period
 from .warehouse import query, scalar
@@ -248,7 +249,7 @@ def _measure_target(
     base: dict[str, object] = {
         "id": t.id,
         "agreement": v.agreement.id,
-        "name": t.name or t.id,
+        "name": target_title(cat, t, services),
         "service": ", ".join(services),
         "metric": t.metric,
         "period": str(p),

@@ -1,0 +1,176 @@
+"""Plotly figure builders for the review pack, with one RAG theme.
+
+Plotly treats some tags in text as markup, so every label that comes from the data goes
+through ``label`` (HTML-escaped) before it reaches a figure.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .review import Review
+
+RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "no data": "#9e9e9e"}
+SERIES = ["#1f4e79", "#2a9d8f", "#8e5ea2", "#e76f51", "#6c757d", "#264653"]
+PRIORITY_COLOURS = {1: "#b71c1c", 2: "#ef6c00", 3: "#1f4e79", 4: "#90a4ae", 5: "#cfd8dc"}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+
+def label(text: object) -> str:
+    """Data text made safe for plotly (which renders a subset of HTML)."""
+    return escape(str(text), quote=False)
+
+
+def _layout(fig: go.Figure, title: str, yaxis: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title={"text": label(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 12, "color": "#222"},
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        yaxis_title=yaxis,
+        hovermode="x unified",
+    )
+    return fig
+
+
+def availability_trend(r: Review) -> go.Figure:
+    """Availability per service over the periods, against each objective."""
+    fig = go.Figure()
+    av = r.availability
+    periods = [str(p) for p in r.periods]
+    for i, (key, grp) in enumerate(av.groupby(["id", "service"], sort=False)):
+        target_id, service = key
+        name = r.catalogue.service(str(service)).name
+        colour = SERIES[i % len(SERIES)]
+        g = grp.set_index("period").reindex(periods)
+        fig.add_trace(go.Scatter(
+            x=periods, y=g["availability"], mode="lines+markers", name=label(name),
+            line={"color": colour, "width": 2},
+            hovertemplate="%{y:.3f} %<extra>" + label(name) + "</extra>",
+        ))
+        fig.add_trace(go.Scatter(
+            x=periods, y=g["objective"], mode="lines", name=label(f"{name} objective"),
+            line={"color": colour, "dash": "dash", "width": 1}, hoverinfo="skip",
+        ))
+    lo = min([99.0, *av["availability"].dropna().tolist()]) if not av.empty else 99.0
+    fig.update_yaxes(range=[max(lo - 0.1, 0), 100.02], ticksuffix=" %")
+    return _layout(fig, "Availability against objective", "Availability")
+
+
+def ticket_attainment(r: Review) -> go.Figure:
+    """This period's response and resolution attainment per target, coloured by status."""
+    cur = r.current
+    cur = cur[cur["metric"].isin(["response_time", "resolution_time"])]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=[label(n) for n in cur["name"]], y=cur["achieved"],
+        marker_color=[RAG_COLOURS[x] for x in cur["rag"]],
+        text=[f"{a:.1f} % (n={n})" if pd.notna(a) else "no tickets"
+              for a, n in zip(cur["achieved"], cur["n"], strict=True)],
+        textposition="outside", name="Achieved",
+        hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=[label(n) for n in cur["name"]], y=cur["objective"], mode="markers", name="Objective",
+        marker={"symbol": "line-ew-open", "size": 36, "color": "#222",
+                "line": {"width": 3, "color": "#222"}},
+        hovertemplate="objective %{y:.0f} %<extra></extra>",
+    ))
+    fig.update_yaxes(range=[0, 109], ticksuffix=" %")
+    fig = _layout(fig, f"Response and resolution by priority, {r.period.label()}",
+                  "Tickets within target")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def attainment_trend(r: Review) -> go.Figure:
+    """Response and resolution attainment per target over the periods."""
+    att = r.attainment[r.attainment["metric"].isin(["response_time", "resolution_time"])]
+    periods = [str(p) for p in r.periods]
+    fig = go.Figure()
+    for i, (name, grp) in enumerate(att.groupby("name", sort=False)):
+        g = grp.set_index("period").reindex(periods)
+        fig.add_trace(go.Scatter(
+            x=periods, y=g["achieved"], mode="lines+markers", name=label(name),
+            line={"color": SERIES[i % len(SERIES)], "width": 2},
+            customdata=g["n"], hovertemplate="%{y:.1f} % (n=%{customdata})<extra>"
+            + label(name) + "</extra>",
+        ))
+    fig.update_yaxes(range=[0, 103], ticksuffix=" %")
+    return _layout(fig, "Ticket targets over twelve periods", "Tickets within target")
+
+
+def volume_trend(r: Review) -> go.Figure:
+    """Incidents opened per priority (stacked) and the backlog at each period end."""
+    v = r.volumes
+    periods = [str(p) for p in r.periods]
+    fig = go.Figure()
+    for prio, grp in v.groupby("priority"):
+        g = grp.set_index("period").reindex(periods)
+        fig.add_trace(go.Bar(
+            x=periods, y=g["opened"], name=f"P{prio} opened",
+            marker_color=PRIORITY_COLOURS.get(int(prio), "#999"),  # type: ignore[call-overload]
+        ))
+    backlog = v.groupby("period")["backlog"].sum().reindex(periods)
+    resolved = v.groupby("period")["resolved"].sum().reindex(periods)
+    fig.add_trace(go.Scatter(x=periods, y=resolved, name="Resolved", mode="lines+markers",
+                             line={"color": "#2a9d8f", "width": 2}))
+    fig.add_trace(go.Scatter(x=periods, y=backlog, name="Backlog at period end",
+                             mode="lines+markers", line={"color": "#222", "dash": "dot"}))
+    fig.update_layout(barmode="stack")
+    return _layout(fig, "Incident volumes and backlog", "Incidents")
+
+
+def breach_timeline(r: Review, limit: int = 15) -> go.Figure:
+    """Each breach's wall-clock life split into business time, paused time and closed hours."""
+    b = r.breaches.head(limit).iloc[::-1]
+    names = [label(f"{n} P{p}") for n, p in zip(b["number"], b["priority"], strict=True)]
+    hours = 3600.0
+    parts = [
+        ("Business time (clock running)", b["business_elapsed"] / hours, "#c62828"),
+        ("Paused (awaiting customer)", b["paused_business"] / hours, "#8e5ea2"),
+        ("Outside service hours / holidays", b["closed_elapsed"] / hours, "#cfd8dc"),
+    ]
+    fig = go.Figure()
+    for name, values, colour in parts:
+        fig.add_trace(go.Bar(y=names, x=values, name=name, orientation="h",
+                             marker_color=colour,
+                             hovertemplate="%{x:.1f} h<extra>" + name + "</extra>"))
+    fig.add_trace(go.Scatter(
+        y=names, x=b["threshold_s"] / hours, mode="markers", name="Allowed business time",
+        marker={"symbol": "line-ns-open", "size": 18, "color": "#222",
+                "line": {"width": 3, "color": "#222"}},
+        hovertemplate="allowed %{x:.1f} h<extra></extra>",
+    ))
+    fig.update_layout(barmode="stack")
+    fig = _layout(fig, "Where the time went in each breach", "", height=max(260, 60 + 28 * len(b)))
+    fig.update_xaxes(title="hours since opened")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def satisfaction_trend(r: Review) -> go.Figure:
+    """Satisfaction per target over the periods, with responses as bars."""
+    s = r.satisfaction
+    periods = [str(p) for p in r.periods]
+    fig = go.Figure()
+    for i, (name, grp) in enumerate(s.groupby("name", sort=False)):
+        g = grp.set_index("period").reindex(periods)
+        unit = str(grp["unit"].iloc[0])
+        fig.add_trace(go.Scatter(
+            x=periods, y=g["achieved"], mode="lines+markers", name=label(name),
+            line={"color": SERIES[i % len(SERIES)], "width": 2},
+            customdata=g["n"],
+            hovertemplate="%{y:.2f} " + label(unit) + " (n=%{customdata})<extra></extra>",
+        ))
+        fig.add_trace(go.Scatter(
+            x=periods, y=g["objective"], mode="lines", name=label(f"{name} objective"),
+            line={"color": SERIES[i % len(SERIES)], "dash": "dash", "width": 1},
+            hoverinfo="skip",
+        ))
+    return _layout(fig, "Customer satisfaction", "Score")

@@ -1,0 +1,301 @@
+"""``slm``: a thin shell over the library. Parse → one library call → message and exit code.
+
+Exit codes: 0 ok, 1 the work found problems (a failed pack, check errors), 2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .errors import SlmError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Ctx:
+    def __init__(self, db: str | None, catalogue: str | None) -> None:
+        from .paths import catalogue_path, db_path
+
+        self.db = db_path(db)
+        self.catalogue = catalogue_path(catalogue)
+
+
+def _fail(exc: SlmError) -> NoReturn:
+    click.echo(f"error: {exc.message}", err=True)
+    sys.exit(exc.exit_code)
+
+
+class SlmGroup(click.Group):
+    """Turns every ``SlmError`` into a clean message and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SlmError as exc:
+            _fail(exc)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was half-written (each load is one transaction)",
+                       err=True)
+            sys.exit(130)
+
+
+@click.group(cls=SlmGroup, context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="slm")
+@click.option("--db", envvar="SLM_DB", metavar="PATH",
+              help="Warehouse file. [env SLM_DB; default data/warehouse.duckdb]")
+@click.option("--catalogue", envvar="SLM_CATALOGUE", metavar="PATH",
+              help="Catalogue YAML. [env SLM_CATALOGUE; default catalogue.yaml]")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
+    """slm-workbench: service level attainment, availability and offline review packs.
+
+    Load exports into the warehouse, check the catalogue, compute attainment and render
+    the service review packs customers open offline.
+    """
+    ctx.obj = Ctx(db, catalogue)
+
+
+# ---------------------------------------------------------------------------- demo
+@main.command(context_settings=CONTEXT)
+@click.option("--end", "end", metavar="PERIOD", default=None,
+              help="Last month of demo data, e.g. 2026-10. [default: last complete month]")
+@click.option("--months", default=13, show_default=True, help="Months of history.")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("data/raw/demo"),
+              show_default=True, help="Where the demo exports are written.")
+@click.option("--reports", type=click.Path(path_type=Path), default=None,
+              help="Where packs go. [env SLM_REPORTS; default reports]")
+@click.option("--no-render", is_flag=True, help="Load the demo data but render no packs.")
+@click.option("--force", is_flag=True,
+              help="Replace an existing catalogue or warehouse that was not written by the demo.")
+@click.pass_obj
+def demo(obj: Ctx, end: str | None, months: int, out: Path, reports: Path | None,
+         no_render: bool, force: bool) -> None:
+    """Write demo exports and a catalogue, load them, and render the demo packs.
+
+    The exports are in real formats (ServiceNow incident list and state metrics, outage and
+    change records, uptime checks, surveys, an action register) and are loaded through the
+    same importers as your files.
+    """
+    from .workflows import run_demo
+
+    result = run_demo(obj.db, obj.catalogue, out, end=end, months=months, reports=reports,
+                      render=not no_render, force=force, echo=click.echo)
+    if result.failed:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- load
+@main.command(context_settings=CONTEXT)
+@click.argument("kind", type=click.Choice(
+    ["incidents", "outages", "checks", "surveys", "maintenance", "actions"]))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", metavar="F", help="Export format (default: detected from the header).")
+@click.option("--customer", metavar="C", help="Assign every record of the file(s) to customer C.")
+@click.option("--service", metavar="S", help="Assign every record of the file(s) to service S.")
+@click.option("--timezone", metavar="ZONE",
+              help="IANA zone of timestamps without an offset (default: UTC, with a warning).")
+@click.option("--scale", default=5, show_default=True, help="Survey score scale (1..N).")
+@click.option("--mapping", type=click.Path(path_type=Path), metavar="M.yaml",
+              help="Column mapping for generic files (not available yet: rejected with a message).")
+@click.pass_obj
+def load(obj: Ctx, kind: str, files: tuple[Path, ...], fmt: str | None, customer: str | None,
+         service: str | None, timezone: str | None, scale: int, mapping: Path | None) -> None:
+    """Load export FILES of KIND into the warehouse, each file in one transaction.
+
+    Rows that fail validation are quarantined with file, line, column, value and reason.
+    Loading the same file again changes nothing (the newest update wins).
+    """
+    from .catalogue import load_catalogue
+    from .errors import InputError
+    from .importers import FORMATS, load_file
+    from .warehouse import session
+
+    if mapping is not None:
+        raise InputError(
+            "--mapping (generic tabular files) is not supported yet; export in one of the "
+            f"known formats: {', '.join(FORMATS)}"
+        )
+    cat = load_catalogue(obj.catalogue) if obj.catalogue.exists() else None
+    if cat is None:
+        click.echo(f"warning: no catalogue at {obj.catalogue}; records are loaded unmapped",
+                   err=True)
+    with session(obj.db) as con:
+        for f in files:
+            r = load_file(con, kind, f, catalogue=cat, format=fmt, customer=customer,
+                          service=service, timezone=timezone, scale=scale)
+            click.echo(r.summary())
+
+
+# ---------------------------------------------------------------------------- status
+@main.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def status(obj: Ctx, as_json: bool) -> None:
+    """Show what is loaded: rows per table and source, time ranges, quarantine, loads."""
+    from .importers import status as load_status
+    from .warehouse import session
+
+    with session(obj.db, read_only=True) as con:
+        info = load_status(con)
+    if as_json:
+        click.echo(json.dumps({"warehouse": str(obj.db), **info}, indent=2, default=_json))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    t = Table(title=f"Warehouse {obj.db}")
+    for c in ("table", "source", "rows", "unmapped", "from", "to", "quarantined"):
+        t.add_column(c, justify="right" if c in ("rows", "unmapped", "quarantined") else "left")
+    for r in info["tables"]:  # type: ignore[attr-defined]
+        t.add_row(r["table_name"], r["source"], str(r["rows"]), str(r["rows_unmapped"]),
+                  r["first_at"] or "", r["last_at"] or "", str(r["quarantined"]))
+    console.print(t)
+    console.print(f"{len(info['loads'])} loads recorded; newest first in `slm status --json`.")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------- check
+@main.command(context_settings=CONTEXT)
+@click.pass_obj
+def check(obj: Ctx) -> None:
+    """Check the catalogue and the data coverage; exit 1 when there are errors."""
+    from .workflows import run_check
+
+    problems = run_check(obj.db, obj.catalogue)
+    for level, text in problems:
+        click.echo(f"{level}: {text}")
+    errors = sum(1 for level, _ in problems if level == "error")
+    click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    if errors:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- attainment
+@main.command(context_settings=CONTEXT)
+@click.option("--customer", required=True, metavar="C", help="Customer id from the catalogue.")
+@click.option("--period", required=True, metavar="P", help="2026-10 (month) or 2026-Q3 (quarter).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
+@click.pass_obj
+def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
+    """One record per target: objective, achieved, met, RAG, n and the 95 % interval."""
+    from .catalogue import load_catalogue
+    from .measures import attainment as measure
+    from .periods import Period
+    from .warehouse import session
+
+    cat = load_catalogue(obj.catalogue)
+    cat.customer(customer)
+    p = Period.parse(period)
+    with session(obj.db, read_only=True) as con:
+        df = measure(con, cat, customer, p)
+    records = [
+        {
+            "id": r["id"], "agreement": r["agreement"], "service": r["service"],
+            "metric": r["metric"], "period": r["period"], "objective": r["objective"],
+            "achieved": _clean(r["achieved"]), "met": r["met"], "rag": r["rag"], "n": r["n"],
+            "interval": [_clean(r["interval_low"]), _clean(r["interval_high"])],
+            "unit": r["unit"],
+        }
+        for r in df.to_dict(orient="records")
+    ]
+    if as_json:
+        click.echo(json.dumps(records, indent=2, default=_json))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{customer} {p}")
+    for c in ("target", "service", "objective", "achieved", "n", "95 % interval", "status"):
+        t.add_column(c)
+    for r in records:
+        lo, hi = r["interval"]  # type: ignore[misc]
+        t.add_row(str(r["id"]), str(r["service"]), f"{r['objective']:g}",
+                  "–" if r["achieved"] is None else f"{r['achieved']:.2f}", str(r["n"]),
+                  "–" if lo is None else f"{lo:.1f}–{hi:.1f}", str(r["rag"]))
+    Console().print(t)
+
+
+# ---------------------------------------------------------------------------- render
+@main.command(context_settings=CONTEXT)
+@click.option("--customer", metavar="C", help="Customer id from the catalogue.")
+@click.option("--period", metavar="P", required=True, help="2026-10 (month) or 2026-Q3 (quarter).")
+@click.option("--all", "all_", is_flag=True, help="Every customer with an agreement in force.")
+@click.option("--pdf", is_flag=True, help="Also print each pack to PDF (needs Chromium).")
+@click.option("--jobs", default=1, show_default=True, help="Packs rendered in parallel.")
+@click.option("--reports", type=click.Path(path_type=Path), default=None,
+              help="Output folder. [env SLM_REPORTS; default reports]")
+@click.option("--template", type=click.Path(path_type=Path), default=None,
+              help="Notebook template. [default notebooks/service_review.ipynb]")
+@click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
+@click.pass_obj
+def render(obj: Ctx, customer: str | None, period: str, all_: bool, pdf: bool, jobs: int,
+           reports: Path | None, template: Path | None, timeout: int) -> None:
+    """Execute the review notebook and render self-contained HTML into reports/C/P/.
+
+    A pack whose notebook fails is never published; the command exits 1 and names the
+    failing cell. With --all, one failing customer does not stop the others.
+    """
+    from .catalogue import load_catalogue
+    from .errors import InputError
+    from .packs import render_many
+    from .periods import Period
+
+    if bool(customer) == all_:
+        raise InputError("give exactly one of --customer C or --all")
+    p = Period.parse(period)
+    cat = load_catalogue(obj.catalogue)
+    if all_:
+        customers = [c.id for c in cat.customers if cat.agreements_for(c.id, p)]
+    else:
+        assert customer is not None
+        cat.customer(customer)
+        customers = [customer]
+    results = render_many([(c, str(p)) for c in customers], workers=jobs, warehouse=obj.db,
+                          catalogue=obj.catalogue, reports=reports, template=template, pdf=pdf,
+                          timeout=timeout)
+    failed = 0
+    for r in results:
+        if r.ok:
+            click.echo(f"{r.customer} {r.period}: {r.html}" + (f" and {r.pdf}" if r.pdf else ""))
+        else:
+            failed += 1
+            click.echo(f"error: {r.error}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- schema
+@main.command(context_settings=CONTEXT)
+def schema() -> None:
+    """Print the catalogue's JSON Schema (for editors that validate YAML as you type)."""
+    from .catalogue import catalogue_json_schema
+
+    click.echo(catalogue_json_schema())
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    if hasattr(v, "item"):
+        return v.item()
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    return str(v)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,372 @@
+"""Render service review packs: execute the notebook → gate errors → offline HTML → manifest.
+
+A pack is published only when every cell ran without error: the notebook is executed into a
+staging folder, checked, rendered, and then moved into ``reports/<customer>/<period>/`` in one
+rename. A failed run leaves the published pack (if any) untouched and keeps the failed notebook
+under ``reports/_failed/`` for debugging.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+
+from . import __version__
+from .catalogue import load_catalogue
+from .errors import RenderError, SlmError
+from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, reports_path
+from .periods import Period
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
+EXTERNAL_REF = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+@dataclass
+class PackResult:
+    customer: str
+    period: str
+    ok: bool
+    html: str | None = None
+    pdf: str | None = None
+    notebook: str | None = None
+    manifest: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    charts: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class PlotlyOfflinePreprocessor(Preprocessor):  # type: ignore[misc]
+    """Turn plotly mimetype outputs into static divs; plotly.js goes once into <head>."""
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        import plotly.io as pio
+        from plotly.offline import get_plotlyjs
+
+        count = 0
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                    continue  # warnings stay in the executed notebook, not in the pack
+                data = out.get("data", {})
+                if PLOTLY_MIME in data:
+                    count += 1
+                    html = pio.to_html(
+                        data[PLOTLY_MIME], full_html=False, include_plotlyjs=False,
+                        include_mathjax=False, div_id=f"slm-chart-{count}",
+                        config={"displaylogo": False, "responsive": True},
+                    )
+                    out["data"] = {"text/html": html}
+                kept.append(out)
+            cell["outputs"] = kept
+        resources["plotly_js"] = get_plotlyjs() if count else ""
+        resources["slm_charts"] = count
+        return nb, resources
+
+
+class TocPreprocessor(Preprocessor):  # type: ignore[misc]
+    """Collect the markdown ``##`` headings into ``resources['toc']``."""
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        toc = []
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    title = line[3:].strip()
+                    toc.append({"title": title, "anchor": title.replace(" ", "-")})
+        resources["toc"] = toc
+        return nb, resources
+
+
+def render_pack(
+    customer: str,
+    period: str | Period,
+    *,
+    warehouse: str | Path | None = None,
+    catalogue: str | Path | None = None,
+    reports: str | Path | None = None,
+    template: str | Path | None = None,
+    pdf: bool = False,
+    timeout: int = 600,
+) -> PackResult:
+    """Execute and render one pack; raises ``RenderError`` (nothing published) on failure."""
+    started = datetime.now(UTC)
+    p = Period.parse(period)
+    cat_path = catalogue_path(catalogue).resolve()
+    db = db_path(warehouse).resolve()
+    cat = load_catalogue(cat_path)
+    cat.customer(customer)
+    if not cat.agreements_for(customer, p):
+        raise RenderError(
+            f"customer {customer!r} has no agreement in force in {p}; nothing to render"
+        )
+    if not db.exists():
+        raise RenderError(f"warehouse {db} does not exist; run `slm load` or `slm demo` first")
+    tpl = Path(template) if template else DEFAULT_TEMPLATE
+    if not tpl.is_file():
+        raise RenderError(f"notebook template {tpl} not found; pass --template PATH")
+    root = reports_path(reports).resolve()
+    final = root / customer / str(p)
+    staging = root / customer / f".staging-{p}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True, exist_ok=True)
+    executed = staging / "service_review.ipynb"
+    params = {"customer": customer, "period": str(p), "warehouse": str(db),
+              "catalogue": str(cat_path)}
+    try:
+        _execute(tpl, executed, params, timeout, root, customer, p)
+        nb = nbformat.read(executed, as_version=4)
+        _gate(nb, executed, root, customer, p)
+        html, charts, plotly_js = _to_html(nb, tpl, started)
+        # plotly.js itself carries URLs for map tiles and its logo, used only by traces the
+        # pack never draws; everything else must be self-contained.
+        problems = EXTERNAL_REF.findall(html.replace(plotly_js, "") if plotly_js else html)
+        if problems:
+            raise RenderError(
+                f"pack for {customer} {p} references the network ({problems[0]!r}); "
+                "packs must be self-contained — remove the external reference from the template"
+            )
+        html_path = staging / "service_review.html"
+        html_path.write_text(html, encoding="utf-8")
+        pdf_path = None
+        if pdf:
+            pdf_path = staging / "service_review.pdf"
+            print_pdf(html_path, pdf_path)
+        finished = datetime.now(UTC)
+        manifest = _manifest(params, tpl, cat_path, db, customer, started, finished,
+                             [executed, html_path, *([pdf_path] if pdf_path else [])], charts)
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _publish(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return PackResult(
+        customer, str(p), True,
+        html=str(final / "service_review.html"),
+        pdf=str(final / "service_review.pdf") if pdf else None,
+        notebook=str(final / "service_review.ipynb"),
+        manifest=str(final / "manifest.json"),
+        seconds=(datetime.now(UTC) - started).total_seconds(),
+        charts=charts,
+    )
+
+
+def render_many(
+    jobs: list[tuple[str, str]],
+    *,
+    workers: int = 1,
+    **kwargs: Any,
+) -> list[PackResult]:
+    """Render several packs; one failing pack never stops the others."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [_safe_render(c, p, kwargs) for c, p in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_safe_render, c, p, kwargs) for c, p in jobs]
+        return [f.result() for f in futures]
+
+
+def _safe_render(customer: str, period: str, kwargs: dict[str, Any]) -> PackResult:
+    try:
+        return render_pack(customer, period, **kwargs)
+    except SlmError as exc:
+        return PackResult(customer, str(period), False, error=str(exc))
+
+
+def _execute(tpl: Path, out: Path, params: dict[str, str], timeout: int, root: Path,
+             customer: str, p: Period) -> None:
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    env_renderer = os.environ.pop("PLOTLY_RENDERER", None)
+    try:
+        pm.execute_notebook(
+            str(tpl), str(out), parameters=params, kernel_name="python3", language="python",
+            progress_bar=False, execution_timeout=timeout, cwd=str(tpl.parent),
+        )
+    except PapermillExecutionError as exc:
+        kept = _keep_failed(out, root, customer, p)
+        raise RenderError(
+            f"pack for {customer} {p} not published: cell {exc.exec_count} failed with "
+            f"{exc.ename}: {exc.evalue}. The executed notebook is kept at {kept}"
+        ) from None
+    except CellTimeoutError:
+        kept = _keep_failed(out, root, customer, p)
+        raise RenderError(
+            f"pack for {customer} {p} not published: a cell ran longer than {timeout} s; "
+            f"raise --timeout or investigate the notebook kept at {kept}"
+        ) from None
+    except Exception as exc:  # kernel death, missing kernel, bad notebook
+        raise RenderError(
+            f"pack for {customer} {p} not published: the notebook could not run "
+            f"({type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}); "
+            "check that the .venv is complete (`make install`)"
+        ) from None
+    finally:
+        if env_renderer is not None:
+            os.environ["PLOTLY_RENDERER"] = env_renderer
+
+
+def _gate(nb: Any, executed: Path, root: Path, customer: str, p: Period) -> None:
+    """Refuse a notebook whose run recorded an exception or any error output."""
+    meta = nb.metadata.get("papermill", {})
+    errors = [
+        out for cell in nb.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", []) if out.get("output_type") == "error"
+    ]
+    if meta.get("exception") or errors:
+        kept = _keep_failed(executed, root, customer, p)
+        detail = f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "exception"
+        raise RenderError(
+            f"pack for {customer} {p} not published: the notebook recorded an error "
+            f"({detail}); see {kept}"
+        )
+
+
+def _keep_failed(executed: Path, root: Path, customer: str, p: Period) -> Path:
+    dest = root / "_failed" / f"{customer}-{p}.ipynb"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if executed.exists():
+        shutil.copyfile(executed, dest)
+    return dest
+
+
+def _to_html(nb: Any, tpl: Path, started: datetime) -> tuple[str, int, str]:
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"notebook-only"}
+    exporter = HTMLExporter(
+        config=config,
+        template_name="pack",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    )
+    exporter.register_preprocessor(PlotlyOfflinePreprocessor(), enabled=True)
+    exporter.register_preprocessor(TocPreprocessor(), enabled=True)
+    nb.metadata["title"] = "Service review"
+    resources = {
+        "metadata": {"name": "Service review", "path": str(tpl.parent)},
+        "slm_version": __version__,
+        "slm_generated": f"{started:%Y-%m-%d %H:%M} UTC",
+    }
+    body, res = exporter.from_notebook_node(nb, resources=resources)
+    return body, int(res.get("slm_charts", 0)), str(res.get("plotly_js", ""))
+
+
+def _publish(staging: Path, final: Path) -> None:
+    """Swap the staged pack into place; the old one is removed only after the swap."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
+        final.rename(old)
+    staging.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "slm-workbench": __version__}
+    for pkg in ("duckdb", "pandas", "plotly", "papermill", "nbconvert", "holidays"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:  # pragma: no cover
+            out[pkg] = "unknown"
+    return out
+
+
+def _manifest(params: dict[str, str], tpl: Path, cat_path: Path, db: Path, customer: str,
+              started: datetime, finished: datetime, outputs: list[Path],
+              charts: int) -> dict[str, Any]:
+    from .warehouse import query, session
+
+    with session(db, read_only=True) as con:
+        loads = query(con, "review_loads", {"customer": customer})
+    return {
+        "parameters": {**params, "warehouse": db.name, "catalogue": cat_path.name},
+        "template": {"path": tpl.name, "sha256": _sha256(tpl)},
+        "inputs": {
+            "catalogue": {"file": cat_path.name, "sha256": _sha256(cat_path)},
+            "exports": [
+                {"file": r["file"], "format": r["format"], "sha256": r["sha256"],
+                 "rows": int(r["rows_loaded"])}
+                for r in loads.to_dict(orient="records")
+            ],
+        },
+        "outputs": [{"file": o.name, "sha256": _sha256(o), "bytes": o.stat().st_size}
+                    for o in outputs],
+        "charts": charts,
+        "versions": _versions(),
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds"),
+    }
+
+
+def find_chromium() -> str | None:
+    """The distribution's Chromium (``$SLM_CHROMIUM`` overrides)."""
+    for candidate in (os.environ.get("SLM_CHROMIUM"), "chromium", "chromium-browser",
+                      "google-chrome"):
+        if candidate and (found := shutil.which(candidate)):
+            return found
+    return None
+
+
+def print_pdf(html: Path, pdf: Path) -> None:
+    """Print the pack to PDF with headless Chromium (no network, no download)."""
+    exe = find_chromium()
+    if exe is None:
+        raise RenderError(
+            "--pdf needs Chromium: install the distribution's package "
+            "(`sudo apt-get install chromium`) or set SLM_CHROMIUM to its path"
+        )
+    cmd = [
+        exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--no-pdf-header-footer", "--virtual-time-budget=15000",
+        f"--user-data-dir={pdf.parent / '.chromium'}",
+        f"--print-to-pdf={pdf}", html.resolve().as_uri(),
+    ]
+    try:
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        raise RenderError(f"Chromium could not print {html.name} to PDF: {exc}") from None
+    finally:
+        shutil.rmtree(pdf.parent / ".chromium", ignore_errors=True)
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        raise RenderError(f"Chromium wrote no PDF for {html.name}")
+
+
+__all__ = ["PackResult", "find_chromium", "print_pdf", "render_many", "render_pack"]

@@ -1,0 +1,249 @@
+"""HTML fragments of the review pack. Every value from the data is escaped here.
+
+Each function takes a ``Review`` and returns ``Html``, which Jupyter displays as rich output and
+nbconvert copies into the pack. Styling comes from the pack template's CSS classes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from .durations import format_duration
+from .review import Review
+
+RAG_LABEL = {"green": "Met", "amber": "At risk", "red": "Missed", "no data": "No data"}
+
+
+class Html(str):
+    """A string of trusted HTML (built from escaped parts) that Jupyter renders."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def e(value: Any) -> str:
+    """Escape any value for HTML text or attributes; None/NaN become an en dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return "–"
+    return escape(str(value), quote=True)
+
+
+def rag_badge(rag: str) -> str:
+    return f'<span class="rag rag-{e(rag.replace(" ", "-"))}">{e(RAG_LABEL.get(rag, rag))}</span>'
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    """A table from already-escaped cells."""
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    if not body:
+        body = f'<tr><td colspan="{len(headers)}" class="empty">None in this period.</td></tr>'
+    return f'<table class="slm {e(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def value(v: Any, unit: str) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if unit == "%":
+        return f"{v:.2f} %" if v >= 99 else f"{v:.1f} %"
+    if unit == "incidents":
+        return f"{v:.0f}"
+    return f"{v:.2f} {e(unit)}"
+
+
+def sparkline(values: Sequence[float | None], objective: float | None = None,
+              width: int = 120, height: int = 24) -> str:
+    """An inline SVG sparkline (no script) of a period series with the objective as a rule."""
+    pts = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
+    if len(pts) < 2:
+        return '<span class="spark-empty">–</span>'
+    vs = [v for _, v in pts] + ([objective] if objective is not None else [])
+    lo, hi = min(vs), max(vs)
+    span = (hi - lo) or 1.0
+    n = max(len(values) - 1, 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{2 + i * (width - 4) / n:.1f},{height - 2 - (v - lo) * (height - 4) / span:.1f}"
+
+    line = " ".join(xy(i, v) for i, v in pts)
+    rule = ""
+    if objective is not None:
+        y = xy(0, objective).split(",")[1]
+        rule = f'<line x1="0" x2="{width}" y1="{y}" y2="{y}" class="spark-objective"/>'
+    last = xy(*pts[-1]).split(",")
+    return (
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="trend over {len(values)} periods">{rule}'
+        f'<polyline points="{line}" class="spark-line"/>'
+        f'<circle cx="{last[0]}" cy="{last[1]}" r="2" class="spark-dot"/></svg>'
+    )
+
+
+# ---------------------------------------------------------------------------- sections
+def cover(r: Review) -> Html:
+    agreements = r.catalogue.agreements_for(r.customer.id, r.period)
+    services = [r.catalogue.service(s).name for s in r.catalogue.services_of(r.customer.id)]
+    scope = "; ".join(f"{a.kind} {a.name or a.id}" for a in agreements)
+    return Html(
+        '<section class="cover">'
+        f'<p class="kicker">Service review · {e(r.period.label())}</p>'
+        f"<h1>{e(r.customer.name)}</h1>"
+        '<dl class="facts">'
+        f"<dt>Agreements</dt><dd>{e(scope)}</dd>"
+        f"<dt>Services</dt><dd>{e(', '.join(services))}</dd>"
+        f"<dt>Period</dt><dd>{e(r.period.label())} ({e(r.period)})</dd>"
+        f"<dt>Data as of</dt><dd>{r.as_of:%Y-%m-%d %H:%M} UTC</dd>"
+        f"<dt>Prepared</dt><dd>{r.generated_at:%Y-%m-%d %H:%M} UTC</dd>"
+        "</dl></section>"
+    )
+
+
+def executive_summary(r: Review) -> Html:
+    items = "".join(f"<li>{e(h)}</li>" for h in r.headlines())
+    return Html(
+        f'<div class="summary"><div class="overall">Overall {rag_badge(r.overall_rag)}</div>'
+        f"<ul class=\"headlines\">{items}</ul></div>"
+    )
+
+
+def target_table(r: Review) -> Html:
+    cur = r.current
+    hist = r.attainment.pivot_table(index="id", columns="period", values="achieved",
+                                    aggfunc="first", dropna=False)
+    rows = []
+    for _, t in cur.iterrows():
+        series = [
+            _num(hist.loc[t["id"], str(p)]) if t["id"] in hist.index and str(p) in hist.columns
+            else None
+            for p in r.periods
+        ]
+        interval = (
+            f"{t['interval_low']:.1f}–{t['interval_high']:.1f} %"
+            if _num(t["interval_low"]) is not None else "–"
+        )
+        change = _num(t["change"])
+        delta = "–" if change is None else f"{change:+.1f}"
+        rows.append([
+            f'<span class="target-name">{e(t["name"])}</span>'
+            f'<span class="target-sentence">{e(t["sentence"])}</span>',
+            e(t["service"]),
+            value(t["objective"], t["unit"]),
+            value(_num(t["achieved"]), t["unit"]),
+            interval,
+            e(t["n"]),
+            delta,
+            sparkline(series, t["objective"]),
+            rag_badge(t["rag"]),
+        ])
+    return Html(table(
+        ["Target", "Service", "Objective", "Achieved", "95 % interval", "n",
+         "Δ last period", "12 periods", "Status"], rows, "targets"))
+
+
+def availability_table(r: Review) -> Html:
+    av = r.availability[r.availability["period"] == str(r.period)]
+    rows = []
+    for _, a in av.iterrows():
+        n = int(a["outages"])
+        up = a["scheduled_s"] - a["downtime_s"]
+        rows.append([
+            e(r.catalogue.service(a["service"]).name),
+            value(a["availability"], "%"),
+            value(a["objective"], "%"),
+            format_duration(a["scheduled_s"]),
+            format_duration(a["downtime_s"]),
+            format_duration(a["budget_s"]),
+            f"{100 * a['downtime_s'] / a['budget_s']:.0f} %" if a["budget_s"] > 0 else "–",
+            e(n),
+            format_duration(up / n) if n else "–",
+            format_duration(a["downtime_s"] / n) if n else "–",
+        ])
+    return Html(table(
+        ["Service", "Availability", "Objective", "Service hours", "Downtime", "Budget",
+         "Budget used", "Outages", "MTBF", "MTRS"], rows, "availability"))
+
+
+def breaches_table(r: Review, limit: int = 50) -> Html:
+    b = r.breaches
+    rows = []
+    for _, x in b.head(limit).iterrows():
+        rows.append([
+            e(x["number"]),
+            e(x["target_name"]),
+            e(f"P{x['priority']}"),
+            e(x["short_description"]),
+            e(x["service"]),
+            f"{x['start_at']:%Y-%m-%d %H:%M}",
+            "running" if x["running"] else f"{x['stop_at']:%Y-%m-%d %H:%M}",
+            format_duration(x["business_elapsed"]),
+            format_duration(x["threshold_s"]),
+            format_duration(x["paused_business"]),
+            format_duration(x["closed_elapsed"]),
+        ])
+    note = ""
+    if len(b) > limit:
+        note = f'<p class="note">Showing {limit} of {len(b)} breaches, highest priority first.</p>'
+    return Html(table(
+        ["Incident", "Target", "Priority", "Title", "Service", "Opened (UTC)", "Stopped (UTC)",
+         "Business elapsed", "Allowed", "Paused", "Out of hours"], rows, "breaches") + note)
+
+
+def majors_table(r: Review) -> Html:
+    rows = [
+        [e(m["number"]), e(m["service"]), e(m["short_description"]),
+         f"{m['opened_at']:%Y-%m-%d %H:%M}",
+         "open" if pd.isna(m["resolved_at"]) else f"{m['resolved_at']:%Y-%m-%d %H:%M}",
+         format_duration(_num(m["duration_s"]))]
+        for _, m in r.majors.iterrows()
+    ]
+    return Html(table(["Incident", "Service", "Title", "Opened (UTC)", "Resolved (UTC)",
+                       "Duration"], rows, "majors"))
+
+
+def actions_table(r: Review) -> Html:
+    rows = [
+        [e(a["action_id"]), e(a["title"]), e(a["service"]), e(a["target_id"]), e(a["owner"]),
+         e(a["due"]),
+         (f'{e(a["status"])} <span class="rag rag-red">overdue</span>' if a["overdue"]
+          else e(a["status"]))]
+        for _, a in r.actions.iterrows()
+    ]
+    return Html(table(["Action", "Title", "Service", "Target", "Owner", "Due", "Status"],
+                      rows, "actions"))
+
+
+def definitions(r: Review) -> Html:
+    cur = r.current
+    rows = [[e(t["name"]), e(t["agreement"]), e(t["sentence"])] for _, t in cur.iterrows()]
+    return Html(table(["Target", "Agreement", "Definition"], rows, "definitions"))
+
+
+def settings_table(r: Review) -> Html:
+    rows = [[e(s["agreement"]), e(s["setting"]), e(s["value"])]
+            for _, s in r.settings().iterrows()]
+    return Html(table(["Agreement", "Setting", "Value"], rows, "settings"))
+
+
+def quality_table(r: Review) -> Html:
+    rows = [[e(q["issue"]), e(q["detail"]), e(q["rows"])] for _, q in r.quality.iterrows()]
+    return Html(table(["Note", "Detail", "Rows"], rows, "quality"))
+
+
+def provenance_table(r: Review) -> Html:
+    rows = [[e(x["file"]), e(x["format"]), e(x["rows_loaded"]), e(x["loaded_at"]),
+             f'<code>{e(str(x["sha256"])[:16])}…</code>'] for _, x in r.loads.iterrows()]
+    rows.append(["catalogue", "YAML", "–", "–", f"<code>{e(r.catalogue_sha256[:16])}…</code>"])
+    return Html(table(["File", "Format", "Rows", "Loaded (UTC)", "sha256"], rows, "provenance"))
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
