@@ -594,8 +594,8 @@ def _problem(source: str, err: Any, data: Any, lines: dict[tuple[Any, ...], int]
                        "metric must be one of availability, response_time, resolution_time, "
                        "satisfaction, incident_count", line)
     found = err.get("input")
-    shown = repr(found) if not isinstance(found, dict | list) else type(found).__name__
-    return Problem(source, where, f"found {shown}", msg, line)
+    shown = "invalid entry" if isinstance(found, dict | list) else f"found {found!r}"
+    return Problem(source, where, shown, msg, line)
 
 
 def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) -> list[Problem]:

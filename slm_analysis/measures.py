@@ -53,7 +53,9 @@ def wilson_interval(met: int, n: int, z: float = Z95) -> tuple[float, float] | t
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, 100 * (centre - half)), min(100.0, 100 * (centre + half))
+    lo = 0.0 if met == 0 else max(0.0, 100 * (centre - half))
+    hi = 100.0 if met == n else min(100.0, 100 * (centre + half))
+    return lo, hi
 
 
 def rag(achieved: float | None, objective: float, warning: float | None, higher: bool = True) -> str:

@@ -1,0 +1,34 @@
+"""Shared fixtures: tiny in-memory warehouses and one demo warehouse per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from slm_analysis import warehouse
+from slm_analysis.workflows import run_demo
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_PERIOD = "2026-10"
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    c = warehouse.connect(":memory:")
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Demo exports loaded into a warehouse file (no packs rendered)."""
+    root = tmp_path_factory.mktemp("demo")
+    db = root / "warehouse.duckdb"
+    catalogue = root / "catalogue.yaml"
+    result = run_demo(db, catalogue, root / "raw", end=DEMO_PERIOD, render=False,
+                      echo=lambda _: None)
+    assert not result.failed
+    return {"root": root, "db": db, "catalogue": catalogue, "reports": root / "reports"}

@@ -1,0 +1,137 @@
+"""Measures against hand-worked examples with exact expected values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+import pytest
+
+from slm_analysis import measures
+from slm_analysis.catalogue import parse_catalogue
+from slm_analysis.periods import Period
+
+CATALOGUE = """
+calendars:
+  office: {timezone: Europe/Paris, hours: {mon-fri: "09:00-17:00"}}
+  always: {timezone: UTC, hours: 24x7}
+customers: [{id: c, name: Customer, timezone: Europe/Paris}]
+services: [{id: email, name: Email}]
+agreements:
+  - id: sla
+    customer: c
+    services: [email]
+    clock: {pause_states: [On Hold]}
+    targets:
+      - {id: p1, metric: resolution_time, priority: 1, within: 4h, calendar: office,
+         objective: 50, warning: 40}
+      - {id: av, metric: availability, calendar: always, objective: 99.9, warning: 99.5,
+         credits: [{below: 99.9, credit_percent: 5}, {below: 99.5, credit_percent: 10}]}
+maintenance:
+  - {id: once, services: [email], timezone: UTC, start: 2026-10-05T12:00:00,
+     end: 2026-10-05T13:00:00}
+"""
+AS_OF = datetime(2026, 11, 2, 12, tzinfo=UTC)
+
+
+def utc(*a: int) -> datetime:
+    return datetime(*a, tzinfo=UTC)
+
+
+def add_incident(con: duckdb.DuckDBPyConnection, number: str, opened: datetime,
+                 resolved: datetime | None, priority: int = 1) -> None:
+    con.execute(
+        "insert into incidents (source, number, customer, service, priority, state, opened_at, "
+        "resolved_at, load_id) values ('t', $n, 'c', 'email', $p, 'x', $o, $r, 0)",
+        {"n": number, "p": priority, "o": opened, "r": resolved},
+    )
+
+
+@pytest.fixture
+def worked(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    add_incident(con, "A", utc(2026, 10, 5, 7), utc(2026, 10, 5, 10))  # 3 h: met
+    add_incident(con, "B", utc(2026, 10, 9, 13), utc(2026, 10, 12, 9, 30))  # Fri 2 h + Mon 2.5 h
+    add_incident(con, "C", utc(2026, 10, 30, 14), utc(2026, 10, 31, 23, 30))  # local 1 Nov
+    add_incident(con, "D", utc(2026, 10, 29, 8), None)  # running, breached Thu 14:00 UTC
+    add_incident(con, "E", utc(2026, 11, 2, 8), None)  # running, exactly 4 h at as_of
+    add_incident(con, "P2", utc(2026, 10, 5, 7), utc(2026, 10, 30, 7), priority=2)  # no target
+    con.execute("insert into incident_states values ('t', 'D', 'On Hold', $s, $e, 0)",
+                {"s": utc(2026, 10, 29, 10), "e": utc(2026, 10, 29, 12)})
+    return con
+
+
+def test_clock_per_incident(worked: duckdb.DuckDBPyConnection) -> None:
+    cat = parse_catalogue(CATALOGUE)
+    clocks = measures.ticket_clocks(worked, cat, "c", as_of=AS_OF).set_index("number")
+    assert sorted(clocks.index) == ["A", "B", "C", "D", "E"]
+    assert clocks.loc["A", "business_elapsed"] == 3 * 3600 and clocks.loc["A", "met"]
+    b = clocks.loc["B"]
+    assert b["business_elapsed"] == 4.5 * 3600 and not b["met"]
+    assert b["due_at"] == utc(2026, 10, 12, 9)  # Fri 15:00–17:00 local, Mon 09:00–11:00
+    assert b["closed_elapsed"] == (b["stop_at"] - b["start_at"]).total_seconds() - 4.5 * 3600
+    assert clocks.loc["C", "period"] == "2026-11"  # 23:30 UTC 31 Oct is November in Paris
+    d = clocks.loc["D"]
+    assert d["running"] and not d["met"]
+    assert d["paused_business"] == 2 * 3600 and d["paused_wall"] == 2 * 3600
+    assert d["due_at"] == utc(2026, 10, 29, 14)  # the 2 h pause pushes the due time
+    assert d["breached_at"] == utc(2026, 10, 29, 14) and d["period"] == "2026-10"
+    e = clocks.loc["E"]
+    assert e["business_elapsed"] == 4 * 3600 and e["met"] and pd.isna(e["period"])
+
+
+def test_attainment_counts_each_ticket_once_in_the_right_period(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    cat = parse_catalogue(CATALOGUE)
+    oct_ = measures.attainment(worked, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
+    p1 = oct_.loc["p1"]
+    assert (p1["n"], p1["n_met"]) == (3, 1)  # A met; B breached; D running but breached
+    assert p1["achieved"] == pytest.approx(100 / 3)
+    assert p1["interval_low"] == pytest.approx(6.149, abs=1e-3)
+    assert p1["interval_high"] == pytest.approx(79.234, abs=1e-3)
+    assert (p1["rag"], p1["met"]) == ("red", False)
+    nov = measures.attainment(worked, cat, "c", "2026-11", as_of=AS_OF).set_index("id")
+    assert (nov.loc["p1", "n"], nov.loc["p1", "achieved"]) == (1, 100.0)  # only C
+
+
+def test_availability_merges_weights_and_excludes_maintenance(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    cat = parse_catalogue(CATALOGUE)
+    for oid, s, e, impact, planned in [
+        ("full", utc(2026, 10, 5, 10), utc(2026, 10, 5, 11), "full", False),
+        ("partial", utc(2026, 10, 5, 10, 30), utc(2026, 10, 5, 12, 30), "partial", False),
+        ("planned", utc(2026, 10, 20, 1), utc(2026, 10, 20, 2), "full", True),
+        ("elsewhere", utc(2026, 9, 30, 21), utc(2026, 9, 30, 22, 30), "full", False),
+    ]:
+        con.execute(
+            "insert into outages values ('t', $i, 'c', 'email', $s, $e, $impact, $planned, "
+            "null, null, 0)", {"i": oid, "s": s, "e": e, "impact": impact, "planned": planned})
+    av = measures.availability(con, cat, "c", Period.parse("2026-10"), services=["email"],
+                               calendar="always", partial_weight=0.5, zone="Europe/Paris")
+    row = av.iloc[0]
+    # October in Paris: 2026-09-30 22:00Z .. 2026-10-31 23:00Z = 745 h. Maintenance: the
+    # catalogue window (1 h) and the planned outage (1 h). Down: 1 h full, then the partial
+    # outage from 11:00 to 12:00 at 50 % (12:00-12:30 is inside maintenance); the outage
+    # before the period counts 30 minutes.
+    assert row["maintenance_s"] == 7200
+    assert row["scheduled_s"] == 745 * 3600 - 7200
+    assert row["downtime_s"] == 3600 + 1800 + 1800
+    assert row["outages"] == 3
+    att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
+    expected = 100 * (745 * 3600 - 7200 - 7200) / (745 * 3600 - 7200)
+    assert att.loc["av", "achieved"] == pytest.approx(expected, rel=1e-12)
+    assert (att.loc["av", "rag"], att.loc["av", "credit_percent"]) == ("amber", 5.0)
+
+
+def test_wilson_and_rag() -> None:
+    assert measures.wilson_interval(0, 0) == (None, None)
+    lo, hi = measures.wilson_interval(10, 10)
+    assert (round(lo, 3), hi) == (72.247, 100.0)
+    assert measures.rag(95.0, 95.0, 90.0) == "green"
+    assert measures.rag(92.0, 95.0, 90.0) == "amber"
+    assert measures.rag(89.9, 95.0, 90.0) == "red"
+    assert measures.rag(None, 95.0, None) == "no data"
+    assert measures.rag(3, 5, 8, higher=False) == "green"
+    assert measures.rag(6, 5, 8, higher=False) == "amber"
