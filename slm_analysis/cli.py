@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -45,6 +46,14 @@ class SlmGroup(click.Group):
             click.echo("interrupted; nothing was half-written (each load is one transaction)",
                        err=True)
             sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("SLM_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in slm; "
+                       "rerun with SLM_DEBUG=1 for the traceback and report it.", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=SlmGroup, context_settings=CONTEXT)
@@ -290,9 +299,7 @@ def _clean(v: Any) -> Any:
 def _json(v: Any) -> Any:
     if isinstance(v, datetime | date):
         return v.isoformat()
-    if hasattr(v, "item"):
-        return v.item()
-    if hasattr(v, "tolist"):
+    if hasattr(v, "tolist"):  # numpy scalars and arrays
         return v.tolist()
     return str(v)
 

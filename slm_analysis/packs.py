@@ -15,6 +15,7 @@ import platform
 import re
 import shutil
 import subprocess
+import tempfile
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
@@ -36,6 +38,24 @@ from .periods import Period
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
 EXTERNAL_REF = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+class IPCKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    """Kernel over local IPC sockets in a private temp folder: no TCP ports, no port races
+    between parallel renders, no "running over TCP without encryption" warning."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._socket_dir = tempfile.mkdtemp(prefix="slm-kernel-")
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", str(Path(self._socket_dir) / "kernel"))
+        super().__init__(**kwargs)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources
 
 
 @dataclass
@@ -204,6 +224,7 @@ def _execute(tpl: Path, out: Path, params: dict[str, str], timeout: int, root: P
         pm.execute_notebook(
             str(tpl), str(out), parameters=params, kernel_name="python3", language="python",
             progress_bar=False, execution_timeout=timeout, cwd=str(tpl.parent),
+            kernel_manager_class=IPCKernelManager,
         )
     except PapermillExecutionError as exc:
         kept = _keep_failed(out, root, customer, p)

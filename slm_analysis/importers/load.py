@@ -44,7 +44,7 @@ class LoadResult:
 
     def summary(self) -> str:
         text = (
-            f"{self.path}: {self.format}, {self.rows_read} rows read, {self.rows_loaded} loaded, "
+            f"{self.path}: {self.format}, {self.rows_read} rows read, {self.rows_loaded} new or changed, "
             f"{self.rows_quarantined} quarantined, {self.rows_unmapped} unmapped "
             f"({self.seconds:.2f} s)"
         )
@@ -146,15 +146,19 @@ def load_file(
         )
         load_id = int(scalar(con, "select nextval('load_id_seq')"))
         loaded = _upsert(con, fmt.table, load_id)
+        # the quarantine shows the latest load of each file
+        con.execute("delete from quarantine where path = $path", {"path": str(p)})
         con.execute(
             "insert into quarantine select $load_id, $kind, $path, _line, _column, _value, _reason "
             "from mapped where _reason is not null",
             {"load_id": load_id, "kind": kind, "path": str(p)},
         )
+        maps_customers = "customer" in _columns(con, fmt.table)
         counts = row(
             con,
             "select count(*), count(*) filter (where _reason is not null), "
-            "count(*) filter (where _reason is null and customer is null) from mapped",
+            "count(*) filter (where _reason is null and customer is null and $maps) from mapped",
+            {"maps": maps_customers},
         )
         assert counts is not None
         rows_read = int(scalar(con, "select count(*) from raw"))
@@ -242,7 +246,7 @@ def _inspect(p: Path) -> tuple[str, list[str], str]:
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # a multibyte char cut at the read boundary is fine
+        if len(head) < 1 << 16 or exc.start < len(head) - 4:  # a char cut at the block end is fine
             raise InputError(
                 f"{p}: byte {exc.start} is not UTF-8; export as UTF-8 CSV (or convert with "
                 "`iconv -f latin1 -t utf-8`)"
@@ -284,16 +288,12 @@ def _mapping_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None,
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
-    """Insert valid rows, newest wins: within the file the last row, against the table the
-    newer ``updated_at`` when the table has one."""
-    cols = [
-        r[0]
-        for r in con.execute(
-            "select column_name from duckdb_columns() where table_name = $t and schema_name = 'main' "
-            "and database_name = current_database() order by column_index",
-            {"t": table},
-        ).fetchall()
-    ]
+    """Insert valid rows, newest wins; rows identical to what is stored are left alone.
+
+    Within the file the last row of a key wins; against the table, a row older than the stored
+    one (by ``updated_at``, where the table has it) is skipped. Returns rows written.
+    """
+    cols = _columns(con, table)
     pk = scalar(
         con,
         "select constraint_column_names from duckdb_constraints() where table_name = $t "
@@ -303,21 +303,34 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
     q = quote_ident
     select = ", ".join("$load_id as load_id" if c == "load_id" else q(c) for c in cols)
     keys = ", ".join(q(k) for k in pk)
-    newer = ""
+    join = " and ".join(f"t.{q(k)} = m.{q(k)}" for k in pk)
+    same = " and ".join(f"t.{q(c)} is not distinct from m.{q(c)}" for c in cols if c != "load_id")
+    skip = f" and not exists (select 1 from {q(table)} as t where {join} and {same})"
     if "updated_at" in cols:
-        join = " and ".join(f"t.{q(k)} = m.{q(k)}" for k in pk)
-        newer = (
+        skip += (
             f" and not exists (select 1 from {q(table)} as t where {join} "
             "and t.updated_at > m.updated_at)"
         )
     con.execute(
         f"insert or replace into {q(table)} ({', '.join(q(c) for c in cols)}) "
-        f"select {select} from mapped as m where _reason is null{newer} "
+        f"select {select} from mapped as m where _reason is null{skip} "
         f"qualify row_number() over (partition by {keys} order by _line desc) = 1",
         {"load_id": load_id},
     )
     return int(scalar(con, f"select count(*) from {q(table)} where load_id = $load_id",
                       {"load_id": load_id}))
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where table_name = $t "
+            "and schema_name = 'main' and database_name = current_database() "
+            "order by column_index",
+            {"t": table},
+        ).fetchall()
+    ]
 
 
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:

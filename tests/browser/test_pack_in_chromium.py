@@ -1,0 +1,91 @@
+"""The rendered pack in real headless Chromium with every network request blocked."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from slm_analysis import warehouse
+from slm_analysis.packs import find_chromium, render_pack
+
+pytestmark = pytest.mark.browser
+HOSTILE = '<img src=x onerror="window.__pwned=1">Mail <b>down</b> & "quoted"'
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    exe = find_chromium()
+    assert exe, "Chromium is required for the browser tests: `make chromium` installs it"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def open_offline(browser: Browser, html: Path) -> tuple[Page, list[str], list[str]]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            requests.append(request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(html.resolve().as_uri())
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 10",
+                           timeout=30000)
+    return page, requests, errors
+
+
+def test_pack_draws_every_chart_offline(browser: Browser, demo_pack: Path) -> None:
+    page, requests, errors = open_offline(browser, demo_pack)
+    charts = page.eval_on_selector_all(
+        ".js-plotly-plot",
+        "els => els.map(e => e.querySelectorAll('svg.main-svg .scatterlayer path, "
+        "svg.main-svg .barlayer path').length)")
+    assert len(charts) >= 5 and all(n > 0 for n in charts), charts
+    assert requests == [] and errors == []
+    rows = page.locator("table.targets tbody tr")
+    assert rows.count() == 8
+    assert page.locator("table.targets .rag").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert page.locator("h1").first.inner_text() == "Acme Retail Ltd"
+    page.close()
+
+
+def test_hostile_text_from_the_data_is_shown_not_run(
+    browser: Browser, demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    shutil.copy(demo_env["db"], db)
+    with warehouse.session(db) as con:
+        con.execute(
+            "insert into incidents (source, number, customer, service, short_description, "
+            "priority, state, opened_at, resolved_at, load_id) values ('servicenow', "
+            "'INC9999999', 'acme', 'email', $t, 1, 'Resolved', $o, $r, 1)",
+            {"t": HOSTILE, "o": datetime(2026, 10, 14, 9, tzinfo=UTC),
+             "r": datetime(2026, 10, 14, 19, tzinfo=UTC)},
+        )
+    result = render_pack("acme", "2026-10", warehouse=db, catalogue=demo_env["catalogue"],
+                         reports=tmp_path / "reports")
+    page, requests, errors = open_offline(browser, Path(result.html or ""))
+    assert page.evaluate("window.__pwned") is None
+    assert HOSTILE in page.locator("table.breaches").inner_text()
+    assert page.locator("table.breaches img").count() == 0
+    # plotly draws the same text in the breach timeline axis, as text
+    assert page.locator(".js-plotly-plot img").count() == 0
+    assert requests == [] and errors == []
+    page.close()
