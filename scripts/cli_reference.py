@@ -1,6 +1,6 @@
 """Write docs/cli.md from the live `--help` of every command (a test keeps them in step).
 
-    .venv/bin/python scripts/cli_reference.py
+.venv/bin/python scripts/cli_reference.py
 """
 
 from __future__ import annotations

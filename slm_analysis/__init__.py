@@ -1,9 +1,9 @@
 """slm-workbench: exact service level attainment, availability and offline review packs.
 
-    import slm_analysis as slm
-    cat = slm.load_catalogue("catalogue.yaml")
-    review = slm.open_review("acme", "2026-10")
-    cal = cat.calendar("uk-office"); cal.elapsed(start, end, pauses=[...])
+import slm_analysis as slm
+cat = slm.load_catalogue("catalogue.yaml")
+review = slm.open_review("acme", "2026-10")
+cal = cat.calendar("uk-office"); cal.elapsed(start, end, pauses=[...])
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ __version__ = "0.1.0"
 from . import charts, present
 from .calendars import Calendar
 from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
-from .errors import CatalogueError, InputError, RenderError, SlmError, UnknownNameError, WarehouseError
+from .errors import (
+    CatalogueError,
+    InputError,
+    RenderError,
+    SlmError,
+    UnknownNameError,
+    WarehouseError,
+)
 from .importers import LoadResult, load_file, load_files
 from .measures import attainment, availability, ticket_clocks, wilson_interval
 from .packs import render_pack

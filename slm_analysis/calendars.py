@@ -144,9 +144,7 @@ class Calendar:
             day += timedelta(days=1)
 
     # ------------------------------------------------------------------ the clock
-    def elapsed(
-        self, start: datetime, end: datetime, pauses: Sequence[Interval] = ()
-    ) -> timedelta:
+    def elapsed(self, start: datetime, end: datetime, pauses: Sequence[Interval] = ()) -> timedelta:
         """Open time in [start, end) that is not inside any pause."""
         a, b = _utc(start, "start"), _utc(end, "end")
         if b <= a:
@@ -216,12 +214,14 @@ class Calendar:
             parts.append(f"{label} {', '.join(str(s) for s in segs)}")
         text = f"{'; '.join(parts) or 'never open'} {self.zone}"
         if self.holiday_country:
-            region = self.holiday_country + (f"-{self.holiday_subdiv}" if self.holiday_subdiv else "")
+            region = self.holiday_country + (
+                f"-{self.holiday_subdiv}" if self.holiday_subdiv else ""
+            )
             text += f" excluding public holidays in {region}"
         if self.closures:
-            days = sorted(self.closures)
-            shown = ", ".join(d.isoformat() for d in days[:3])
-            more = f" and {len(days) - 3} more" if len(days) > 3 else ""
+            closed = sorted(self.closures)
+            shown = ", ".join(d.isoformat() for d in closed[:3])
+            more = f" and {len(closed) - 3} more" if len(closed) > 3 else ""
             text += f", closed {shown}{more}"
         return text
 
@@ -263,7 +263,10 @@ def _utc(value: datetime, what: str) -> datetime:
 
 
 def _to_utc(local: datetime, tz: ZoneInfo) -> datetime:
-    """Wall-clock ``local`` in ``tz`` → UTC; gap times map to the jump, repeated times to the first."""
+    """Wall-clock ``local`` in ``tz`` → UTC.
+
+    A time in the spring-forward gap maps to the jump; a repeated time to its first occurrence.
+    """
     first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
     if first.astimezone(tz).replace(tzinfo=None) == local:
         return first
@@ -282,9 +285,7 @@ def _to_utc(local: datetime, tz: ZoneInfo) -> datetime:
 
 def _normalise(intervals: Sequence[Interval]) -> list[Interval]:
     """Sort and merge intervals (UTC); empty ones are dropped."""
-    clean = sorted(
-        (_utc(s, "pause start"), _utc(e, "pause end")) for s, e in intervals if e > s
-    )
+    clean = sorted((_utc(s, "pause start"), _utc(e, "pause end")) for s, e in intervals if e > s)
     out: list[Interval] = []
     for s, e in clean:
         if out and s <= out[-1][1]:

@@ -1,7 +1,8 @@
 """The catalogue: customers, services, mapping rules, agreements, targets, calendars, maintenance.
 
 One YAML file reviewed in git like code, turned into typed, validated objects at load. Every
-mistake is reported with the file, its line, the path inside it (``agreements[0].targets[2].within``),
+mistake is reported with the file, its line, the path inside it
+(``agreements[0].targets[2].within``),
 what was found and what was expected. No raw dict travels past this module.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
@@ -175,7 +176,7 @@ class MappingRule(_Model):
     A rule with no ``match`` is the default for its ``sources``.
     """
 
-    sources: list[Source] = Field(default_factory=lambda: list(SOURCES))
+    sources: list[Source] = Field(default_factory=lambda: cast(list[Source], list(SOURCES)))
     match: dict[MappingField, str | list[str]] = Field(default_factory=dict)
     customer: str
     service: str | None = None
@@ -310,7 +311,9 @@ class SatisfactionTarget(_TargetBase):
 
     def sentence(self, cal: Calendar | None = None) -> str:
         if self.measure == "mean":
-            return f"Mean satisfaction score of at least {self.objective:g} on a 1–{self.scale} scale"
+            return (
+                f"Mean satisfaction score of at least {self.objective:g} on a 1–{self.scale} scale"
+            )
         return (
             f"At least {_pct(self.objective)} of survey responses scoring "
             f"{self.satisfied_from} or more on a 1–{self.scale} scale"
@@ -332,9 +335,7 @@ class IncidentCountTarget(_TargetBase):
         return f"No more than {self.objective:g} {_priorities(self.priority)} incidents per period"
 
 
-TargetModel = (
-    AvailabilityTarget | TicketTimeTarget | SatisfactionTarget | IncidentCountTarget
-)
+TargetModel = AvailabilityTarget | TicketTimeTarget | SatisfactionTarget | IncidentCountTarget
 Target = Annotated[TargetModel, Field(discriminator="metric")]
 
 
@@ -357,7 +358,9 @@ class Agreement(_Model):
     customer: str
     services: list[str]
     review_period: Literal["month", "quarter"] = "month"
-    timezone: Zone | None = Field(None, description="zone of period boundaries (default: customer's)")
+    timezone: Zone | None = Field(
+        None, description="zone of period boundaries (default: customer's)"
+    )
     effective_from: date | None = None
     effective_to: date | None = None
     clock: ClockSettings = Field(default_factory=ClockSettings)  # type: ignore[arg-type]
@@ -513,8 +516,15 @@ def load_catalogue(path: str | Path) -> Catalogue:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CatalogueError(
-            [Problem(name, "file", "not found", "create it (`slm demo` writes an example) "
-                     "or pass --catalogue PATH / set SLM_CATALOGUE")]
+            [
+                Problem(
+                    name,
+                    "file",
+                    "not found",
+                    "create it (`slm demo` writes an example) "
+                    "or pass --catalogue PATH / set SLM_CATALOGUE",
+                )
+            ]
         ) from None
     except (UnicodeDecodeError, IsADirectoryError) as exc:
         raise CatalogueError([Problem(name, "file", str(exc), "a UTF-8 YAML text file")]) from None
@@ -534,11 +544,19 @@ def parse_catalogue(text: str, source: str = "<memory>") -> Catalogue:
         ) from None
     if not isinstance(data, dict):
         raise CatalogueError(
-            [Problem(source, "top level", f"{type(data).__name__}", "a mapping with customers:, "
-                     "services:, calendars:, agreements:")]
+            [
+                Problem(
+                    source,
+                    "top level",
+                    f"{type(data).__name__}",
+                    "a mapping with customers:, services:, calendars:, agreements:",
+                )
+            ]
         )
     context = {
-        "calendars": set(data.get("calendars") or {}) if isinstance(data.get("calendars"), dict) else set(),
+        "calendars": set(data.get("calendars") or {})
+        if isinstance(data.get("calendars"), dict)
+        else set(),
         "customers": {c.get("id") for c in data.get("customers") or [] if isinstance(c, dict)},
         "services": {s.get("id") for s in data.get("services") or [] if isinstance(s, dict)},
     }
@@ -566,10 +584,9 @@ def _problem(source: str, err: Any, data: Any, lines: dict[tuple[Any, ...], int]
     path: list[Any] = []
     node = data
     for part in err["loc"]:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
             path.append(part)
             node = node[part]
         elif err["type"] in ("extra_forbidden", "missing") and part == err["loc"][-1]:
@@ -585,14 +602,24 @@ def _problem(source: str, err: Any, data: Any, lines: dict[tuple[Any, ...], int]
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        return Problem(source, where, f"unknown field {path[-1]!r}", "remove or correct it "
-                       "(field names are case-sensitive; `slm schema` lists them)", line)
+        return Problem(
+            source,
+            where,
+            f"unknown field {path[-1]!r}",
+            "remove or correct it (field names are case-sensitive; `slm schema` lists them)",
+            line,
+        )
     if kind == "missing":
         return Problem(source, where, "missing", "add this required field", line)
     if kind == "union_tag_invalid":
-        return Problem(source, f"{where}.metric", f"{err['input'].get('metric')!r}",
-                       "metric must be one of availability, response_time, resolution_time, "
-                       "satisfaction, incident_count", line)
+        return Problem(
+            source,
+            f"{where}.metric",
+            f"{err['input'].get('metric')!r}",
+            "metric must be one of availability, response_time, resolution_time, "
+            "satisfaction, incident_count",
+            line,
+        )
     found = err.get("input")
     shown = "invalid entry" if isinstance(found, dict | list) else f"found {found!r}"
     return Problem(source, where, shown, msg, line)
@@ -605,8 +632,15 @@ def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) 
         seen: set[str] = set()
         for i, x in enumerate(ids):
             if x in seen:
-                problems.append(Problem(source, f"{kind}[{i}].id", f"duplicate id {x!r}",
-                                        "ids must be unique", lines.get((kind, i))))
+                problems.append(
+                    Problem(
+                        source,
+                        f"{kind}[{i}].id",
+                        f"duplicate id {x!r}",
+                        "ids must be unique",
+                        lines.get((kind, i)),
+                    )
+                )
             seen.add(x)
 
     dup("customers", [c.id for c in cat.customers])
@@ -618,19 +652,28 @@ def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) 
             lo, hi = t.effective_from or date.min, t.effective_to or date.max
             for plo, phi in ranges.get(t.id, []):
                 if lo <= phi and plo <= hi:
-                    problems.append(Problem(
-                        source, f"agreements[{ai}].targets[{ti}].id",
-                        f"target {t.id!r} has overlapping versions",
-                        "give each version of a target effective_from/effective_to that do not "
-                        "overlap", lines.get(("agreements", ai, "targets", ti))))
+                    problems.append(
+                        Problem(
+                            source,
+                            f"agreements[{ai}].targets[{ti}].id",
+                            f"target {t.id!r} has overlapping versions",
+                            "give each version of a target effective_from/effective_to that do not "
+                            "overlap",
+                            lines.get(("agreements", ai, "targets", ti)),
+                        )
+                    )
             ranges.setdefault(t.id, []).append((lo, hi))
             for s in t.services or []:
                 if s not in a.services:
-                    problems.append(Problem(
-                        source, f"agreements[{ai}].targets[{ti}].services",
-                        f"service {s!r} is not one of the agreement's services {a.services}",
-                        "add it to the agreement's services or remove it here",
-                        lines.get(("agreements", ai, "targets", ti, "services"))))
+                    problems.append(
+                        Problem(
+                            source,
+                            f"agreements[{ai}].targets[{ti}].services",
+                            f"service {s!r} is not one of the agreement's services {a.services}",
+                            "add it to the agreement's services or remove it here",
+                            lines.get(("agreements", ai, "targets", ti, "services")),
+                        )
+                    )
     return problems
 
 
@@ -668,7 +711,7 @@ def _priorities(prios: list[int] | None) -> str:
 
 
 def target_title(cat: Catalogue, target: TargetModel, services: list[str]) -> str:
-    """The target's short name: its ``name``, else e.g. ``P1 response``, ``Web Shop availability``."""
+    """The target's short name: its ``name``, else ``P1 response``, ``Web Shop availability``…"""
     if target.name:
         return target.name
     if isinstance(target, TicketTimeTarget):

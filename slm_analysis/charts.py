@@ -44,19 +44,30 @@ def availability_trend(r: Review) -> go.Figure:
     av = r.availability
     periods = [str(p) for p in r.periods]
     for i, (key, grp) in enumerate(av.groupby(["id", "service"], sort=False)):
-        target_id, service = key
+        _, service = key
         name = r.catalogue.service(str(service)).name
         colour = SERIES[i % len(SERIES)]
         g = grp.set_index("period").reindex(periods)
-        fig.add_trace(go.Scatter(
-            x=periods, y=g["availability"], mode="lines+markers", name=label(name),
-            line={"color": colour, "width": 2},
-            hovertemplate="%{y:.3f} %<extra>" + label(name) + "</extra>",
-        ))
-        fig.add_trace(go.Scatter(
-            x=periods, y=g["objective"], mode="lines", name=label(f"{name} objective"),
-            line={"color": colour, "dash": "dash", "width": 1}, hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=g["availability"],
+                mode="lines+markers",
+                name=label(name),
+                line={"color": colour, "width": 2},
+                hovertemplate="%{y:.3f} %<extra>" + label(name) + "</extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=g["objective"],
+                mode="lines",
+                name=label(f"{name} objective"),
+                line={"color": colour, "dash": "dash", "width": 1},
+                hoverinfo="skip",
+            )
+        )
     lo = min([99.0, *av["availability"].dropna().tolist()]) if not av.empty else 99.0
     fig.update_yaxes(range=[max(lo - 0.1, 0), 100.02], ticksuffix=" %")
     return _layout(fig, "Availability against objective", "Availability")
@@ -67,23 +78,39 @@ def ticket_attainment(r: Review) -> go.Figure:
     cur = r.current
     cur = cur[cur["metric"].isin(["response_time", "resolution_time"])]
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=[label(n) for n in cur["name"]], y=cur["achieved"],
-        marker_color=[RAG_COLOURS[x] for x in cur["rag"]],
-        text=[f"{a:.1f} % (n={n})" if pd.notna(a) else "no tickets"
-              for a, n in zip(cur["achieved"], cur["n"], strict=True)],
-        textposition="outside", name="Achieved",
-        hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=[label(n) for n in cur["name"]], y=cur["objective"], mode="markers", name="Objective",
-        marker={"symbol": "line-ew-open", "size": 36, "color": "#222",
-                "line": {"width": 3, "color": "#222"}},
-        hovertemplate="objective %{y:.0f} %<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=[label(n) for n in cur["name"]],
+            y=cur["achieved"],
+            marker_color=[RAG_COLOURS[x] for x in cur["rag"]],
+            text=[
+                f"{a:.1f} % (n={n})" if pd.notna(a) else "no tickets"
+                for a, n in zip(cur["achieved"], cur["n"], strict=True)
+            ],
+            textposition="outside",
+            name="Achieved",
+            hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[label(n) for n in cur["name"]],
+            y=cur["objective"],
+            mode="markers",
+            name="Objective",
+            marker={
+                "symbol": "line-ew-open",
+                "size": 36,
+                "color": "#222",
+                "line": {"width": 3, "color": "#222"},
+            },
+            hovertemplate="objective %{y:.0f} %<extra></extra>",
+        )
+    )
     fig.update_yaxes(range=[0, 109], ticksuffix=" %")
-    fig = _layout(fig, f"Response and resolution by priority, {r.period.label()}",
-                  "Tickets within target")
+    fig = _layout(
+        fig, f"Response and resolution by priority, {r.period.label()}", "Tickets within target"
+    )
     fig.update_layout(hovermode="closest")
     return fig
 
@@ -95,12 +122,17 @@ def attainment_trend(r: Review) -> go.Figure:
     fig = go.Figure()
     for i, (name, grp) in enumerate(att.groupby("name", sort=False)):
         g = grp.set_index("period").reindex(periods)
-        fig.add_trace(go.Scatter(
-            x=periods, y=g["achieved"], mode="lines+markers", name=label(name),
-            line={"color": SERIES[i % len(SERIES)], "width": 2},
-            customdata=g["n"], hovertemplate="%{y:.1f} % (n=%{customdata})<extra>"
-            + label(name) + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=g["achieved"],
+                mode="lines+markers",
+                name=label(name),
+                line={"color": SERIES[i % len(SERIES)], "width": 2},
+                customdata=g["n"],
+                hovertemplate="%{y:.1f} % (n=%{customdata})<extra>" + label(name) + "</extra>",
+            )
+        )
     fig.update_yaxes(range=[0, 103], ticksuffix=" %")
     return _layout(fig, "Ticket targets over twelve periods", "Tickets within target")
 
@@ -112,16 +144,34 @@ def volume_trend(r: Review) -> go.Figure:
     fig = go.Figure()
     for prio, grp in v.groupby("priority"):
         g = grp.set_index("period").reindex(periods)
-        fig.add_trace(go.Bar(
-            x=periods, y=g["opened"], name=f"P{prio} opened",
-            marker_color=PRIORITY_COLOURS.get(int(prio), "#999"),  # type: ignore[call-overload]
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=periods,
+                y=g["opened"],
+                name=f"P{prio} opened",
+                marker_color=PRIORITY_COLOURS.get(int(str(prio)), "#999"),
+            )
+        )
     backlog = v.groupby("period")["backlog"].sum().reindex(periods)
     resolved = v.groupby("period")["resolved"].sum().reindex(periods)
-    fig.add_trace(go.Scatter(x=periods, y=resolved, name="Resolved", mode="lines+markers",
-                             line={"color": "#2a9d8f", "width": 2}))
-    fig.add_trace(go.Scatter(x=periods, y=backlog, name="Backlog at period end",
-                             mode="lines+markers", line={"color": "#222", "dash": "dot"}))
+    fig.add_trace(
+        go.Scatter(
+            x=periods,
+            y=resolved,
+            name="Resolved",
+            mode="lines+markers",
+            line={"color": "#2a9d8f", "width": 2},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=periods,
+            y=backlog,
+            name="Backlog at period end",
+            mode="lines+markers",
+            line={"color": "#222", "dash": "dot"},
+        )
+    )
     fig.update_layout(barmode="stack")
     return _layout(fig, "Incident volumes and backlog", "Incidents")
 
@@ -138,15 +188,31 @@ def breach_timeline(r: Review, limit: int = 15) -> go.Figure:
     ]
     fig = go.Figure()
     for name, values, colour in parts:
-        fig.add_trace(go.Bar(y=names, x=values, name=name, orientation="h",
-                             marker_color=colour,
-                             hovertemplate="%{x:.1f} h<extra>" + name + "</extra>"))
-    fig.add_trace(go.Scatter(
-        y=names, x=b["threshold_s"] / hours, mode="markers", name="Allowed business time",
-        marker={"symbol": "line-ns-open", "size": 18, "color": "#222",
-                "line": {"width": 3, "color": "#222"}},
-        hovertemplate="allowed %{x:.1f} h<extra></extra>",
-    ))
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=values,
+                name=name,
+                orientation="h",
+                marker_color=colour,
+                hovertemplate="%{x:.1f} h<extra>" + name + "</extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            y=names,
+            x=b["threshold_s"] / hours,
+            mode="markers",
+            name="Allowed business time",
+            marker={
+                "symbol": "line-ns-open",
+                "size": 18,
+                "color": "#222",
+                "line": {"width": 3, "color": "#222"},
+            },
+            hovertemplate="allowed %{x:.1f} h<extra></extra>",
+        )
+    )
     fig.update_layout(barmode="stack")
     fig = _layout(fig, "Where the time went in each breach", "", height=max(260, 60 + 28 * len(b)))
     fig.update_xaxes(title="hours since opened")
@@ -162,15 +228,25 @@ def satisfaction_trend(r: Review) -> go.Figure:
     for i, (name, grp) in enumerate(s.groupby("name", sort=False)):
         g = grp.set_index("period").reindex(periods)
         unit = str(grp["unit"].iloc[0])
-        fig.add_trace(go.Scatter(
-            x=periods, y=g["achieved"], mode="lines+markers", name=label(name),
-            line={"color": SERIES[i % len(SERIES)], "width": 2},
-            customdata=g["n"],
-            hovertemplate="%{y:.2f} " + label(unit) + " (n=%{customdata})<extra></extra>",
-        ))
-        fig.add_trace(go.Scatter(
-            x=periods, y=g["objective"], mode="lines", name=label(f"{name} objective"),
-            line={"color": SERIES[i % len(SERIES)], "dash": "dash", "width": 1},
-            hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=g["achieved"],
+                mode="lines+markers",
+                name=label(name),
+                line={"color": SERIES[i % len(SERIES)], "width": 2},
+                customdata=g["n"],
+                hovertemplate="%{y:.2f} " + label(unit) + " (n=%{customdata})<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=g["objective"],
+                mode="lines",
+                name=label(f"{name} objective"),
+                line={"color": SERIES[i % len(SERIES)], "dash": "dash", "width": 1},
+                hoverinfo="skip",
+            )
+        )
     return _layout(fig, "Customer satisfaction", "Score")

@@ -43,25 +43,37 @@ class SlmGroup(click.Group):
         except SlmError as exc:
             _fail(exc)
         except KeyboardInterrupt:
-            click.echo("interrupted; nothing was half-written (each load is one transaction)",
-                       err=True)
+            click.echo(
+                "interrupted; nothing was half-written (each load is one transaction)", err=True
+            )
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
             if os.environ.get("SLM_DEBUG"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in slm; "
-                       "rerun with SLM_DEBUG=1 for the traceback and report it.", err=True)
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in slm; "
+                "rerun with SLM_DEBUG=1 for the traceback and report it.",
+                err=True,
+            )
             sys.exit(1)
 
 
 @click.group(cls=SlmGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="slm")
-@click.option("--db", envvar="SLM_DB", metavar="PATH",
-              help="Warehouse file. [env SLM_DB; default data/warehouse.duckdb]")
-@click.option("--catalogue", envvar="SLM_CATALOGUE", metavar="PATH",
-              help="Catalogue YAML. [env SLM_CATALOGUE; default catalogue.yaml]")
+@click.option(
+    "--db",
+    envvar="SLM_DB",
+    metavar="PATH",
+    help="Warehouse file. [env SLM_DB; default data/warehouse.duckdb]",
+)
+@click.option(
+    "--catalogue",
+    envvar="SLM_CATALOGUE",
+    metavar="PATH",
+    help="Catalogue YAML. [env SLM_CATALOGUE; default catalogue.yaml]",
+)
 @click.pass_context
 def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
     """slm-workbench: service level attainment, availability and offline review packs.
@@ -74,19 +86,44 @@ def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
 
 # ---------------------------------------------------------------------------- demo
 @main.command(context_settings=CONTEXT)
-@click.option("--end", "end", metavar="PERIOD", default=None,
-              help="Last month of demo data, e.g. 2026-10. [default: last complete month]")
+@click.option(
+    "--end",
+    "end",
+    metavar="PERIOD",
+    default=None,
+    help="Last month of demo data, e.g. 2026-10. [default: last complete month]",
+)
 @click.option("--months", default=13, show_default=True, help="Months of history.")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("data/raw/demo"),
-              show_default=True, help="Where the demo exports are written.")
-@click.option("--reports", type=click.Path(path_type=Path), default=None,
-              help="Where packs go. [env SLM_REPORTS; default reports]")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("data/raw/demo"),
+    show_default=True,
+    help="Where the demo exports are written.",
+)
+@click.option(
+    "--reports",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where packs go. [env SLM_REPORTS; default reports]",
+)
 @click.option("--no-render", is_flag=True, help="Load the demo data but render no packs.")
-@click.option("--force", is_flag=True,
-              help="Replace an existing catalogue or warehouse that was not written by the demo.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing catalogue or warehouse that was not written by the demo.",
+)
 @click.pass_obj
-def demo(obj: Ctx, end: str | None, months: int, out: Path, reports: Path | None,
-         no_render: bool, force: bool) -> None:
+def demo(
+    obj: Ctx,
+    end: str | None,
+    months: int,
+    out: Path,
+    reports: Path | None,
+    no_render: bool,
+    force: bool,
+) -> None:
     """Write demo exports and a catalogue, load them, and render the demo packs.
 
     The exports are in real formats (ServiceNow incident list and state metrics, outage and
@@ -95,28 +132,57 @@ def demo(obj: Ctx, end: str | None, months: int, out: Path, reports: Path | None
     """
     from .workflows import run_demo
 
-    result = run_demo(obj.db, obj.catalogue, out, end=end, months=months, reports=reports,
-                      render=not no_render, force=force, echo=click.echo)
+    result = run_demo(
+        obj.db,
+        obj.catalogue,
+        out,
+        end=end,
+        months=months,
+        reports=reports,
+        render=not no_render,
+        force=force,
+        echo=click.echo,
+    )
     if result.failed:
         sys.exit(1)
 
 
 # ---------------------------------------------------------------------------- load
 @main.command(context_settings=CONTEXT)
-@click.argument("kind", type=click.Choice(
-    ["incidents", "outages", "checks", "surveys", "maintenance", "actions"]))
+@click.argument(
+    "kind",
+    type=click.Choice(["incidents", "outages", "checks", "surveys", "maintenance", "actions"]),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", metavar="F", help="Export format (default: detected from the header).")
+@click.option(
+    "--format", "fmt", metavar="F", help="Export format (default: detected from the header)."
+)
 @click.option("--customer", metavar="C", help="Assign every record of the file(s) to customer C.")
 @click.option("--service", metavar="S", help="Assign every record of the file(s) to service S.")
-@click.option("--timezone", metavar="ZONE",
-              help="IANA zone of timestamps without an offset (default: UTC, with a warning).")
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    help="IANA zone of timestamps without an offset (default: UTC, with a warning).",
+)
 @click.option("--scale", default=5, show_default=True, help="Survey score scale (1..N).")
-@click.option("--mapping", type=click.Path(path_type=Path), metavar="M.yaml",
-              help="Column mapping for generic files (not available yet: rejected with a message).")
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path),
+    metavar="M.yaml",
+    help="Column mapping for generic files (not available yet: rejected with a message).",
+)
 @click.pass_obj
-def load(obj: Ctx, kind: str, files: tuple[Path, ...], fmt: str | None, customer: str | None,
-         service: str | None, timezone: str | None, scale: int, mapping: Path | None) -> None:
+def load(
+    obj: Ctx,
+    kind: str,
+    files: tuple[Path, ...],
+    fmt: str | None,
+    customer: str | None,
+    service: str | None,
+    timezone: str | None,
+    scale: int,
+    mapping: Path | None,
+) -> None:
     """Load export FILES of KIND into the warehouse, each file in one transaction.
 
     Rows that fail validation are quarantined with file, line, column, value and reason.
@@ -134,12 +200,22 @@ def load(obj: Ctx, kind: str, files: tuple[Path, ...], fmt: str | None, customer
         )
     cat = load_catalogue(obj.catalogue) if obj.catalogue.exists() else None
     if cat is None:
-        click.echo(f"warning: no catalogue at {obj.catalogue}; records are loaded unmapped",
-                   err=True)
+        click.echo(
+            f"warning: no catalogue at {obj.catalogue}; records are loaded unmapped", err=True
+        )
     with session(obj.db) as con:
         for f in files:
-            r = load_file(con, kind, f, catalogue=cat, format=fmt, customer=customer,
-                          service=service, timezone=timezone, scale=scale)
+            r = load_file(
+                con,
+                kind,
+                f,
+                catalogue=cat,
+                format=fmt,
+                customer=customer,
+                service=service,
+                timezone=timezone,
+                scale=scale,
+            )
             click.echo(r.summary())
 
 
@@ -165,8 +241,15 @@ def status(obj: Ctx, as_json: bool) -> None:
     for c in ("table", "source", "rows", "unmapped", "from", "to", "quarantined"):
         t.add_column(c, justify="right" if c in ("rows", "unmapped", "quarantined") else "left")
     for r in info["tables"]:  # type: ignore[attr-defined]
-        t.add_row(r["table_name"], r["source"], str(r["rows"]), str(r["rows_unmapped"]),
-                  r["first_at"] or "", r["last_at"] or "", str(r["quarantined"]))
+        t.add_row(
+            r["table_name"],
+            r["source"],
+            str(r["rows"]),
+            str(r["rows_unmapped"]),
+            r["first_at"] or "",
+            r["last_at"] or "",
+            str(r["quarantined"]),
+        )
     console.print(t)
     console.print(f"{len(info['loads'])} loads recorded; newest first in `slm status --json`.")  # type: ignore[arg-type]
 
@@ -207,9 +290,16 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
         df = measure(con, cat, customer, p)
     records = [
         {
-            "id": r["id"], "agreement": r["agreement"], "service": r["service"],
-            "metric": r["metric"], "period": r["period"], "objective": r["objective"],
-            "achieved": _clean(r["achieved"]), "met": r["met"], "rag": r["rag"], "n": r["n"],
+            "id": r["id"],
+            "agreement": r["agreement"],
+            "service": r["service"],
+            "metric": r["metric"],
+            "period": r["period"],
+            "objective": r["objective"],
+            "achieved": _clean(r["achieved"]),
+            "met": r["met"],
+            "rag": r["rag"],
+            "n": r["n"],
             "interval": [_clean(r["interval_low"]), _clean(r["interval_high"])],
             "unit": r["unit"],
         }
@@ -225,10 +315,16 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
     for c in ("target", "service", "objective", "achieved", "n", "95 % interval", "status"):
         t.add_column(c)
     for r in records:
-        lo, hi = r["interval"]  # type: ignore[misc]
-        t.add_row(str(r["id"]), str(r["service"]), f"{r['objective']:g}",
-                  "–" if r["achieved"] is None else f"{r['achieved']:.2f}", str(r["n"]),
-                  "–" if lo is None else f"{lo:.1f}–{hi:.1f}", str(r["rag"]))
+        lo, hi = r["interval"]
+        t.add_row(
+            str(r["id"]),
+            str(r["service"]),
+            f"{r['objective']:g}",
+            "–" if r["achieved"] is None else f"{r['achieved']:.2f}",
+            str(r["n"]),
+            "–" if lo is None else f"{lo:.1f}–{hi:.1f}",
+            str(r["rag"]),
+        )
     Console().print(t)
 
 
@@ -239,14 +335,31 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
 @click.option("--all", "all_", is_flag=True, help="Every customer with an agreement in force.")
 @click.option("--pdf", is_flag=True, help="Also print each pack to PDF (needs Chromium).")
 @click.option("--jobs", default=1, show_default=True, help="Packs rendered in parallel.")
-@click.option("--reports", type=click.Path(path_type=Path), default=None,
-              help="Output folder. [env SLM_REPORTS; default reports]")
-@click.option("--template", type=click.Path(path_type=Path), default=None,
-              help="Notebook template. [default notebooks/service_review.ipynb]")
+@click.option(
+    "--reports",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder. [env SLM_REPORTS; default reports]",
+)
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Notebook template. [default notebooks/service_review.ipynb]",
+)
 @click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
 @click.pass_obj
-def render(obj: Ctx, customer: str | None, period: str, all_: bool, pdf: bool, jobs: int,
-           reports: Path | None, template: Path | None, timeout: int) -> None:
+def render(
+    obj: Ctx,
+    customer: str | None,
+    period: str,
+    all_: bool,
+    pdf: bool,
+    jobs: int,
+    reports: Path | None,
+    template: Path | None,
+    timeout: int,
+) -> None:
     """Execute the review notebook and render self-contained HTML into reports/C/P/.
 
     A pack whose notebook fails is never published; the command exits 1 and names the
@@ -267,9 +380,16 @@ def render(obj: Ctx, customer: str | None, period: str, all_: bool, pdf: bool, j
         assert customer is not None
         cat.customer(customer)
         customers = [customer]
-    results = render_many([(c, str(p)) for c in customers], workers=jobs, warehouse=obj.db,
-                          catalogue=obj.catalogue, reports=reports, template=template, pdf=pdf,
-                          timeout=timeout)
+    results = render_many(
+        [(c, str(p)) for c in customers],
+        workers=jobs,
+        warehouse=obj.db,
+        catalogue=obj.catalogue,
+        reports=reports,
+        template=template,
+        pdf=pdf,
+        timeout=timeout,
+    )
     failed = 0
     for r in results:
         if r.ok:

@@ -43,26 +43,86 @@ class DemoService:
 
 
 SERVICES = (
-    DemoService("email", "Email & Collaboration", "acme", "Acme Retail Ltd", "Messaging Team",
-                "EXCH-CLUSTER-01", "uk-office", (1.0, 1.0), 70, 0.6,
-                ("Cannot send mail to external domain", "Shared mailbox not visible",
-                 "Calendar invites delayed", "Outlook keeps asking for password",
-                 "Distribution list missing members", "Teams meeting link broken")),
-    DemoService("webshop", "Web Shop", "acme", "Acme Retail Ltd", "Web Team", "SHOP-WEB-PROD",
-                "uk-office", (0.7, 1.7), 55, 0.5,
-                ("Checkout times out on payment step", "Product images not loading",
-                 "Basket empties after login", "Search returns no results for 'jackets'",
-                 "Checkout shows <script> tag in basket page", "Discount code rejected")),
-    DemoService("erp", "ERP Platform", "globex", "Globex Logistics GmbH", "ERP Support",
-                "SAP-PRD-01", "de-office", (1.6, 0.7), 60, 0.4,
-                ("Invoice posting fails with error F5 117", "Goods receipt blocked",
-                 "Report ZLOG_07 runs for hours", "User locked after password change",
-                 "Purchase order approval stuck", "Batch job BJ-114 aborted")),
-    DemoService("tracking", "Fleet Tracking", "globex", "Globex Logistics GmbH", "Telematics",
-                "TRK-GW-02", "de-office", (1.0, 1.0), 45, 0.5,
-                ("Vehicle positions frozen on map", "Driver app cannot sync",
-                 "Geofence alerts not sent", "ETA calculation wrong for route 12",
-                 "Telematics gateway reconnect loop", "Export of trip log empty")),
+    DemoService(
+        "email",
+        "Email & Collaboration",
+        "acme",
+        "Acme Retail Ltd",
+        "Messaging Team",
+        "EXCH-CLUSTER-01",
+        "uk-office",
+        (1.0, 1.0),
+        70,
+        0.6,
+        (
+            "Cannot send mail to external domain",
+            "Shared mailbox not visible",
+            "Calendar invites delayed",
+            "Outlook keeps asking for password",
+            "Distribution list missing members",
+            "Teams meeting link broken",
+        ),
+    ),
+    DemoService(
+        "webshop",
+        "Web Shop",
+        "acme",
+        "Acme Retail Ltd",
+        "Web Team",
+        "SHOP-WEB-PROD",
+        "uk-office",
+        (0.7, 1.7),
+        55,
+        0.5,
+        (
+            "Checkout times out on payment step",
+            "Product images not loading",
+            "Basket empties after login",
+            "Search returns no results for 'jackets'",
+            "Checkout shows <script> tag in basket page",
+            "Discount code rejected",
+        ),
+    ),
+    DemoService(
+        "erp",
+        "ERP Platform",
+        "globex",
+        "Globex Logistics GmbH",
+        "ERP Support",
+        "SAP-PRD-01",
+        "de-office",
+        (1.6, 0.7),
+        60,
+        0.4,
+        (
+            "Invoice posting fails with error F5 117",
+            "Goods receipt blocked",
+            "Report ZLOG_07 runs for hours",
+            "User locked after password change",
+            "Purchase order approval stuck",
+            "Batch job BJ-114 aborted",
+        ),
+    ),
+    DemoService(
+        "tracking",
+        "Fleet Tracking",
+        "globex",
+        "Globex Logistics GmbH",
+        "Telematics",
+        "TRK-GW-02",
+        "de-office",
+        (1.0, 1.0),
+        45,
+        0.5,
+        (
+            "Vehicle positions frozen on map",
+            "Driver app cannot sync",
+            "Geofence alerts not sent",
+            "ETA calculation wrong for route 12",
+            "Telematics gateway reconnect loop",
+            "Export of trip log empty",
+        ),
+    ),
 )
 
 # priority mix and business-hours resolution medians (hours)
@@ -249,8 +309,9 @@ def generate(out_dir: str | Path, end: Period, months: int = 13, seed: int = 7) 
             for opened in _arrivals(rng, cal, p_start, p_end, svc.monthly):
                 number += 1
                 prio = int(rng.choice(4, p=PRIORITY_P)) + 1
-                inc, st, sv = _incident(rng, svc, cal, clock, f"INC{number:07d}", prio,
-                                        opened, factor, as_of)
+                inc, st, sv = _incident(
+                    rng, svc, cal, clock, f"INC{number:07d}", prio, opened, factor, as_of
+                )
                 incidents.append(inc)
                 states.extend(st)
                 surveys.extend(sv)
@@ -258,22 +319,46 @@ def generate(out_dir: str | Path, end: Period, months: int = 13, seed: int = 7) 
             if svc.id == "tracking" and period == major_month:
                 number += 1
                 start = p_start + timedelta(days=9, hours=13, minutes=42)
-                inc, st, sv = _incident(rng, svc, cal, clock, f"INC{number:07d}", 1, start,
-                                        1.0, as_of, resolve_after=timedelta(hours=6, minutes=10),
-                                        title="Fleet Tracking unavailable for all depots")
+                inc, st, sv = _incident(
+                    rng,
+                    svc,
+                    cal,
+                    clock,
+                    f"INC{number:07d}",
+                    1,
+                    start,
+                    1.0,
+                    as_of,
+                    resolve_after=timedelta(hours=6, minutes=10),
+                    title="Fleet Tracking unavailable for all depots",
+                )
                 inc["major_incident_state"] = "accepted"
                 incidents.append(inc)
                 states.extend(st)
-                outages.append({"number": "OUT0009001", "type": "Outage", "cmdb_ci": svc.ci,
-                                "begin": _fmt(start), "end": _fmt(start + timedelta(hours=6)),
-                                "short_description": "Telematics gateway cluster failure"})
+                outages.append(
+                    {
+                        "number": "OUT0009001",
+                        "type": "Outage",
+                        "cmdb_ci": svc.ci,
+                        "begin": _fmt(start),
+                        "end": _fmt(start + timedelta(hours=6)),
+                        "short_description": "Telematics gateway cluster failure",
+                    }
+                )
     # planned outages for the catalogue's maintenance windows, and change records
     for w in cat.maintenance:
         svc = next(s for s in SERVICES if s.id in w.services)
         for i, (s, e) in enumerate(w.occurrences(t0, t_end)):
-            outages.append({"number": f"OUT-{w.id}-{i:02d}", "type": "Planned Outage",
-                            "cmdb_ci": svc.ci, "begin": _fmt(s), "end": _fmt(e),
-                            "short_description": w.description or w.id})
+            outages.append(
+                {
+                    "number": f"OUT-{w.id}-{i:02d}",
+                    "type": "Planned Outage",
+                    "cmdb_ci": svc.ci,
+                    "begin": _fmt(s),
+                    "end": _fmt(e),
+                    "short_description": w.description or w.id,
+                }
+            )
     changes = _changes(rng, first, months)
     checks_out = _checks(rng, outages, t0, t_end)
     actions = _actions(end)
@@ -298,15 +383,16 @@ def generate(out_dir: str | Path, end: Period, months: int = 13, seed: int = 7) 
     return files
 
 
-def _arrivals(rng: np.random.Generator, cal: Calendar, start: datetime, end: datetime,
-              monthly: int) -> list[datetime]:
+def _arrivals(
+    rng: np.random.Generator, cal: Calendar, start: datetime, end: datetime, monthly: int
+) -> list[datetime]:
     """Arrival instants with office-hour peaks (local time) and quiet weekends."""
     hours = np.arange(24)
     weight = 0.15 + np.exp(-((hours - 10) ** 2) / 6) + 0.8 * np.exp(-((hours - 15) ** 2) / 5)
     weight /= weight.sum()
     days = (end - start).days
     n = int(rng.poisson(monthly))
-    out = []
+    out: list[datetime] = []
     tz = cal.tz
     local0 = start.astimezone(tz).replace(tzinfo=None)
     while len(out) < n:
@@ -315,17 +401,28 @@ def _arrivals(rng: np.random.Generator, cal: Calendar, start: datetime, end: dat
         if day.weekday() >= 5 and rng.random() > 0.2:
             continue
         h = int(rng.choice(24, p=weight))
-        local = day.replace(hour=h, minute=int(rng.integers(0, 60)), second=int(rng.integers(0, 60)))
+        local = day.replace(
+            hour=h, minute=int(rng.integers(0, 60)), second=int(rng.integers(0, 60))
+        )
         t = local.replace(tzinfo=tz).astimezone(UTC)
         if start <= t < end:
             out.append(t)
     return sorted(out)
 
 
-def _incident(rng: np.random.Generator, svc: DemoService, cal: Calendar, clock: _Clock,
-              number: str, prio: int, opened: datetime, factor: float, as_of: datetime,
-              resolve_after: timedelta | None = None, title: str | None = None,
-              ) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
+def _incident(
+    rng: np.random.Generator,
+    svc: DemoService,
+    cal: Calendar,
+    clock: _Clock,
+    number: str,
+    prio: int,
+    opened: datetime,
+    factor: float,
+    as_of: datetime,
+    resolve_after: timedelta | None = None,
+    title: str | None = None,
+) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
     ts = opened.timestamp()
     # first response: P1 on a 24x7 clock in minutes, others in business minutes
     if prio == 1:
@@ -366,8 +463,12 @@ def _incident(rng: np.random.Generator, svc: DemoService, cal: Calendar, clock: 
         "assignment_group": svc.group,
         "assigned_to": f"{svc.group.split()[0]} Agent {int(rng.integers(1, 9))}",
         "company": svc.company,
-        "business_service": {"email": "Email", "webshop": "Web Shop", "erp": "ERP",
-                             "tracking": "Fleet Tracking"}[svc.id],
+        "business_service": {
+            "email": "Email",
+            "webshop": "Web Shop",
+            "erp": "ERP",
+            "tracking": "Fleet Tracking",
+        }[svc.id],
         "cmdb_ci": svc.ci,
         "resolved_at": _fmt_ts(resolved) if resolved <= cutoff else "",
         "closed_at": _fmt_ts(closed) if closed <= cutoff else "",
@@ -382,71 +483,123 @@ def _incident(rng: np.random.Generator, svc: DemoService, cal: Calendar, clock: 
         marks += [(p0, "On Hold"), (p1, "In Progress")]
     marks += [(resolved, "Resolved"), (closed, "Closed")]
     marks = [(t, s) for t, s in marks if t <= cutoff]
-    states = []
+    states: list[dict[str, object]] = []
     for i, (t, s) in enumerate(marks):
         if s == "Closed":
             break
         end = marks[i + 1][0] if i + 1 < len(marks) else None
-        states.append({
-            "id": number, "definition": "Incident State Duration", "value": s,
-            "start": _fmt_ts(t), "end": _fmt_ts(end) if end else "",
-            "duration": _sn_duration(end - t) if end else "",
-            "calculation_complete": "true" if end else "false",
-        })
-    surveys = []
+        states.append(
+            {
+                "id": number,
+                "definition": "Incident State Duration",
+                "value": s,
+                "start": _fmt_ts(t),
+                "end": _fmt_ts(end) if end else "",
+                "duration": _sn_duration(end - t) if end else "",
+                "calculation_complete": "true" if end else "false",
+            }
+        )
+    surveys: list[dict[str, object]] = []
     if resolved <= cutoff and rng.random() < 0.3:
         slow = business > RESOLVE_MEDIAN_H[prio] * 3 * 3600
         score = int(np.clip(rng.normal(3.3 if slow else 4.4, 0.8), 1, 5).round())
-        comment = str(rng.choice(["", "", "Quick and friendly", "Took too long",
-                                  "Had to chase twice", "Great help, thanks!",
-                                  "Fixed but no explanation given"]))
-        surveys.append({"id": f"SRV{number[3:]}", "submitted": _fmt_ts(resolved + 7200),
-                        "score": score, "incident": number, "company": svc.company,
-                        "service": inc["business_service"], "comment": comment})
+        comment = str(
+            rng.choice(
+                [
+                    "",
+                    "",
+                    "Quick and friendly",
+                    "Took too long",
+                    "Had to chase twice",
+                    "Great help, thanks!",
+                    "Fixed but no explanation given",
+                ]
+            )
+        )
+        surveys.append(
+            {
+                "id": f"SRV{number[3:]}",
+                "submitted": _fmt_ts(resolved + 7200),
+                "score": score,
+                "incident": number,
+                "company": svc.company,
+                "service": inc["business_service"],
+                "comment": comment,
+            }
+        )
     return inc, states, surveys
 
 
-def _outages(rng: np.random.Generator, svc: DemoService, start: datetime, end: datetime,
-             m: int, months: int) -> list[dict[str, object]]:
+def _outages(
+    rng: np.random.Generator, svc: DemoService, start: datetime, end: datetime, m: int, months: int
+) -> list[dict[str, object]]:
     rate = svc.outages * (1 + (1.5 * m / months if svc.id == "webshop" else 0))
-    out = []
+    out: list[dict[str, object]] = []
     for k in range(int(rng.poisson(rate))):
         s = start + timedelta(seconds=float(rng.uniform(0, (end - start).total_seconds() - 7200)))
         minutes = float(np.clip(rng.lognormal(np.log(25), 0.8), 3, 240))
         partial = rng.random() < 0.35
-        out.append({"number": f"OUT{svc.id[:3].upper()}{m:02d}{k:02d}",
-                    "type": "Degradation" if partial else "Outage", "cmdb_ci": svc.ci,
-                    "begin": _fmt(s), "end": _fmt(s + timedelta(minutes=round(minutes))),
-                    "short_description": f"{svc.name} {'degraded' if partial else 'down'}"})
+        out.append(
+            {
+                "number": f"OUT{svc.id[:3].upper()}{m:02d}{k:02d}",
+                "type": "Degradation" if partial else "Outage",
+                "cmdb_ci": svc.ci,
+                "begin": _fmt(s),
+                "end": _fmt(s + timedelta(minutes=round(minutes))),
+                "short_description": f"{svc.name} {'degraded' if partial else 'down'}",
+            }
+        )
     return out
 
 
 def _changes(rng: np.random.Generator, first: Period, months: int) -> list[dict[str, object]]:
-    out = []
+    out: list[dict[str, object]] = []
     for m in range(0, months, 2):
         start, _ = first.shift(m).bounds("Europe/London")
         s = start + timedelta(days=11, hours=19)
-        out.append({"number": f"CHG00{3000 + m}", "short_description": "Web Shop release window",
-                    "type": "Normal", "state": "Closed", "company": "Acme Retail Ltd",
-                    "business_service": "Web Shop", "cmdb_ci": "SHOP-WEB-PROD",
-                    "start_date": _fmt(s), "end_date": _fmt(s + timedelta(hours=2))})
-    out.append({"number": "CHG0003999", "short_description": "Cancelled datacentre move",
-                "type": "Normal", "state": "Canceled", "company": "Globex Logistics GmbH",
-                "business_service": "ERP", "cmdb_ci": "SAP-PRD-01",
-                "start_date": _fmt(first.bounds("UTC")[0] + timedelta(days=20)),
-                "end_date": _fmt(first.bounds("UTC")[0] + timedelta(days=21))})
+        out.append(
+            {
+                "number": f"CHG00{3000 + m}",
+                "short_description": "Web Shop release window",
+                "type": "Normal",
+                "state": "Closed",
+                "company": "Acme Retail Ltd",
+                "business_service": "Web Shop",
+                "cmdb_ci": "SHOP-WEB-PROD",
+                "start_date": _fmt(s),
+                "end_date": _fmt(s + timedelta(hours=2)),
+            }
+        )
+    out.append(
+        {
+            "number": "CHG0003999",
+            "short_description": "Cancelled datacentre move",
+            "type": "Normal",
+            "state": "Canceled",
+            "company": "Globex Logistics GmbH",
+            "business_service": "ERP",
+            "cmdb_ci": "SAP-PRD-01",
+            "start_date": _fmt(first.bounds("UTC")[0] + timedelta(days=20)),
+            "end_date": _fmt(first.bounds("UTC")[0] + timedelta(days=21)),
+        }
+    )
     del rng
     return out
 
 
-def _checks(rng: np.random.Generator, outages: list[dict[str, object]], start: datetime,
-            end: datetime) -> list[dict[str, object]]:
+def _checks(
+    rng: np.random.Generator, outages: list[dict[str, object]], start: datetime, end: datetime
+) -> list[dict[str, object]]:
     """A check every 15 minutes per service; failing inside unplanned full outages."""
-    names = {"EXCH-CLUSTER-01": "email-smtp", "SHOP-WEB-PROD": "webshop-https",
-             "SAP-PRD-01": "erp-gui", "TRK-GW-02": "tracking-api"}
+    names = {
+        "EXCH-CLUSTER-01": "email-smtp",
+        "SHOP-WEB-PROD": "webshop-https",
+        "SAP-PRD-01": "erp-gui",
+        "TRK-GW-02": "tracking-api",
+    }
     step = 900
     grid = np.arange(int(start.timestamp()), int(end.timestamp()), step)
-    rows = []
+    rows: list[dict[str, object]] = []
     for ci, name in names.items():
         down = np.zeros(len(grid), dtype=bool)
         slow = np.zeros(len(grid), dtype=bool)
@@ -459,41 +612,102 @@ def _checks(rng: np.random.Generator, outages: list[dict[str, object]], start: d
             (slow if o["type"] == "Degradation" else down)[inside] = True
         latency = rng.lognormal(np.log(180), 0.3, len(grid)) * np.where(slow, 6, 1)
         for t, d, lat in zip(grid, down, latency, strict=True):
-            rows.append({"timestamp": datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         "check": name, "status": "down" if d else "up",
-                         "response_time_ms": "" if d else f"{lat:.0f}"})
+            rows.append(
+                {
+                    "timestamp": datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "check": name,
+                    "status": "down" if d else "up",
+                    "response_time_ms": "" if d else f"{lat:.0f}",
+                }
+            )
     return rows
 
 
 def _actions(end: Period) -> list[dict[str, object]]:
     e0, _ = end.bounds("UTC")
+
     def d(days: int) -> str:
         return (e0 + timedelta(days=days)).strftime("%Y-%m-%d")
+
     return [
-        {"id": "SIP-101", "title": "Add capacity to checkout service before peak season",
-         "customer": "acme", "service": "webshop", "target": "webshop-availability",
-         "incident": "", "owner": "Web Team lead", "opened": d(-75), "due": d(-10),
-         "status": "In Progress", "closed": ""},
-        {"id": "SIP-102", "title": "Knowledge article for mailbox permission requests",
-         "customer": "acme", "service": "email", "target": "acme-p3-resolution",
-         "incident": "", "owner": "Service Desk", "opened": d(-60), "due": d(-20),
-         "status": "Done", "closed": d(-25)},
-        {"id": "SIP-103", "title": "Root-cause review of slow P3 resolutions in Web Team",
-         "customer": "acme", "service": "webshop", "target": "acme-p3-resolution",
-         "incident": "", "owner": "Problem Manager", "opened": d(-20), "due": d(25),
-         "status": "Open", "closed": ""},
-        {"id": "SIP-201", "title": "Redundant telematics gateway in second data centre",
-         "customer": "globex", "service": "tracking", "target": "tracking-availability",
-         "incident": "", "owner": "Telematics", "opened": d(-150), "due": d(30),
-         "status": "In Progress", "closed": ""},
-        {"id": "SIP-202", "title": "Automate ERP batch restart runbook",
-         "customer": "globex", "service": "erp", "target": "globex-p34-resolution",
-         "incident": "", "owner": "ERP Support", "opened": d(-200), "due": d(-90),
-         "status": "Done", "closed": d(-95)},
-        {"id": "SIP-203", "title": "Shift-left password resets to self-service",
-         "customer": "globex", "service": "erp", "target": "", "incident": "",
-         "owner": "Service Desk", "opened": d(-40), "due": d(-5), "status": "Open",
-         "closed": ""},
+        {
+            "id": "SIP-101",
+            "title": "Add capacity to checkout service before peak season",
+            "customer": "acme",
+            "service": "webshop",
+            "target": "webshop-availability",
+            "incident": "",
+            "owner": "Web Team lead",
+            "opened": d(-75),
+            "due": d(-10),
+            "status": "In Progress",
+            "closed": "",
+        },
+        {
+            "id": "SIP-102",
+            "title": "Knowledge article for mailbox permission requests",
+            "customer": "acme",
+            "service": "email",
+            "target": "acme-p3-resolution",
+            "incident": "",
+            "owner": "Service Desk",
+            "opened": d(-60),
+            "due": d(-20),
+            "status": "Done",
+            "closed": d(-25),
+        },
+        {
+            "id": "SIP-103",
+            "title": "Root-cause review of slow P3 resolutions in Web Team",
+            "customer": "acme",
+            "service": "webshop",
+            "target": "acme-p3-resolution",
+            "incident": "",
+            "owner": "Problem Manager",
+            "opened": d(-20),
+            "due": d(25),
+            "status": "Open",
+            "closed": "",
+        },
+        {
+            "id": "SIP-201",
+            "title": "Redundant telematics gateway in second data centre",
+            "customer": "globex",
+            "service": "tracking",
+            "target": "tracking-availability",
+            "incident": "",
+            "owner": "Telematics",
+            "opened": d(-150),
+            "due": d(30),
+            "status": "In Progress",
+            "closed": "",
+        },
+        {
+            "id": "SIP-202",
+            "title": "Automate ERP batch restart runbook",
+            "customer": "globex",
+            "service": "erp",
+            "target": "globex-p34-resolution",
+            "incident": "",
+            "owner": "ERP Support",
+            "opened": d(-200),
+            "due": d(-90),
+            "status": "Done",
+            "closed": d(-95),
+        },
+        {
+            "id": "SIP-203",
+            "title": "Shift-left password resets to self-service",
+            "customer": "globex",
+            "service": "erp",
+            "target": "",
+            "incident": "",
+            "owner": "Service Desk",
+            "opened": d(-40),
+            "due": d(-5),
+            "status": "Open",
+            "closed": "",
+        },
     ]
 
 

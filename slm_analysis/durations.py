@@ -1,4 +1,4 @@
-"""Durations as people write them in a catalogue: ``4h``, ``30m``, ``2h30m``, ``3 days``, ``PT4H``."""
+"""Durations as people write them: ``4h``, ``30m``, ``2h30m``, ``3 days``, ``PT4H``."""
 
 from __future__ import annotations
 

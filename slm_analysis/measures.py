@@ -58,7 +58,9 @@ def wilson_interval(met: int, n: int, z: float = Z95) -> tuple[float, float] | t
     return lo, hi
 
 
-def rag(achieved: float | None, objective: float, warning: float | None, higher: bool = True) -> str:
+def rag(
+    achieved: float | None, objective: float, warning: float | None, higher: bool = True
+) -> str:
     """green when the objective is met, amber when within the warning band, red otherwise."""
     if achieved is None or (isinstance(achieved, float) and math.isnan(achieved)):
         return "no data"
@@ -107,12 +109,18 @@ def register_calendars(
     )
     df = df.astype({"calendar": "string", "s": "int64", "e": "int64", "cum": "int64"})
     con.register("cal_open_df", df)
-    con.execute("create or replace temp table cal_open as select * from cal_open_df order by calendar, s")
+    con.execute(
+        "create or replace temp table cal_open as select * from cal_open_df order by calendar, s"
+    )
     con.unregister("cal_open_df")
 
 
 def _maintenance_intervals(
-    con: duckdb.DuckDBPyConnection, cat: Catalogue, services: list[str], start: datetime, end: datetime
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    services: list[str],
+    start: datetime,
+    end: datetime,
 ) -> pd.DataFrame:
     """Planned windows per service: catalogue windows, loaded change windows, planned outages."""
     rows = []
@@ -139,12 +147,15 @@ def ticket_clocks(
     """One row per (response/resolution target version, incident): the clock, explained."""
     as_of = as_of or as_of_time(con, customer)
     chosen = [
-        v for v in (targets if targets is not None else versions(cat, customer))
+        v
+        for v in (targets if targets is not None else versions(cat, customer))
         if isinstance(v.target, TicketTimeTarget)
     ]
     if not chosen:
         return pd.DataFrame()
-    earliest = scalar(con, "select min(opened_at) from incidents where customer = $c", {"c": customer})
+    earliest = scalar(
+        con, "select min(opened_at) from incidents where customer = $c", {"c": customer}
+    )
     first = earliest.astimezone(UTC) if earliest else as_of
     horizon = max(
         (v.target.within for v in chosen if isinstance(v.target, TicketTimeTarget)),
@@ -152,8 +163,13 @@ def ticket_clocks(
     )
     services = sorted({s for v in chosen for s in (v.target.services or v.agreement.services)})
     _register_inputs(
-        con, cat, customer, chosen, first - timedelta(days=7),
-        as_of + timedelta(days=60) + horizon * 30, services,
+        con,
+        cat,
+        customer,
+        chosen,
+        first - timedelta(days=7),
+        as_of + timedelta(days=60) + horizon * 30,
+        services,
     )
     return query(con, "ticket_clock", {"as_of": int(as_of.timestamp())})
 
@@ -171,35 +187,45 @@ def _register_inputs(
     for v in chosen:
         t = v.target
         assert isinstance(t, TicketTimeTarget)
-        rows.append({
-            "target_key": v.key,
-            "customer": customer,
-            "metric": t.metric,
-            "calendar": t.calendar,
-            "threshold_s": int(t.within.total_seconds()),
-            "services": list(t.services or v.agreement.services),
-            "priorities": list(t.priority) if t.priority else None,
-            "pause_states": list(v.agreement.clock.pause_states),
-            "exclude_maintenance": v.agreement.clock.exclude_maintenance,
-            "zone": cat.zone_of(v.agreement),
-            "period_unit": v.agreement.review_period,
-        })
+        rows.append(
+            {
+                "target_key": v.key,
+                "customer": customer,
+                "metric": t.metric,
+                "calendar": t.calendar,
+                "threshold_s": int(t.within.total_seconds()),
+                "services": list(t.services or v.agreement.services),
+                "priorities": list(t.priority) if t.priority else None,
+                "pause_states": list(v.agreement.clock.pause_states),
+                "exclude_maintenance": v.agreement.clock.exclude_maintenance,
+                "zone": cat.zone_of(v.agreement),
+                "period_unit": v.agreement.review_period,
+            }
+        )
     df = pd.DataFrame(rows)
     con.register("clock_targets_df", df)
     con.execute("create or replace temp table clock_targets as select * from clock_targets_df")
     con.unregister("clock_targets_df")
-    register_calendars(con, cat, {v.target.calendar for v in chosen if isinstance(v.target, TicketTimeTarget)}, start, end)
+    register_calendars(
+        con,
+        cat,
+        {v.target.calendar for v in chosen if isinstance(v.target, TicketTimeTarget)},
+        start,
+        end,
+    )
     maint = _maintenance_intervals(con, cat, services, start, end)
     con.register("clock_maintenance_df", maint)
-    con.execute("create or replace temp table clock_maintenance as select * from clock_maintenance_df")
+    con.execute(
+        "create or replace temp table clock_maintenance as select * from clock_maintenance_df"
+    )
     con.unregister("clock_maintenance_df")
 
 
 # ---------------------------------------------------------------------------- attainment
 ATTAINMENT_COLUMNS = [
     "id", "agreement", "name", "service", "metric", "period", "objective", "warning",
-    "achieved", "met", "n", "n_met", "interval_low", "interval_high", "rag", "unit", "higher_is_better",
-    "credit_percent", "scheduled_s", "downtime_s", "sentence",
+    "achieved", "met", "n", "n_met", "interval_low", "interval_high", "rag", "unit",
+    "higher_is_better", "credit_percent", "scheduled_s", "downtime_s", "sentence",
 ]  # fmt: skip
 
 
@@ -272,16 +298,30 @@ def _measure_target(
         lo, hi = wilson_interval(met, n)
         base.update(n=n, n_met=met, achieved=achieved, interval_low=lo, interval_high=hi, unit="%")
     elif isinstance(t, AvailabilityTarget):
-        av = availability(con, cat, customer, p, services=services, calendar=t.calendar,
-                          partial_weight=t.partial_weight, zone=zone)
+        av = availability(
+            con,
+            cat,
+            customer,
+            p,
+            services=services,
+            calendar=t.calendar,
+            partial_weight=t.partial_weight,
+            zone=zone,
+        )
         sched = float(av["scheduled_s"].sum())
         down = float(av["downtime_s"].sum())
         achieved = 100.0 * (sched - down) / sched if sched > 0 else None
-        base.update(n=int(av["outages"].sum()), achieved=achieved, unit="%",
-                    scheduled_s=sched, downtime_s=down)
+        base.update(
+            n=int(av["outages"].sum()),
+            achieved=achieved,
+            unit="%",
+            scheduled_s=sched,
+            downtime_s=down,
+        )
     elif isinstance(t, SatisfactionTarget):
-        sat = satisfaction(con, customer, [p], services=services, zone=zone,
-                           satisfied_from=t.satisfied_from)
+        sat = satisfaction(
+            con, customer, [p], services=services, zone=zone, satisfied_from=t.satisfied_from
+        )
         n = int(sat["responses"].sum())
         if t.measure == "mean":
             achieved = float(sat["mean_score"].iloc[0]) if n else None
@@ -300,8 +340,10 @@ def _measure_target(
         base.update(n=int(achieved), achieved=achieved, unit="incidents")
     achieved = base["achieved"]  # type: ignore[assignment]
     base["rag"] = rag(achieved, t.objective, t.warning, t.higher_is_better)
-    base["met"] = None if achieved is None else (
-        rag(achieved, t.objective, None, t.higher_is_better) == "green"
+    base["met"] = (
+        None
+        if achieved is None
+        else (rag(achieved, t.objective, None, t.higher_is_better) == "green")
     )
     if achieved is not None and t.credits:
         base["credit_percent"] = max(
@@ -331,7 +373,9 @@ def availability(
     register_calendars(con, cat, {calendar}, start - timedelta(days=1), end + timedelta(days=1))
     maint = _maintenance_intervals(con, cat, services, start, end)
     con.register("avail_maintenance_df", maint)
-    con.execute("create or replace temp table avail_maintenance as select * from avail_maintenance_df")
+    con.execute(
+        "create or replace temp table avail_maintenance as select * from avail_maintenance_df"
+    )
     con.unregister("avail_maintenance_df")
     return query(
         con,
@@ -361,8 +405,17 @@ def satisfaction(
     frames = []
     for p in periods:
         s, e = p.bounds(zone)
-        df = query(con, "satisfaction", {"customer": customer, "services": services,
-                                         "ps": s, "pe": e, "satisfied_from": satisfied_from})
+        df = query(
+            con,
+            "satisfaction",
+            {
+                "customer": customer,
+                "services": services,
+                "ps": s,
+                "pe": e,
+                "satisfied_from": satisfied_from,
+            },
+        )
         df.insert(0, "period", str(p))
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
@@ -381,8 +434,7 @@ def volumes(
     frames = []
     for p in periods:
         s, e = p.bounds(zone)
-        df = query(con, "volumes", {"customer": customer, "services": services,
-                                    "ps": s, "pe": e})
+        df = query(con, "volumes", {"customer": customer, "services": services, "ps": s, "pe": e})
         df.insert(0, "period", str(p))
         frames.append(df)
     return pd.concat(frames, ignore_index=True)

@@ -40,7 +40,7 @@ DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
 EXTERNAL_REF = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
-class IPCKernelManager(AsyncKernelManager):  # type: ignore[misc]
+class IPCKernelManager(AsyncKernelManager):
     """Kernel over local IPC sockets in a private temp folder: no TCP ports, no port races
     between parallel renders, no "running over TCP without encryption" warning."""
 
@@ -73,7 +73,7 @@ class PackResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class PlotlyOfflinePreprocessor(Preprocessor):  # type: ignore[misc]
+class PlotlyOfflinePreprocessor(Preprocessor):
     """Turn plotly mimetype outputs into static divs; plotly.js goes once into <head>."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -92,8 +92,11 @@ class PlotlyOfflinePreprocessor(Preprocessor):  # type: ignore[misc]
                 if PLOTLY_MIME in data:
                     count += 1
                     html = pio.to_html(
-                        data[PLOTLY_MIME], full_html=False, include_plotlyjs=False,
-                        include_mathjax=False, div_id=f"slm-chart-{count}",
+                        data[PLOTLY_MIME],
+                        full_html=False,
+                        include_plotlyjs=False,
+                        include_mathjax=False,
+                        div_id=f"slm-chart-{count}",
                         config={"displaylogo": False, "responsive": True},
                     )
                     out["data"] = {"text/html": html}
@@ -104,7 +107,7 @@ class PlotlyOfflinePreprocessor(Preprocessor):  # type: ignore[misc]
         return nb, resources
 
 
-class TocPreprocessor(Preprocessor):  # type: ignore[misc]
+class TocPreprocessor(Preprocessor):
     """Collect the markdown ``##`` headings into ``resources['toc']``."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -152,8 +155,12 @@ def render_pack(
     staging = root / customer / f".staging-{p}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True, exist_ok=True)
     executed = staging / "service_review.ipynb"
-    params = {"customer": customer, "period": str(p), "warehouse": str(db),
-              "catalogue": str(cat_path)}
+    params = {
+        "customer": customer,
+        "period": str(p),
+        "warehouse": str(db),
+        "catalogue": str(cat_path),
+    }
     try:
         _execute(tpl, executed, params, timeout, root, customer, p)
         nb = nbformat.read(executed, as_version=4)
@@ -174,15 +181,26 @@ def render_pack(
             pdf_path = staging / "service_review.pdf"
             print_pdf(html_path, pdf_path)
         finished = datetime.now(UTC)
-        manifest = _manifest(params, tpl, cat_path, db, customer, started, finished,
-                             [executed, html_path, *([pdf_path] if pdf_path else [])], charts)
+        manifest = _manifest(
+            params,
+            tpl,
+            cat_path,
+            db,
+            customer,
+            started,
+            finished,
+            [executed, html_path, *([pdf_path] if pdf_path else [])],
+            charts,
+        )
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _publish(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return PackResult(
-        customer, str(p), True,
+        customer,
+        str(p),
+        True,
         html=str(final / "service_review.html"),
         pdf=str(final / "service_review.pdf") if pdf else None,
         notebook=str(final / "service_review.ipynb"),
@@ -213,8 +231,9 @@ def _safe_render(customer: str, period: str, kwargs: dict[str, Any]) -> PackResu
         return PackResult(customer, str(period), False, error=str(exc))
 
 
-def _execute(tpl: Path, out: Path, params: dict[str, str], timeout: int, root: Path,
-             customer: str, p: Period) -> None:
+def _execute(
+    tpl: Path, out: Path, params: dict[str, str], timeout: int, root: Path, customer: str, p: Period
+) -> None:
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
@@ -222,8 +241,14 @@ def _execute(tpl: Path, out: Path, params: dict[str, str], timeout: int, root: P
     env_renderer = os.environ.pop("PLOTLY_RENDERER", None)
     try:
         pm.execute_notebook(
-            str(tpl), str(out), parameters=params, kernel_name="python3", language="python",
-            progress_bar=False, execution_timeout=timeout, cwd=str(tpl.parent),
+            str(tpl),
+            str(out),
+            parameters=params,
+            kernel_name="python3",
+            language="python",
+            progress_bar=False,
+            execution_timeout=timeout,
+            cwd=str(tpl.parent),
             kernel_manager_class=IPCKernelManager,
         )
     except PapermillExecutionError as exc:
@@ -241,7 +266,7 @@ def _execute(tpl: Path, out: Path, params: dict[str, str], timeout: int, root: P
     except Exception as exc:  # kernel death, missing kernel, bad notebook
         raise RenderError(
             f"pack for {customer} {p} not published: the notebook could not run "
-            f"({type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}); "
+            f"({type(exc).__name__}: {_first_line(exc)}); "
             "check that the .venv is complete (`make install`)"
         ) from None
     finally:
@@ -249,12 +274,20 @@ def _execute(tpl: Path, out: Path, params: dict[str, str], timeout: int, root: P
             os.environ["PLOTLY_RENDERER"] = env_renderer
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
+
+
 def _gate(nb: Any, executed: Path, root: Path, customer: str, p: Period) -> None:
     """Refuse a notebook whose run recorded an exception or any error output."""
     meta = nb.metadata.get("papermill", {})
     errors = [
-        out for cell in nb.cells if cell.cell_type == "code"
-        for out in cell.get("outputs", []) if out.get("output_type") == "error"
+        out
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
     ]
     if meta.get("exception") or errors:
         kept = _keep_failed(executed, root, customer, p)
@@ -329,9 +362,17 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _manifest(params: dict[str, str], tpl: Path, cat_path: Path, db: Path, customer: str,
-              started: datetime, finished: datetime, outputs: list[Path],
-              charts: int) -> dict[str, Any]:
+def _manifest(
+    params: dict[str, str],
+    tpl: Path,
+    cat_path: Path,
+    db: Path,
+    customer: str,
+    started: datetime,
+    finished: datetime,
+    outputs: list[Path],
+    charts: int,
+) -> dict[str, Any]:
     from .warehouse import query, session
 
     with session(db, read_only=True) as con:
@@ -342,13 +383,18 @@ def _manifest(params: dict[str, str], tpl: Path, cat_path: Path, db: Path, custo
         "inputs": {
             "catalogue": {"file": cat_path.name, "sha256": _sha256(cat_path)},
             "exports": [
-                {"file": r["file"], "format": r["format"], "sha256": r["sha256"],
-                 "rows": int(r["rows_loaded"])}
+                {
+                    "file": r["file"],
+                    "format": r["format"],
+                    "sha256": r["sha256"],
+                    "rows": int(r["rows_loaded"]),
+                }
                 for r in loads.to_dict(orient="records")
             ],
         },
-        "outputs": [{"file": o.name, "sha256": _sha256(o), "bytes": o.stat().st_size}
-                    for o in outputs],
+        "outputs": [
+            {"file": o.name, "sha256": _sha256(o), "bytes": o.stat().st_size} for o in outputs
+        ],
         "charts": charts,
         "versions": _versions(),
         "started_at": started.isoformat(timespec="seconds"),
@@ -358,8 +404,12 @@ def _manifest(params: dict[str, str], tpl: Path, cat_path: Path, db: Path, custo
 
 def find_chromium() -> str | None:
     """The distribution's Chromium (``$SLM_CHROMIUM`` overrides)."""
-    for candidate in (os.environ.get("SLM_CHROMIUM"), "chromium", "chromium-browser",
-                      "google-chrome"):
+    for candidate in (
+        os.environ.get("SLM_CHROMIUM"),
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+    ):
         if candidate and (found := shutil.which(candidate)):
             return found
     return None
@@ -374,11 +424,19 @@ def print_pdf(html: Path, pdf: Path) -> None:
             "(`sudo apt-get install chromium`) or set SLM_CHROMIUM to its path"
         )
     cmd = [
-        exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--no-pdf-header-footer", "--virtual-time-budget=15000",
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-pdf-header-footer",
+        "--virtual-time-budget=15000",
         f"--user-data-dir={pdf.parent / '.chromium'}",
-        f"--print-to-pdf={pdf}", html.resolve().as_uri(),
+        f"--print-to-pdf={pdf}",
+        html.resolve().as_uri(),
     ]
     try:
         subprocess.run(cmd, check=True, capture_output=True, timeout=120)

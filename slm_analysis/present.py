@@ -43,7 +43,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") 
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
     if not body:
         body = f'<tr><td colspan="{len(headers)}" class="empty">None in this period.</td></tr>'
-    return f'<table class="slm {e(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<table class="slm {e(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 def value(v: Any, unit: str) -> str:
@@ -56,8 +58,12 @@ def value(v: Any, unit: str) -> str:
     return f"{v:.2f} {e(unit)}"
 
 
-def sparkline(values: Sequence[float | None], objective: float | None = None,
-              width: int = 120, height: int = 24) -> str:
+def sparkline(
+    values: Sequence[float | None],
+    objective: float | None = None,
+    width: int = 120,
+    height: int = 24,
+) -> str:
     """An inline SVG sparkline (no script) of a period series with the objective as a rule."""
     pts = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
     if len(pts) < 2:
@@ -107,42 +113,61 @@ def executive_summary(r: Review) -> Html:
     items = "".join(f"<li>{e(h)}</li>" for h in r.headlines())
     return Html(
         f'<div class="summary"><div class="overall">Overall {rag_badge(r.overall_rag)}</div>'
-        f"<ul class=\"headlines\">{items}</ul></div>"
+        f'<ul class="headlines">{items}</ul></div>'
     )
 
 
 def target_table(r: Review) -> Html:
     cur = r.current
-    hist = r.attainment.pivot_table(index="id", columns="period", values="achieved",
-                                    aggfunc="first", dropna=False)
+    hist = r.attainment.pivot_table(
+        index="id", columns="period", values="achieved", aggfunc="first", dropna=False
+    )
     rows = []
     for _, t in cur.iterrows():
         series = [
-            _num(hist.loc[t["id"], str(p)]) if t["id"] in hist.index and str(p) in hist.columns
+            _num(hist.loc[t["id"], str(p)])
+            if t["id"] in hist.index and str(p) in hist.columns
             else None
             for p in r.periods
         ]
         interval = (
             f"{t['interval_low']:.1f}–{t['interval_high']:.1f} %"
-            if _num(t["interval_low"]) is not None else "–"
+            if _num(t["interval_low"]) is not None
+            else "–"
         )
         change = _num(t["change"])
         delta = "–" if change is None else f"{change:+.1f}"
-        rows.append([
-            f'<span class="target-name">{e(t["name"])}</span>'
-            f'<span class="target-sentence">{e(t["sentence"])}</span>',
-            e(t["service"]),
-            value(t["objective"], t["unit"]),
-            value(_num(t["achieved"]), t["unit"]),
-            interval,
-            e(t["n"]),
-            delta,
-            sparkline(series, t["objective"]),
-            rag_badge(t["rag"]),
-        ])
-    return Html(table(
-        ["Target", "Service", "Objective", "Achieved", "95 % interval", "n",
-         "Δ last period", "12 periods", "Status"], rows, "targets"))
+        rows.append(
+            [
+                f'<span class="target-name">{e(t["name"])}</span>'
+                f'<span class="target-sentence">{e(t["sentence"])}</span>',
+                e(t["service"]),
+                value(t["objective"], t["unit"]),
+                value(_num(t["achieved"]), t["unit"]),
+                interval,
+                e(t["n"]),
+                delta,
+                sparkline(series, t["objective"]),
+                rag_badge(t["rag"]),
+            ]
+        )
+    return Html(
+        table(
+            [
+                "Target",
+                "Service",
+                "Objective",
+                "Achieved",
+                "95 % interval",
+                "n",
+                "Δ last period",
+                "12 periods",
+                "Status",
+            ],
+            rows,
+            "targets",
+        )
+    )
 
 
 def availability_table(r: Review) -> Html:
@@ -151,70 +176,125 @@ def availability_table(r: Review) -> Html:
     for _, a in av.iterrows():
         n = int(a["outages"])
         up = a["scheduled_s"] - a["downtime_s"]
-        rows.append([
-            e(r.catalogue.service(a["service"]).name),
-            value(a["availability"], "%"),
-            value(a["objective"], "%"),
-            format_duration(a["scheduled_s"]),
-            format_duration(a["downtime_s"]),
-            format_duration(a["budget_s"]),
-            f"{100 * a['downtime_s'] / a['budget_s']:.0f} %" if a["budget_s"] > 0 else "–",
-            e(n),
-            format_duration(up / n) if n else "–",
-            format_duration(a["downtime_s"] / n) if n else "–",
-        ])
-    return Html(table(
-        ["Service", "Availability", "Objective", "Service hours", "Downtime", "Budget",
-         "Budget used", "Outages", "MTBF", "MTRS"], rows, "availability"))
+        rows.append(
+            [
+                e(r.catalogue.service(a["service"]).name),
+                value(a["availability"], "%"),
+                value(a["objective"], "%"),
+                format_duration(a["scheduled_s"]),
+                format_duration(a["downtime_s"]),
+                format_duration(a["budget_s"]),
+                f"{100 * a['downtime_s'] / a['budget_s']:.0f} %" if a["budget_s"] > 0 else "–",
+                e(n),
+                format_duration(up / n) if n else "–",
+                format_duration(a["downtime_s"] / n) if n else "–",
+            ]
+        )
+    return Html(
+        table(
+            [
+                "Service",
+                "Availability",
+                "Objective",
+                "Service hours",
+                "Downtime",
+                "Budget",
+                "Budget used",
+                "Outages",
+                "MTBF",
+                "MTRS",
+            ],
+            rows,
+            "availability",
+        )
+    )
 
 
 def breaches_table(r: Review, limit: int = 50) -> Html:
     b = r.breaches
     rows = []
     for _, x in b.head(limit).iterrows():
-        rows.append([
-            e(x["number"]),
-            e(x["target_name"]),
-            e(f"P{x['priority']}"),
-            e(x["short_description"]),
-            e(x["service"]),
-            f"{x['start_at']:%Y-%m-%d %H:%M}",
-            "running" if x["running"] else f"{x['stop_at']:%Y-%m-%d %H:%M}",
-            format_duration(x["business_elapsed"]),
-            format_duration(x["threshold_s"]),
-            format_duration(x["paused_business"]),
-            format_duration(x["closed_elapsed"]),
-        ])
+        rows.append(
+            [
+                e(x["number"]),
+                e(x["target_name"]),
+                e(f"P{x['priority']}"),
+                e(x["short_description"]),
+                e(x["service"]),
+                f"{x['start_at']:%Y-%m-%d %H:%M}",
+                "running" if x["running"] else f"{x['stop_at']:%Y-%m-%d %H:%M}",
+                format_duration(x["business_elapsed"]),
+                format_duration(x["threshold_s"]),
+                format_duration(x["paused_business"]),
+                format_duration(x["closed_elapsed"]),
+            ]
+        )
     note = ""
     if len(b) > limit:
         note = f'<p class="note">Showing {limit} of {len(b)} breaches, highest priority first.</p>'
-    return Html(table(
-        ["Incident", "Target", "Priority", "Title", "Service", "Opened (UTC)", "Stopped (UTC)",
-         "Business elapsed", "Allowed", "Paused", "Out of hours"], rows, "breaches") + note)
+    return Html(
+        table(
+            [
+                "Incident",
+                "Target",
+                "Priority",
+                "Title",
+                "Service",
+                "Opened (UTC)",
+                "Stopped (UTC)",
+                "Business elapsed",
+                "Allowed",
+                "Paused",
+                "Out of hours",
+            ],
+            rows,
+            "breaches",
+        )
+        + note
+    )
 
 
 def majors_table(r: Review) -> Html:
     rows = [
-        [e(m["number"]), e(m["service"]), e(m["short_description"]),
-         f"{m['opened_at']:%Y-%m-%d %H:%M}",
-         "open" if pd.isna(m["resolved_at"]) else f"{m['resolved_at']:%Y-%m-%d %H:%M}",
-         format_duration(_num(m["duration_s"]))]
+        [
+            e(m["number"]),
+            e(m["service"]),
+            e(m["short_description"]),
+            f"{m['opened_at']:%Y-%m-%d %H:%M}",
+            "open" if pd.isna(m["resolved_at"]) else f"{m['resolved_at']:%Y-%m-%d %H:%M}",
+            format_duration(_num(m["duration_s"])),
+        ]
         for _, m in r.majors.iterrows()
     ]
-    return Html(table(["Incident", "Service", "Title", "Opened (UTC)", "Resolved (UTC)",
-                       "Duration"], rows, "majors"))
+    return Html(
+        table(
+            ["Incident", "Service", "Title", "Opened (UTC)", "Resolved (UTC)", "Duration"],
+            rows,
+            "majors",
+        )
+    )
 
 
 def actions_table(r: Review) -> Html:
     rows = [
-        [e(a["action_id"]), e(a["title"]), e(a["service"]), e(a["target_id"]), e(a["owner"]),
-         e(a["due"]),
-         (f'{e(a["status"])} <span class="rag rag-red">overdue</span>' if a["overdue"]
-          else e(a["status"]))]
+        [
+            e(a["action_id"]),
+            e(a["title"]),
+            e(a["service"]),
+            e(a["target_id"]),
+            e(a["owner"]),
+            e(a["due"]),
+            (
+                f'{e(a["status"])} <span class="rag rag-red">overdue</span>'
+                if a["overdue"]
+                else e(a["status"])
+            ),
+        ]
         for _, a in r.actions.iterrows()
     ]
-    return Html(table(["Action", "Title", "Service", "Target", "Owner", "Due", "Status"],
-                      rows, "actions"))
+    return Html(
+        table(["Action", "Title", "Service", "Target", "Owner", "Due", "Status"], rows, "actions")
+    )
 
 
 def definitions(r: Review) -> Html:
@@ -224,8 +304,7 @@ def definitions(r: Review) -> Html:
 
 
 def settings_table(r: Review) -> Html:
-    rows = [[e(s["agreement"]), e(s["setting"]), e(s["value"])]
-            for _, s in r.settings().iterrows()]
+    rows = [[e(s["agreement"]), e(s["setting"]), e(s["value"])] for _, s in r.settings().iterrows()]
     return Html(table(["Agreement", "Setting", "Value"], rows, "settings"))
 
 
@@ -235,8 +314,16 @@ def quality_table(r: Review) -> Html:
 
 
 def provenance_table(r: Review) -> Html:
-    rows = [[e(x["file"]), e(x["format"]), e(x["rows_loaded"]), e(x["loaded_at"]),
-             f'<code>{e(str(x["sha256"])[:16])}…</code>'] for _, x in r.loads.iterrows()]
+    rows = [
+        [
+            e(x["file"]),
+            e(x["format"]),
+            e(x["rows_loaded"]),
+            e(x["loaded_at"]),
+            f"<code>{e(str(x['sha256'])[:16])}…</code>",
+        ]
+        for _, x in r.loads.iterrows()
+    ]
     rows.append(["catalogue", "YAML", "–", "–", f"<code>{e(r.catalogue_sha256[:16])}…</code>"])
     return Html(table(["File", "Format", "Rows", "Loaded (UTC)", "sha256"], rows, "provenance"))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from . import measures
@@ -126,19 +127,33 @@ class Review:
             rows += [
                 (a.id, "period boundaries", f"{a.review_period}, {self.catalogue.zone_of(a)}"),
                 (a.id, "clock pauses in states", ", ".join(a.clock.pause_states) or "none"),
-                (a.id, "maintenance stops ticket clocks", "yes" if a.clock.exclude_maintenance
-                 else "no"),
+                (
+                    a.id,
+                    "maintenance stops ticket clocks",
+                    "yes" if a.clock.exclude_maintenance else "no",
+                ),
             ]
         rows += [
-            ("all", "ticket counted in", "the period its clock stopped; a running ticket that "
-             "has already breached counts once, in the period it breached"),
+            (
+                "all",
+                "ticket counted in",
+                "the period its clock stopped; a running ticket that "
+                "has already breached counts once, in the period it breached",
+            ),
             ("all", "met when", "business elapsed ≤ threshold (to the second)"),
             ("all", "a day ('1d')", "24 hours of the target's calendar time"),
-            ("all", "first response", "first state change away from New (or the export's "
-             "first-response field)"),
-            ("all", "availability", "(scheduled − unplanned downtime) / scheduled over the "
-             "target calendar's open time; planned maintenance excluded from both; overlapping "
-             "outages merged, the heaviest impact wins"),
+            (
+                "all",
+                "first response",
+                "first state change away from New (or the export's first-response field)",
+            ),
+            (
+                "all",
+                "availability",
+                "(scheduled − unplanned downtime) / scheduled over the "
+                "target calendar's open time; planned maintenance excluded from both; overlapping "
+                "outages merged, the heaviest impact wins",
+            ),
             ("all", "interval", "Wilson 95 % score interval on the share of tickets met"),
             ("all", "data as of", f"{self.as_of:%Y-%m-%d %H:%M} UTC"),
         ]
@@ -179,38 +194,68 @@ def open_review(
         clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of)
         avail = _availability_history(con, cat, customer, periods)
         vols = measures.volumes(con, customer, periods, services=services, zone=zone)
-        sat = att[att["metric"] == "satisfaction"][["id", "name", "period", "achieved", "n",
-                                                     "objective", "unit"]]
+        sat = att[att["metric"] == "satisfaction"][
+            ["id", "name", "period", "achieved", "n", "objective", "unit"]
+        ]
         s, e = p.bounds(zone)
         actions = query(con, "review_actions", {"customer": customer, "as_of": as_of})
         majors = query(con, "review_majors", {"customer": customer, "ps": s, "pe": e})
         quality = query(con, "review_quality", {"customer": customer})
         loads = query(con, "review_loads", {"customer": customer})
     return Review(
-        catalogue=cat, customer=cust, period=p, periods=periods, as_of=as_of, attainment=att,
-        clocks=clocks, availability=avail, volumes=vols, satisfaction=sat, actions=actions,
-        majors=majors, quality=quality, loads=loads, catalogue_sha256=sha,
+        catalogue=cat,
+        customer=cust,
+        period=p,
+        periods=periods,
+        as_of=as_of,
+        attainment=att,
+        clocks=clocks,
+        availability=avail,
+        volumes=vols,
+        satisfaction=sat,
+        actions=actions,
+        majors=majors,
+        quality=quality,
+        loads=loads,
+        catalogue_sha256=sha,
     )
 
 
-def _availability_history(con: object, cat: Catalogue, customer: str,
-                          periods: list[Period]) -> pd.DataFrame:
+def _availability_history(
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str, periods: list[Period]
+) -> pd.DataFrame:
     frames = []
     for p in periods:
         for a, t in cat.targets_for(customer, p):
             if not isinstance(t, AvailabilityTarget):
                 continue
             df = measures.availability(
-                con, cat, customer, p, services=list(t.services or a.services),  # type: ignore[arg-type]
-                calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),
+                con,
+                cat,
+                customer,
+                p,
+                services=list(t.services or a.services),
+                calendar=t.calendar,
+                partial_weight=t.partial_weight,
+                zone=cat.zone_of(a),
             )
             df.insert(0, "period", str(p))
             df.insert(0, "objective", t.objective)
             df.insert(0, "id", t.id)
             frames.append(df)
     if not frames:
-        return pd.DataFrame(columns=["id", "objective", "period", "service", "scheduled_s",
-                                     "maintenance_s", "downtime_s", "outages"])
+        return pd.DataFrame(
+            columns=[
+                "id",
+                "objective",
+                "period",
+                "service",
+                "scheduled_s",
+                "maintenance_s",
+                "downtime_s",
+                "outages",
+            ]
+        )
     out = pd.concat(frames, ignore_index=True)
     out["availability"] = 100 * (out["scheduled_s"] - out["downtime_s"]) / out["scheduled_s"]
     out["budget_s"] = out["scheduled_s"] * (1 - out["objective"] / 100)
@@ -223,4 +268,4 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:.2f} {unit}"
 
 
-__all__ = ["Review", "open_review", "SatisfactionTarget", "TicketTimeTarget"]
+__all__ = ["Review", "SatisfactionTarget", "TicketTimeTarget", "open_review"]

@@ -66,7 +66,8 @@ def run_demo(
     if db.exists() and not force:
         with session(db, read_only=True) as con:
             foreign = scalar(
-                con, "select count(*) from load_log where not starts_with(path, $out)",
+                con,
+                "select count(*) from load_log where not starts_with(path, $out)",
                 {"out": str(out.resolve())},
             )
         if foreign:
@@ -77,8 +78,9 @@ def run_demo(
     files = generate(out.resolve(), period, months=months)
     catalogue.parent.mkdir(parents=True, exist_ok=True)
     catalogue.write_text(files["catalogue"].read_text(encoding="utf-8"), encoding="utf-8")
-    (catalogue.parent / "catalogue.schema.json").write_text(catalogue_json_schema(),
-                                                             encoding="utf-8")
+    (catalogue.parent / "catalogue.schema.json").write_text(
+        catalogue_json_schema(), encoding="utf-8"
+    )
     echo(f"wrote demo exports to {out} and the catalogue to {catalogue}")
     cat = load_catalogue(catalogue)
     for suffix in ("", ".wal"):
@@ -90,8 +92,13 @@ def run_demo(
     result = DemoResult(files)
     if render:
         jobs_list = [(c.id, str(period)) for c in cat.customers]
-        result.packs = render_many(jobs_list, workers=min(jobs, len(jobs_list)), warehouse=db,
-                                   catalogue=catalogue, reports=reports)
+        result.packs = render_many(
+            jobs_list,
+            workers=min(jobs, len(jobs_list)),
+            warehouse=db,
+            catalogue=catalogue,
+            reports=reports,
+        )
         for p in result.packs:
             if p.ok:
                 echo(f"pack: {p.html}")
@@ -112,20 +119,31 @@ def run_check(db: Path, catalogue: Path) -> list[tuple[str, str]]:
     with session(db, read_only=True) as con:
         unmapped = scalar(con, "select count(*) from incidents where customer is null")
         if unmapped:
-            problems.append(("warning", f"{unmapped} incidents match no mapping rule and count "
-                                        "for no customer; add mapping rules to the catalogue"))
+            problems.append(
+                (
+                    "warning",
+                    f"{unmapped} incidents match no mapping rule and count "
+                    "for no customer; add mapping rules to the catalogue",
+                )
+            )
         quarantined = scalar(con, "select count(*) from quarantine")
         if quarantined:
-            problems.append(("warning", f"{quarantined} rows are quarantined; see "
-                                        "`slm status --json`"))
+            problems.append(
+                ("warning", f"{quarantined} rows are quarantined; see `slm status --json`")
+            )
         for c in cat.customers:
             if not cat.agreements_for(c.id):
                 problems.append(("warning", f"customer {c.id!r} has no agreement"))
                 continue
             n = scalar(con, "select count(*) from incidents where customer = $c", {"c": c.id})
             if not n:
-                problems.append(("error", f"customer {c.id!r} has no incidents loaded; its "
-                                          "ticket targets cannot be measured"))
+                problems.append(
+                    (
+                        "error",
+                        f"customer {c.id!r} has no incidents loaded; its "
+                        "ticket targets cannot be measured",
+                    )
+                )
             for svc in cat.services_of(c.id):
                 monitored = scalar(
                     con,
@@ -134,7 +152,12 @@ def run_check(db: Path, catalogue: Path) -> list[tuple[str, str]]:
                     {"s": svc},
                 )
                 if not monitored:
-                    problems.append(("warning", f"service {svc!r} of {c.id!r} has no outage "
-                                                "records or checks: availability would read "
-                                                "100 % for lack of data"))
+                    problems.append(
+                        (
+                            "warning",
+                            f"service {svc!r} of {c.id!r} has no outage "
+                            "records or checks: availability would read "
+                            "100 % for lack of data",
+                        )
+                    )
     return problems

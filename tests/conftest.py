@@ -28,8 +28,9 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("demo")
     db = root / "warehouse.duckdb"
     catalogue = root / "catalogue.yaml"
-    result = run_demo(db, catalogue, root / "raw", end=DEMO_PERIOD, render=False,
-                      echo=lambda _: None)
+    result = run_demo(
+        db, catalogue, root / "raw", end=DEMO_PERIOD, render=False, echo=lambda _: None
+    )
     assert not result.failed
     return {"root": root, "db": db, "catalogue": catalogue, "reports": root / "reports"}
 
@@ -39,7 +40,12 @@ def demo_pack(demo_env: dict[str, Path]) -> Path:
     """The acme demo pack, rendered once per session."""
     from slm_analysis.packs import render_pack
 
-    result = render_pack("acme", DEMO_PERIOD, warehouse=demo_env["db"],
-                         catalogue=demo_env["catalogue"], reports=demo_env["reports"])
+    result = render_pack(
+        "acme",
+        DEMO_PERIOD,
+        warehouse=demo_env["db"],
+        catalogue=demo_env["catalogue"],
+        reports=demo_env["reports"],
+    )
     assert result.html is not None
     return Path(result.html)

@@ -3,4 +3,13 @@
 from .formats import FORMATS, KINDS, Format
 from .load import LoadResult, detect_format, load_file, load_files, status
 
-__all__ = ["FORMATS", "KINDS", "Format", "LoadResult", "detect_format", "load_file", "load_files", "status"]
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "Format",
+    "LoadResult",
+    "detect_format",
+    "load_file",
+    "load_files",
+    "status",
+]

@@ -44,7 +44,8 @@ class LoadResult:
 
     def summary(self) -> str:
         text = (
-            f"{self.path}: {self.format}, {self.rows_read} rows read, {self.rows_loaded} new or changed, "
+            f"{self.path}: {self.format}, {self.rows_read} rows read, "
+            f"{self.rows_loaded} new or changed, "
             f"{self.rows_quarantined} quarantined, {self.rows_unmapped} unmapped "
             f"({self.seconds:.2f} s)"
         )
@@ -66,8 +67,15 @@ def load_files(
     """Load each file in its own transaction; stops at the first rejected file."""
     return [
         load_file(
-            con, kind, p, catalogue=catalogue, format=format, customer=customer,
-            service=service, timezone=timezone, scale=scale,
+            con,
+            kind,
+            p,
+            catalogue=catalogue,
+            format=format,
+            customer=customer,
+            service=service,
+            timezone=timezone,
+            scale=scale,
         )
         for p in paths
     ]
@@ -102,15 +110,15 @@ def load_file(
     zone = timezone
     if zone is None:
         zone = "UTC"
-        warnings.append(
-            "no --timezone given: timestamps without an offset were read as UTC"
-        )
+        warnings.append("no --timezone given: timestamps without an offset were read as UTC")
     try:
         from zoneinfo import ZoneInfo
 
         ZoneInfo(zone)
     except Exception:
-        raise InputError(f"unknown time zone {zone!r}; use an IANA name such as Europe/London") from None
+        raise InputError(
+            f"unknown time zone {zone!r}; use an IANA name such as Europe/London"
+        ) from None
 
     with transaction(con):
         try:
@@ -175,21 +183,36 @@ def load_file(
             warnings.append(
                 f"{quarantined} rows quarantined; see `slm status` or the quarantine table"
             )
-        seconds = time.perf_counter() - started
         con.execute(
             "insert into load_log values ($id, $kind, $format, $path, $sha, $read, $loaded, "
             "$quarantined, $unmapped, $started, now(), $warnings)",
             {
-                "id": load_id, "kind": kind, "format": fmt.name, "path": str(p), "sha": digest,
-                "read": rows_read, "loaded": loaded, "quarantined": quarantined,
-                "unmapped": unmapped, "started": started_at, "warnings": warnings,
+                "id": load_id,
+                "kind": kind,
+                "format": fmt.name,
+                "path": str(p),
+                "sha": digest,
+                "read": rows_read,
+                "loaded": loaded,
+                "quarantined": quarantined,
+                "unmapped": unmapped,
+                "started": started_at,
+                "warnings": warnings,
             },
         )
         for t in ("raw", "stage", "staged", "mapped", "map_rules", "map_conditions"):
             con.execute(f"drop table if exists {quote_ident(t)}")
     return LoadResult(
-        str(p), kind, fmt.name, load_id, rows_read, loaded, quarantined, unmapped,
-        time.perf_counter() - started, warnings,
+        str(p),
+        kind,
+        fmt.name,
+        load_id,
+        rows_read,
+        loaded,
+        quarantined,
+        unmapped,
+        time.perf_counter() - started,
+        warnings,
     )
 
 
@@ -279,7 +302,9 @@ def _mapping_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None,
         "create or replace temp table map_rules (rule_no integer, customer varchar, "
         "service varchar, n_fields integer)"
     )
-    con.execute("create or replace temp table map_conditions (rule_no integer, field varchar, val varchar)")
+    con.execute(
+        "create or replace temp table map_conditions (rule_no integer, field varchar, val varchar)"
+    )
     if rules:
         con.executemany("insert into map_rules values (?, ?, ?, ?)", rules)
     if conditions:
@@ -317,8 +342,11 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
         f"qualify row_number() over (partition by {keys} order by _line desc) = 1",
         {"load_id": load_id},
     )
-    return int(scalar(con, f"select count(*) from {q(table)} where load_id = $load_id",
-                      {"load_id": load_id}))
+    return int(
+        scalar(
+            con, f"select count(*) from {q(table)} where load_id = $load_id", {"load_id": load_id}
+        )
+    )
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

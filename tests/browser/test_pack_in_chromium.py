@@ -22,9 +22,17 @@ def browser() -> Iterator[Browser]:
     exe = find_chromium()
     assert exe, "Chromium is required for the browser tests: `make chromium` installs it"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=exe,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -45,8 +53,9 @@ def open_offline(browser: Browser, html: Path) -> tuple[Page, list[str], list[st
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(html.resolve().as_uri())
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 10",
-                           timeout=30000)
+    page.wait_for_function(
+        "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 10", timeout=30000
+    )
     return page, requests, errors
 
 
@@ -55,13 +64,18 @@ def test_pack_draws_every_chart_offline(browser: Browser, demo_pack: Path) -> No
     charts = page.eval_on_selector_all(
         ".js-plotly-plot",
         "els => els.map(e => e.querySelectorAll('svg.main-svg .scatterlayer path, "
-        "svg.main-svg .barlayer path').length)")
+        "svg.main-svg .barlayer path').length)",
+    )
     assert len(charts) >= 5 and all(n > 0 for n in charts), charts
     assert requests == [] and errors == []
     rows = page.locator("table.targets tbody tr")
     assert rows.count() == 8
-    assert page.locator("table.targets .rag").first.evaluate(
-        "e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert (
+        page.locator("table.targets .rag").first.evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        != "rgba(0, 0, 0, 0)"
+    )
     assert page.locator("h1").first.inner_text() == "Acme Retail Ltd"
     page.close()
 
@@ -76,11 +90,19 @@ def test_hostile_text_from_the_data_is_shown_not_run(
             "insert into incidents (source, number, customer, service, short_description, "
             "priority, state, opened_at, resolved_at, load_id) values ('servicenow', "
             "'INC9999999', 'acme', 'email', $t, 1, 'Resolved', $o, $r, 1)",
-            {"t": HOSTILE, "o": datetime(2026, 10, 14, 9, tzinfo=UTC),
-             "r": datetime(2026, 10, 14, 19, tzinfo=UTC)},
+            {
+                "t": HOSTILE,
+                "o": datetime(2026, 10, 14, 9, tzinfo=UTC),
+                "r": datetime(2026, 10, 14, 19, tzinfo=UTC),
+            },
         )
-    result = render_pack("acme", "2026-10", warehouse=db, catalogue=demo_env["catalogue"],
-                         reports=tmp_path / "reports")
+    result = render_pack(
+        "acme",
+        "2026-10",
+        warehouse=db,
+        catalogue=demo_env["catalogue"],
+        reports=tmp_path / "reports",
+    )
     page, requests, errors = open_offline(browser, Path(result.html or ""))
     assert page.evaluate("window.__pwned") is None
     assert HOSTILE in page.locator("table.breaches").inner_text()

@@ -17,14 +17,20 @@ import cli_reference  # noqa: E402
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "slm_analysis", *args], capture_output=True,
-                          text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "slm_analysis", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_docs_cli_reference_matches_help() -> None:
     doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert doc == cli_reference.render(), (
-        "docs/cli.md is out of date: run `.venv/bin/python scripts/cli_reference.py`")
+        "docs/cli.md is out of date: run `.venv/bin/python scripts/cli_reference.py`"
+    )
 
 
 def test_every_command_has_help_describing_its_options() -> None:
@@ -55,8 +61,17 @@ agreements:
     r = run("--catalogue", str(cat), "check")
     assert r.returncode == 1  # check reports problems with exit 1
     assert r.stdout.count("error:") == 3 and "Traceback" not in r.stdout + r.stderr
-    r = run("--catalogue", str(cat), "--db", str(tmp_path / "w.duckdb"), "attainment",
-            "--customer", "acme", "--period", "2026-10")
+    r = run(
+        "--catalogue",
+        str(cat),
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "attainment",
+        "--customer",
+        "acme",
+        "--period",
+        "2026-10",
+    )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
     assert lines[0] == "error: the catalogue has 3 mistakes:"
@@ -69,8 +84,15 @@ def test_bad_usage_exits_2(tmp_path: Path) -> None:
     assert run("attainment", "--customer", "x").returncode == 2
     r = run("--db", str(tmp_path / "none.duckdb"), "status")
     assert r.returncode == 2 and "does not exist" in r.stderr and "Traceback" not in r.stderr
-    r = run("--db", str(tmp_path / "w.duckdb"), "--catalogue", str(tmp_path / "c.yaml"),
-            "load", "incidents", str(tmp_path / "missing.csv"))
+    r = run(
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--catalogue",
+        str(tmp_path / "c.yaml"),
+        "load",
+        "incidents",
+        str(tmp_path / "missing.csv"),
+    )
     assert r.returncode == 2 and "no such file" in r.stderr
 
 
@@ -82,23 +104,51 @@ def test_status_attainment_and_schema_on_the_demo(demo_env: dict[str, Path]) -> 
     tables = {(t["table_name"], t["source"]): t for t in info["tables"]}
     assert tables[("incidents", "servicenow")]["rows"] > 2000
     assert tables[("incidents", "servicenow")]["rows_unmapped"] == 0
-    assert {"checks", "outages", "surveys", "actions", "incident_states",
-            "maintenance_windows"} <= {t for t, _ in tables}
+    assert {
+        "checks",
+        "outages",
+        "surveys",
+        "actions",
+        "incident_states",
+        "maintenance_windows",
+    } <= {t for t, _ in tables}
     assert len(info["loads"]) == 7 and all(len(x["sha256"]) == 64 for x in info["loads"])
     att = run(*common, "attainment", "--customer", "acme", "--period", "2026-10", "--json")
     assert att.returncode == 0
     records = json.loads(att.stdout)
     assert {r["id"] for r in records} >= {"acme-p1-response", "webshop-availability", "acme-csat"}
     for r in records:
-        assert set(r) >= {"id", "service", "metric", "objective", "achieved", "met", "rag", "n",
-                          "interval"}
+        assert set(r) >= {
+            "id",
+            "service",
+            "metric",
+            "objective",
+            "achieved",
+            "met",
+            "rag",
+            "n",
+            "interval",
+        }
         assert r["rag"] in {"green", "amber", "red", "no data"}
     schema = run("schema")
-    assert schema.returncode == 0 and json.loads(schema.stdout)["title"] == "slm-workbench catalogue"
+    assert (
+        schema.returncode == 0 and json.loads(schema.stdout)["title"] == "slm-workbench catalogue"
+    )
 
 
 def test_unknown_customer_is_a_clean_error(demo_env: dict[str, Path]) -> None:
-    r = run("--db", str(demo_env["db"]), "--catalogue", str(demo_env["catalogue"]),
-            "attainment", "--customer", "initech", "--period", "2026-10")
+    r = run(
+        "--db",
+        str(demo_env["db"]),
+        "--catalogue",
+        str(demo_env["catalogue"]),
+        "attainment",
+        "--customer",
+        "initech",
+        "--period",
+        "2026-10",
+    )
     assert r.returncode == 2
-    assert "customer 'initech' is not in" in r.stderr and "known customers: acme, globex" in r.stderr
+    assert (
+        "customer 'initech' is not in" in r.stderr and "known customers: acme, globex" in r.stderr
+    )

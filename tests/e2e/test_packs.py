@@ -32,8 +32,11 @@ def test_committed_notebooks_have_no_outputs() -> None:
         assert len(tagged) == 1, path
         tree = ast.parse("\n".join(c.source for c in nb.cells if c.cell_type == "code"))
         assert not [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
-        strings = [n.value for n in ast.walk(tree)
-                   if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        strings = [
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
         assert not [s for s in strings if "/" in s or "select " in s.lower()], strings
 
 
@@ -41,18 +44,29 @@ def test_rendered_pack_is_self_contained(demo_pack: Path) -> None:
     html = demo_pack.read_text(encoding="utf-8")
     assert html.count("Plotly.newPlot") >= 5
     assert html.count("plotly.js v") <= 2  # the library is inlined once
-    external = re.findall(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["']?(?:https?:)?//""", html)
+    external = re.findall(
+        r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["']?(?:https?:)?//""", html
+    )
     assert external == []
-    for forbidden in ("require.min.js", "MathJax.js", "mermaid", "papermill-error-cell",
-                      "import slm_analysis", "open_review(", 'data-mime-type="application/vnd.jupyter.stderr"'):
+    for forbidden in (
+        "require.min.js",
+        "MathJax.js",
+        "mermaid",
+        "papermill-error-cell",
+        "import slm_analysis",
+        "open_review(",
+        'data-mime-type="application/vnd.jupyter.stderr"',
+    ):
         assert forbidden not in html
     assert "Acme Retail Ltd" in html and "Globex" not in html
     # the demo's ticket title with a <script> tag is shown as text, not run
     assert "<script> tag in basket" not in html
     manifest = json.loads((demo_pack.parent / "manifest.json").read_text())
     assert manifest["parameters"]["customer"] == "acme" and manifest["charts"] >= 5
-    assert {o["file"] for o in manifest["outputs"]} == {"service_review.ipynb",
-                                                         "service_review.html"}
+    assert {o["file"] for o in manifest["outputs"]} == {
+        "service_review.ipynb",
+        "service_review.html",
+    }
     assert all("globex" not in x["file"] for x in manifest["inputs"]["exports"])
 
 
@@ -63,8 +77,14 @@ def test_failed_notebook_is_never_published(demo_env: dict[str, Path], tmp_path:
     nbformat.write(nb, broken)
     reports = tmp_path / "reports"
     with pytest.raises(RenderError, match="ValueError: boom in cell") as info:
-        render_pack("acme", "2026-10", warehouse=demo_env["db"], catalogue=demo_env["catalogue"],
-                    reports=reports, template=broken)
+        render_pack(
+            "acme",
+            "2026-10",
+            warehouse=demo_env["db"],
+            catalogue=demo_env["catalogue"],
+            reports=reports,
+            template=broken,
+        )
     assert "not published" in str(info.value)
     assert not (reports / "acme" / "2026-10").exists()
     assert (reports / "_failed" / "acme-2026-10.ipynb").exists()
@@ -77,10 +97,27 @@ def test_render_cli_exit_code_on_failure(demo_env: dict[str, Path], tmp_path: Pa
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
     r = subprocess.run(
-        [sys.executable, "-m", "slm_analysis", "--db", str(demo_env["db"]), "--catalogue",
-         str(demo_env["catalogue"]), "render", "--customer", "globex", "--period", "2026-10",
-         "--reports", str(tmp_path / "r"), "--template", str(broken)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "slm_analysis",
+            "--db",
+            str(demo_env["db"]),
+            "--catalogue",
+            str(demo_env["catalogue"]),
+            "render",
+            "--customer",
+            "globex",
+            "--period",
+            "2026-10",
+            "--reports",
+            str(tmp_path / "r"),
+            "--template",
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert r.returncode == 1
     assert "ZeroDivisionError" in r.stderr and "Traceback" not in r.stderr
@@ -88,18 +125,31 @@ def test_render_cli_exit_code_on_failure(demo_env: dict[str, Path], tmp_path: Pa
 
 def test_plain_papermill_cli_runs_the_notebook(demo_env: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "out.ipynb"
-    env = {**os.environ, "SLM_DB": str(demo_env["db"]),
-           "SLM_CATALOGUE": str(demo_env["catalogue"])}
+    env = {**os.environ, "SLM_DB": str(demo_env["db"]), "SLM_CATALOGUE": str(demo_env["catalogue"])}
     r = subprocess.run(
-        [str(Path(sys.executable).parent / "papermill"), str(ROOT / "notebooks" / "service_review.ipynb"),
-         str(out), "-p", "customer", "globex", "-p", "period", "2026-10"],
-        capture_output=True, text=True, env=env, timeout=300,
+        [
+            str(Path(sys.executable).parent / "papermill"),
+            str(ROOT / "notebooks" / "service_review.ipynb"),
+            str(out),
+            "-p",
+            "customer",
+            "globex",
+            "-p",
+            "period",
+            "2026-10",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert r.returncode == 0, r.stderr[-2000:]
     nb = nbformat.read(out, as_version=4)
     assert not nb.metadata.papermill.exception
     html = "".join(
-        o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+        o.get("data", {}).get("text/html", "")
+        for c in nb.cells
+        if c.cell_type == "code"
         for o in c.outputs
     )
     assert "Globex Logistics GmbH" in html

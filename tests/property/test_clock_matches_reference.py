@@ -16,8 +16,15 @@ from slm_analysis import measures, warehouse
 from slm_analysis.calendars import Calendar
 from slm_analysis.catalogue import parse_catalogue
 
-ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata",
-         "America/St_Johns", "Pacific/Chatham"]
+ZONES = [
+    "UTC",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "America/St_Johns",
+    "Pacific/Chatham",
+]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
 AS_OF = datetime(2025, 2, 1, tzinfo=UTC)
@@ -56,8 +63,15 @@ def incidents(draw: st.DrawFn) -> list[dict[str, object]]:
         for offset in starts:  # a state history has one row per (start, state)
             p0 = t0 + timedelta(seconds=offset)
             pauses.append((p0, p0 + timedelta(seconds=draw(st.integers(1, 5 * 86400)))))
-        out.append({"number": f"I{i}", "t0": t0, "stop": stop, "pauses": pauses,
-                    "open_pause": draw(st.booleans())})
+        out.append(
+            {
+                "number": f"I{i}",
+                "t0": t0,
+                "stop": stop,
+                "pauses": pauses,
+                "open_pause": draw(st.booleans()),
+            }
+        )
     return out
 
 
@@ -81,8 +95,9 @@ agreements:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cal=calendars(), incs=incidents(), within=st.integers(60, 60 * 3600))
-def test_sql_clock_equals_reference(cal: tuple[str, dict[str, list[str]], list[date]],
-                                    incs: list[dict[str, object]], within: int) -> None:
+def test_sql_clock_equals_reference(
+    cal: tuple[str, dict[str, list[str]], list[date]], incs: list[dict[str, object]], within: int
+) -> None:
     zone, hours, closures = cal
     cat = parse_catalogue(_catalogue(zone, hours, closures, within))
     ref: Calendar = cat.calendar("cal")
@@ -96,8 +111,10 @@ def test_sql_clock_equals_reference(cal: tuple[str, dict[str, list[str]], list[d
             )
             for k, (p0, p1) in enumerate(inc["pauses"]):  # type: ignore[attr-defined]
                 still_open = inc["open_pause"] and k == len(inc["pauses"]) - 1  # type: ignore[arg-type]
-                con.execute("insert into incident_states values ('t', $n, 'On Hold', $s, $e, 0)",
-                            {"n": inc["number"], "s": p0, "e": None if still_open else p1})
+                con.execute(
+                    "insert into incident_states values ('t', $n, 'On Hold', $s, $e, 0)",
+                    {"n": inc["number"], "s": p0, "e": None if still_open else p1},
+                )
         clocks = measures.ticket_clocks(con, cat, "c", as_of=AS_OF).set_index("number")
     finally:
         con.close()

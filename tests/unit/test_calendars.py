@@ -10,8 +10,9 @@ import pytest
 from slm_analysis.calendars import Calendar, parse_segment
 from slm_analysis.errors import InputError
 
-LONDON = Calendar.office_hours("uk", "Europe/London", "09:00-17:00", holiday_country="GB",
-                               holiday_subdiv="ENG")
+LONDON = Calendar.office_hours(
+    "uk", "Europe/London", "09:00-17:00", holiday_country="GB", holiday_subdiv="ENG"
+)
 
 
 def utc(*args: int) -> datetime:
@@ -51,15 +52,22 @@ def test_segment_crossing_midnight_belongs_to_the_day_it_starts() -> None:
 
 def test_holiday_is_a_local_date_not_a_utc_date() -> None:
     # 2024-12-25 local in Auckland starts 2024-12-24 11:00 UTC
-    nz = Calendar.office_hours("nz", "Pacific/Auckland", "00:00-24:00", days=range(7),
-                               closures=[date(2024, 12, 25)])
+    nz = Calendar.office_hours(
+        "nz", "Pacific/Auckland", "00:00-24:00", days=range(7), closures=[date(2024, 12, 25)]
+    )
     got = nz.open_intervals(utc(2024, 12, 24), utc(2024, 12, 26))
-    assert got == [(utc(2024, 12, 24), utc(2024, 12, 24, 11)), (utc(2024, 12, 25, 11), utc(2024, 12, 26))]
+    assert got == [
+        (utc(2024, 12, 24), utc(2024, 12, 24, 11)),
+        (utc(2024, 12, 25, 11), utc(2024, 12, 26)),
+    ]
 
 
 def test_several_segments_per_day_and_24x7() -> None:
-    cal = Calendar(name="split", zone="UTC", weekly={0: (parse_segment("08:00-12:00"),
-                                                         parse_segment("13:00-17:00"))})
+    cal = Calendar(
+        name="split",
+        zone="UTC",
+        weekly={0: (parse_segment("08:00-12:00"), parse_segment("13:00-17:00"))},
+    )
     monday = utc(2024, 6, 3)
     assert cal.elapsed(monday, monday + timedelta(days=1)) == timedelta(hours=8)
     assert cal.due(monday, timedelta(hours=5)) == utc(2024, 6, 3, 14)
@@ -70,9 +78,11 @@ def test_several_segments_per_day_and_24x7() -> None:
 def test_pauses_outside_open_time_cost_nothing_and_overlapping_pauses_merge() -> None:
     t0, t1 = utc(2024, 6, 3, 9), utc(2024, 6, 4, 17)  # Mon 09:00 → Tue 17:00 (BST!)
     cal = Calendar.office_hours("utc", "UTC", "09:00-17:00")
-    pauses = [(utc(2024, 6, 3, 20), utc(2024, 6, 4, 8)),  # overnight: no effect
-              (utc(2024, 6, 4, 10), utc(2024, 6, 4, 12)),
-              (utc(2024, 6, 4, 11), utc(2024, 6, 4, 13))]  # overlaps: 3 h in total
+    pauses = [
+        (utc(2024, 6, 3, 20), utc(2024, 6, 4, 8)),  # overnight: no effect
+        (utc(2024, 6, 4, 10), utc(2024, 6, 4, 12)),
+        (utc(2024, 6, 4, 11), utc(2024, 6, 4, 13)),
+    ]  # overlaps: 3 h in total
     assert cal.elapsed(t0, t1, pauses) == timedelta(hours=16 - 3)
 
 

@@ -130,5 +130,7 @@ def test_json_schema_describes_the_model() -> None:
 
 
 def test_closures_are_dates() -> None:
-    cat = parse_catalogue(VALID.replace("subdivision: ENG}", "subdivision: ENG}, closures: [2026-12-24]"))
+    cat = parse_catalogue(
+        VALID.replace("subdivision: ENG}", "subdivision: ENG}, closures: [2026-12-24]")
+    )
     assert cat.calendar("office").closures == frozenset({date(2026, 12, 24)})

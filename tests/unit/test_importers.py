@@ -25,28 +25,60 @@ mapping:
 
 
 def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    return {t: con.execute(f"select * exclude (load_id) from {t} order by all").df()
-            if t not in ("load_log", "quarantine")
-            else con.execute(f"select * from {t} order by all").df() for t in TABLES}
+    return {
+        t: con.execute(f"select * exclude (load_id) from {t} order by all").df()
+        if t not in ("load_log", "quarantine")
+        else con.execute(f"select * from {t} order by all").df()
+        for t in TABLES
+    }
 
 
-def test_servicenow_export_loads_with_quarantine_and_mapping(con: duckdb.DuckDBPyConnection) -> None:
-    r = load_file(con, "incidents", FIX / "servicenow_incidents.csv", catalogue=CATALOGUE,
-                  timezone="Europe/London")
+def test_servicenow_export_loads_with_quarantine_and_mapping(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    r = load_file(
+        con,
+        "incidents",
+        FIX / "servicenow_incidents.csv",
+        catalogue=CATALOGUE,
+        timezone="Europe/London",
+    )
     assert (r.format, r.rows_read, r.rows_loaded, r.rows_quarantined, r.rows_unmapped) == (
-        "servicenow-incidents", 6, 3, 3, 1)
-    q = con.execute("select line, column_name, value, reason from quarantine order by line").fetchall()
+        "servicenow-incidents",
+        6,
+        3,
+        3,
+        1,
+    )
+    q = con.execute(
+        "select line, column_name, value, reason from quarantine order by line"
+    ).fetchall()
     assert q == [
-        (4, "opened_at", "2026-02-30 09:15:00", "not a date-time (expected e.g. 2026-10-05 14:23:11)"),
+        (
+            4,
+            "opened_at",
+            "2026-02-30 09:15:00",
+            "not a date-time (expected e.g. 2026-10-05 14:23:11)",
+        ),
         (5, "resolved_at", "2026-03-03 09:00:00", "resolved before opened"),
         (6, "priority", "9 - Whatever", "priority is not 1-5 or a ServiceNow priority name"),
     ]
     rows = con.execute(
         "select number, customer, service, priority, state, opened_at, resolved_at, major, "
-        "vendor_made_sla from incidents order by number").fetchall()
+        "vendor_made_sla from incidents order by number"
+    ).fetchall()
     london_gmt = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)  # GMT in March before the 29th
-    assert rows[0] == ("INC0000001", "acme", "email", 1, "Closed", london_gmt,
-                       datetime(2026, 3, 2, 11, 15, tzinfo=UTC), False, True)
+    assert rows[0] == (
+        "INC0000001",
+        "acme",
+        "email",
+        1,
+        "Closed",
+        london_gmt,
+        datetime(2026, 3, 2, 11, 15, tzinfo=UTC),
+        False,
+        True,
+    )
     # 29 March 2026 00:30 London is still GMT (the clocks go forward at 01:00)
     assert rows[1][5] == datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
     assert rows[1][6] == datetime(2026, 3, 30, 9, 0, tzinfo=UTC)  # BST: 10:00 local
@@ -59,7 +91,9 @@ def test_label_headers_and_raw_codes(con: duckdb.DuckDBPyConnection) -> None:
     r = load_file(con, "incidents", FIX / "servicenow_incidents_labels.csv", catalogue=CATALOGUE)
     assert r.format == "servicenow-incidents" and r.rows_loaded == 2
     assert any("read as UTC" in w for w in r.warnings)
-    rows = con.execute("select number, priority, state, customer from incidents order by 1").fetchall()
+    rows = con.execute(
+        "select number, priority, state, customer from incidents order by 1"
+    ).fetchall()
     assert rows == [("INC0000101", 2, "Resolved", "acme"), ("INC0000102", 4, "On Hold", "acme")]
 
 
@@ -68,8 +102,10 @@ def test_loading_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
     load_file(con, "incidents", path, catalogue=CATALOGUE, timezone="Europe/London")
     tables = [t for t in TABLES if t != "load_log"]
     # the quarantine is the latest load's: same rows, the new load's id
-    query = {t: f"select * {'exclude (load_id)' if t == 'quarantine' else ''} from {t} order by all"
-             for t in tables}
+    query = {
+        t: f"select * {'exclude (load_id)' if t == 'quarantine' else ''} from {t} order by all"
+        for t in tables
+    }
     before = {t: con.execute(query[t]).df() for t in tables}
     again = load_file(con, "incidents", path, catalogue=CATALOGUE, timezone="Europe/London")
     assert (again.rows_loaded, again.rows_quarantined) == (0, 3)
@@ -82,13 +118,16 @@ def test_newer_update_wins_and_older_export_does_not_overwrite(
 ) -> None:
     src = (FIX / "servicenow_incidents_labels.csv").read_text()
     newer = tmp_path / "newer.csv"
-    newer.write_text(src.replace("Label headers and raw codes", "Renamed later")
-                     .replace("Resolved,Closed", "Resolved,Closed,Updated")
-                     .replace("09:00:00,\n", "09:00:00,,2026-03-11 00:00:00\n", 1)
-                     .replace("EXCH-01,,\n", "EXCH-01,,,2026-03-11 00:00:00\n"))
+    newer.write_text(
+        src.replace("Label headers and raw codes", "Renamed later")
+        .replace("Resolved,Closed", "Resolved,Closed,Updated")
+        .replace("09:00:00,\n", "09:00:00,,2026-03-11 00:00:00\n", 1)
+        .replace("EXCH-01,,\n", "EXCH-01,,,2026-03-11 00:00:00\n")
+    )
     older = tmp_path / "older.csv"
-    older.write_text(newer.read_text().replace("Renamed later", "Old title")
-                     .replace("2026-03-11", "2026-03-10"))
+    older.write_text(
+        newer.read_text().replace("Renamed later", "Old title").replace("2026-03-11", "2026-03-10")
+    )
     load_file(con, "incidents", newer, catalogue=CATALOGUE)
     load_file(con, "incidents", older, catalogue=CATALOGUE)
     title = con.execute("select short_description from incidents where number = 'INC0000101'")
@@ -101,8 +140,12 @@ def test_newer_update_wins_and_older_export_does_not_overwrite(
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
         (b"number,opened,priority\nINC1,2026-01-01,1\n", "matches no known incidents format"),
-        ("number;opened_at;priority;state\nINC1;2026-01-01 10:00:00;1;Ny\n\xe9\n".encode("latin-1"),
-         "not UTF-8"),
+        (
+            "number;opened_at;priority;state\nINC1;2026-01-01 10:00:00;1;Ny\n\xe9\n".encode(
+                "latin-1"
+            ),
+            "not UTF-8",
+        ),
     ],
 )
 def test_bad_files_are_rejected_and_the_warehouse_is_unchanged(
@@ -120,7 +163,9 @@ def test_bad_files_are_rejected_and_the_warehouse_is_unchanged(
         pd.testing.assert_frame_equal(after[t], before[t])
 
 
-def test_truncated_last_line_is_rejected_whole(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_truncated_last_line_is_rejected_whole(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
     text = (FIX / "servicenow_incidents.csv").read_text()
     cut = tmp_path / "cut.csv"
     cut.write_text(text[: text.rindex(",Initech")])  # last row loses its trailing columns
@@ -131,8 +176,12 @@ def test_truncated_last_line_is_rejected_whole(con: duckdb.DuckDBPyConnection, t
 
 def test_forced_format_must_fit_and_kind_must_match(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(InputError, match="required column"):
-        load_file(con, "incidents", FIX / "servicenow_incidents_labels.csv",
-                  format="servicenow-state-metrics")
+        load_file(
+            con,
+            "incidents",
+            FIX / "servicenow_incidents_labels.csv",
+            format="servicenow-state-metrics",
+        )
     with pytest.raises(InputError, match="holds outages, not incidents"):
         load_file(con, "incidents", FIX / "servicenow_incidents.csv", format="servicenow-outages")
     with pytest.raises(InputError, match="unknown kind"):
@@ -140,14 +189,26 @@ def test_forced_format_must_fit_and_kind_must_match(con: duckdb.DuckDBPyConnecti
 
 
 def test_whole_file_customer_override(con: duckdb.DuckDBPyConnection) -> None:
-    load_file(con, "incidents", FIX / "servicenow_incidents.csv", catalogue=CATALOGUE,
-              customer="acme", service="email")
+    load_file(
+        con,
+        "incidents",
+        FIX / "servicenow_incidents.csv",
+        catalogue=CATALOGUE,
+        customer="acme",
+        service="email",
+    )
     assert con.execute("select distinct customer, service from incidents").fetchall() == [
-        ("acme", "email")]
+        ("acme", "email")
+    ]
 
 
 def test_detection_by_header() -> None:
-    assert detect_format(["number", "opened_at", "priority", "state"]).name == "servicenow-incidents"  # type: ignore[union-attr]
-    assert detect_format(["id", "definition", "value", "start", "end"]).name == "servicenow-state-metrics"  # type: ignore[union-attr]
+    assert (
+        detect_format(["number", "opened_at", "priority", "state"]).name == "servicenow-incidents"
+    )  # type: ignore[union-attr]
+    assert (
+        detect_format(["id", "definition", "value", "start", "end"]).name
+        == "servicenow-state-metrics"
+    )  # type: ignore[union-attr]
     assert detect_format(["timestamp", "check", "status"]).name == "uptime-checks"  # type: ignore[union-attr]
     assert detect_format(["foo", "bar"]) is None

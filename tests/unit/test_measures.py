@@ -39,8 +39,13 @@ def utc(*a: int) -> datetime:
     return datetime(*a, tzinfo=UTC)
 
 
-def add_incident(con: duckdb.DuckDBPyConnection, number: str, opened: datetime,
-                 resolved: datetime | None, priority: int = 1) -> None:
+def add_incident(
+    con: duckdb.DuckDBPyConnection,
+    number: str,
+    opened: datetime,
+    resolved: datetime | None,
+    priority: int = 1,
+) -> None:
     con.execute(
         "insert into incidents (source, number, customer, service, priority, state, opened_at, "
         "resolved_at, load_id) values ('t', $n, 'c', 'email', $p, 'x', $o, $r, 0)",
@@ -56,8 +61,10 @@ def worked(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     add_incident(con, "D", utc(2026, 10, 29, 8), None)  # running, breached Thu 14:00 UTC
     add_incident(con, "E", utc(2026, 11, 2, 8), None)  # running, exactly 4 h at as_of
     add_incident(con, "P2", utc(2026, 10, 5, 7), utc(2026, 10, 30, 7), priority=2)  # no target
-    con.execute("insert into incident_states values ('t', 'D', 'On Hold', $s, $e, 0)",
-                {"s": utc(2026, 10, 29, 10), "e": utc(2026, 10, 29, 12)})
+    con.execute(
+        "insert into incident_states values ('t', 'D', 'On Hold', $s, $e, 0)",
+        {"s": utc(2026, 10, 29, 10), "e": utc(2026, 10, 29, 12)},
+    )
     return con
 
 
@@ -107,9 +114,19 @@ def test_availability_merges_weights_and_excludes_maintenance(
     ]:
         con.execute(
             "insert into outages values ('t', $i, 'c', 'email', $s, $e, $impact, $planned, "
-            "null, null, 0)", {"i": oid, "s": s, "e": e, "impact": impact, "planned": planned})
-    av = measures.availability(con, cat, "c", Period.parse("2026-10"), services=["email"],
-                               calendar="always", partial_weight=0.5, zone="Europe/Paris")
+            "null, null, 0)",
+            {"i": oid, "s": s, "e": e, "impact": impact, "planned": planned},
+        )
+    av = measures.availability(
+        con,
+        cat,
+        "c",
+        Period.parse("2026-10"),
+        services=["email"],
+        calendar="always",
+        partial_weight=0.5,
+        zone="Europe/Paris",
+    )
     row = av.iloc[0]
     # October in Paris: 2026-09-30 22:00Z .. 2026-10-31 23:00Z = 745 h. Maintenance: the
     # catalogue window (1 h) and the planned outage (1 h). Down: 1 h full, then the partial

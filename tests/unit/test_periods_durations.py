@@ -11,10 +11,16 @@ from slm_analysis.periods import Period
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("4h", timedelta(hours=4)), ("30m", timedelta(minutes=30)),
-     ("2h30m", timedelta(hours=2, minutes=30)), ("3 days", timedelta(days=3)),
-     ("4 hours", timedelta(hours=4)), ("PT4H", timedelta(hours=4)),
-     ("1d 2h", timedelta(hours=26)), (90, timedelta(seconds=90))],
+    [
+        ("4h", timedelta(hours=4)),
+        ("30m", timedelta(minutes=30)),
+        ("2h30m", timedelta(hours=2, minutes=30)),
+        ("3 days", timedelta(days=3)),
+        ("4 hours", timedelta(hours=4)),
+        ("PT4H", timedelta(hours=4)),
+        ("1d 2h", timedelta(hours=26)),
+        (90, timedelta(seconds=90)),
+    ],
 )
 def test_parse_duration(text: str | int, expected: timedelta) -> None:
     assert parse_duration(text) == expected
