@@ -268,15 +268,18 @@ class AvailabilityTarget(_PercentTarget, _CalendarTarget):
         )
 
 
-class TicketTimeTarget(_PercentTarget, _CalendarTarget):
-    metric: Literal["response_time", "resolution_time"]
+class _PrioritySelector(_Model):
     priority: list[int] | None = Field(None, description="priorities measured (default: all)")
-    within: Duration
 
     @field_validator("priority", mode="before")
     @classmethod
     def _prio(cls, v: Any) -> Any:
         return [v] if isinstance(v, int) else v
+
+
+class TicketTimeTarget(_PercentTarget, _CalendarTarget, _PrioritySelector):
+    metric: Literal["response_time", "resolution_time"]
+    within: Duration
 
     @field_validator("within")
     @classmethod
@@ -320,16 +323,10 @@ class SatisfactionTarget(_TargetBase):
         )
 
 
-class IncidentCountTarget(_TargetBase):
+class IncidentCountTarget(_TargetBase, _PrioritySelector):
     metric: Literal["incident_count"]
-    priority: list[int] | None = None
     objective: float = Field(ge=0, description="at most this many incidents per period")
     higher_is_better: bool = False
-
-    @field_validator("priority", mode="before")
-    @classmethod
-    def _prio(cls, v: Any) -> Any:
-        return [v] if isinstance(v, int) else v
 
     def sentence(self, cal: Calendar | None = None) -> str:
         return f"No more than {self.objective:g} {_priorities(self.priority)} incidents per period"

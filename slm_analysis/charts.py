@@ -38,6 +38,18 @@ def _layout(fig: go.Figure, title: str, yaxis: str, height: int = 360) -> go.Fig
     return fig
 
 
+def _objective(periods: list[str], values: pd.Series, name: str, colour: str) -> go.Scatter:
+    """The objective of a series as a thin dashed line in the series' colour."""
+    return go.Scatter(
+        x=periods,
+        y=values,
+        mode="lines",
+        name=label(f"{name} objective"),
+        line={"color": colour, "dash": "dash", "width": 1},
+        hoverinfo="skip",
+    )
+
+
 def availability_trend(r: Review) -> go.Figure:
     """Availability per service over the periods, against each objective."""
     fig = go.Figure()
@@ -58,16 +70,7 @@ def availability_trend(r: Review) -> go.Figure:
                 hovertemplate="%{y:.3f} %<extra>" + label(name) + "</extra>",
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=periods,
-                y=g["objective"],
-                mode="lines",
-                name=label(f"{name} objective"),
-                line={"color": colour, "dash": "dash", "width": 1},
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(_objective(periods, g["objective"], name, colour))
     lo = min([99.0, *av["availability"].dropna().tolist()]) if not av.empty else 99.0
     fig.update_yaxes(range=[max(lo - 0.1, 0), 100.02], ticksuffix=" %")
     return _layout(fig, "Availability against objective", "Availability")
@@ -239,14 +242,5 @@ def satisfaction_trend(r: Review) -> go.Figure:
                 hovertemplate="%{y:.2f} " + label(unit) + " (n=%{customdata})<extra></extra>",
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=periods,
-                y=g["objective"],
-                mode="lines",
-                name=label(f"{name} objective"),
-                line={"color": SERIES[i % len(SERIES)], "dash": "dash", "width": 1},
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(_objective(periods, g["objective"], str(name), SERIES[i % len(SERIES)]))
     return _layout(fig, "Customer satisfaction", "Score")

@@ -147,6 +147,11 @@ def load_file(
             f"create or replace temp table staged as {sql(fmt.staging)}",
             _params(sql(fmt.staging), zone=zone, source=fmt.source, scale=scale),
         )
+        # staging queries select only the mapping fields their format has; the rest are null
+        present = set(_columns(con, "staged", temp=True))
+        for name in (*MAPPING_FIELDS, "_customer", "_service"):
+            if name not in present:
+                con.execute(f"alter table staged add column {quote_ident(name)} varchar")
         _mapping_tables(con, catalogue, kind)
         con.execute(
             f"create or replace temp table mapped as {sql('map_records')}",
@@ -309,7 +314,6 @@ def _mapping_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None,
         con.executemany("insert into map_rules values (?, ?, ?, ?)", rules)
     if conditions:
         con.executemany("insert into map_conditions values (?, ?, ?)", conditions)
-    assert set(MAPPING_FIELDS) >= {c[1] for c in conditions}
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
@@ -349,12 +353,17 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
     )
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def _columns(con: duckdb.DuckDBPyConnection, table: str, temp: bool = False) -> list[str]:
+    """Column names of a warehouse table (or of a temporary table)."""
+    where = (
+        "database_name = 'temp'"
+        if temp
+        else ("schema_name = 'main' and database_name = current_database()")
+    )
     return [
         r[0]
         for r in con.execute(
-            "select column_name from duckdb_columns() where table_name = $t "
-            "and schema_name = 'main' and database_name = current_database() "
+            f"select column_name from duckdb_columns() where table_name = $t and {where} "
             "order by column_index",
             {"t": table},
         ).fetchall()

@@ -47,13 +47,5 @@ select
     o as opened_at,
     d as due_at,
     case when st = 'closed' then 'done' else st end as status,
-    c as closed_at,
-    null::varchar as company,
-    null::varchar as business_service,
-    null::varchar as service_offering,
-    null::varchar as cmdb_ci,
-    null::varchar as category,
-    null::varchar as assignment_group,
-    null::varchar as check_name,
-    null::varchar as project
+    c as closed_at
 from checked

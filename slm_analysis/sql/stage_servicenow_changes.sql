@@ -33,8 +33,6 @@ select
         when _column = 'end_date' and e is not null then 'window ends before it starts'
         when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
     end as _reason,
-    null::varchar as _customer,
-    null::varchar as _service,
     $source as source,
     wid as window_id,
     s as start_at,
@@ -42,10 +40,5 @@ select
     slm_blank(title) as title,
     slm_blank(company) as company,
     slm_blank(business_service) as business_service,
-    null::varchar as service_offering,
-    slm_blank(cmdb_ci) as cmdb_ci,
-    null::varchar as category,
-    null::varchar as assignment_group,
-    null::varchar as check_name,
-    null::varchar as project
+    slm_blank(cmdb_ci) as cmdb_ci
 from checked

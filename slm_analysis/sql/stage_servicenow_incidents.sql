@@ -50,8 +50,6 @@ select
         when _column = 'resolved_at' and resolved is not null then 'resolved before opened'
         when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
     end as _reason,
-    null::varchar as _customer,
-    null::varchar as _service,
     $source as source,
     number,
     slm_blank(short_description) as short_description,
@@ -68,8 +66,6 @@ select
     slm_blank(cmdb_ci) as cmdb_ci,
     slm_blank(assignment_group) as assignment_group,
     slm_blank(assigned_to) as assigned_to,
-    null::varchar as check_name,
-    null::varchar as project,
     coalesce(lower(trim(major_incident_state)) in ('accepted', 'true'), false) as major,
     try_cast(reopen_count as integer) as reopen_count,
     slm_bool(made_sla) as vendor_made_sla,

@@ -36,8 +36,6 @@ select
         when _column = 'end' and e is not null then 'outage ends before it begins'
         when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
     end as _reason,
-    null::varchar as _customer,
-    null::varchar as _service,
     $source as source,
     oid as outage_id,
     s as start_at,
@@ -45,12 +43,5 @@ select
     case when t in ('degradation', 'partial') then 'partial' else 'full' end as impact,
     t in ('planned outage', 'planned') as planned,
     slm_blank(title) as title,
-    slm_blank(cmdb_ci) as cmdb_ci,
-    null::varchar as company,
-    null::varchar as business_service,
-    null::varchar as service_offering,
-    null::varchar as category,
-    null::varchar as assignment_group,
-    null::varchar as check_name,
-    null::varchar as project
+    slm_blank(cmdb_ci) as cmdb_ci
 from checked

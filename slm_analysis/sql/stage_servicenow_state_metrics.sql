@@ -35,19 +35,9 @@ select
         when _column = 'end' and e is not null then 'state ends before it starts'
         when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
     end as _reason,
-    null::varchar as _customer,
-    null::varchar as _service,
     $source as source,
     num as number,
     state_name as state,
     s as start_at,
-    e as end_at,
-    null::varchar as company,
-    null::varchar as business_service,
-    null::varchar as service_offering,
-    null::varchar as cmdb_ci,
-    null::varchar as category,
-    null::varchar as assignment_group,
-    null::varchar as check_name,
-    null::varchar as project
+    e as end_at
 from checked

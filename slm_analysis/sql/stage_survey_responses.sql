@@ -29,8 +29,6 @@ select
         when 'submitted' then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
         when 'score' then 'score is not a number from 1 to ' || $scale
     end as _reason,
-    null::varchar as _customer,
-    null::varchar as _service,
     $source as source,
     rid as response_id,
     slm_blank(incident_number) as incident_number,
@@ -39,11 +37,5 @@ select
     $scale::integer as scale,
     slm_blank(comment) as comment,
     slm_blank(company) as company,
-    slm_blank(business_service) as business_service,
-    null::varchar as service_offering,
-    null::varchar as cmdb_ci,
-    null::varchar as category,
-    null::varchar as assignment_group,
-    null::varchar as check_name,
-    null::varchar as project
+    slm_blank(business_service) as business_service
 from checked

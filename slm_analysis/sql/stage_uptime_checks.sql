@@ -33,18 +33,9 @@ select
         when 'status' then 'status is not up/down, ok/fail, 1/0 or true/false'
         when 'latency_ms' then 'latency is not a number'
     end as _reason,
-    null::varchar as _customer,
-    null::varchar as _service,
     $source as source,
     name as check_name,
     t as checked_at,
     is_up as ok,
-    latency as latency_ms,
-    null::varchar as company,
-    null::varchar as business_service,
-    null::varchar as service_offering,
-    null::varchar as cmdb_ci,
-    null::varchar as category,
-    null::varchar as assignment_group,
-    null::varchar as project
+    latency as latency_ms
 from checked
