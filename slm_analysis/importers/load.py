@@ -178,15 +178,15 @@ def load_file(
         rows_staged, quarantined, unmapped = counts
         skipped = rows_read - rows_staged
         if skipped:
-            warnings.append(f"{skipped} rows skipped as not relevant to {fmt.table}")
+            warnings.append(f"{_rows(skipped)} skipped as not relevant to {fmt.table}")
         if unmapped:
             warnings.append(
-                f"{unmapped} rows match no mapping rule of the catalogue; they are kept with no "
+                f"{_rows(unmapped)} matched no mapping rule of the catalogue; kept with no "
                 "customer (add a mapping rule, or pass --customer/--service)"
             )
         if quarantined:
             warnings.append(
-                f"{quarantined} rows quarantined; see `slm status` or the quarantine table"
+                f"{_rows(quarantined)} quarantined; see `slm status` or the quarantine table"
             )
         con.execute(
             "insert into load_log values ($id, $kind, $format, $path, $sha, $read, $loaded, "
@@ -382,6 +382,10 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
 
 def query_df(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     return con.execute(sql(name)).df()
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
 
 
 def _first_line(exc: BaseException) -> str:
