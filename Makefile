@@ -43,7 +43,7 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
 
 bench: $(STAMP) ## Run the benchmarks (results: docs/benchmarks.md)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/clock_attainment.py
 
 clean: ## Remove the environment, generated data, warehouse and packs
 	rm -rf $(VENV) data/raw data/*.duckdb data/*.duckdb.wal reports/*/ reports/_failed \

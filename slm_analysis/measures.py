@@ -25,8 +25,9 @@ from .catalogue import (
     target_sentence,
     target_title,
 )
+from .errors import InputError
 from .periods import Period
-from .warehouse import query, scalar
+from .warehouse import query, scalar, sql
 
 Z95 = 1.959963984540054
 TICKET_METRICS = ("response_time", "resolution_time")
@@ -96,23 +97,29 @@ def as_of_time(con: duckdb.DuckDBPyConnection, customer: str) -> datetime:
 # ---------------------------------------------------------------------------- calendars
 def register_calendars(
     con: duckdb.DuckDBPyConnection, cat: Catalogue, names: set[str], start: datetime, end: datetime
-) -> None:
-    """(Re)create temp table ``cal_open`` with the named calendars over [start, end)."""
+) -> dict[str, int]:
+    """(Re)create temp table ``cal_open`` with the named calendars over [start, end).
+
+    Calendars are keyed by a small integer (the returned name → id map): as-of joins sort on
+    the key, and integers sort much faster than names.
+    """
+    ids = {name: i for i, name in enumerate(sorted(names))}
     frames = []
-    for name in sorted(names):
+    for name, i in ids.items():
         s, e, c = cat.calendar(name).cumulative(start, end)
-        frames.append(pd.DataFrame({"calendar": name, "s": s, "e": e, "cum": c}))
+        frames.append(pd.DataFrame({"calendar": i, "s": s, "e": e, "cum": c}))
     df = (
         pd.concat(frames, ignore_index=True)
         if frames
         else pd.DataFrame({"calendar": [], "s": [], "e": [], "cum": []})
     )
-    df = df.astype({"calendar": "string", "s": "int64", "e": "int64", "cum": "int64"})
+    df = df.astype({"calendar": "int32", "s": "int64", "e": "int64", "cum": "int64"})
     con.register("cal_open_df", df)
     con.execute(
         "create or replace temp table cal_open as select * from cal_open_df order by calendar, s"
     )
     con.unregister("cal_open_df")
+    return ids
 
 
 def _maintenance_intervals(
@@ -145,6 +152,23 @@ def ticket_clocks(
     targets: list[TargetVersion] | None = None,
 ) -> pd.DataFrame:
     """One row per (response/resolution target version, incident): the clock, explained."""
+    if not run_clocks(con, cat, customer, as_of=as_of, targets=targets):
+        return pd.DataFrame()
+    return query(con, "clock_details")
+
+
+def run_clocks(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    *,
+    as_of: datetime | None = None,
+    targets: list[TargetVersion] | None = None,
+) -> bool:
+    """Compute every ticket clock of the customer into temp table ``clock_results``.
+
+    Returns False (and creates nothing) when the customer has no ticket targets.
+    """
     as_of = as_of or as_of_time(con, customer)
     chosen = [
         v
@@ -152,7 +176,7 @@ def ticket_clocks(
         if isinstance(v.target, TicketTimeTarget)
     ]
     if not chosen:
-        return pd.DataFrame()
+        return False
     earliest = scalar(
         con, "select min(opened_at) from incidents where customer = $c", {"c": customer}
     )
@@ -171,7 +195,11 @@ def ticket_clocks(
         as_of + timedelta(days=60) + horizon * 30,
         services,
     )
-    return query(con, "ticket_clock", {"as_of": int(as_of.timestamp())})
+    con.execute(
+        f"create or replace temp table clock_results as {sql('ticket_clock')}",
+        {"as_of": int(as_of.timestamp())},
+    )
+    return True
 
 
 def _register_inputs(
@@ -183,16 +211,26 @@ def _register_inputs(
     end: datetime,
     services: list[str],
 ) -> None:
+    ids = register_calendars(
+        con,
+        cat,
+        {v.target.calendar for v in chosen if isinstance(v.target, TicketTimeTarget)},
+        start,
+        end,
+    )
     rows = []
-    for v in chosen:
+    if len(chosen) > 256:
+        raise InputError(f"customer {customer!r} has more than 256 ticket targets")
+    for no, v in enumerate(chosen):
         t = v.target
         assert isinstance(t, TicketTimeTarget)
         rows.append(
             {
                 "target_key": v.key,
+                "target_no": no,
                 "customer": customer,
                 "metric": t.metric,
-                "calendar": t.calendar,
+                "calendar": ids[t.calendar],
                 "threshold_s": int(t.within.total_seconds()),
                 "services": list(t.services or v.agreement.services),
                 "priorities": list(t.priority) if t.priority else None,
@@ -202,17 +240,10 @@ def _register_inputs(
                 "period_unit": v.agreement.review_period,
             }
         )
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows).astype({"target_no": "int64", "calendar": "int32"})
     con.register("clock_targets_df", df)
     con.execute("create or replace temp table clock_targets as select * from clock_targets_df")
     con.unregister("clock_targets_df")
-    register_calendars(
-        con,
-        cat,
-        {v.target.calendar for v in chosen if isinstance(v.target, TicketTimeTarget)},
-        start,
-        end,
-    )
     maint = _maintenance_intervals(con, cat, services, start, end)
     con.register("clock_maintenance_df", maint)
     con.execute(
@@ -243,13 +274,17 @@ def attainment(
     periods = end.history(history)
     as_of = as_of or as_of_time(con, customer)
     vs = versions(cat, customer)
-    clocks = ticket_clocks(con, cat, customer, as_of=as_of, targets=vs)
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    if run_clocks(con, cat, customer, as_of=as_of, targets=vs):
+        counts = {
+            (k, p): (n, met) for k, p, n, met in con.execute(sql("ticket_attainment")).fetchall()
+        }
     records: list[dict[str, object]] = []
     for p in periods:
         for v in vs:
             if not v.target.in_force(p) or _agreement_out(v.agreement, p):
                 continue
-            rec = _measure_target(con, cat, customer, v, p, clocks)
+            rec = _measure_target(con, cat, customer, v, p, counts)
             records.append(rec)
     df = pd.DataFrame(records, columns=ATTAINMENT_COLUMNS)
     return df
@@ -269,7 +304,7 @@ def _measure_target(
     customer: str,
     v: TargetVersion,
     p: Period,
-    clocks: pd.DataFrame,
+    counts: dict[tuple[str, str], tuple[int, int]],
 ) -> dict[str, object]:
     t = v.target
     services = t.services or v.agreement.services
@@ -291,9 +326,7 @@ def _measure_target(
     }
     achieved: float | None
     if isinstance(t, TicketTimeTarget):
-        rows = clocks[(clocks["target_key"] == v.key) & (clocks["period"] == str(p))]
-        n = len(rows)
-        met = int(rows["met"].sum()) if n else 0
+        n, met = counts.get((v.key, str(p)), (0, 0))
         achieved = 100.0 * met / n if n else None
         lo, hi = wilson_interval(met, n)
         base.update(n=n, n_met=met, achieved=achieved, interval_low=lo, interval_high=hi, unit="%")
@@ -370,7 +403,9 @@ def availability(
     from both scheduled time and downtime.
     """
     start, end = period.bounds(zone)
-    register_calendars(con, cat, {calendar}, start - timedelta(days=1), end + timedelta(days=1))
+    ids = register_calendars(
+        con, cat, {calendar}, start - timedelta(days=1), end + timedelta(days=1)
+    )
     maint = _maintenance_intervals(con, cat, services, start, end)
     con.register("avail_maintenance_df", maint)
     con.execute(
@@ -383,7 +418,7 @@ def availability(
         {
             "customer": customer,
             "services": services,
-            "calendar": calendar,
+            "calendar": ids[calendar],
             "ps": int(start.timestamp()),
             "pe": int(end.timestamp()),
             "partial_weight": partial_weight,
