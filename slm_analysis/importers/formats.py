@@ -21,6 +21,9 @@ class Format:
     staging: str  # sql/<staging>.sql
     source: str  # source-system family stored in the `source` column
     signature: tuple[str, ...] = field(default=())  # headers that must be present to detect
+    # derived outputs: table → sql/<name>.sql reading the validated rows (`mapped`); default:
+    # the staged rows go to `table` as they are
+    derive: tuple[tuple[str, str], ...] = field(default=())
 
     def resolve(self, header: list[str]) -> dict[str, str]:
         """canonical column → actual header (first match), for the columns present."""
@@ -192,12 +195,63 @@ ACTION_REGISTER = Format(
     signature=("title", "status"),
 )
 
+SERVICENOW_EVENT_LOG = Format(
+    name="servicenow-event-log",
+    kind="incidents",
+    table="incidents",
+    description="ServiceNow audit event log: one row per update (e.g. the UCI incident log)",
+    source="servicenow",
+    columns={
+        "number": (),
+        "incident_state": (),
+        "opened_at": (),
+        "sys_updated_at": ("sys_updated_on",),
+        "sys_mod_count": (),
+        "resolved_at": (),
+        "closed_at": (),
+        "priority": (),
+        "category": (),
+        "cmdb_ci": (),
+        "assignment_group": (),
+        "assigned_to": (),
+        "reopen_count": (),
+        "made_sla": (),
+    },
+    required=("number", "incident_state", "opened_at", "sys_updated_at", "priority"),
+    staging="stage_servicenow_event_log",
+    signature=("incident_state", "sys_mod_count"),
+    derive=(
+        ("incidents", "derive_event_log_snapshot"),
+        ("incident_states", "derive_event_log_states"),
+    ),
+)
+
+STATUSPAGE_DOWNTIME = Format(
+    name="statuspage-downtime",
+    kind="outages",
+    table="outages",
+    description="Status-page incident windows: id, start, end, impact (maintenance = planned)",
+    source="statuspage",
+    columns={
+        "outage_id": ("incident_id", "id"),
+        "downtime_start": ("start", "started_at"),
+        "downtime_end": ("end", "resolved_at"),
+        "impact": (),
+        "title": ("name",),
+    },
+    required=("outage_id", "downtime_start", "downtime_end", "impact"),
+    staging="stage_statuspage_downtime",
+    signature=("impact",),
+)
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         SERVICENOW_INCIDENTS,
+        SERVICENOW_EVENT_LOG,
         SERVICENOW_STATE_METRICS,
         SERVICENOW_OUTAGES,
+        STATUSPAGE_DOWNTIME,
         UPTIME_CHECKS,
         SURVEY_RESPONSES,
         SERVICENOW_CHANGES,

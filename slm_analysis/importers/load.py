@@ -110,7 +110,9 @@ def load_file(
     zone = timezone
     if zone is None:
         zone = "UTC"
-        warnings.append("no --timezone given: timestamps without an offset were read as UTC")
+        warnings.append(
+            "no --timezone given: timestamps without an offset (if any) were read as UTC"
+        )
     try:
         from zoneinfo import ZoneInfo
 
@@ -158,7 +160,13 @@ def load_file(
             {"customer": customer, "service": service},
         )
         load_id = int(scalar(con, "select nextval('load_id_seq')"))
-        loaded = _upsert(con, fmt.table, load_id)
+        loaded = 0
+        for table, derive in fmt.derive or ((fmt.table, ""),):
+            relation = "mapped"
+            if derive:
+                con.execute(f"create or replace temp table derived as {sql(derive)}")
+                relation = "derived"
+            loaded += _upsert(con, table, load_id, relation)
         # the quarantine shows the latest load of each file
         con.execute("delete from quarantine where path = $path", {"path": str(p)})
         con.execute(
@@ -166,16 +174,20 @@ def load_file(
             "from mapped where _reason is not null",
             {"load_id": load_id, "kind": kind, "path": str(p)},
         )
-        maps_customers = "customer" in _columns(con, fmt.table)
         counts = row(
-            con,
-            "select count(*), count(*) filter (where _reason is not null), "
-            "count(*) filter (where _reason is null and customer is null and $maps) from mapped",
-            {"maps": maps_customers},
+            con, "select count(*), count(*) filter (where _reason is not null) from mapped"
         )
         assert counts is not None
+        rows_staged, quarantined = counts
         rows_read = int(scalar(con, "select count(*) from raw"))
-        rows_staged, quarantined, unmapped = counts
+        unmapped = int(
+            scalar(
+                con,
+                f"select count(*) from {quote_ident(fmt.table)} "
+                "where load_id = $load_id and customer is null",
+                {"load_id": load_id},
+            )
+        )
         skipped = rows_read - rows_staged
         if skipped:
             warnings.append(f"{_rows(skipped)} skipped as not relevant to {fmt.table}")
@@ -205,7 +217,7 @@ def load_file(
                 "warnings": warnings,
             },
         )
-        for t in ("raw", "stage", "staged", "mapped", "map_rules", "map_conditions"):
+        for t in ("raw", "stage", "staged", "mapped", "derived", "map_rules", "map_conditions"):
             con.execute(f"drop table if exists {quote_ident(t)}")
     return LoadResult(
         str(p),
@@ -316,7 +328,7 @@ def _mapping_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None,
         con.executemany("insert into map_conditions values (?, ?, ?)", conditions)
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int, relation: str) -> int:
     """Insert valid rows, newest wins; rows identical to what is stored are left alone.
 
     Within the file the last row of a key wins; against the table, a row older than the stored
@@ -342,7 +354,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:
         )
     con.execute(
         f"insert or replace into {q(table)} ({', '.join(q(c) for c in cols)}) "
-        f"select {select} from mapped as m where _reason is null{skip} "
+        f"select {select} from {q(relation)} as m where _reason is null{skip} "
         f"qualify row_number() over (partition by {keys} order by _line desc) = 1",
         {"load_id": load_id},
     )

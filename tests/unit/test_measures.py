@@ -152,3 +152,27 @@ def test_wilson_and_rag() -> None:
     assert measures.rag(None, 95.0, None) == "no data"
     assert measures.rag(3, 5, 8, higher=False) == "green"
     assert measures.rag(6, 5, 8, higher=False) == "amber"
+
+
+def test_reference_worked_example_through_the_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    # reference/sla-domain.md §B1, computed by the set-based SQL clock rather than the calendar
+    cat = parse_catalogue("""
+calendars:
+  london: {timezone: Europe/London, hours: {mon-fri: "09:00-17:00"},
+           holidays: {country: GB, subdivision: ENG}}
+customers: [{id: c, name: C, timezone: Europe/London}]
+services: [{id: email, name: Email}]
+agreements:
+  - {id: a, customer: c, services: [email], clock: {pause_states: [On Hold]},
+     targets: [{id: t, metric: resolution_time, within: 4h, calendar: london, objective: 95}]}
+""")
+    add_incident(con, "EASTER", utc(2024, 3, 28, 16, 30), utc(2024, 4, 2, 14))
+    con.execute(
+        "insert into incident_states values ('t', 'EASTER', 'On Hold', $s, $e, 0)",
+        {"s": utc(2024, 4, 2, 9), "e": utc(2024, 4, 2, 12)},
+    )
+    row = measures.ticket_clocks(con, cat, "c", as_of=utc(2024, 5, 1)).iloc[0]
+    assert row["business_elapsed"] == 3.5 * 3600
+    assert row["actual_elapsed"] == (4 * 24 + 18.5) * 3600
+    assert row["due_at"] == utc(2024, 4, 2, 14, 30)
+    assert row["met"] and row["period"] == "2024-04"

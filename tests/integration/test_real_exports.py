@@ -1,0 +1,142 @@
+"""Real public exports: the UCI ServiceNow event log and GitHub's status-page history.
+
+Slices of both live in tests/fixtures (attribution in its README). The full files from the
+project's shared data folder are loaded too when it is present beside the checkout (as in CI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from slm_analysis.importers import load_file
+from slm_analysis.warehouse import TABLES
+
+FIX = Path(__file__).parent.parent / "fixtures"
+SHARED = Path(os.environ.get("SLM_SHARED_DATA", Path(__file__).parents[3] / "shared" / "data"))
+FULL_LOG = SHARED / "servicenow-incident-event-log" / "incident_event_log_sample.csv"
+FULL_STATUS = SHARED / "github-status-incidents" / "downtime_windows.csv"
+needs_shared = pytest.mark.skipif(
+    not FULL_LOG.exists(),
+    reason=f"the shared public data set is not beside the checkout ({SHARED})",
+)
+
+
+def utc(*a: int) -> datetime:
+    return datetime(*a, tzinfo=UTC)
+
+
+def test_event_log_slice_builds_snapshots_and_state_histories(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    r = load_file(
+        con, "incidents", FIX / "servicenow_event_log_slice.csv", timezone="UTC", customer=None
+    )
+    assert (r.format, r.rows_read, r.rows_quarantined) == ("servicenow-event-log", 258, 0)
+    assert con.execute("select count(*) from incidents").fetchall() == [(40,)]
+    # INC0000045: New 29/2 01:23, Resolved 08:53 and 11:29, Closed 5/3 12:00
+    snap = con.execute(
+        "select state, priority, opened_at, resolved_at, closed_at, vendor_made_sla, "
+        "assignment_group, reopen_count from incidents where number = 'INC0000045'"
+    ).fetchall()
+    assert snap == [
+        (
+            "Closed",
+            3,
+            utc(2016, 2, 29, 1, 16),
+            utc(2016, 2, 29, 11, 29),
+            utc(2016, 3, 5, 12),
+            True,
+            "Group 56",
+            0,
+        )
+    ]
+    states = con.execute(
+        "select state, start_at, end_at from incident_states where number = 'INC0000045' "
+        "order by start_at"
+    ).fetchall()
+    assert states == [
+        ("New", utc(2016, 2, 29, 1, 23), utc(2016, 2, 29, 8, 53)),
+        ("Resolved", utc(2016, 2, 29, 8, 53), utc(2016, 3, 5, 12)),
+    ]
+    awaiting = con.execute(
+        "select count(distinct number) from incident_states where state = 'Awaiting User Info'"
+    )
+    assert awaiting.fetchall()[0][0] > 0
+
+
+def test_event_log_reload_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    path = FIX / "servicenow_event_log_slice.csv"
+    load_file(con, "incidents", path, timezone="UTC")
+    before = {
+        t: con.execute(f"select * from {t} order by all").df()
+        for t in TABLES
+        if t not in ("load_log", "quarantine")
+    }
+    again = load_file(con, "incidents", path, timezone="UTC")
+    assert again.rows_loaded == 0
+    for t, df in before.items():
+        pd.testing.assert_frame_equal(con.execute(f"select * from {t} order by all").df(), df)
+
+
+def test_status_page_windows_load_as_outages(con: duckdb.DuckDBPyConnection) -> None:
+    r = load_file(con, "outages", FIX / "github_status_downtime_slice.csv", customer=None)
+    assert (r.format, r.rows_loaded, r.rows_quarantined) == ("statuspage-downtime", 60, 0)
+    got = con.execute("select impact, planned, count(*) from outages group by all order by all")
+    assert got.fetchall() == [
+        ("full", False, 10),
+        ("full", True, 6),
+        ("none", False, 3),
+        ("partial", False, 41),
+    ]
+    first = con.execute("select start_at, end_at, title from outages where outage_id = '9632825'")
+    assert first.fetchall() == [
+        (utc(2022, 3, 26, 1, 43), utc(2022, 3, 26, 3, 35), "Incident with Codespaces")
+    ]
+
+
+@needs_shared
+def test_full_public_samples_load_and_status_reports_them(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.duckdb")
+    base = [
+        sys.executable,
+        "-m",
+        "slm_analysis",
+        "--db",
+        db,
+        "--catalogue",
+        str(tmp_path / "none.yaml"),
+    ]
+    r = subprocess.run(
+        [*base, "load", "incidents", str(FULL_LOG), "--timezone", "UTC"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run(
+        [*base, "load", "outages", str(FULL_STATUS)], capture_output=True, text=True, timeout=300
+    )
+    assert r.returncode == 0, r.stderr
+    status = subprocess.run(
+        [*base, "status", "--json"], capture_output=True, text=True, timeout=300
+    )
+    info = json.loads(status.stdout)
+    tables = {(t["table_name"], t["source"]): t for t in info["tables"]}
+    assert tables[("incidents", "servicenow")]["rows"] == 600
+    assert tables[("incident_states", "servicenow")]["rows"] > 600
+    assert tables[("outages", "statuspage")]["rows"] == 819
+    with duckdb.connect(db, read_only=True) as con:
+        planned = con.execute("select count(*) from outages where planned").fetchall()[0][0]
+        with_history = con.execute("select count(distinct number) from incident_states").fetchall()[
+            0
+        ][0]
+    assert planned == 18 and with_history == 600
