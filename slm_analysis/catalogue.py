@@ -346,6 +346,22 @@ class ClockSettings(_Model):
     exclude_maintenance: bool = Field(
         False, description="maintenance windows of the service stop the ticket clock"
     )
+    resolved_states: list[str] = Field(
+        default_factory=lambda: ["Resolved"],
+        description="states that mean resolved; leaving one for another state is a reopen",
+    )
+    reopen: Literal["all", "first", "last"] = Field(
+        "all",
+        description="resolution clock of a reopened incident: all = every cycle counts and the "
+        "clock is paused while resolved; first = the first cycle only (stops at the first "
+        "resolution); last = the last cycle only (starts at the last reopen)",
+    )
+    resolution_start: Literal["opened", "first_response"] = Field(
+        "opened", description="what starts the resolution clock"
+    )
+    resolution_stop: Literal["resolved", "closed"] = Field(
+        "resolved", description="what stops the resolution clock"
+    )
 
 
 class Agreement(_Model):

@@ -13,25 +13,28 @@ with first_moves as (
     where state not in ('New', 'Open', 'Draft')
     group by source, number
 ),
-inc as (
+base as (
     select
         i.rowid * 256 + t.target_no as k,
         t.target_key,
+        t.metric,
         t.calendar,
         t.threshold_s,
         t.zone,
         t.period_unit,
         t.pause_states,
+        t.resolved_states,
+        t.reopen,
         t.exclude_maintenance,
         i.source,
         i.number,
         i.service,
-        epoch(i.opened_at)::bigint as t0,
-        epoch(case
-            when t.metric = 'response_time' then
-                coalesce(i.first_response_at, fm.first_move, i.resolved_at)
-            else i.resolved_at
-        end)::bigint as t_stop
+        epoch(i.opened_at)::bigint as opened,
+        epoch(coalesce(i.first_response_at, fm.first_move, i.resolved_at))::bigint as responded,
+        epoch(case t.resolution_stop when 'closed' then i.closed_at else i.resolved_at end)::bigint
+            as resolved,
+        epoch(i.resolved_at)::bigint as final_resolved,
+        t.resolution_start
     from incidents as i
     join clock_targets as t
         on i.customer = t.customer
@@ -39,6 +42,42 @@ inc as (
         and (t.priorities is null or list_contains(t.priorities, i.priority))
     left join first_moves as fm on fm.source = i.source and fm.number = i.number
     where i.opened_at <= to_timestamp($as_of)
+),
+-- resolution periods that a reopen ended (reopen cycles), for resolution targets: resolved
+-- states left before the final resolution
+reopen_spans as (
+    select b.k, epoch(s.start_at)::bigint as r0, epoch(s.end_at)::bigint as r1
+    from base as b
+    join (
+        select * from incident_states
+        where state in (select unnest(resolved_states) from clock_targets)
+    ) as s on s.source = b.source and s.number = b.number
+    where b.metric = 'resolution_time'
+        and list_contains(b.resolved_states, s.state)
+        and s.end_at is not null
+        and epoch(s.end_at) <= coalesce(b.final_resolved, $as_of)
+),
+cycles as (
+    select k, min(r0) as first_resolved, max(r1) as last_reopened
+    from reopen_spans
+    group by k
+),
+inc as (
+    select
+        b.*,
+        case
+            when b.metric = 'response_time' then b.opened
+            when b.reopen = 'last' and c.last_reopened is not null then c.last_reopened
+            when b.resolution_start = 'first_response' then coalesce(b.responded, b.opened)
+            else b.opened
+        end as t0,
+        case
+            when b.metric = 'response_time' then b.responded
+            when b.reopen = 'first' then coalesce(c.first_resolved, b.resolved)
+            else b.resolved
+        end as t_stop
+    from base as b
+    left join cycles as c using (k)
 ),
 clocked as (
     select
@@ -54,13 +93,21 @@ pause_raw as (
         greatest(epoch(s.start_at)::bigint, c.t0) as p0,
         least(coalesce(epoch(s.end_at)::bigint, $as_of), c.t_end) as p1
     from clocked as c
-    join incident_states as s on s.source = c.source and s.number = c.number
+    join (
+        select * from incident_states
+        where state in (select unnest(pause_states) from clock_targets)
+    ) as s on s.source = c.source and s.number = c.number
     where list_contains(c.pause_states, s.state)
     union all
     select c.k, c.calendar, greatest(m.s, c.t0), least(m.e, c.t_end)
     from clocked as c
     join clock_maintenance as m on m.service = c.service
     where c.exclude_maintenance and m.e > c.t0 and m.s < c.t_end
+    union all
+    select c.k, c.calendar, greatest(r.r0, c.t0), least(r.r1, c.t_end)
+    from clocked as c
+    join reopen_spans as r using (k)
+    where c.reopen = 'all'
 ),
 pause_marked as (
     select

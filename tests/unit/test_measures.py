@@ -176,3 +176,52 @@ agreements:
     assert row["actual_elapsed"] == (4 * 24 + 18.5) * 3600
     assert row["due_at"] == utc(2024, 4, 2, 14, 30)
     assert row["met"] and row["period"] == "2024-04"
+
+
+REOPEN_CATALOGUE = """
+calendars: {{always: {{timezone: UTC, hours: 24x7}}}}
+customers: [{{id: c, name: C}}]
+services: [{{id: email, name: Email}}]
+agreements:
+  - id: a
+    customer: c
+    services: [email]
+    clock: {clock}
+    targets: [{{id: t, metric: resolution_time, within: 3h, calendar: always, objective: 90}}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("clock", "elapsed_h", "met"),
+    [
+        ("{}", 5.5, False),  # default reopen: all — paused while resolved
+        ("{reopen: all}", 5.5, False),
+        ("{reopen: first}", 2.0, True),  # stops at the first resolution
+        ("{reopen: last}", 3.5, False),  # starts at the reopen
+        ("{resolution_start: first_response}", 5.0, False),  # from 08:30
+        ("{resolution_stop: closed}", 5.5 + 24.0, False),  # until closed a day later
+        ("{resolved_states: [Solved]}", 7.5, False),  # 'Resolved' is not a resolution here
+    ],
+)
+def test_clock_switches_on_a_reopened_incident(
+    con: duckdb.DuckDBPyConnection, clock: str, elapsed_h: float, met: bool
+) -> None:
+    cat = parse_catalogue(REOPEN_CATALOGUE.format(clock=clock))
+    add_incident(con, "R", utc(2026, 10, 5, 8), utc(2026, 10, 5, 15, 30))
+    con.execute(
+        "update incidents set closed_at = $c where number = 'R'", {"c": utc(2026, 10, 6, 15, 30)}
+    )
+    for state, s, e in [
+        ("New", utc(2026, 10, 5, 8), utc(2026, 10, 5, 8, 30)),
+        ("In Progress", utc(2026, 10, 5, 8, 30), utc(2026, 10, 5, 10)),
+        ("Resolved", utc(2026, 10, 5, 10), utc(2026, 10, 5, 12)),  # reopened at 12:00
+        ("In Progress", utc(2026, 10, 5, 12), utc(2026, 10, 5, 15, 30)),
+        ("Resolved", utc(2026, 10, 5, 15, 30), utc(2026, 10, 6, 15, 30)),
+    ]:
+        con.execute(
+            "insert into incident_states values ('t', 'R', $st, $s, $e, 0)",
+            {"st": state, "s": s, "e": e},
+        )
+    row = measures.ticket_clocks(con, cat, "c", as_of=AS_OF).iloc[0]
+    assert row["business_elapsed"] == elapsed_h * 3600
+    assert row["met"] == met
