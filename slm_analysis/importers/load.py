@@ -180,14 +180,16 @@ def load_file(
         assert counts is not None
         rows_staged, quarantined = counts
         rows_read = int(scalar(con, "select count(*) from raw"))
-        unmapped = int(
-            scalar(
-                con,
-                f"select count(*) from {quote_ident(fmt.table)} "
-                "where load_id = $load_id and customer is null",
-                {"load_id": load_id},
+        unmapped = 0
+        if "customer" in _columns(con, fmt.table):  # a state history follows its incident
+            unmapped = int(
+                scalar(
+                    con,
+                    f"select count(*) from {quote_ident(fmt.table)} "
+                    "where load_id = $load_id and customer is null",
+                    {"load_id": load_id},
+                )
             )
-        )
         skipped = rows_read - rows_staged
         if skipped:
             warnings.append(f"{_rows(skipped)} skipped as not relevant to {fmt.table}")
