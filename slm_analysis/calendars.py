@@ -127,14 +127,26 @@ class Calendar:
                 out.append((s, e))
         return out
 
-    def _day_intervals(self, first_day: date, until: datetime) -> Iterator[Interval]:
-        """Unmerged UTC intervals of each local date from ``first_day`` until past ``until``."""
+    def holiday_intervals(self, start: datetime, end: datetime) -> list[Interval]:
+        """UTC time in [start, end) that would be open but for a holiday or closure."""
+        a, b = _utc(start, "start"), _utc(end, "end")
+        if b <= a or self.always_open or not (self.holiday_country or self.closures):
+            return []
+        first = a.astimezone(self.tz).date() - timedelta(days=2)
+        spans = [(max(s, a), min(e, b)) for s, e in self._day_intervals(first, b, holidays=True)]
+        return _subtract(_normalise([x for x in spans if x[1] > x[0]]), self.open_intervals(a, b))
+
+    def _day_intervals(
+        self, first_day: date, until: datetime, holidays: bool = False
+    ) -> Iterator[Interval]:
+        """Unmerged UTC intervals of each local date from ``first_day`` until past ``until``
+        (of the holiday dates instead when ``holidays``)."""
         day = first_day
         while True:
             day_start = _to_utc(datetime.combine(day, time()), self.tz)
             if day_start - timedelta(days=1) >= until:
                 return
-            if not self.is_holiday(day):
+            if self.is_holiday(day) == holidays:
                 for seg in self.weekly.get(day.weekday(), ()):
                     local0 = datetime.combine(day, time())
                     s = _to_utc(local0 + timedelta(seconds=seg.start), self.tz)
@@ -179,13 +191,17 @@ class Calendar:
         )
 
     # ------------------------------------------------------------------ for SQL
-    def cumulative(self, start: datetime, end: datetime) -> tuple[list[int], list[int], list[int]]:
-        """Open intervals as epoch seconds with open seconds before each: (starts, ends, cum)."""
+    def cumulative(
+        self, start: datetime, end: datetime, holidays: bool = False
+    ) -> tuple[list[int], list[int], list[int]]:
+        """Open intervals (or holiday intervals) as epoch seconds with the seconds before each:
+        (starts, ends, cum)."""
         starts: list[int] = []
         ends: list[int] = []
         cums: list[int] = []
         total = 0
-        for s, e in self.open_intervals(start, end):
+        spans = self.holiday_intervals(start, end) if holidays else self.open_intervals(start, end)
+        for s, e in spans:
             si, ei = int(s.timestamp()), int(e.timestamp())
             starts.append(si)
             ends.append(ei)

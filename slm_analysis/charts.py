@@ -187,7 +187,8 @@ def breach_timeline(r: Review, limit: int = 15) -> go.Figure:
     parts = [
         ("Business time (clock running)", b["business_elapsed"] / hours, "#c62828"),
         ("Paused (awaiting customer)", b["paused_business"] / hours, "#8e5ea2"),
-        ("Outside service hours / holidays", b["closed_elapsed"] / hours, "#cfd8dc"),
+        ("Public holidays and closures", b["holiday_elapsed"] / hours, "#f4a261"),
+        ("Outside service hours", b["out_of_hours"] / hours, "#cfd8dc"),
     ]
     fig = go.Figure()
     for name, values, colour in parts:

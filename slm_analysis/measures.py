@@ -98,27 +98,27 @@ def as_of_time(con: duckdb.DuckDBPyConnection, customer: str) -> datetime:
 def register_calendars(
     con: duckdb.DuckDBPyConnection, cat: Catalogue, names: set[str], start: datetime, end: datetime
 ) -> dict[str, int]:
-    """(Re)create temp table ``cal_open`` with the named calendars over [start, end).
+    """(Re)create temp tables ``cal_open`` and ``cal_holiday`` for the named calendars.
 
-    Calendars are keyed by a small integer (the returned name → id map): as-of joins sort on
-    the key, and integers sort much faster than names.
+    Both hold intervals over [start, end) as epoch seconds with the seconds before each
+    (``cal_holiday``: time that would be open but for a holiday). Calendars are keyed by a small
+    integer (the returned name → id map): as-of joins sort on the key, and integers sort much
+    faster than names.
     """
     ids = {name: i for i, name in enumerate(sorted(names))}
-    frames = []
-    for name, i in ids.items():
-        s, e, c = cat.calendar(name).cumulative(start, end)
-        frames.append(pd.DataFrame({"calendar": i, "s": s, "e": e, "cum": c}))
-    df = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame({"calendar": [], "s": [], "e": [], "cum": []})
-    )
-    df = df.astype({"calendar": "int32", "s": "int64", "e": "int64", "cum": "int64"})
-    con.register("cal_open_df", df)
-    con.execute(
-        "create or replace temp table cal_open as select * from cal_open_df order by calendar, s"
-    )
-    con.unregister("cal_open_df")
+    for table, holidays in (("cal_open", False), ("cal_holiday", True)):
+        frames = [pd.DataFrame({"calendar": [], "s": [], "e": [], "cum": []})]
+        for name, i in ids.items():
+            s, e, c = cat.calendar(name).cumulative(start, end, holidays=holidays)
+            frames.append(pd.DataFrame({"calendar": i, "s": s, "e": e, "cum": c}))
+        df = pd.concat(frames, ignore_index=True).astype(
+            {"calendar": "int32", "s": "int64", "e": "int64", "cum": "int64"}
+        )
+        con.register("cal_df", df)
+        con.execute(
+            f"create or replace temp table {table} as select * from cal_df order by calendar, s"
+        )
+        con.unregister("cal_df")
     return ids
 
 

@@ -226,7 +226,8 @@ def breaches_table(r: Review, limit: int = 50) -> Html:
                 format_duration(x["business_elapsed"]),
                 format_duration(x["threshold_s"]),
                 format_duration(x["paused_business"]),
-                format_duration(x["closed_elapsed"]),
+                format_duration(x["holiday_elapsed"]),
+                format_duration(x["out_of_hours"]),
             ]
         )
     note = ""
@@ -245,6 +246,7 @@ def breaches_table(r: Review, limit: int = 50) -> Html:
                 "Business elapsed",
                 "Allowed",
                 "Paused",
+                "Holidays",
                 "Out of hours",
             ],
             rows,

@@ -223,6 +223,8 @@ select
     target_key,
     source,
     number,
+    calendar,
+    t_end,
     to_timestamp(t0) as start_at,
     to_timestamp(t_stop) as stop_at,
     running,

@@ -7,6 +7,7 @@ crossing midnight, closure dates), incidents (stopped and running) and pauses. T
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import hypothesis.strategies as st
@@ -134,3 +135,7 @@ def test_sql_clock_equals_reference(
         assert row["met"] == (elapsed <= timedelta(seconds=within))
         due = ref.due(t0, timedelta(seconds=within), pauses)
         assert row["due_at"].to_pydatetime() == due, (inc, row["due_at"], due)
+        # holiday time = what the calendar would be open without its closures, minus open time
+        no_closures = replace(ref, closures=frozenset())
+        holiday = no_closures.elapsed(t0, t_end) - ref.elapsed(t0, t_end)
+        assert row["holiday_elapsed"] == holiday.total_seconds(), inc

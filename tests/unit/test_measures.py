@@ -176,6 +176,10 @@ agreements:
     assert row["actual_elapsed"] == (4 * 24 + 18.5) * 3600
     assert row["due_at"] == utc(2024, 4, 2, 14, 30)
     assert row["met"] and row["period"] == "2024-04"
+    # the explanation: 6 h 30 m open (3 h of it paused), Good Friday and Easter Monday 8 h each
+    assert (row["open_elapsed"], row["paused_business"]) == (6.5 * 3600, 3 * 3600)
+    assert row["holiday_elapsed"] == 16 * 3600
+    assert row["out_of_hours"] == (4 * 24 + 21.5 - 6.5 - 16) * 3600
 
 
 REOPEN_CATALOGUE = """
