@@ -96,9 +96,15 @@ def as_of_time(con: duckdb.DuckDBPyConnection, customer: str) -> datetime:
 
 # ---------------------------------------------------------------------------- calendars
 def register_calendars(
-    con: duckdb.DuckDBPyConnection, cat: Catalogue, names: set[str], start: datetime, end: datetime
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    names: set[str],
+    start: datetime,
+    end: datetime,
+    holidays: bool = False,
 ) -> dict[str, int]:
-    """(Re)create temp tables ``cal_open`` and ``cal_holiday`` for the named calendars.
+    """(Re)create temp table ``cal_open`` (and with ``holidays`` ``cal_holiday``) for the named
+    calendars.
 
     Both hold intervals over [start, end) as epoch seconds with the seconds before each
     (``cal_holiday``: time that would be open but for a holiday). Calendars are keyed by a small
@@ -106,10 +112,10 @@ def register_calendars(
     faster than names.
     """
     ids = {name: i for i, name in enumerate(sorted(names))}
-    for table, holidays in (("cal_open", False), ("cal_holiday", True)):
+    for table, closed in (("cal_open", False), ("cal_holiday", True))[: 2 if holidays else 1]:
         frames = [pd.DataFrame({"calendar": [], "s": [], "e": [], "cum": []})]
         for name, i in ids.items():
-            s, e, c = cat.calendar(name).cumulative(start, end, holidays=holidays)
+            s, e, c = cat.calendar(name).cumulative(start, end, holidays=closed)
             frames.append(pd.DataFrame({"calendar": i, "s": s, "e": e, "cum": c}))
         df = pd.concat(frames, ignore_index=True).astype(
             {"calendar": "int32", "s": "int64", "e": "int64", "cum": "int64"}
@@ -152,7 +158,7 @@ def ticket_clocks(
     targets: list[TargetVersion] | None = None,
 ) -> pd.DataFrame:
     """One row per (response/resolution target version, incident): the clock, explained."""
-    if not run_clocks(con, cat, customer, as_of=as_of, targets=targets):
+    if not run_clocks(con, cat, customer, as_of=as_of, targets=targets, explain=True):
         return pd.DataFrame()
     return query(con, "clock_details")
 
@@ -164,9 +170,11 @@ def run_clocks(
     *,
     as_of: datetime | None = None,
     targets: list[TargetVersion] | None = None,
+    explain: bool = False,
 ) -> bool:
     """Compute every ticket clock of the customer into temp table ``clock_results``.
 
+    ``explain`` also prepares the holiday intervals the per-incident explanation needs.
     Returns False (and creates nothing) when the customer has no ticket targets.
     """
     as_of = as_of or as_of_time(con, customer)
@@ -194,6 +202,7 @@ def run_clocks(
         first - timedelta(days=7),
         as_of + timedelta(days=60) + horizon * 30,
         services,
+        explain,
     )
     con.execute(
         f"create or replace temp table clock_results as {sql('ticket_clock')}",
@@ -210,6 +219,7 @@ def _register_inputs(
     start: datetime,
     end: datetime,
     services: list[str],
+    explain: bool,
 ) -> None:
     ids = register_calendars(
         con,
@@ -217,6 +227,7 @@ def _register_inputs(
         {v.target.calendar for v in chosen if isinstance(v.target, TicketTimeTarget)},
         start,
         end,
+        holidays=explain,
     )
     rows = []
     if len(chosen) > 256:
