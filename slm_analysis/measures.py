@@ -27,10 +27,9 @@ from .catalogue import (
 )
 from .errors import InputError
 from .periods import Period
-from .warehouse import query, scalar, sql
+from .warehouse import query, scalar, sql, temp_table
 
 Z95 = 1.959963984540054
-TICKET_METRICS = ("response_time", "resolution_time")
 
 
 @dataclass(frozen=True)
@@ -120,11 +119,7 @@ def register_calendars(
         df = pd.concat(frames, ignore_index=True).astype(
             {"calendar": "int32", "s": "int64", "e": "int64", "cum": "int64"}
         )
-        con.register("cal_df", df)
-        con.execute(
-            f"create or replace temp table {table} as select * from cal_df order by calendar, s"
-        )
-        con.unregister("cal_df")
+        temp_table(con, table, df.sort_values(["calendar", "s"]))
     return ids
 
 
@@ -256,15 +251,8 @@ def _register_inputs(
             }
         )
     df = pd.DataFrame(rows).astype({"target_no": "int64", "calendar": "int32"})
-    con.register("clock_targets_df", df)
-    con.execute("create or replace temp table clock_targets as select * from clock_targets_df")
-    con.unregister("clock_targets_df")
-    maint = _maintenance_intervals(con, cat, services, start, end)
-    con.register("clock_maintenance_df", maint)
-    con.execute(
-        "create or replace temp table clock_maintenance as select * from clock_maintenance_df"
-    )
-    con.unregister("clock_maintenance_df")
+    temp_table(con, "clock_targets", df)
+    temp_table(con, "clock_maintenance", _maintenance_intervals(con, cat, services, start, end))
 
 
 # ---------------------------------------------------------------------------- attainment
@@ -422,11 +410,7 @@ def availability(
         con, cat, {calendar}, start - timedelta(days=1), end + timedelta(days=1)
     )
     maint = _maintenance_intervals(con, cat, services, start, end)
-    con.register("avail_maintenance_df", maint)
-    con.execute(
-        "create or replace temp table avail_maintenance as select * from avail_maintenance_df"
-    )
-    con.unregister("avail_maintenance_df")
+    temp_table(con, "avail_maintenance", maint)
     return query(
         con,
         "availability",

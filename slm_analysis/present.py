@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .durations import format_duration
-from .review import Review
+from .review import Review, format_value
 
 RAG_LABEL = {"green": "Met", "amber": "At risk", "red": "Missed", "no data": "No data"}
 
@@ -49,13 +49,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") 
 
 
 def value(v: Any, unit: str) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    if unit == "%":
-        return f"{v:.2f} %" if v >= 99 else f"{v:.1f} %"
-    if unit == "incidents":
-        return f"{v:.0f}"
-    return f"{v:.2f} {e(unit)}"
+    return e(format_value(_num(v), unit))
 
 
 def sparkline(

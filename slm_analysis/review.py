@@ -19,8 +19,6 @@ from .catalogue import (
     AvailabilityTarget,
     Catalogue,
     Customer,
-    SatisfactionTarget,
-    TicketTimeTarget,
     load_catalogue,
 )
 from .errors import UnknownNameError
@@ -98,8 +96,8 @@ class Review:
         missed = measured[measured["met"] == False]  # noqa: E712
         for _, r in missed.sort_values("rag", ascending=False).head(2).iterrows():
             out.append(
-                f"{r['name']} missed: {_fmt(r['achieved'], r['unit'])} against "
-                f"{_fmt(r['objective'], r['unit'])} (n = {r['n']})."
+                f"{r['name']} missed: {format_value(r['achieved'], r['unit'])} against "
+                f"{format_value(r['objective'], r['unit'])} (n = {r['n']})."
             )
         improved = cur.dropna(subset=["change"])
         improved = improved[improved["higher_is_better"] & (improved["change"] > 0)]
@@ -262,10 +260,12 @@ def _availability_history(
     return out
 
 
-def _fmt(value: float, unit: str) -> str:
+def format_value(value: float | None, unit: str) -> str:
+    """An achieved or objective value as text: ``99.95 %``, ``87.3 %``, ``4.20 / 5``, ``12``."""
+    if value is None or value != value:  # None or NaN
+        return "–"
     if unit == "%":
         return f"{value:.2f} %" if value >= 99 else f"{value:.1f} %"
+    if unit == "incidents":
+        return f"{value:.0f}"
     return f"{value:.2f} {unit}"
-
-
-__all__ = ["Review", "SatisfactionTarget", "TicketTimeTarget", "open_review"]

@@ -159,6 +159,15 @@ def query(
     return con.execute(sql(name), dict(params or {})).df()
 
 
+def temp_table(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
+    """(Re)create temporary table ``name`` holding ``df``."""
+    con.register("_slm_frame", df)
+    try:
+        con.execute(f"create or replace temp table {quote_ident(name)} as select * from _slm_frame")
+    finally:
+        con.unregister("_slm_frame")
+
+
 def row(
     con: duckdb.DuckDBPyConnection, statement: str, params: Mapping[str, Any] | None = None
 ) -> tuple[Any, ...] | None:
