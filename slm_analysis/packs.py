@@ -229,6 +229,14 @@ def _safe_render(customer: str, period: str, kwargs: dict[str, Any]) -> PackResu
         return render_pack(customer, period, **kwargs)
     except SlmError as exc:
         return PackResult(customer, str(period), False, error=str(exc))
+    except Exception as exc:  # a bug must not stop the other customers' packs either
+        return PackResult(
+            customer,
+            str(period),
+            False,
+            error=f"pack for {customer} {period} not published: internal error "
+            f"{type(exc).__name__}: {exc}",
+        )
 
 
 def _execute(
