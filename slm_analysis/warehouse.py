@@ -75,7 +75,15 @@ def connect(
             con = duckdb.connect(target, read_only=read_only and target != ":memory:")
             break
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+            locked = (
+                "could not set lock" in str(exc).lower() or "conflicting lock" in str(exc).lower()
+            )
+            if not locked:
+                raise WarehouseError(
+                    f"cannot open warehouse {target}: {_first_line(exc)}; if the file is not a "
+                    "DuckDB database, move it away and rebuild with `slm load`"
+                ) from None
+            if time.monotonic() >= deadline:
                 raise WarehouseError(
                     f"warehouse {target} is in use by another process and stayed locked for "
                     f"{timeout:.0f} s ({_first_line(exc)}); wait for the other load to finish, "

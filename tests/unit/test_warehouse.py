@@ -1,0 +1,117 @@
+"""Warehouse: declared schema and version, locks between processes, all-or-nothing loads."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from slm_analysis import warehouse
+from slm_analysis.errors import WarehouseError
+from slm_analysis.importers import load_file
+
+FIX = Path(__file__).parent.parent / "fixtures"
+
+
+def hold_write_lock(db: Path, seconds: float) -> subprocess.Popen[bytes]:
+    code = textwrap.dedent(f"""
+        import time, duckdb
+        con = duckdb.connect({str(db)!r})
+        print("locked", flush=True)
+        time.sleep({seconds})
+        con.close()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"locked"
+    return proc
+
+
+def test_schema_is_declared_and_versioned(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+        assert set(warehouse.TABLES) <= tables
+        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "1"
+        con.execute("update meta set value = '0' where key = 'schema_version'")
+    with pytest.raises(WarehouseError, match="schema version 0 is not 1"):
+        warehouse.connect(db)
+
+
+def test_missing_or_foreign_files_give_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="does not exist; load data first"):
+        warehouse.connect(tmp_path / "none.duckdb", read_only=True)
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    with pytest.raises(WarehouseError, match="not an slm warehouse"):
+        warehouse.connect(other, read_only=True)
+    junk = tmp_path / "junk.duckdb"
+    junk.write_text("not a database")
+    with pytest.raises(WarehouseError, match="cannot open warehouse"):
+        warehouse.connect(junk)
+
+
+def test_second_writer_waits_for_the_first(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    warehouse.connect(db).close()
+    holder = hold_write_lock(db, 1.5)
+    started = time.monotonic()
+    with warehouse.session(db, timeout=20) as con:
+        waited = time.monotonic() - started
+        load_file(con, "incidents", FIX / "servicenow_incidents_labels.csv")
+    holder.wait(timeout=20)
+    assert 0.5 < waited < 15
+
+
+def test_second_writer_gives_up_with_a_clear_message(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    warehouse.connect(db).close()
+    holder = hold_write_lock(db, 5)
+    try:
+        with pytest.raises(WarehouseError, match=r"in use by another process.*stayed locked"):
+            warehouse.connect(db, timeout=0.5)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_killed_load_leaves_the_previous_state_intact(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        load_file(con, "incidents", FIX / "servicenow_incidents_labels.csv")
+        before = con.execute("select * from incidents order by all").fetchall()
+    big = tmp_path / "big.csv"
+    header = (FIX / "servicenow_incidents.csv").read_text().splitlines()[0]
+    with big.open("w") as f:
+        f.write(header + "\n")
+        for i in range(400_000):
+            f.write(
+                f"INC9{i:07d},2026-03-02 09:15:00,t,c,4 - Low,New,Software,g,a,Acme,Email,"
+                f"EXCH-01,,,0,,,2026-03-02 09:15:00\n"
+            )
+    code = (
+        "import sys; from slm_analysis import warehouse; from slm_analysis.importers import "
+        "load_file\nwith warehouse.session(sys.argv[1]) as con:\n"
+        "    print('loading', flush=True); load_file(con, 'incidents', sys.argv[2])"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(big)], stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"loading"
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with warehouse.session(db, read_only=True) as con:
+        assert con.execute("select * from incidents order by all").fetchall() == before
+        assert warehouse.scalar(con, "select count(*) from load_log") == 1
+
+
+def test_transaction_rolls_back_on_error(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(RuntimeError), warehouse.transaction(con):
+        con.execute("insert into meta values ('x', 'y')")
+        raise RuntimeError("boom")
+    assert warehouse.scalar(con, "select count(*) from meta where key = 'x'") == 0
