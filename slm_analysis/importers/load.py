@@ -144,7 +144,7 @@ def load_file(
                 select.append(f"{quote_ident(resolved[canonical])} as {quote_ident(canonical)}")
             else:
                 select.append(f"null::varchar as {quote_ident(canonical)}")
-        con.execute(f"create or replace temp table stage as select {', '.join(select)} from raw")
+        con.execute(f"create or replace temp view stage as select {', '.join(select)} from raw")
         con.execute(
             f"create or replace temp table staged as {sql(fmt.staging)}",
             _params(sql(fmt.staging), zone=zone, source=fmt.source, scale=scale),
@@ -219,7 +219,8 @@ def load_file(
                 "warnings": warnings,
             },
         )
-        for t in ("raw", "stage", "staged", "mapped", "derived", "map_rules", "map_conditions"):
+        con.execute("drop view if exists stage")
+        for t in ("raw", "staged", "mapped", "derived", "map_rules", "map_conditions"):
             con.execute(f"drop table if exists {quote_ident(t)}")
     return LoadResult(
         str(p),
@@ -334,7 +335,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int, relation: 
     """Insert valid rows, newest wins; rows identical to what is stored are left alone.
 
     Within the file the last row of a key wins; against the table, a row older than the stored
-    one (by ``updated_at``, where the table has it) is skipped. Returns rows written.
+    one (by ``updated_at``, where the table has it) is skipped. Rows that change are deleted
+    and inserted again (cheaper in DuckDB than ``insert or replace``). Returns rows written.
     """
     cols = _columns(con, table)
     pk = scalar(
@@ -346,25 +348,23 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int, relation: 
     q = quote_ident
     select = ", ".join("$load_id as load_id" if c == "load_id" else q(c) for c in cols)
     keys = ", ".join(q(k) for k in pk)
-    join = " and ".join(f"t.{q(k)} = m.{q(k)}" for k in pk)
-    same = " and ".join(f"t.{q(c)} is not distinct from m.{q(c)}" for c in cols if c != "load_id")
-    skip = f" and not exists (select 1 from {q(table)} as t where {join} and {same})"
+    join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in pk)
+    same = " and ".join(f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id")
+    keep_stored = f"({same})"
     if "updated_at" in cols:
-        skip += (
-            f" and not exists (select 1 from {q(table)} as t where {join} "
-            "and t.updated_at > m.updated_at)"
-        )
+        keep_stored += " or t.updated_at > w.updated_at"
     con.execute(
-        f"insert or replace into {q(table)} ({', '.join(q(c) for c in cols)}) "
-        f"select {select} from {q(relation)} as m where _reason is null{skip} "
+        f"create or replace temp table to_write as select {select} from {q(relation)} "
+        f"where _reason is null "
         f"qualify row_number() over (partition by {keys} order by _line desc) = 1",
         {"load_id": load_id},
     )
-    return int(
-        scalar(
-            con, f"select count(*) from {q(table)} where load_id = $load_id", {"load_id": load_id}
-        )
-    )
+    con.execute(f"delete from to_write as w using {q(table)} as t where {join} and ({keep_stored})")
+    con.execute(f"delete from {q(table)} as t using to_write as w where {join}")
+    con.execute(f"insert into {q(table)} by name select * from to_write")
+    written = int(scalar(con, "select count(*) from to_write"))
+    con.execute("drop table to_write")
+    return written
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str, temp: bool = False) -> list[str]:

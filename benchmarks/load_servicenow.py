@@ -1,0 +1,121 @@
+"""Benchmark: loading a 1,000,000-incident ServiceNow list export, against DuckDB alone.
+
+The baseline, measured in the same run on the same file, is DuckDB reading the CSV into a table
+(`create table as select * from read_csv(...)`, types detected). The load is `load_file`:
+detection, staging, validation with quarantine, mapping through catalogue rules and the
+idempotent upsert, in one transaction. Both write to an in-memory database, and then both to a
+database file.
+
+    .venv/bin/python benchmarks/load_servicenow.py [--rows N] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from slm_analysis import warehouse
+from slm_analysis.catalogue import parse_catalogue
+from slm_analysis.importers import load_file
+
+CATALOGUE = parse_catalogue("""
+customers: [{id: acme, name: Acme}, {id: globex, name: Globex}]
+services: [{id: email, name: Email}, {id: erp, name: ERP}]
+mapping:
+  - {match: {company: Acme Retail Ltd, business_service: Email}, customer: acme, service: email}
+  - {match: {company: Globex Logistics GmbH, business_service: ERP}, customer: globex, service: erp}
+""")
+
+
+def generate(path: Path, rows: int) -> None:
+    """A ServiceNow incident list export (field-name headers, display values), written by DuckDB."""
+    duckdb.execute(f"""
+        copy (
+            select
+                'INC' || lpad(i::varchar, 8, '0') as number,
+                strftime(t, '%Y-%m-%d %H:%M:%S') as opened_at,
+                'Short description ' || (i % 997) as short_description,
+                'Caller ' || (i % 5000) as caller_id,
+                ['1 - Critical', '2 - High', '3 - Moderate', '4 - Low'][1 + (i % 4)] as priority,
+                case when i % 10 = 0 then 'In Progress' else 'Closed' end as state,
+                'Software' as category,
+                'Group ' || (i % 40) as assignment_group,
+                'Agent ' || (i % 300) as assigned_to,
+                case when i % 2 = 0 then 'Acme Retail Ltd' else 'Globex Logistics GmbH' end
+                    as company,
+                case when i % 2 = 0 then 'Email' else 'ERP' end as business_service,
+                'CI-' || (i % 100) as cmdb_ci,
+                case when i % 10 = 0 then '' else strftime(t + interval 7 hour, '%Y-%m-%d %H:%M:%S')
+                    end as resolved_at,
+                case when i % 10 = 0 then '' else strftime(t + interval 3 day, '%Y-%m-%d %H:%M:%S')
+                    end as closed_at,
+                0 as reopen_count,
+                'true' as made_sla,
+                '' as major_incident_state,
+                strftime(t + interval 3 day, '%Y-%m-%d %H:%M:%S') as sys_updated_on
+            from (
+                select range as i,
+                    timestamp '2025-01-01' + to_seconds((range * 31) % 31536000) as t
+                from range({rows})
+            )
+        ) to '{path}' (header, delimiter ',')
+    """)
+
+
+def baseline(path: Path, target: str) -> float:
+    con = duckdb.connect(target)
+    t = time.perf_counter()
+    con.execute("create or replace table t as select * from read_csv($p)", {"p": str(path)})
+    elapsed = time.perf_counter() - t
+    con.close()
+    return elapsed
+
+
+def ours(path: Path, target: str) -> float:
+    con = warehouse.connect(target)
+    t = time.perf_counter()
+    r = load_file(con, "incidents", path, catalogue=CATALOGUE, timezone="Europe/London")
+    elapsed = time.perf_counter() - t
+    assert r.rows_quarantined == 0 and r.rows_unmapped == 0, r.summary()
+    con.close()
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "incidents.csv"
+        generate(path, args.rows)
+        size = path.stat().st_size / 2**20
+        print(f"export: {args.rows:,} incidents, {size:.0f} MiB")
+        for label in ("memory", "file"):
+            base, load = [], []
+            for k in range(args.repeat):
+                target_b = ":memory:" if label == "memory" else str(Path(d) / f"b{k}.duckdb")
+                target_o = ":memory:" if label == "memory" else str(Path(d) / f"o{k}.duckdb")
+                base.append(baseline(path, target_b))
+                load.append(ours(path, target_o))
+            b, o = statistics.median(base), statistics.median(load)
+            print(
+                f"{label:6}: DuckDB read_csv → table {b:.2f} s; slm load {o:.2f} s; "
+                f"ratio {o / b:.2f} (median of {args.repeat})"
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"peak RSS {peak:.0f} MiB; python {platform.python_version()}, duckdb "
+        f"{duckdb.__version__}, {platform.machine()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
