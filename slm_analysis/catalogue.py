@@ -277,9 +277,28 @@ class _PrioritySelector(_Model):
         return [v] if isinstance(v, int) else v
 
 
+class CalendarBy(_Model):
+    """Follow-the-sun: the calendar of each incident chosen by one of its fields."""
+
+    field: Literal["assignment_group", "category", "cmdb_ci", "company", "business_service"]
+    map: dict[str, str] = Field(description="field value → calendar name")
+
+    @field_validator("map")
+    @classmethod
+    def _cals(cls, v: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        for name in v.values():
+            _known(info, "calendars", name)
+        return v
+
+
 class TicketTimeTarget(_PercentTarget, _CalendarTarget, _PrioritySelector):
     metric: Literal["response_time", "resolution_time"]
     within: Duration
+    calendar_by: CalendarBy | None = Field(
+        None,
+        description="choose the calendar per incident by a field (follow-the-sun); `calendar` "
+        "is used when the field's value is not in the map",
+    )
 
     @field_validator("within")
     @classmethod
@@ -742,4 +761,12 @@ def target_title(cat: Catalogue, target: TargetModel, services: list[str]) -> st
 def target_sentence(cat: Catalogue, target: TargetModel) -> str:
     """The one plain-language sentence both customer and provider agree on."""
     cal = cat.calendar(target.calendar) if isinstance(target, _CalendarTarget) else None
-    return target.sentence(cal)  # type: ignore[arg-type]
+    text = target.sentence(cal)  # type: ignore[arg-type]
+    if isinstance(target, TicketTimeTarget) and target.calendar_by:
+        by = target.calendar_by
+        field = by.field.replace("_", " ")
+        text += "".join(
+            f"; for incidents whose {field} is {value!r}: {cat.calendar(name).describe()}"
+            for value, name in by.map.items()
+        )
+    return text

@@ -216,14 +216,13 @@ def _register_inputs(
     services: list[str],
     explain: bool,
 ) -> None:
-    ids = register_calendars(
-        con,
-        cat,
-        {v.target.calendar for v in chosen if isinstance(v.target, TicketTimeTarget)},
-        start,
-        end,
-        holidays=explain,
-    )
+    names: set[str] = set()
+    for v in chosen:
+        assert isinstance(v.target, TicketTimeTarget)
+        names.add(v.target.calendar)
+        if v.target.calendar_by:
+            names.update(v.target.calendar_by.map.values())
+    ids = register_calendars(con, cat, names, start, end, holidays=explain)
     rows = []
     if len(chosen) > 256:
         raise InputError(f"customer {customer!r} has more than 256 ticket targets")
@@ -237,6 +236,11 @@ def _register_inputs(
                 "customer": customer,
                 "metric": t.metric,
                 "calendar": ids[t.calendar],
+                "calendar_field": t.calendar_by.field if t.calendar_by else None,
+                "map_values": list(t.calendar_by.map) if t.calendar_by else [],
+                "map_calendars": [ids[n] for n in t.calendar_by.map.values()]
+                if t.calendar_by
+                else [],
                 "threshold_s": int(t.within.total_seconds()),
                 "services": list(t.services or v.agreement.services),
                 "priorities": list(t.priority) if t.priority else None,
@@ -250,7 +254,9 @@ def _register_inputs(
                 "period_unit": v.agreement.review_period,
             }
         )
-    df = pd.DataFrame(rows).astype({"target_no": "int64", "calendar": "int32"})
+    df = pd.DataFrame(rows).astype(
+        {"target_no": "int64", "calendar": "int32", "calendar_field": "string"}
+    )
     temp_table(con, "clock_targets", df)
     temp_table(con, "clock_maintenance", _maintenance_intervals(con, cat, services, start, end))
 

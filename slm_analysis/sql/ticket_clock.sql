@@ -18,12 +18,21 @@ base as (
         i.rowid * 256 + t.target_no as k,
         t.target_key,
         t.metric,
-        t.calendar,
+        -- follow-the-sun: a calendar chosen by a field of the incident, else the target's
+        coalesce(
+            t.map_calendars[list_position(t.map_values, case t.calendar_field
+                when 'assignment_group' then i.assignment_group
+                when 'category' then i.category
+                when 'cmdb_ci' then i.cmdb_ci
+                when 'company' then i.company
+                when 'business_service' then i.business_service
+            end)],
+            t.calendar
+        ) as calendar,
         t.threshold_s,
         t.zone,
         t.period_unit,
-        t.pause_states,
-        t.resolved_states,
+        t.target_no,
         t.reopen,
         t.exclude_maintenance,
         i.source,
@@ -52,8 +61,9 @@ reopen_spans as (
         select * from incident_states
         where state in (select unnest(resolved_states) from clock_targets)
     ) as s on s.source = b.source and s.number = b.number
+    join clock_targets as t on t.target_no = b.target_no
     where b.metric = 'resolution_time'
-        and list_contains(b.resolved_states, s.state)
+        and list_contains(t.resolved_states, s.state)
         and s.end_at is not null
         and epoch(s.end_at) <= coalesce(b.final_resolved, $as_of)
 ),
@@ -97,7 +107,8 @@ pause_raw as (
         select * from incident_states
         where state in (select unnest(pause_states) from clock_targets)
     ) as s on s.source = c.source and s.number = c.number
-    where list_contains(c.pause_states, s.state)
+    join clock_targets as t on t.target_no = c.target_no
+    where list_contains(t.pause_states, s.state)
     union all
     select c.k, c.calendar, greatest(m.s, c.t0), least(m.e, c.t_end)
     from clocked as c

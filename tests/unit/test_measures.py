@@ -229,3 +229,38 @@ def test_clock_switches_on_a_reopened_incident(
     row = measures.ticket_clocks(con, cat, "c", as_of=AS_OF).iloc[0]
     assert row["business_elapsed"] == elapsed_h * 3600
     assert row["met"] == met
+
+
+def test_follow_the_sun_calendar_chosen_per_incident(con: duckdb.DuckDBPyConnection) -> None:
+    cat = parse_catalogue("""
+calendars:
+  london: {timezone: Europe/London, hours: {mon-fri: "09:00-17:00"}}
+  new-york: {timezone: America/New_York, hours: {mon-fri: "09:00-17:00"}}
+customers: [{id: c, name: C}]
+services: [{id: email, name: Email}]
+agreements:
+  - id: a
+    customer: c
+    services: [email]
+    targets:
+      - id: t
+        metric: resolution_time
+        within: 4h
+        calendar: london
+        calendar_by: {field: assignment_group, map: {US Desk: new-york}}
+        objective: 90
+""")
+    # Monday 2026-06-01 15:00 UTC to 19:00 UTC: London closes at 16:00 UTC (17:00 BST), New York
+    # is open 13:00-21:00 UTC (EDT)
+    for number, group in (("EU", "EMEA Desk"), ("US", "US Desk")):
+        add_incident(con, number, utc(2026, 6, 1, 15), utc(2026, 6, 1, 19))
+        con.execute(
+            "update incidents set assignment_group = $g where number = $n",
+            {"g": group, "n": number},
+        )
+    clocks = measures.ticket_clocks(con, cat, "c", as_of=AS_OF).set_index("number")
+    assert clocks.loc["EU", "business_elapsed"] == 1 * 3600  # the default calendar
+    assert clocks.loc["US", "business_elapsed"] == 4 * 3600
+    assert measures.target_sentence(cat, cat.agreements[0].targets[0]).endswith(
+        "; for incidents whose assignment group is 'US Desk': Mon–Fri 09:00–17:00 America/New_York"
+    )
