@@ -34,6 +34,7 @@ from pydantic import (
 from .calendars import WEEKDAYS, Calendar, Segment, parse_segment
 from .durations import describe_duration, parse_duration
 from .errors import CatalogueError, Problem, UnknownNameError
+from .ical import closure_dates
 from .periods import Period
 
 Source = Literal["incidents", "outages", "checks", "surveys", "maintenance", "actions"]
@@ -109,7 +110,26 @@ class CalendarSpec(_Model):
     hours: Literal["24x7"] | dict[str, str | list[str]] = "24x7"
     holidays: HolidaySpec | None = None
     closures: list[date] = Field(default_factory=list)
+    ical: str | None = Field(
+        None,
+        description="iCalendar file (path relative to the catalogue) whose events close "
+        "the dates they cover, e.g. a bank-holiday feed",
+    )
     description: str | None = None
+
+    @field_validator("ical")
+    @classmethod
+    def _ical(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        base = Path((info.context or {}).get("base_dir") or ".")
+        path = (base / v).resolve()
+        if not path.is_file():
+            raise ValueError(
+                f"iCalendar file {path} not found; give a path relative to the catalogue"
+            )
+        closure_dates(path)  # raises ValueError naming the problem
+        return str(path)
 
     @field_validator("hours")
     @classmethod
@@ -127,7 +147,8 @@ class CalendarSpec(_Model):
             weekly=_weekly(self.hours),
             holiday_country=self.holidays.country if self.holidays else None,
             holiday_subdiv=self.holidays.subdivision if self.holidays else None,
-            closures=frozenset(self.closures),
+            closures=frozenset(self.closures)
+            | (closure_dates(self.ical) if self.ical else frozenset()),
         )
 
 
@@ -560,11 +581,14 @@ def load_catalogue(path: str | Path) -> Catalogue:
         ) from None
     except (UnicodeDecodeError, IsADirectoryError) as exc:
         raise CatalogueError([Problem(name, "file", str(exc), "a UTF-8 YAML text file")]) from None
-    return parse_catalogue(text, name)
+    return parse_catalogue(text, name, base_dir=p.parent)
 
 
-def parse_catalogue(text: str, source: str = "<memory>") -> Catalogue:
-    """Validate catalogue YAML text; ``source`` names it in messages."""
+def parse_catalogue(
+    text: str, source: str = "<memory>", base_dir: str | Path | None = None
+) -> Catalogue:
+    """Validate catalogue YAML text; ``source`` names it in messages, ``base_dir`` resolves the
+    files it refers to (default: the current directory)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -591,6 +615,7 @@ def parse_catalogue(text: str, source: str = "<memory>") -> Catalogue:
         else set(),
         "customers": {c.get("id") for c in data.get("customers") or [] if isinstance(c, dict)},
         "services": {s.get("id") for s in data.get("services") or [] if isinstance(s, dict)},
+        "base_dir": str(base_dir) if base_dir is not None else ".",
     }
     lines = _line_index(node)
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -134,3 +134,27 @@ def test_closures_are_dates() -> None:
         VALID.replace("subdivision: ENG}", "subdivision: ENG}, closures: [2026-12-24]")
     )
     assert cat.calendar("office").closures == frozenset({date(2026, 12, 24)})
+
+
+def test_ical_file_closes_the_dates_of_its_events(tmp_path: Path) -> None:
+    from slm_analysis.ical import closure_dates
+
+    fixture = Path(__file__).parent.parent / "fixtures" / "shutdown.ics"
+    dates = closure_dates(fixture)
+    assert {date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 26)} <= dates
+    assert date(2026, 12, 27) not in dates  # DTEND is exclusive
+    assert {date(2020, 6, 15), date(2026, 6, 15), date(2099, 6, 15)} <= dates  # yearly
+    assert date(2026, 9, 10) in dates  # a timed event closes its day
+    (tmp_path / "hol.ics").write_bytes(fixture.read_bytes())
+    text = VALID.replace("subdivision: ENG}}", "subdivision: ENG}, ical: hol.ics}")
+    cat = parse_catalogue(text, "c.yaml", base_dir=tmp_path)
+    office = cat.calendar("office")
+    thu = datetime(2026, 12, 24, 9, tzinfo=UTC)
+    assert office.elapsed(thu, thu + timedelta(days=5)) == timedelta(0)  # 24 ical, 25-26 holidays
+    with pytest.raises(
+        CatalogueError, match=r"calendars.office.ical: found 'nope.ics'; iCalendar file"
+    ):
+        parse_catalogue(text.replace("hol.ics", "nope.ics"), "c.yaml", base_dir=tmp_path)
+    (tmp_path / "bad.ics").write_text("this is not a calendar")
+    with pytest.raises(CatalogueError, match="is not an iCalendar file"):
+        parse_catalogue(text.replace("hol.ics", "bad.ics"), "c.yaml", base_dir=tmp_path)
