@@ -209,6 +209,17 @@ class Calendar:
             total += ei - si
         return starts, ends, cums
 
+    def working_day_seconds(self) -> int:
+        """Open seconds of a usual working day: the most common daily total of the weekly
+        hours (the longer on a tie); 24 hours for a 24x7 calendar."""
+        if self.always_open:
+            return DAY
+        totals = [sum(s.end - s.start for s in self.weekly.get(d, ())) for d in range(7)]
+        totals = [t for t in totals if t > 0]
+        if not totals:
+            raise InputError(f"calendar {self.name!r} has no open hours, so no working day")
+        return max(totals, key=lambda t: (totals.count(t), t))
+
     # ------------------------------------------------------------------ describe
     def describe(self) -> str:
         """Plain-language description: ``Mon–Fri 08:00–18:00 Europe/London excluding …``."""

@@ -25,14 +25,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from .calendars import WEEKDAYS, Calendar, Segment, parse_segment
-from .durations import describe_duration, parse_duration
+from .durations import DURATION_HELP, Span, describe_duration, parse_duration
 from .errors import CatalogueError, Problem, UnknownNameError
 from .ical import closure_dates
 from .periods import Period
@@ -52,11 +54,16 @@ MappingField = Literal[
 MAPPING_FIELDS: tuple[str, ...] = MappingField.__args__  # type: ignore[attr-defined]
 
 
-def _duration(value: Any) -> timedelta:
+def _duration(value: Any) -> Span:
     return parse_duration(value)
 
 
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
+# PlainValidator keeps the Span (with the days it was written in) instead of a plain timedelta
+Duration = Annotated[
+    Span,
+    PlainValidator(_duration),
+    WithJsonSchema({"type": ["string", "number"], "description": DURATION_HELP}),
+]
 Percent = Annotated[float, Field(gt=0, le=100)]
 
 
@@ -150,6 +157,11 @@ class CalendarSpec(_Model):
             closures=frozenset(self.closures)
             | (closure_dates(self.ical) if self.ical else frozenset()),
         )
+
+
+def working_day_threshold(within: Span, cal: Calendar) -> int:
+    """Seconds of open time in ``within`` when each of its days is one working day of ``cal``."""
+    return round(within.total_seconds() + within.written_days * (cal.working_day_seconds() - 86400))
 
 
 def _weekly(hours: dict[str, str | list[str]]) -> dict[int, tuple[Segment, ...]]:
@@ -328,11 +340,20 @@ class TicketTimeTarget(_PercentTarget, _CalendarTarget, _PrioritySelector):
             raise ValueError("must be longer than zero")
         return v
 
-    def sentence(self, cal: Calendar) -> str:
+    def sentence(self, cal: Calendar, working_days: bool = False) -> str:
         verb = "responded to" if self.metric == "response_time" else "resolved"
         within = describe_duration(self.within, largest="hour")
         if not cal.always_open:
             within = re.sub(r"\b(hours?|minutes?)\b", r"business \1", within, count=1)
+        days = self.within.written_days
+        if working_days and days:
+            rest = self.within - timedelta(days=days)
+            hours = working_day_threshold(self.within, cal) / 3600
+            within = (
+                f"{days:g} working day{'s' if days != 1 else ''}"
+                + (f" {describe_duration(rest, largest='hour')}" if rest else "")
+                + f" ({hours:g} hours of service time)"
+            )
         return (
             f"{_pct(self.objective)} of {_priorities(self.priority)} incidents {verb} within "
             f"{within}, {cal.describe()}"
@@ -402,6 +423,17 @@ class ClockSettings(_Model):
     resolution_stop: Literal["resolved", "closed"] = Field(
         "resolved", description="what stops the resolution clock"
     )
+    day: Literal["24h", "working_day"] = Field(
+        "24h",
+        description="what a day in a duration (`2d`) means: 24 hours of the calendar's open "
+        "time, or one working day of it (the calendar's usual daily open hours)",
+    )
+
+    def threshold_seconds(self, within: Span, cal: Calendar) -> int:
+        """The clock threshold of ``within`` on ``cal`` under this agreement's day rule."""
+        if self.day == "working_day" and within.written_days:
+            return working_day_threshold(within, cal)
+        return int(within.total_seconds())
 
 
 class Agreement(_Model):
@@ -783,10 +815,14 @@ def target_title(cat: Catalogue, target: TargetModel, services: list[str]) -> st
     return "Incident count"
 
 
-def target_sentence(cat: Catalogue, target: TargetModel) -> str:
+def target_sentence(cat: Catalogue, target: TargetModel, agreement: Agreement | None = None) -> str:
     """The one plain-language sentence both customer and provider agree on."""
     cal = cat.calendar(target.calendar) if isinstance(target, _CalendarTarget) else None
-    text = target.sentence(cal)  # type: ignore[arg-type]
+    if isinstance(target, TicketTimeTarget) and cal is not None:
+        working = agreement is not None and agreement.clock.day == "working_day"
+        text = target.sentence(cal, working_days=working)
+    else:
+        text = target.sentence(cal)  # type: ignore[arg-type]
     if isinstance(target, TicketTimeTarget) and target.calendar_by:
         by = target.calendar_by
         field = by.field.replace("_", " ")

@@ -18,24 +18,39 @@ _ISO = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.I
 DURATION_HELP = "a duration such as 30m, 4h, 2h30m, 3d, '4 hours' or PT4H"
 
 
-def parse_duration(text: str | int | float | timedelta) -> timedelta:
+class Span(timedelta):
+    """A parsed duration that remembers how many days (``d``) it was written with, so that an
+    agreement can read ``2d`` as two working days instead of 48 hours."""
+
+    written_days: float = 0.0
+
+    def __new__(cls, seconds: float, written_days: float = 0.0) -> Span:
+        span = super().__new__(cls, seconds=seconds)
+        span.written_days = written_days
+        return span
+
+
+def parse_duration(text: str | int | float | timedelta) -> Span:
     """Parse a duration; a bare number is seconds. Raises ``ValueError`` with the expected form.
 
-    ``d`` means 24 hours of the target's calendar time (ServiceNow semantics), not a working day.
+    ``d`` means 24 hours of the target's calendar time (ServiceNow semantics) unless the
+    agreement's ``clock.day`` says ``working_day``.
     """
-    if isinstance(text, timedelta):
+    if isinstance(text, Span):
         return text
+    if isinstance(text, timedelta):
+        return Span(text.total_seconds())
     if isinstance(text, bool):
         raise ValueError(f"expected {DURATION_HELP}")
     if isinstance(text, int | float):
-        return timedelta(seconds=text)
+        return Span(text)
     value = str(text).strip()
     if m := _ISO.match(value):
         if not any(m.groups()):
             raise ValueError(f"{value!r} is not {DURATION_HELP}")
         d, h, mi, s = (int(g or 0) for g in m.groups())
-        return timedelta(days=d, hours=h, minutes=mi, seconds=s)
-    pos, total = 0, 0.0
+        return Span(d * 86400 + h * 3600 + mi * 60 + s, written_days=d)
+    pos, total, days = 0, 0.0, 0.0
     for part in _PART.finditer(value):
         if part.start() != pos:
             break
@@ -43,10 +58,12 @@ def parse_duration(text: str | int | float | timedelta) -> timedelta:
         if unit is None:
             raise ValueError(f"{value!r}: unknown unit {part[2]!r}; expected {DURATION_HELP}")
         total += float(part[1]) * unit
+        if unit == 86400:
+            days += float(part[1])
         pos = part.end()
     if pos != len(value) or pos == 0:
         raise ValueError(f"{value!r} is not {DURATION_HELP}")
-    return timedelta(seconds=round(total))
+    return Span(round(total), written_days=days)
 
 
 def format_duration(value: timedelta | float | int | None) -> str:

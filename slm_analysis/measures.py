@@ -229,6 +229,7 @@ def _register_inputs(
     for no, v in enumerate(chosen):
         t = v.target
         assert isinstance(t, TicketTimeTarget)
+        clock = v.agreement.clock
         rows.append(
             {
                 "target_key": v.key,
@@ -241,15 +242,21 @@ def _register_inputs(
                 "map_calendars": [ids[n] for n in t.calendar_by.map.values()]
                 if t.calendar_by
                 else [],
-                "threshold_s": int(t.within.total_seconds()),
+                "map_thresholds": [
+                    clock.threshold_seconds(t.within, cat.calendar(n))
+                    for n in t.calendar_by.map.values()
+                ]
+                if t.calendar_by
+                else [],
+                "threshold_s": clock.threshold_seconds(t.within, cat.calendar(t.calendar)),
                 "services": list(t.services or v.agreement.services),
                 "priorities": list(t.priority) if t.priority else None,
-                "pause_states": list(v.agreement.clock.pause_states),
-                "resolved_states": list(v.agreement.clock.resolved_states),
-                "reopen": v.agreement.clock.reopen,
-                "resolution_start": v.agreement.clock.resolution_start,
-                "resolution_stop": v.agreement.clock.resolution_stop,
-                "exclude_maintenance": v.agreement.clock.exclude_maintenance,
+                "pause_states": list(clock.pause_states),
+                "resolved_states": list(clock.resolved_states),
+                "reopen": clock.reopen,
+                "resolution_start": clock.resolution_start,
+                "resolution_stop": clock.resolution_stop,
+                "exclude_maintenance": clock.exclude_maintenance,
                 "zone": cat.zone_of(v.agreement),
                 "period_unit": v.agreement.review_period,
             }
@@ -328,7 +335,7 @@ def _measure_target(
         "objective": t.objective,
         "warning": t.warning,
         "higher_is_better": t.higher_is_better,
-        "sentence": target_sentence(cat, t),
+        "sentence": target_sentence(cat, t, v.agreement),
         "credit_percent": 0.0,
         "interval_low": None,
         "interval_high": None,

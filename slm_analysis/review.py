@@ -127,6 +127,14 @@ class Review:
                 (a.id, "clock pauses in states", ", ".join(a.clock.pause_states) or "none"),
                 (
                     a.id,
+                    "a day ('1d') in a target",
+                    "one working day of the target's calendar"
+                    if a.clock.day == "working_day"
+                    else "24 hours of the target's calendar time",
+                ),
+                (a.id, "reopened incidents", f"reopen: {a.clock.reopen}"),
+                (
+                    a.id,
                     "maintenance stops ticket clocks",
                     "yes" if a.clock.exclude_maintenance else "no",
                 ),
@@ -139,7 +147,6 @@ class Review:
                 "has already breached counts once, in the period it breached",
             ),
             ("all", "met when", "business elapsed ≤ threshold (to the second)"),
-            ("all", "a day ('1d')", "24 hours of the target's calendar time"),
             (
                 "all",
                 "first response",

@@ -13,22 +13,21 @@ with first_moves as (
     where state not in ('New', 'Open', 'Draft')
     group by source, number
 ),
-base as (
+base_matched as (
     select
         i.rowid * 256 + t.target_no as k,
         t.target_key,
         t.metric,
-        -- follow-the-sun: a calendar chosen by a field of the incident, else the target's
-        coalesce(
-            t.map_calendars[list_position(t.map_values, case t.calendar_field
-                when 'assignment_group' then i.assignment_group
-                when 'category' then i.category
-                when 'cmdb_ci' then i.cmdb_ci
-                when 'company' then i.company
-                when 'business_service' then i.business_service
-            end)],
-            t.calendar
-        ) as calendar,
+        list_position(t.map_values, case t.calendar_field
+            when 'assignment_group' then i.assignment_group
+            when 'category' then i.category
+            when 'cmdb_ci' then i.cmdb_ci
+            when 'company' then i.company
+            when 'business_service' then i.business_service
+        end) as map_pos,
+        t.map_calendars,
+        t.map_thresholds,
+        t.calendar,
         t.threshold_s,
         t.zone,
         t.period_unit,
@@ -51,6 +50,15 @@ base as (
         and (t.priorities is null or list_contains(t.priorities, i.priority))
     left join first_moves as fm on fm.source = i.source and fm.number = i.number
     where i.opened_at <= to_timestamp($as_of)
+),
+base as (
+    select
+        * exclude (map_pos, map_calendars, map_thresholds, calendar, threshold_s),
+        -- follow-the-sun: the calendar (and the threshold, when days are working days of it)
+        -- chosen by a field of the incident, else the target's
+        coalesce(map_calendars[map_pos], calendar) as calendar,
+        coalesce(map_thresholds[map_pos], threshold_s) as threshold_s
+    from base_matched
 ),
 -- resolution periods that a reopen ended (reopen cycles), for resolution targets: resolved
 -- states left before the final resolution

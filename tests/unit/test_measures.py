@@ -264,3 +264,49 @@ agreements:
     assert measures.target_sentence(cat, cat.agreements[0].targets[0]).endswith(
         "; for incidents whose assignment group is 'US Desk': Mon–Fri 09:00–17:00 America/New_York"
     )
+
+
+def test_a_day_can_mean_a_working_day(con: duckdb.DuckDBPyConnection) -> None:
+    text = """
+calendars: {{office: {{timezone: UTC, hours: {{mon-fri: ["08:00-12:00", "13:00-17:00"], sat: "09:00-12:00"}}}}}}
+customers: [{{id: c, name: C}}]
+services: [{{id: email, name: Email}}]
+agreements:
+  - {{id: a, customer: c, services: [email], clock: {clock},
+     targets: [{{id: t, metric: resolution_time, within: 1d 2h, calendar: office, objective: 90}}]}}
+"""
+    # Monday 08:00 to Wednesday 12:00: 8 h + 8 h + 4 h = 20 business hours
+    add_incident(con, "W", utc(2026, 6, 1, 8), utc(2026, 6, 3, 12))
+    for clock, threshold_h, met in (("{}", 26, True), ("{day: working_day}", 10, False)):
+        cat = parse_catalogue(text.format(clock=clock))
+        row = measures.ticket_clocks(con, cat, "c", as_of=AS_OF).iloc[0]
+        assert row["business_elapsed"] == 20 * 3600
+        assert (row["threshold_s"], row["met"]) == (threshold_h * 3600, met)
+    cat = parse_catalogue(text.format(clock="{day: working_day}"))
+    assert measures.target_sentence(cat, cat.agreements[0].targets[0], cat.agreements[0]) == (
+        "90 % of all incidents resolved within 1 working day 2 hours (10 hours of service time), "
+        "Mon–Fri 08:00–12:00, 13:00–17:00; Sat 09:00–12:00 UTC"
+    )
+    # a working day is the most common daily total: 8 h on weekdays, not Saturday's 3 h
+    assert cat.calendar("office").working_day_seconds() == 8 * 3600
+
+
+def test_maintenance_windows_pause_the_clock_only_when_the_agreement_says_so(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    text = """
+calendars: {{always: {{timezone: UTC, hours: 24x7}}}}
+customers: [{{id: c, name: C}}]
+services: [{{id: email, name: Email}}]
+agreements:
+  - {{id: a, customer: c, services: [email], clock: {clock},
+     targets: [{{id: t, metric: resolution_time, within: 4h, calendar: always, objective: 90}}]}}
+maintenance:
+  - {{id: m, services: [email], start: 2026-10-05T10:00:00, end: 2026-10-05T12:00:00}}
+"""
+    add_incident(con, "M", utc(2026, 10, 5, 9), utc(2026, 10, 5, 14))  # 5 h, 2 h in maintenance
+    for clock, elapsed_h, met in (("{}", 5, False), ("{exclude_maintenance: true}", 3, True)):
+        row = measures.ticket_clocks(
+            con, parse_catalogue(text.format(clock=clock)), "c", as_of=AS_OF
+        ).iloc[0]
+        assert (row["business_elapsed"], row["met"]) == (elapsed_h * 3600, met)
