@@ -411,11 +411,12 @@ class ClockSettings(_Model):
         default_factory=lambda: ["Resolved"],
         description="states that mean resolved; leaving one for another state is a reopen",
     )
-    reopen: Literal["all", "first", "last"] = Field(
+    reopen: Literal["all", "first", "last", "largest_span"] = Field(
         "all",
         description="resolution clock of a reopened incident: all = every cycle counts and the "
         "clock is paused while resolved; first = the first cycle only (stops at the first "
-        "resolution); last = the last cycle only (starts at the last reopen)",
+        "resolution); last = the last cycle only (starts at the last reopen); largest_span = "
+        "the cycle with the most business time",
     )
     resolution_start: Literal["opened", "first_response"] = Field(
         "opened", description="what starts the resolution clock"

@@ -63,7 +63,7 @@ base as (
 -- resolution periods that a reopen ended (reopen cycles), for resolution targets: resolved
 -- states left before the final resolution
 reopen_spans as (
-    select b.k, epoch(s.start_at)::bigint as r0, epoch(s.end_at)::bigint as r1
+    select b.k, b.reopen, epoch(s.start_at)::bigint as r0, epoch(s.end_at)::bigint as r1
     from base as b
     join (
         select * from incident_states
@@ -97,12 +97,41 @@ inc as (
     from base as b
     left join cycles as c using (k)
 ),
+-- largest_span: each cycle of a reopened incident is a clock of its own (the largest is kept at
+-- the end). Cycle 0 runs from the start to the first resolution, cycle j from the j-th reopen
+-- to the next resolution. k becomes the cycle key; clock_key stays the incident-target key.
+cycle_edges as (
+    select
+        k,
+        row_number() over (partition by k order by r0) as j,
+        r1 as cycle_start,
+        lead(r0) over (partition by k order by r0) as cycle_stop
+    from reopen_spans
+    where reopen = 'largest_span'
+    union all
+    select k, 0, null, min(r0)
+    from reopen_spans
+    where reopen = 'largest_span'
+    group by k
+),
+inc_cycles as (
+    select
+        i.* replace (
+            i.k * 64 + coalesce(e.j, 0) as k,
+            case when e.j > 0 then e.cycle_start else i.t0 end as t0,
+            case when e.j is null then i.t_stop else coalesce(e.cycle_stop, i.t_stop) end
+                as t_stop
+        ),
+        i.k as clock_key
+    from inc as i
+    left join cycle_edges as e on e.k = i.k
+),
 clocked as (
     select
         *,
         t_stop is null or t_stop > $as_of as running,
         greatest(least(coalesce(t_stop, $as_of), $as_of), t0) as t_end
-    from inc
+    from inc_cycles
 ),
 pause_raw as (
     select
@@ -125,7 +154,7 @@ pause_raw as (
     union all
     select c.k, c.calendar, greatest(r.r0, c.t0), least(r.r1, c.t_end)
     from clocked as c
-    join reopen_spans as r using (k)
+    join reopen_spans as r on r.k = c.clock_key
     where c.reopen = 'all'
 ),
 pause_marked as (
@@ -237,6 +266,23 @@ judged as (
             when business_elapsed > threshold_s then due_at
         end as counted_at
     from due
+),
+-- largest_span keeps the cycle with the most business time; the incident counts when its last
+-- cycle stops (or, while one still runs, when the kept cycle breached)
+chosen as (
+    select * from judged
+    where reopen <> 'largest_span' or metric <> 'resolution_time'
+    union all
+    select * replace (
+        case
+            when bool_or(running) over cycles then case when breached then due_at end
+            else max(t_stop) over cycles
+        end as counted_at
+    )
+    from judged
+    where reopen = 'largest_span' and metric = 'resolution_time'
+    window cycles as (partition by clock_key)
+    qualify row_number() over (partition by clock_key order by business_elapsed desc, t0) = 1
 )
 select
     target_key,
@@ -265,4 +311,4 @@ select
             || '-Q' || quarter(timezone(zone, to_timestamp(counted_at)))
         else strftime(timezone(zone, to_timestamp(counted_at)), '%Y-%m')
     end as period
-from judged
+from chosen

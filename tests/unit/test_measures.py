@@ -202,6 +202,7 @@ agreements:
         ("{reopen: all}", 5.5, False),
         ("{reopen: first}", 2.0, True),  # stops at the first resolution
         ("{reopen: last}", 3.5, False),  # starts at the reopen
+        ("{reopen: largest_span}", 3.5, False),  # cycles of 2 h and 3.5 h: the larger
         ("{resolution_start: first_response}", 5.0, False),  # from 08:30
         ("{resolution_stop: closed}", 5.5 + 24.0, False),  # until closed a day later
         ("{resolved_states: [Solved]}", 7.5, False),  # 'Resolved' is not a resolution here
@@ -310,3 +311,25 @@ maintenance:
             con, parse_catalogue(text.format(clock=clock)), "c", as_of=AS_OF
         ).iloc[0]
         assert (row["business_elapsed"], row["met"]) == (elapsed_h * 3600, met)
+
+
+def test_largest_span_keeps_the_longest_cycle_and_counts_at_the_final_resolution(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    cat = parse_catalogue(REOPEN_CATALOGUE.format(clock="{reopen: largest_span}"))
+    # cycle 1: 30 Sep 20:00 → 1 Oct 01:00 (5 h), resolved until 3 Oct, cycle 2: 1 h
+    add_incident(con, "L", utc(2026, 9, 30, 20), utc(2026, 10, 3, 1))
+    for state, s, e in [
+        ("In Progress", utc(2026, 9, 30, 20), utc(2026, 10, 1, 1)),
+        ("Resolved", utc(2026, 10, 1, 1), utc(2026, 10, 3)),
+        ("In Progress", utc(2026, 10, 3), utc(2026, 10, 3, 1)),
+        ("Resolved", utc(2026, 10, 3, 1), None),
+    ]:
+        con.execute(
+            "insert into incident_states values ('t', 'L', $st, $s, $e, 0)",
+            {"st": state, "s": s, "e": e},
+        )
+    row = measures.ticket_clocks(con, cat, "c", as_of=AS_OF).iloc[0]
+    assert (row["business_elapsed"], row["met"]) == (5 * 3600, False)
+    assert row["due_at"] == utc(2026, 9, 30, 23)
+    assert row["period"] == "2026-10"  # the final resolution, not the first cycle's end
