@@ -258,7 +258,6 @@ def _register_inputs(
                 "resolution_stop": clock.resolution_stop,
                 "exclude_maintenance": clock.exclude_maintenance,
                 "zone": cat.zone_of(v.agreement),
-                "period_unit": v.agreement.review_period,
             }
         )
     df = pd.DataFrame(rows).astype(

@@ -61,6 +61,10 @@ class Period:
     def previous(self) -> Period:
         return self.shift(-1)
 
+    def months_in(self) -> list[Period]:
+        """The months of this period (itself for a month)."""
+        return [Period(self.year, self.month + i) for i in range(self.months)]
+
     def history(self, count: int) -> list[Period]:
         """The ``count`` periods ending with this one, oldest first."""
         return [self.shift(-i) for i in range(count - 1, -1, -1)]

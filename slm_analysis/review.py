@@ -66,7 +66,8 @@ class Review:
         """Incidents that breached a ticket target and count in the review period."""
         if self.clocks.empty:
             return self.clocks
-        b = self.clocks[(self.clocks["period"] == str(self.period)) & (~self.clocks["met"])]
+        months = [str(m) for m in self.period.months_in()]
+        b = self.clocks[self.clocks["period"].isin(months) & (~self.clocks["met"])]
         names = self.attainment.drop_duplicates("id").set_index("id")["name"]
         b = b.assign(target=b["target_key"].str.split("@").str[0])
         b = b.assign(target_name=b["target"].map(names))

@@ -30,7 +30,6 @@ base_matched as (
         t.calendar,
         t.threshold_s,
         t.zone,
-        t.period_unit,
         t.target_no,
         t.reopen,
         t.exclude_maintenance,
@@ -304,11 +303,6 @@ select
     not breached as met,
     case when breached then to_timestamp(due_at) end as breached_at,
     round(100.0 * business_elapsed / threshold_s, 2) as pct_used,
-    case
-        when counted_at is null then null
-        when period_unit = 'quarter' then
-            strftime(timezone(zone, to_timestamp(counted_at)), '%Y')
-            || '-Q' || quarter(timezone(zone, to_timestamp(counted_at)))
-        else strftime(timezone(zone, to_timestamp(counted_at)), '%Y-%m')
-    end as period
+    -- the month the clock counts in, in the agreement's zone (quarters are derived from it)
+    strftime(timezone(zone, to_timestamp(counted_at)), '%Y-%m') as period
 from chosen

@@ -333,3 +333,14 @@ def test_largest_span_keeps_the_longest_cycle_and_counts_at_the_final_resolution
     assert (row["business_elapsed"], row["met"]) == (5 * 3600, False)
     assert row["due_at"] == utc(2026, 9, 30, 23)
     assert row["period"] == "2026-10"  # the final resolution, not the first cycle's end
+
+
+def test_quarters_aggregate_the_months_in_the_agreement_zone(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    cat = parse_catalogue(CATALOGUE)
+    q4 = measures.attainment(worked, cat, "c", "2026-Q4", as_of=AS_OF).set_index("id")
+    # October (A met, B and D breached) and November (C met) of the Paris agreement
+    assert (q4.loc["p1", "n"], q4.loc["p1", "n_met"], q4.loc["p1", "period"]) == (4, 2, "2026-Q4")
+    q3 = measures.attainment(worked, cat, "c", "2026-Q3", as_of=AS_OF).set_index("id")
+    assert q3.loc["p1", "n"] == 0 and q3.loc["p1", "rag"] == "no data"
