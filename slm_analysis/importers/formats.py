@@ -226,6 +226,47 @@ SERVICENOW_EVENT_LOG = Format(
     ),
 )
 
+JIRA_ALL_FIELDS = Format(
+    name="jira-all-fields",
+    kind="incidents",
+    table="incidents",
+    description="Jira Service Management 'Export Excel CSV (all fields)', English or Spanish",
+    source="jira",
+    columns={
+        "number": ("Issue key", "Clave de incidencia", "Clave"),
+        "summary": ("Summary", "Resumen"),
+        "issue_type": ("Issue Type", "Tipo de Incidencia"),
+        "status": ("Status", "Estado"),
+        "project_key": ("Project key", "Clave del proyecto"),
+        "priority": ("Priority", "Prioridad"),
+        "assignee": ("Assignee", "Responsable"),
+        "created": ("Created", "Creada"),
+        "updated": ("Updated", "Actualizada"),
+        "resolved": ("Resolved", "Resuelta"),
+        "affected_services": (
+            "Custom field (Affected services)",
+            "Campo personalizado (Affected services)",
+        ),
+        "organizations": ("Custom field (Organizations)", "Campo personalizado (Organizations)"),
+        "satisfaction": ("Satisfaction rating", "Valoración de satisfacción"),
+        "satisfaction_date": (
+            "Custom field (Satisfaction date)",
+            "Campo personalizado (Satisfaction date)",
+        ),
+        "time_to_resolution": (
+            "Custom field (Time to resolution)",
+            "Campo personalizado (Time to resolution)",
+        ),
+        "first_response": (
+            "Custom field ([CHART] Date of First Response)",
+            "Campo personalizado ([CHART] Date of First Response)",
+        ),
+    },
+    required=("number", "created", "status", "priority"),
+    staging="stage_jira_all_fields",
+    derive=(("incidents", "derive_jira_incidents"), ("surveys", "derive_jira_surveys")),
+)
+
 STATUSPAGE_DOWNTIME = Format(
     name="statuspage-downtime",
     kind="outages",
@@ -250,6 +291,7 @@ FORMATS: dict[str, Format] = {
         SERVICENOW_INCIDENTS,
         SERVICENOW_EVENT_LOG,
         SERVICENOW_STATE_METRICS,
+        JIRA_ALL_FIELDS,
         SERVICENOW_OUTAGES,
         STATUSPAGE_DOWNTIME,
         UPTIME_CHECKS,

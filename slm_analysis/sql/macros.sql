@@ -25,5 +25,25 @@ create or replace temp macro slm_priority(x) as coalesce(
     case lower(trim(x))
         when 'critical' then 1 when 'high' then 2 when 'moderate' then 3 when 'medium' then 3
         when 'low' then 4 when 'planning' then 5
+        -- Jira's scheme, in English and Spanish
+        when 'highest' then 1 when 'lowest' then 5
+        when 'más alta' then 1 when 'alta' then 2 when 'media' then 3 when 'baja' then 4
+        when 'más baja' then 5
+    end
+);
+-- Jira's user-format dates: 25/Feb/26 10:17 PM, and localised 25/feb/26 10:17 p. m. with
+-- Spanish month abbreviations.
+create or replace temp macro slm_jira_text(x) as
+    replace(replace(replace(replace(replace(replace(replace(
+        regexp_replace(regexp_replace(lower(trim(x)), 'p\.\s*m\.', 'pm'), 'a\.\s*m\.', 'am'),
+        '/ene/', '/jan/'), '/abr/', '/apr/'), '/ago/', '/aug/'), '/dic/', '/dec/'),
+        '/sept/', '/sep/'), '/set/', '/sep/'), '/dez/', '/dec/');
+create or replace temp macro slm_jira_ts(x, zone) as (
+    case
+        when slm_blank(x) is null then null
+        else timezone(zone, try_strptime(slm_jira_text(x), [
+            '%d/%b/%y %I:%M %p', '%d/%b/%Y %I:%M %p', '%d/%b/%y %H:%M', '%d/%b/%Y %H:%M',
+            '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S'
+        ]))
     end
 );

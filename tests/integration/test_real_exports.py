@@ -140,3 +140,89 @@ def test_full_public_samples_load_and_status_reports_them(tmp_path: Path) -> Non
             0
         ][0]
     assert planned == 18 and with_history == 600
+
+
+JIRA_CATALOGUE = """
+customers: [{id: acme, name: Acme}]
+services: [{id: email, name: Email}, {id: webshop, name: Web Shop}]
+mapping:
+  - {match: {company: Acme Retail Ltd, business_service: Email}, customer: acme, service: email}
+  - {match: {company: Acme Retail Ltd, business_service: Web Shop}, customer: acme, service: webshop}
+"""
+
+
+def test_jira_all_fields_export_with_its_traps(con: duckdb.DuckDBPyConnection) -> None:
+    from slm_analysis.catalogue import parse_catalogue
+
+    cat = parse_catalogue(JIRA_CATALOGUE)
+    r = load_file(
+        con, "incidents", FIX / "jira_all_fields.csv", catalogue=cat, timezone="Europe/London"
+    )
+    # BOM, duplicated Watchers/Labels/Comment columns, `Custom field (…)` names
+    assert (r.format, r.rows_read, r.rows_quarantined, r.rows_unmapped) == (
+        "jira-all-fields",
+        4,
+        1,
+        0,
+    )
+    assert con.execute("select line, column_name, value from quarantine").fetchall() == [
+        (5, "Created", "31/Feb/26 1:00 PM")
+    ]
+    rows = con.execute(
+        "select number, customer, service, priority, state, opened_at, first_response_at, "
+        "resolved_at, vendor_made_sla, short_description from incidents order by number"
+    ).fetchall()
+    assert rows[0] == (
+        "SUP-101",
+        "acme",
+        "email",
+        2,
+        "Resolved",
+        utc(2026, 2, 25, 22, 17),
+        utc(2026, 2, 25, 22, 30),
+        utc(2026, 2, 26, 9),
+        True,
+        "Cannot log in to portal",
+    )
+    assert rows[1][:5] == ("SUP-102", "acme", "webshop", 1, "Waiting for customer")
+    assert rows[1][8] is False  # "-1:20" remaining: the vendor says breached
+    assert rows[1][9] == 'Checkout <b>broken</b>, "urgent"'
+    surveys = con.execute(
+        "select response_id, customer, service, score, submitted_at from surveys order by 1"
+    )
+    assert surveys.fetchall() == [
+        ("SUP-101", "acme", "email", 5.0, utc(2026, 2, 27, 8)),
+        ("SUP-103", "acme", "email", 2.0, utc(2026, 3, 4, 9)),
+    ]
+
+
+def test_localised_semicolon_jira_export_reads_the_same(con: duckdb.DuckDBPyConnection) -> None:
+    from slm_analysis.catalogue import parse_catalogue
+
+    cat = parse_catalogue(JIRA_CATALOGUE)
+    load_file(
+        con, "incidents", FIX / "jira_all_fields.csv", catalogue=cat, timezone="Europe/London"
+    )
+    english = con.execute(
+        "select * exclude (load_id, short_description) from incidents order by number"
+    ).fetchall()
+    r = load_file(
+        con, "incidents", FIX / "jira_all_fields_es.csv", catalogue=cat, timezone="Europe/London"
+    )
+    # Spanish headers, ';' separators, 'feb'/'p. m.' dates, 'Alta' priorities: only the one
+    # retitled issue changes
+    assert (r.format, r.rows_read, r.rows_quarantined, r.rows_loaded) == (
+        "jira-all-fields",
+        3,
+        0,
+        1,
+    )
+    assert (
+        con.execute(
+            "select * exclude (load_id, short_description) from incidents order by number"
+        ).fetchall()
+        == english
+    )
+    assert con.execute(
+        "select short_description from incidents where number = 'SUP-101'"
+    ).fetchall() == [("No puedo entrar; ayuda",)]
