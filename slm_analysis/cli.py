@@ -203,19 +203,24 @@ def load(
         click.echo(
             f"warning: no catalogue at {obj.catalogue}; records are loaded unmapped", err=True
         )
+    from rich.console import Console
+
+    console = Console(stderr=True)
     with session(obj.db) as con:
-        for f in files:
-            r = load_file(
-                con,
-                kind,
-                f,
-                catalogue=cat,
-                format=fmt,
-                customer=customer,
-                service=service,
-                timezone=timezone,
-                scale=scale,
-            )
+        for n, f in enumerate(files, 1):
+            # a spinner on a terminal (long loads take seconds); nothing when piped or in cron
+            with console.status(f"loading {f} ({n}/{len(files)})", spinner="dots"):
+                r = load_file(
+                    con,
+                    kind,
+                    f,
+                    catalogue=cat,
+                    format=fmt,
+                    customer=customer,
+                    service=service,
+                    timezone=timezone,
+                    scale=scale,
+                )
             click.echo(r.summary())
 
 

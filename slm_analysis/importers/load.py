@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -100,7 +102,7 @@ def load_file(
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     digest, header, delimiter = _inspect(p)
-    fmt = _choose_format(p, kind, header, format)
+    fmt = _choose_format(p, kind, header, format) if header is not None else None
     if catalogue is not None:
         if customer is not None:
             catalogue.customer(customer)
@@ -123,20 +125,26 @@ def load_file(
         ) from None
 
     with transaction(con):
+        con.execute(sql("macros"))
         try:
-            con.execute(sql("macros"))
-            con.execute(
-                "create or replace temp table raw as select * from read_csv($path, header = true, "
-                "all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
-                "strict_mode = true, null_padding = false)",
-                {"path": str(p), "delim": delimiter},
-            )
+            if delimiter == JSON:
+                _read_json(con, p)
+            else:
+                con.execute(
+                    "create or replace temp table raw as select * from read_csv($path, "
+                    "header = true, all_varchar = true, delim = $delim, quote = '\"', "
+                    "escape = '\"', strict_mode = true, null_padding = false)",
+                    {"path": str(p), "delim": delimiter},
+                )
         except duckdb.Error as exc:
+            what = "JSON" if delimiter == JSON else f"{fmt.name if fmt else ''} CSV"
             raise InputError(
-                f"{p}: cannot be read as a {fmt.name} CSV file: {_first_line(exc)}; fix or "
+                f"{p}: cannot be read as a {what} file: {_first_line(exc)}; fix or "
                 "re-export the file (a truncated or hand-edited export often causes this)"
             ) from None
         actual = [r[0] for r in con.execute("select column_name from (describe raw)").fetchall()]
+        if fmt is None:  # JSON: the header is the records' keys
+            fmt = _choose_format(p, kind, actual, format)
         resolved = fmt.resolve(actual)
         select = ["row_number() over () + 1 as _line"]
         for canonical in fmt.columns:
@@ -272,8 +280,30 @@ def _choose_format(p: Path, kind: str, header: list[str], name: str | None) -> F
     return fmt
 
 
-def _inspect(p: Path) -> tuple[str, list[str], str]:
-    """sha256, header names and delimiter; rejects missing, empty and undecodable files."""
+JSON = "json"
+_RECORDS = re.compile(rb'^\s*\{\s*"records"\s*:')
+
+
+def _read_json(con: duckdb.DuckDBPyConnection, p: Path) -> None:
+    """Temp table ``raw`` from a JSON export — ServiceNow's ``{"records": [...]}``, an array of
+    objects or JSON lines — with every field as text, like a CSV read."""
+    with p.open("rb") as f:
+        head = f.read(4096)
+    objects = "json_objects_records" if _RECORDS.match(head) else "json_objects_rows"
+    con.execute(f"create or replace temp table json_objects as {sql(objects)}", {"path": str(p)})
+    keys = [r[0] for r in con.execute(sql("json_keys")).fetchall()]
+    if not keys:
+        raise InputError(f"{p}: the JSON holds no records with fields; export the list again")
+    structure = json.dumps(dict.fromkeys(keys, "VARCHAR"))
+    con.execute(
+        f"create or replace temp table raw as {sql('json_as_text')}", {"structure": structure}
+    )
+    con.execute("drop table json_objects")
+
+
+def _inspect(p: Path) -> tuple[str, list[str] | None, str]:
+    """sha256, header names and delimiter (``json`` and no header for JSON); rejects missing,
+    empty and undecodable files."""
     if not p.is_file():
         raise InputError(f"{p}: no such file; check the path")
     h = hashlib.sha256()
@@ -295,6 +325,8 @@ def _inspect(p: Path) -> tuple[str, list[str], str]:
                 "`iconv -f latin1 -t utf-8`)"
             ) from None
         text = head[: exc.start].decode("utf-8-sig")
+    if text.lstrip()[:1] in ("{", "["):
+        return h.hexdigest(), None, JSON
     first = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max((",", ";", "\t", "|"), key=first.count)
     header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 from pathlib import Path
 
@@ -55,11 +56,18 @@ def export(draw: st.DrawFn) -> tuple[str, str, bytes]:
     header += list(fmt.signature)
     header = list(dict.fromkeys(header))
     rows = draw(st.lists(st.lists(CELL, min_size=len(header), max_size=len(header)), max_size=8))
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(header)
-    w.writerows(rows)
-    data = buf.getvalue().encode("utf-8", "surrogatepass")
+    style = draw(st.sampled_from(["csv", "json-lines", "records"]))
+    if style == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(header)
+        w.writerows(rows)
+        text = buf.getvalue()
+    elif style == "json-lines":
+        text = "\n".join(json.dumps(dict(zip(header, r, strict=True))) for r in rows) or "{}"
+    else:
+        text = json.dumps({"records": [dict(zip(header, r, strict=True)) for r in rows]})
+    data = text.encode("utf-8", "surrogatepass")
     if draw(st.booleans()):  # damage the file: cut it, or add stray bytes
         cut = draw(st.integers(0, len(data)))
         data = data[:cut] + draw(st.binary(max_size=6))

@@ -212,3 +212,37 @@ def test_detection_by_header() -> None:
     )  # type: ignore[union-attr]
     assert detect_format(["timestamp", "check", "status"]).name == "uptime-checks"  # type: ignore[union-attr]
     assert detect_format(["foo", "bar"]) is None
+
+
+def test_servicenow_json_export_and_json_lines(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    r = load_file(con, "incidents", FIX / "servicenow_incidents.json", catalogue=CATALOGUE)
+    assert (r.format, r.rows_read, r.rows_loaded, r.rows_quarantined) == (
+        "servicenow-incidents",
+        3,
+        2,
+        1,
+    )
+    rows = con.execute(
+        "select number, priority, state, customer, service from incidents order by 1"
+    ).fetchall()
+    assert rows == [
+        ("INC0000101", 2, "Resolved", "acme", "email"),
+        ("INC0000102", 4, "On Hold", "acme", "email"),
+    ]
+    checks = load_file(con, "checks", FIX / "uptime_checks.jsonl", customer="acme", service="email")
+    assert (checks.format, checks.rows_loaded) == ("uptime-checks", 3)
+    assert con.execute("select ok, latency_ms from checks order by checked_at").fetchall() == [
+        (True, 120.0),
+        (False, None),
+        (True, 130.5),
+    ]
+    broken = tmp_path / "broken.json"
+    broken.write_text((FIX / "servicenow_incidents.json").read_text()[:300])
+    before = snapshot(con)
+    with pytest.raises(InputError, match="cannot be read as a JSON file"):
+        load_file(con, "incidents", broken)
+    after = snapshot(con)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(after[t], before[t])
