@@ -282,13 +282,20 @@ def _choose_format(p: Path, kind: str, header: list[str], name: str | None) -> F
 
 JSON = "json"
 _RECORDS = re.compile(rb'^\s*\{\s*"records"\s*:')
+_PROMETHEUS = re.compile(rb'"resultType"\s*:\s*"matrix"')
 
 
 def _read_json(con: duckdb.DuckDBPyConnection, p: Path) -> None:
     """Temp table ``raw`` from a JSON export — ServiceNow's ``{"records": [...]}``, an array of
-    objects or JSON lines — with every field as text, like a CSV read."""
+    objects, JSON lines, or a Prometheus ``query_range`` matrix — every field as text, like a
+    CSV read."""
     with p.open("rb") as f:
         head = f.read(4096)
+    if _PROMETHEUS.search(head):
+        con.execute(
+            f"create or replace temp table raw as {sql('prometheus_query_range')}", {"path": str(p)}
+        )
+        return
     objects = "json_objects_records" if _RECORDS.match(head) else "json_objects_rows"
     con.execute(f"create or replace temp table json_objects as {sql(objects)}", {"path": str(p)})
     keys = [r[0] for r in con.execute(sql("json_keys")).fetchall()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -246,3 +246,17 @@ def test_servicenow_json_export_and_json_lines(
     after = snapshot(con)
     for t in TABLES:
         pd.testing.assert_frame_equal(after[t], before[t])
+
+
+def test_prometheus_query_range_loads_as_checks(con: duckdb.DuckDBPyConnection) -> None:
+    r = load_file(con, "checks", FIX / "prometheus_up_query_range.json")
+    assert (r.format, r.rows_read, r.rows_loaded, r.rows_quarantined) == ("uptime-checks", 6, 6, 0)
+    got = con.execute("select check_name, checked_at, ok from checks order by 1, 2").fetchall()
+    t0 = datetime(2026, 3, 10, 8, tzinfo=UTC)  # 1773129600
+    assert got[:4] == [
+        ("mail-1:25", t0, True),
+        ("mail-1:25", t0 + timedelta(seconds=15), True),
+        ("mail-1:25", t0 + timedelta(seconds=30), False),
+        ("mail-1:25", t0 + timedelta(seconds=45), True),
+    ]
+    assert got[4:] == [("shop", t0, True), ("shop", t0 + timedelta(seconds=15), False)]
