@@ -26,7 +26,6 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
-    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -38,6 +37,7 @@ from .durations import DURATION_HELP, Span, describe_duration, parse_duration
 from .errors import CatalogueError, Problem, UnknownNameError
 from .ical import closure_dates
 from .periods import Period
+from .yamlcheck import validate_yaml
 
 Source = Literal["incidents", "outages", "checks", "surveys", "maintenance", "actions"]
 SOURCES: tuple[str, ...] = Source.__args__  # type: ignore[attr-defined]
@@ -623,25 +623,10 @@ def parse_catalogue(
     """Validate catalogue YAML text; ``source`` names it in messages, ``base_dir`` resolves the
     files it refers to (default: the current directory)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise CatalogueError(
-            [Problem(source, "YAML", str(getattr(exc, "problem", exc)), "valid YAML", line)]
-        ) from None
-    if not isinstance(data, dict):
-        raise CatalogueError(
-            [
-                Problem(
-                    source,
-                    "top level",
-                    f"{type(data).__name__}",
-                    "a mapping with customers:, services:, calendars:, agreements:",
-                )
-            ]
-        )
+    except yaml.YAMLError:
+        data = None  # validate_yaml reports it with its line
+    data = data if isinstance(data, dict) else {}
     context = {
         "calendars": set(data.get("calendars") or {})
         if isinstance(data.get("calendars"), dict)
@@ -650,11 +635,15 @@ def parse_catalogue(
         "services": {s.get("id") for s in data.get("services") or [] if isinstance(s, dict)},
         "base_dir": str(base_dir) if base_dir is not None else ".",
     }
-    lines = _line_index(node)
-    try:
-        cat = Catalogue.model_validate({**data, "source": source}, context=context)
-    except ValidationError as exc:
-        raise CatalogueError([_problem(source, e, data, lines) for e in exc.errors()]) from None
+    cat, lines = validate_yaml(
+        Catalogue,
+        text,
+        source,
+        CatalogueError,
+        "a mapping with customers:, services:, calendars:, agreements:",
+        context=context,
+        extra={"source": source},
+    )
     problems = _duplicates(cat, source, lines)
     if problems:
         raise CatalogueError(problems)
@@ -668,51 +657,6 @@ def catalogue_json_schema() -> str:
     schema["title"] = "slm-workbench catalogue"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, indent=2, sort_keys=True)
-
-
-def _problem(source: str, err: Any, data: Any, lines: dict[tuple[Any, ...], int]) -> Problem:
-    path: list[Any] = []
-    node = data
-    for part in err["loc"]:
-        in_dict = isinstance(node, dict) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
-        if in_dict or in_list:
-            path.append(part)
-            node = node[part]
-        elif err["type"] in ("extra_forbidden", "missing") and part == err["loc"][-1]:
-            path.append(part)
-        # else: a union tag (e.g. 'resolution_time') that is not a key of the YAML
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-    where = where or "top level"
-    line = None
-    for n in range(len(path), -1, -1):
-        if tuple(path[:n]) in lines:
-            line = lines[tuple(path[:n])]
-            break
-    kind = err["type"]
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        return Problem(
-            source,
-            where,
-            f"unknown field {path[-1]!r}",
-            "remove or correct it (field names are case-sensitive; `slm schema` lists them)",
-            line,
-        )
-    if kind == "missing":
-        return Problem(source, where, "missing", "add this required field", line)
-    if kind == "union_tag_invalid":
-        return Problem(
-            source,
-            f"{where}.metric",
-            f"{err['input'].get('metric')!r}",
-            "metric must be one of availability, response_time, resolution_time, "
-            "satisfaction, incident_count",
-            line,
-        )
-    found = err.get("input")
-    shown = "invalid entry" if isinstance(found, dict | list) else f"found {found!r}"
-    return Problem(source, where, shown, msg, line)
 
 
 def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
@@ -765,27 +709,6 @@ def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) 
                         )
                     )
     return problems
-
-
-def _line_index(node: yaml.Node | None) -> dict[tuple[Any, ...], int]:
-    """Map each path in the YAML document to its 1-based line."""
-    out: dict[tuple[Any, ...], int] = {}
-
-    def walk(n: yaml.Node, path: tuple[Any, ...]) -> None:
-        out[path] = n.start_mark.line + 1
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                key = k.value
-                out[(*path, key)] = k.start_mark.line + 1
-                walk(v, (*path, key))
-                out[(*path, key)] = k.start_mark.line + 1
-        elif isinstance(n, yaml.SequenceNode):
-            for i, v in enumerate(n.value):
-                walk(v, (*path, i))
-
-    if node is not None:
-        walk(node, ())
-    return out
 
 
 def _pct(value: float) -> str:

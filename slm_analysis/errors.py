@@ -37,15 +37,29 @@ class Problem:
         return f"{place}: {self.where}: {self.found}; {self.expected}"
 
 
-class CatalogueError(SlmError):
-    """The catalogue has one or more mistakes; ``problems`` lists each of them."""
+class ConfigError(SlmError):
+    """A YAML file of ours (catalogue, import mapping) has mistakes; ``problems`` lists each."""
+
+    what = "the file"
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         noun = "mistake" if len(problems) == 1 else "mistakes"
-        lines = [f"the catalogue has {len(problems)} {noun}:"]
+        lines = [f"{self.what} has {len(problems)} {noun}:"]
         lines += [f"  - {p}" for p in problems]
         super().__init__("\n".join(lines))
+
+
+class CatalogueError(ConfigError):
+    """The catalogue has one or more mistakes."""
+
+    what = "the catalogue"
+
+
+class MappingError(ConfigError):
+    """An import mapping file has one or more mistakes."""
+
+    what = "the import mapping"
 
 
 class InputError(SlmError):
