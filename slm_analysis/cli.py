@@ -169,7 +169,8 @@ def demo(
     "--mapping",
     type=click.Path(path_type=Path),
     metavar="M.yaml",
-    help="Column mapping for generic files (not available yet: rejected with a message).",
+    help="Mapping YAML naming the columns of a generic CSV/TSV/Parquet/JSON file "
+    "(see docs/user-guide.md).",
 )
 @click.pass_obj
 def load(
@@ -190,14 +191,13 @@ def load(
     """
     from .catalogue import load_catalogue
     from .errors import InputError
-    from .importers import FORMATS, load_file
+    from .importers import load_file
+    from .importers.mapping import load_mapping
     from .warehouse import session
 
-    if mapping is not None:
-        raise InputError(
-            "--mapping (generic tabular files) is not supported yet; export in one of the "
-            f"known formats: {', '.join(FORMATS)}"
-        )
+    if mapping is not None and fmt is not None:
+        raise InputError("give --format or --mapping, not both")
+    rules = load_mapping(mapping) if mapping is not None else None
     cat = load_catalogue(obj.catalogue) if obj.catalogue.exists() else None
     if cat is None:
         click.echo(
@@ -220,6 +220,7 @@ def load(
                     service=service,
                     timezone=timezone,
                     scale=scale,
+                    mapping=rules,
                 )
             click.echo(r.summary())
 

@@ -24,6 +24,8 @@ class Format:
     # derived outputs: table → sql/<name>.sql reading the validated rows (`mapped`); default:
     # the staged rows go to `table` as they are
     derive: tuple[tuple[str, str], ...] = field(default=())
+    # canonical columns holding date-times (a mapping file's timestamp_format applies to them)
+    timestamps: tuple[str, ...] = field(default=())
 
     def resolve(self, header: list[str]) -> dict[str, str]:
         """canonical column → actual header (first match), for the columns present."""
@@ -77,6 +79,7 @@ SERVICENOW_INCIDENTS = Format(
     required=("number", "opened_at", "priority", "state"),
     staging="stage_servicenow_incidents",
     signature=(),
+    timestamps=("opened_at", "resolved_at", "closed_at", "first_response_at", "sys_updated_on"),
 )
 
 SERVICENOW_STATE_METRICS = Format(
@@ -113,6 +116,7 @@ SERVICENOW_OUTAGES = Format(
     },
     required=("outage_id", "type", "begin", "end", "cmdb_ci"),
     staging="stage_servicenow_outages",
+    timestamps=("begin", "end"),
 )
 
 UPTIME_CHECKS = Format(
@@ -129,6 +133,7 @@ UPTIME_CHECKS = Format(
     },
     required=("checked_at", "check_name", "status"),
     staging="stage_uptime_checks",
+    timestamps=("checked_at",),
 )
 
 SURVEY_RESPONSES = Format(
@@ -149,6 +154,7 @@ SURVEY_RESPONSES = Format(
     required=("response_id", "submitted_at", "score"),
     staging="stage_survey_responses",
     signature=("score",),
+    timestamps=("submitted_at",),
 )
 
 SERVICENOW_CHANGES = Format(
@@ -169,6 +175,7 @@ SERVICENOW_CHANGES = Format(
     },
     required=("window_id", "start_date", "end_date"),
     staging="stage_servicenow_changes",
+    timestamps=("start_date", "end_date"),
 )
 
 ACTION_REGISTER = Format(
@@ -193,6 +200,7 @@ ACTION_REGISTER = Format(
     required=("action_id", "title", "status"),
     staging="stage_action_register",
     signature=("title", "status"),
+    timestamps=("opened_at", "due_at", "closed_at"),
 )
 
 SERVICENOW_EVENT_LOG = Format(
@@ -224,6 +232,7 @@ SERVICENOW_EVENT_LOG = Format(
         ("incidents", "derive_event_log_snapshot"),
         ("incident_states", "derive_event_log_states"),
     ),
+    timestamps=("opened_at", "sys_updated_at", "resolved_at", "closed_at"),
 )
 
 JIRA_ALL_FIELDS = Format(
@@ -301,3 +310,14 @@ FORMATS: dict[str, Format] = {
     )
 }
 KINDS = ("incidents", "outages", "checks", "surveys", "maintenance", "actions")
+
+# the format whose staging a mapping file's columns feed, per kind (and event-log mode)
+GENERIC_BASE = {
+    ("incidents", False): SERVICENOW_INCIDENTS,
+    ("incidents", True): SERVICENOW_EVENT_LOG,
+    ("outages", False): SERVICENOW_OUTAGES,
+    ("checks", False): UPTIME_CHECKS,
+    ("surveys", False): SURVEY_RESPONSES,
+    ("maintenance", False): SERVICENOW_CHANGES,
+    ("actions", False): ACTION_REGISTER,
+}

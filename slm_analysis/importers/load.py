@@ -25,6 +25,7 @@ from ..catalogue import MAPPING_FIELDS, Catalogue
 from ..errors import InputError
 from ..warehouse import quote_ident, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
+from .mapping import ImportMapping
 
 CONTROL = ("_line", "_column", "_value", "_reason", "_customer", "_service")
 
@@ -65,6 +66,7 @@ def load_files(
     service: str | None = None,
     timezone: str | None = None,
     scale: int = 5,
+    mapping: ImportMapping | None = None,
 ) -> list[LoadResult]:
     """Load each file in its own transaction; stops at the first rejected file."""
     return [
@@ -78,6 +80,7 @@ def load_files(
             service=service,
             timezone=timezone,
             scale=scale,
+            mapping=mapping,
         )
         for p in paths
     ]
@@ -94,15 +97,27 @@ def load_file(
     service: str | None = None,
     timezone: str | None = None,
     scale: int = 5,
+    mapping: ImportMapping | None = None,
 ) -> LoadResult:
-    """Load one export file of ``kind``; see the module docstring for the guarantees."""
+    """Load one export file of ``kind``; see the module docstring for the guarantees.
+
+    With a ``mapping`` the file's columns are named by it instead of recognised by a format.
+    """
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
     p = Path(path)
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     digest, header, delimiter = _inspect(p)
-    fmt = _choose_format(p, kind, header, format) if header is not None else None
+    if mapping is not None:
+        if mapping.kind != kind:
+            raise InputError(f"the mapping is for {mapping.kind}, not {kind}")
+        if mapping.reader == "csv" and header is None:
+            raise InputError(f"{p}: the mapping says CSV but the file is {delimiter}")
+        fmt: Format | None = mapping.base
+        timezone = timezone or mapping.timezone
+    else:
+        fmt = _choose_format(p, kind, header, format) if header is not None else None
     if catalogue is not None:
         if customer is not None:
             catalogue.customer(customer)
@@ -129,6 +144,10 @@ def load_file(
         try:
             if delimiter == JSON:
                 _read_json(con, p)
+            elif delimiter == PARQUET:
+                con.execute(
+                    f"create or replace temp table raw as {sql('read_parquet')}", {"path": str(p)}
+                )
             else:
                 con.execute(
                     "create or replace temp table raw as select * from read_csv($path, "
@@ -137,22 +156,29 @@ def load_file(
                     {"path": str(p), "delim": delimiter},
                 )
         except duckdb.Error as exc:
-            what = "JSON" if delimiter == JSON else f"{fmt.name if fmt else ''} CSV"
+            what = (
+                delimiter.upper()
+                if delimiter in (JSON, PARQUET)
+                else (f"{fmt.name if fmt else ''} CSV")
+            )
             raise InputError(
                 f"{p}: cannot be read as a {what} file: {_first_line(exc)}; fix or "
                 "re-export the file (a truncated or hand-edited export often causes this)"
             ) from None
         actual = [r[0] for r in con.execute("select column_name from (describe raw)").fetchall()]
-        if fmt is None:  # JSON: the header is the records' keys
+        if fmt is None:  # JSON or Parquet: the header is the records' keys
             fmt = _choose_format(p, kind, actual, format)
-        resolved = fmt.resolve(actual)
-        select = ["row_number() over () + 1 as _line"]
-        for canonical in fmt.columns:
-            if canonical in resolved:
-                select.append(f"{quote_ident(resolved[canonical])} as {quote_ident(canonical)}")
-            else:
-                select.append(f"null::varchar as {quote_ident(canonical)}")
-        con.execute(f"create or replace temp view stage as select {', '.join(select)} from raw")
+        if mapping is not None:
+            _mapped_stage(con, p, fmt, mapping, actual, zone)
+        else:
+            resolved = fmt.resolve(actual)
+            select = ["row_number() over () + 1 as _line"]
+            for canonical in fmt.columns:
+                if canonical in resolved:
+                    select.append(f"{quote_ident(resolved[canonical])} as {quote_ident(canonical)}")
+                else:
+                    select.append(f"null::varchar as {quote_ident(canonical)}")
+            con.execute(f"create or replace temp view stage as select {', '.join(select)} from raw")
         con.execute(
             f"create or replace temp table staged as {sql(fmt.staging)}",
             _params(sql(fmt.staging), zone=zone, source=fmt.source, scale=scale),
@@ -227,7 +253,8 @@ def load_file(
                 "warnings": warnings,
             },
         )
-        con.execute("drop view if exists stage")
+        kind_of_stage = "table" if mapping is not None else "view"
+        con.execute(f"drop {kind_of_stage} if exists stage")
         for t in ("raw", "staged", "mapped", "derived", "map_rules", "map_conditions"):
             con.execute(f"drop table if exists {quote_ident(t)}")
     return LoadResult(
@@ -281,6 +308,7 @@ def _choose_format(p: Path, kind: str, header: list[str], name: str | None) -> F
 
 
 JSON = "json"
+PARQUET = "parquet"
 _RECORDS = re.compile(rb'^\s*\{\s*"records"\s*:')
 _PROMETHEUS = re.compile(rb'"resultType"\s*:\s*"matrix"')
 
@@ -321,6 +349,8 @@ def _inspect(p: Path) -> tuple[str, list[str] | None, str]:
             h.update(chunk)
     if not head.strip():
         raise InputError(f"{p}: the file is empty; export again with the column header row")
+    if head.startswith(b"PAR1"):
+        return h.hexdigest(), None, PARQUET
     if b"\x00" in head:
         raise InputError(f"{p}: is a binary file, not a CSV export; export as CSV (UTF-8)")
     try:
@@ -340,6 +370,65 @@ def _inspect(p: Path) -> tuple[str, list[str] | None, str]:
     if len(header) < 2:
         raise InputError(f"{p}: the first line is not a CSV header row: {first[:80]!r}")
     return h.hexdigest(), [c.strip() for c in header], delimiter
+
+
+def _mapped_stage(
+    con: duckdb.DuckDBPyConnection,
+    p: Path,
+    fmt: Format,
+    mapping: ImportMapping,
+    actual: list[str],
+    zone: str,
+) -> None:
+    """Temp table ``stage`` with the format's canonical columns, taken from the file's columns
+    as the mapping names them, values translated, constants filled and date-times read with
+    the mapping's formats."""
+    missing = sorted(set(mapping.columns.values()) - set(actual))
+    if missing:
+        raise InputError(
+            f"{p}: column(s) {', '.join(missing)} named by the mapping are not in the file "
+            f"(it has: {', '.join(actual[:15])}); fix the mapping or the export"
+        )
+    q = quote_ident
+    params: dict[str, object] = {}
+
+    def bind(value: object) -> str:
+        name = f"p{len(params)}"
+        params[name] = value
+        return f"${name}"
+
+    exprs: dict[str, str] = {}
+    for name in fmt.columns:
+        if name in mapping.columns:
+            e = q(mapping.columns[name])
+        elif name in mapping.constants:
+            e = f"{bind(str(mapping.constants[name]))}::varchar"
+        else:
+            e = "null::varchar"
+        if name in mapping.values:
+            table = mapping.values[name]
+            e = (
+                f"coalesce(map_extract(map({bind(list(table))}::varchar[], "
+                f"{bind([str(v) for v in table.values()])}::varchar[]), {e})[1], {e})"
+            )
+        if name in fmt.timestamps and mapping.timestamp_format:
+            e = (
+                f"coalesce(strftime(try_strptime({e}, {bind(mapping.timestamp_format)}"
+                f"::varchar[]), '%Y-%m-%d %H:%M:%S'), {e})"
+            )
+        exprs[name] = e
+    if mapping.event_log and "opened_at" not in mapping.columns | mapping.constants:
+        # a process log has no opening time: the ticket opened with its first update
+        exprs["opened_at"] = (
+            f"strftime(min(slm_ts({exprs['sys_updated_at']}, {bind(zone)})) over "
+            f"(partition by {exprs['number']}), '%Y-%m-%dT%H:%M:%SZ')"
+        )
+    select = ", ".join(f"{e} as {q(f)}" for f, e in exprs.items())
+    con.execute(
+        f"create or replace temp table stage as "
+        f"select row_number() over () + 1 as _line, {select} from raw",
+        params,
+    )
 
 
 def _params(query: str, **values: object) -> dict[str, object]:

@@ -152,3 +152,23 @@ def test_unknown_customer_is_a_clean_error(demo_env: dict[str, Path]) -> None:
     assert (
         "customer 'initech' is not in" in r.stderr and "known customers: acme, globex" in r.stderr
     )
+
+
+def test_load_with_a_mapping_file(tmp_path: Path) -> None:
+    fix = ROOT / "tests" / "fixtures"
+    base = ["--db", str(tmp_path / "w.duckdb"), "--catalogue", str(tmp_path / "none.yaml")]
+    r = run(
+        *base,
+        "load",
+        "incidents",
+        str(fix / "generic_tickets.tsv"),
+        "--mapping",
+        str(fix / "generic_tickets.mapping.yaml"),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "3 rows read, 2 new or changed, 1 quarantined" in r.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: outages\ncolumns: {number: x}\n")
+    r = run(*base, "load", "incidents", str(fix / "generic_tickets.tsv"), "--mapping", str(bad))
+    assert r.returncode == 2 and "the import mapping has 1 mistake" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -260,3 +260,97 @@ def test_prometheus_query_range_loads_as_checks(con: duckdb.DuckDBPyConnection) 
         ("mail-1:25", t0 + timedelta(seconds=45), True),
     ]
     assert got[4:] == [("shop", t0, True), ("shop", t0 + timedelta(seconds=15), False)]
+
+
+def test_generic_file_with_a_mapping(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from slm_analysis.importers.mapping import load_mapping
+
+    mapping = load_mapping(FIX / "generic_tickets.mapping.yaml")
+    r = load_file(
+        con, "incidents", FIX / "generic_tickets.tsv", catalogue=CATALOGUE, mapping=mapping
+    )
+    assert (r.format, r.rows_read, r.rows_loaded, r.rows_quarantined) == (
+        "servicenow-incidents",
+        3,
+        2,
+        1,
+    )
+    assert "no --timezone" not in " ".join(r.warnings)  # the mapping's zone
+    rows = con.execute(
+        "select number, priority, state, opened_at, resolved_at, customer, "
+        "service, short_description from incidents order by 1"
+    ).fetchall()
+    assert rows == [
+        (
+            "T-1",
+            1,
+            "Resolved",
+            datetime(2026, 3, 5, 13, tzinfo=UTC),
+            datetime(2026, 3, 5, 15, 30, tzinfo=UTC),
+            "acme",
+            "email",
+            "Mail down",
+        ),
+        (
+            "T-2",
+            3,
+            "On Hold",
+            datetime(2026, 3, 6, 8, 15, tzinfo=UTC),
+            None,
+            "acme",
+            "email",
+            "Slow search",
+        ),
+    ]
+    assert con.execute("select line, column_name, value from quarantine").fetchall() == [
+        (4, "opened_at", "31.02.2026 09:15")
+    ]
+    # the same rows as Parquet load the same
+    pq = tmp_path / "tickets.parquet"
+    duckdb.execute(
+        f"copy (select * from read_csv('{FIX / 'generic_tickets.tsv'}', "
+        f"all_varchar = true)) to '{pq}' (format parquet)"
+    )
+    before = con.execute("select * exclude (load_id) from incidents order by all").fetchall()
+    again = load_file(con, "incidents", pq, catalogue=CATALOGUE, mapping=mapping)
+    assert again.rows_loaded == 0
+    assert (
+        con.execute("select * exclude (load_id) from incidents order by all").fetchall() == before
+    )
+
+
+def test_event_log_mode_for_process_mining_logs(con: duckdb.DuckDBPyConnection) -> None:
+    from slm_analysis.importers.mapping import load_mapping
+
+    r = load_file(
+        con,
+        "incidents",
+        FIX / "process_log.csv",
+        mapping=load_mapping(FIX / "process_log.mapping.yaml"),
+        customer="acme",
+        service="email",
+    )
+    assert (r.format, r.rows_read, r.rows_quarantined) == ("servicenow-event-log", 7, 0)
+    snap = con.execute("select number, state, priority, opened_at from incidents order by 1")
+    assert snap.fetchall() == [
+        ("C1", "Resolved", 3, datetime(2026, 3, 2, 8, tzinfo=UTC)),
+        ("C2", "Resolved", 3, datetime(2026, 3, 3, 10, tzinfo=UTC)),
+    ]
+    hold = con.execute(
+        "select start_at, end_at from incident_states where number = 'C1' "
+        "and state = 'Awaiting User Info'"
+    ).fetchall()
+    assert hold == [(datetime(2026, 3, 2, 9, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC))]
+
+
+def test_mapping_mistakes_are_listed_with_their_lines(tmp_path: Path) -> None:
+    from slm_analysis.errors import MappingError
+    from slm_analysis.importers.mapping import load_mapping
+
+    bad = tmp_path / "m.yaml"
+    bad.write_text("kind: incidents\ncolumns:\n  number: Ticket\n  opend_at: Created\n")
+    with pytest.raises(MappingError) as info:
+        load_mapping(bad)
+    text = str(info.value)
+    assert text.startswith("the import mapping has 1 mistake:")
+    assert "unknown field(s) opend_at" in text and "required field(s) opened_at, priority" in text
