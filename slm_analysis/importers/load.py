@@ -19,11 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from ..catalogue import MAPPING_FIELDS, Catalogue
 from ..errors import InputError
-from ..warehouse import quote_ident, row, scalar, sql, transaction
+from ..warehouse import query, quote_ident, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
 
@@ -112,8 +111,6 @@ def load_file(
     if mapping is not None:
         if mapping.kind != kind:
             raise InputError(f"the mapping is for {mapping.kind}, not {kind}")
-        if mapping.reader == "csv" and header is None:
-            raise InputError(f"{p}: the mapping says CSV but the file is {delimiter}")
         fmt: Format | None = mapping.base
         timezone = timezone or mapping.timezone
     else:
@@ -514,16 +511,12 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str, temp: bool = False) -> 
 
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Rows per table and source, time ranges, quarantine counts and the recent loads."""
-    tables = query_df(con, "status_tables")
-    loads = query_df(con, "status_loads")
+    tables = query(con, "status_tables")
+    loads = query(con, "status_loads")
     return {
         "tables": tables.to_dict(orient="records"),
         "loads": loads.to_dict(orient="records"),
     }
-
-
-def query_df(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
-    return con.execute(sql(name)).df()
 
 
 def _rows(n: int) -> str:

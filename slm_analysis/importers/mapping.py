@@ -1,5 +1,7 @@
 """Import mappings: load any tabular export (CSV, TSV, Parquet, JSON lines) by naming its columns.
 
+How to read the file (delimiter, JSON, Parquet) is recognised from its content.
+
 A mapping YAML says which column holds each field, how its date-times are written and in which
 zone, how values translate (``Sev1`` → priority 1) and which fields are constant; in event-log
 mode each row is one update of a ticket, turned into a snapshot and a state history. The
@@ -30,9 +32,6 @@ class ImportMapping(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Kind = Field(description="what the file holds")
-    reader: Literal["csv", "parquet", "json"] | None = Field(
-        None, description="how to read the file (default: from its content)"
-    )
     timezone: str | None = Field(
         None, description="IANA zone of date-times without an offset (--timezone overrides)"
     )
