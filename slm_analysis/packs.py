@@ -73,14 +73,29 @@ class PackResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+BASIC_BUNDLE = TEMPLATE_DIR / "pack" / "plotly-basic-4.1.1.min.js"
+BASIC_TRACES = {"scatter", "bar", "pie"}
+
+
+def plotly_bundle(trace_types: set[str]) -> str:
+    """The smallest plotly.js that draws ``trace_types``: the shipped basic bundle (1.2 MB:
+    scatter, bar, pie) when it matches plotly.py's own version, else the full one (4.8 MB)."""
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    basic_version = BASIC_BUNDLE.name.removeprefix("plotly-basic-").removesuffix(".min.js")
+    if trace_types <= BASIC_TRACES and basic_version == get_plotlyjs_version():
+        return BASIC_BUNDLE.read_text(encoding="utf-8")
+    return str(get_plotlyjs())
+
+
 class PlotlyOfflinePreprocessor(Preprocessor):
     """Turn plotly mimetype outputs into static divs; plotly.js goes once into <head>."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         import plotly.io as pio
-        from plotly.offline import get_plotlyjs
 
         count = 0
+        traces: set[str] = set()
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -91,6 +106,7 @@ class PlotlyOfflinePreprocessor(Preprocessor):
                 data = out.get("data", {})
                 if PLOTLY_MIME in data:
                     count += 1
+                    traces |= {t.get("type", "scatter") for t in data[PLOTLY_MIME].get("data", [])}
                     html = pio.to_html(
                         data[PLOTLY_MIME],
                         full_html=False,
@@ -102,7 +118,7 @@ class PlotlyOfflinePreprocessor(Preprocessor):
                     out["data"] = {"text/html": html}
                 kept.append(out)
             cell["outputs"] = kept
-        resources["plotly_js"] = get_plotlyjs() if count else ""
+        resources["plotly_js"] = plotly_bundle(traces) if count else ""
         resources["slm_charts"] = count
         return nb, resources
 

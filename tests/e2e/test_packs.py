@@ -43,7 +43,9 @@ def test_committed_notebooks_have_no_outputs() -> None:
 def test_rendered_pack_is_self_contained(demo_pack: Path) -> None:
     html = demo_pack.read_text(encoding="utf-8")
     assert html.count("Plotly.newPlot") >= 5
-    assert html.count("plotly.js v") <= 2  # the library is inlined once
+    # plotly.js is inlined once, and the basic bundle is enough for the pack's charts
+    assert html.count("* plotly.js (basic - minified) v4.1.1") == 1
+    assert len(html.encode()) < 2_500_000
     external = re.findall(
         r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["']?(?:https?:)?//""", html
     )
@@ -153,3 +155,11 @@ def test_plain_papermill_cli_runs_the_notebook(demo_env: dict[str, Path], tmp_pa
         for o in c.outputs
     )
     assert "Globex Logistics GmbH" in html
+
+
+def test_bundle_choice_follows_the_trace_types() -> None:
+    from slm_analysis.packs import plotly_bundle
+
+    assert plotly_bundle({"scatter", "bar"}).lstrip().startswith("/**\n* plotly.js (basic")
+    full = plotly_bundle({"scatter", "histogram"})
+    assert "(basic" not in full[:200] and len(full) > 4_000_000
