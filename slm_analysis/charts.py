@@ -38,6 +38,21 @@ def _layout(fig: go.Figure, title: str, yaxis: str, height: int = 360) -> go.Fig
     return fig
 
 
+def _achieved(
+    periods: list[str], g: pd.DataFrame, name: str, colour: str, value: str
+) -> go.Scatter:
+    """A target's achieved values over the periods, with n in the hover text."""
+    return go.Scatter(
+        x=periods,
+        y=g["achieved"],
+        mode="lines+markers",
+        name=label(name),
+        line={"color": colour, "width": 2},
+        customdata=g["n"],
+        hovertemplate=value + " (n=%{customdata})<extra>" + label(name) + "</extra>",
+    )
+
+
 def _objective(periods: list[str], values: pd.Series, name: str, colour: str) -> go.Scatter:
     """The objective of a series as a thin dashed line in the series' colour."""
     return go.Scatter(
@@ -125,17 +140,7 @@ def attainment_trend(r: Review) -> go.Figure:
     fig = go.Figure()
     for i, (name, grp) in enumerate(att.groupby("name", sort=False)):
         g = grp.set_index("period").reindex(periods)
-        fig.add_trace(
-            go.Scatter(
-                x=periods,
-                y=g["achieved"],
-                mode="lines+markers",
-                name=label(name),
-                line={"color": SERIES[i % len(SERIES)], "width": 2},
-                customdata=g["n"],
-                hovertemplate="%{y:.1f} % (n=%{customdata})<extra>" + label(name) + "</extra>",
-            )
-        )
+        fig.add_trace(_achieved(periods, g, str(name), SERIES[i % len(SERIES)], "%{y:.1f} %"))
     fig.update_yaxes(range=[0, 103], ticksuffix=" %")
     return _layout(fig, "Ticket targets over twelve periods", "Tickets within target")
 
@@ -232,16 +237,7 @@ def satisfaction_trend(r: Review) -> go.Figure:
     for i, (name, grp) in enumerate(s.groupby("name", sort=False)):
         g = grp.set_index("period").reindex(periods)
         unit = str(grp["unit"].iloc[0])
-        fig.add_trace(
-            go.Scatter(
-                x=periods,
-                y=g["achieved"],
-                mode="lines+markers",
-                name=label(name),
-                line={"color": SERIES[i % len(SERIES)], "width": 2},
-                customdata=g["n"],
-                hovertemplate="%{y:.2f} " + label(unit) + " (n=%{customdata})<extra></extra>",
-            )
-        )
-        fig.add_trace(_objective(periods, g["objective"], str(name), SERIES[i % len(SERIES)]))
+        colour = SERIES[i % len(SERIES)]
+        fig.add_trace(_achieved(periods, g, str(name), colour, "%{y:.2f} " + label(unit)))
+        fig.add_trace(_objective(periods, g["objective"], str(name), colour))
     return _layout(fig, "Customer satisfaction", "Score")
