@@ -127,7 +127,7 @@ UPTIME_CHECKS = Format(
     source="monitoring",
     columns={
         "checked_at": ("timestamp", "time"),
-        "check_name": ("check", "monitor", "name"),
+        "check_name": ("check", "monitor", "monitor_name", "monitor_id", "name"),
         "status": ("ok", "up", "result"),
         "latency_ms": ("response_time_ms", "latency", "ping", "duration_ms"),
     },

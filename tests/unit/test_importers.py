@@ -354,3 +354,15 @@ def test_mapping_mistakes_are_listed_with_their_lines(tmp_path: Path) -> None:
     text = str(info.value)
     assert text.startswith("the import mapping has 1 mistake:")
     assert "unknown field(s) opend_at" in text and "required field(s) opened_at, priority" in text
+
+
+def test_status_change_stream_loads_as_check_points(con: duckdb.DuckDBPyConnection) -> None:
+    # Uptime Kuma's "important heartbeats": a row only when the monitor flips
+    r = load_file(con, "checks", FIX / "uptime_kuma_important_heartbeats.csv", timezone="UTC")
+    assert (r.format, r.rows_loaded, r.rows_quarantined) == ("uptime-checks", 3, 0)
+    got = con.execute("select check_name, checked_at, ok, latency_ms from checks order by 2")
+    assert got.fetchall() == [
+        ("shop-https", datetime(2026, 3, 10, 8, tzinfo=UTC), True, 120.0),
+        ("shop-https", datetime(2026, 3, 10, 9, 12, 30, tzinfo=UTC), False, None),
+        ("shop-https", datetime(2026, 3, 10, 9, 20, tzinfo=UTC), True, 140.0),
+    ]
