@@ -163,3 +163,34 @@ def test_bundle_choice_follows_the_trace_types() -> None:
     assert plotly_bundle({"scatter", "bar"}).lstrip().startswith("/**\n* plotly.js (basic")
     full = plotly_bundle({"scatter", "histogram"})
     assert "(basic" not in full[:200] and len(full) > 4_000_000
+
+
+def test_every_notebook_runs_under_papermill(demo_env: dict[str, Path], tmp_path: Path) -> None:
+    import papermill as pm
+
+    params = {
+        "customer": "globex",
+        "period": "2026-10",
+        "warehouse": str(demo_env["db"]),
+        "catalogue": str(demo_env["catalogue"]),
+    }
+    for path in NOTEBOOKS:
+        out = tmp_path / path.name
+        pm.execute_notebook(
+            str(path),
+            str(out),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(path.parent),
+        )
+        nb = nbformat.read(out, as_version=4)
+        assert not nb.metadata.papermill.exception, path
+        errors = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+            if o.get("output_type") == "error"
+        ]
+        assert errors == [], path
