@@ -38,6 +38,11 @@ def _layout(fig: go.Figure, title: str, yaxis: str, height: int = 360) -> go.Fig
     return fig
 
 
+def _tick(symbol: str, size: int) -> dict[str, object]:
+    """A dark tick marking an objective or an allowance on a bar."""
+    return {"symbol": symbol, "size": size, "color": "#222", "line": {"width": 3, "color": "#222"}}
+
+
 def _achieved(
     periods: list[str], g: pd.DataFrame, name: str, colour: str, value: str
 ) -> go.Scatter:
@@ -116,12 +121,7 @@ def ticket_attainment(r: Review) -> go.Figure:
             y=cur["objective"],
             mode="markers",
             name="Objective",
-            marker={
-                "symbol": "line-ew-open",
-                "size": 36,
-                "color": "#222",
-                "line": {"width": 3, "color": "#222"},
-            },
+            marker=_tick("line-ew-open", 36),
             hovertemplate="objective %{y:.0f} %<extra></extra>",
         )
     )
@@ -213,12 +213,7 @@ def breach_timeline(r: Review, limit: int = 15) -> go.Figure:
             x=b["threshold_s"] / hours,
             mode="markers",
             name="Allowed business time",
-            marker={
-                "symbol": "line-ns-open",
-                "size": 18,
-                "color": "#222",
-                "line": {"width": 3, "color": "#222"},
-            },
+            marker=_tick("line-ns-open", 18),
             hovertemplate="allowed %{x:.1f} h<extra></extra>",
         )
     )

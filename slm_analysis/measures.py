@@ -283,14 +283,20 @@ def attainment(
     *,
     history: int = 1,
     as_of: datetime | None = None,
+    clocks_ready: bool = False,
 ) -> pd.DataFrame:
-    """One record per target in force and period (the last ``history`` periods up to ``period``)."""
+    """One record per target in force and period (the last ``history`` periods up to ``period``).
+
+    ``clocks_ready`` reuses the clocks that ``ticket_clocks``/``run_clocks`` just computed for
+    the same customer and ``as_of`` on this connection instead of computing them again.
+    """
     end = Period.parse(period)
     periods = end.history(history)
     as_of = as_of or as_of_time(con, customer)
     vs = versions(cat, customer)
     counts: dict[tuple[str, str], tuple[int, int]] = {}
-    if run_clocks(con, cat, customer, as_of=as_of, targets=vs):
+    has_clocks = any(isinstance(v.target, TicketTimeTarget) for v in vs)
+    if has_clocks and (clocks_ready or run_clocks(con, cat, customer, as_of=as_of, targets=vs)):
         counts = {
             (k, p): (n, met) for k, p, n, met in con.execute(sql("ticket_attainment")).fetchall()
         }

@@ -426,6 +426,17 @@ def _manifest(
     }
 
 
+# Chromium on a closed network, as root in CI: no sandbox, no GPU, no background traffic
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
 def find_chromium() -> str | None:
     """The distribution's Chromium (``$SLM_CHROMIUM`` overrides)."""
     for candidate in (
@@ -450,12 +461,7 @@ def print_pdf(html: Path, pdf: Path) -> None:
     cmd = [
         exe,
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *CHROMIUM_FLAGS,
         "--no-pdf-header-footer",
         "--virtual-time-budget=15000",
         f"--user-data-dir={pdf.parent / '.chromium'}",

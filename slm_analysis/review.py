@@ -196,8 +196,10 @@ def open_review(
     sha = hashlib.sha256(src.read_bytes()).hexdigest() if src.is_file() else ""
     with session(db_path(warehouse or None), read_only=True) as con:
         as_of = as_of or measures.as_of_time(con, customer)
-        att = measures.attainment(con, cat, customer, p, history=history, as_of=as_of)
         clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of)
+        att = measures.attainment(
+            con, cat, customer, p, history=history, as_of=as_of, clocks_ready=True
+        )
         avail = _availability_history(con, cat, customer, periods)
         vols = measures.volumes(con, customer, periods, services=services, zone=zone)
         sat = att[att["metric"] == "satisfaction"][

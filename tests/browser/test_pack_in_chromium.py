@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from slm_analysis import warehouse
-from slm_analysis.packs import find_chromium, render_pack
+from slm_analysis.packs import CHROMIUM_FLAGS, find_chromium, render_pack
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__pwned=1">Mail <b>down</b> & "quoted"'
@@ -22,17 +22,7 @@ def browser() -> Iterator[Browser]:
     exe = find_chromium()
     assert exe, "Chromium is required for the browser tests: `make chromium` installs it"
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=exe,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        b = p.chromium.launch(executable_path=exe, args=list(CHROMIUM_FLAGS))
         yield b
         b.close()
 
