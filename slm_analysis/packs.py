@@ -274,6 +274,9 @@ def _execute(
             execution_timeout=timeout,
             cwd=str(tpl.parent),
             kernel_manager_class=IPCKernelManager,
+            # the notebook is saved cell by cell: stop the kernel at once afterwards (a graceful
+            # shutdown sometimes logs a KeyboardInterrupt from the kernel and can take seconds)
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
         kept = _keep_failed(out, root, customer, p)
