@@ -20,7 +20,7 @@ import pandas as pd
 from .errors import WarehouseError
 from .paths import SQL_DIR, db_path
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 TABLES = (
     "incidents",
     "incident_states",
@@ -32,6 +32,17 @@ TABLES = (
     "load_log",
     "quarantine",
 )
+# The key of each loaded table: one row per key, kept by the loader (importers.load._upsert)
+# rather than by a PRIMARY KEY index, whose upkeep cost more than the rest of a 1M-row load.
+KEYS: dict[str, tuple[str, ...]] = {
+    "incidents": ("source", "number"),
+    "incident_states": ("source", "number", "start_at", "state"),
+    "outages": ("source", "outage_id"),
+    "checks": ("source", "check_name", "checked_at"),
+    "surveys": ("source", "response_id"),
+    "maintenance_windows": ("source", "window_id"),
+    "actions": ("source", "action_id"),
+}
 
 
 @cache
@@ -44,6 +55,11 @@ def sql(name: str) -> str:
 def quote_ident(name: str) -> str:
     """The one way an identifier enters SQL: double-quoted with quotes doubled."""
     return '"' + str(name).replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """A string literal, for the one place a value cannot be bound: a view's definition."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def connect(

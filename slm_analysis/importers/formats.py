@@ -98,6 +98,7 @@ SERVICENOW_STATE_METRICS = Format(
     required=("number", "definition", "value", "start", "end"),
     staging="stage_servicenow_state_metrics",
     signature=("definition",),
+    timestamps=("start", "end"),
 )
 
 SERVICENOW_OUTAGES = Format(
@@ -292,6 +293,7 @@ STATUSPAGE_DOWNTIME = Format(
     required=("outage_id", "downtime_start", "downtime_end", "impact"),
     staging="stage_statuspage_downtime",
     signature=("impact",),
+    timestamps=("downtime_start", "downtime_end"),
 )
 
 FORMATS: dict[str, Format] = {

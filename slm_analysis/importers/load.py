@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ import duckdb
 
 from ..catalogue import MAPPING_FIELDS, Catalogue
 from ..errors import InputError
-from ..warehouse import query, quote_ident, row, scalar, sql, transaction
+from ..warehouse import KEYS, query, quote_ident, quote_literal, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
 
@@ -107,7 +108,11 @@ def load_file(
     p = Path(path)
     started = time.perf_counter()
     started_at = datetime.now(UTC)
-    digest, header, delimiter = _inspect(p)
+    header, delimiter = _inspect(p)
+    # the file's sha256 (for the load log) is computed while DuckDB reads it
+    hashing = ThreadPoolExecutor(max_workers=1)
+    digest = hashing.submit(_sha256, p)
+    hashing.shutdown(wait=False)
     if mapping is not None:
         if mapping.kind != kind:
             raise InputError(f"the mapping is for {mapping.kind}, not {kind}")
@@ -139,65 +144,73 @@ def load_file(
     with transaction(con):
         con.execute(sql("macros"))
         try:
-            if delimiter == JSON:
-                _read_json(con, p)
-            elif delimiter == PARQUET:
-                con.execute(
-                    f"create or replace temp table raw as {sql('read_parquet')}", {"path": str(p)}
-                )
+            # CSV and Parquet are read where they lie, once, by the staging query; DuckDB reads
+            # the file in parallel and keeps its order, so staged.rowid gives each record's line
+            _read(con, p, delimiter)
+            actual = [
+                r[0] for r in con.execute("select column_name from (describe raw)").fetchall()
+            ]
+            if fmt is None:  # JSON or Parquet: the header is the records' keys
+                fmt = _choose_format(p, kind, actual, format)
+            if mapping is not None:
+                _mapped_stage(con, p, fmt, mapping, actual, zone)
             else:
+                resolved = fmt.resolve(actual)
+                select = [
+                    f"{quote_ident(resolved[c])} as {quote_ident(c)}"
+                    if c in resolved
+                    else f"null::varchar as {quote_ident(c)}"
+                    for c in fmt.columns
+                ]
                 con.execute(
-                    "create or replace temp table raw as select * from read_csv($path, "
-                    "header = true, all_varchar = true, delim = $delim, quote = '\"', "
-                    "escape = '\"', strict_mode = true, null_padding = false)",
-                    {"path": str(p), "delim": delimiter},
+                    f"create or replace temp view stage as select {', '.join(select)} from raw"
                 )
-        except duckdb.Error as exc:
+            staging = sql(fmt.staging)
+            params = _params(
+                staging,
+                zone=zone,
+                source=fmt.source,
+                scale=scale,
+                ts_format=_timestamp_format(con, fmt),
+            )
+            # staging queries select only the mapping fields their format has; the rest are null
+            head = con.execute(f"select * from ({staging}) limit 0", params)
+            present = {d[0] for d in head.description or ()}
+            head.fetchall()
+            missing = [
+                f"null::{'boolean' if name == '_skip' else 'varchar'} as {quote_ident(name)}"
+                for name in (*MAPPING_FIELDS, "_customer", "_service", "_skip")
+                if name not in present
+            ]
+            con.execute(
+                f"create or replace temp table staged as "
+                f"select {', '.join(['*', *missing])} from ({staging})",
+                params,
+            )
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
             what = (
                 delimiter.upper()
                 if delimiter in (JSON, PARQUET)
-                else (f"{fmt.name if fmt else ''} CSV")
+                else f"{fmt.name if fmt else ''} CSV"
             )
             raise InputError(
                 f"{p}: cannot be read as a {what} file: {_first_line(exc)}; fix or "
                 "re-export the file (a truncated or hand-edited export often causes this)"
             ) from None
-        actual = [r[0] for r in con.execute("select column_name from (describe raw)").fetchall()]
-        if fmt is None:  # JSON or Parquet: the header is the records' keys
-            fmt = _choose_format(p, kind, actual, format)
-        if mapping is not None:
-            _mapped_stage(con, p, fmt, mapping, actual, zone)
-        else:
-            resolved = fmt.resolve(actual)
-            select = ["row_number() over () + 1 as _line"]
-            for canonical in fmt.columns:
-                if canonical in resolved:
-                    select.append(f"{quote_ident(resolved[canonical])} as {quote_ident(canonical)}")
-                else:
-                    select.append(f"null::varchar as {quote_ident(canonical)}")
-            con.execute(f"create or replace temp view stage as select {', '.join(select)} from raw")
-        con.execute(
-            f"create or replace temp table staged as {sql(fmt.staging)}",
-            _params(sql(fmt.staging), zone=zone, source=fmt.source, scale=scale),
-        )
-        # staging queries select only the mapping fields their format has; the rest are null
-        present = set(_columns(con, "staged", temp=True))
-        for name in (*MAPPING_FIELDS, "_customer", "_service"):
-            if name not in present:
-                con.execute(f"alter table staged add column {quote_ident(name)} varchar")
         _mapping_tables(con, catalogue, kind)
         con.execute(
-            f"create or replace temp table mapped as {sql('map_records')}",
+            f"create or replace temp table combo_map as {sql('map_combos')}",
             {"customer": customer, "service": service},
         )
+        con.execute(f"create or replace temp view mapped as {sql('map_records')}")
         load_id = int(scalar(con, "select nextval('load_id_seq')"))
         loaded = 0
         for table, derive in fmt.derive or ((fmt.table, ""),):
-            relation = "mapped"
             if derive:
                 con.execute(f"create or replace temp table derived as {sql(derive)}")
-                relation = "derived"
-            loaded += _upsert(con, table, load_id, relation)
+                loaded += _upsert(con, table, load_id, "derived")
+            else:
+                loaded += _upsert(con, table, load_id, "mapped", keys_in="staged")
         # the quarantine shows the latest load of each file
         con.execute("delete from quarantine where path = $path", {"path": str(p)})
         con.execute(
@@ -206,11 +219,12 @@ def load_file(
             {"load_id": load_id, "kind": kind, "path": str(p)},
         )
         counts = row(
-            con, "select count(*), count(*) filter (where _reason is not null) from mapped"
+            con,
+            "select count(*), count(*) filter (where _skip), "
+            "count(*) filter (where _reason is not null) from staged",
         )
         assert counts is not None
-        rows_staged, quarantined = counts
-        rows_read = int(scalar(con, "select count(*) from raw"))
+        rows_read, skipped, quarantined = counts
         unmapped = 0
         if "customer" in _columns(con, fmt.table):  # a state history follows its incident
             unmapped = int(
@@ -221,7 +235,6 @@ def load_file(
                     {"load_id": load_id},
                 )
             )
-        skipped = rows_read - rows_staged
         if skipped:
             warnings.append(f"{_rows(skipped)} skipped as not relevant to {fmt.table}")
         if unmapped:
@@ -241,7 +254,7 @@ def load_file(
                 "kind": kind,
                 "format": fmt.name,
                 "path": str(p),
-                "sha": digest,
+                "sha": digest.result(),
                 "read": rows_read,
                 "loaded": loaded,
                 "quarantined": quarantined,
@@ -250,9 +263,10 @@ def load_file(
                 "warnings": warnings,
             },
         )
-        kind_of_stage = "table" if mapping is not None else "view"
-        con.execute(f"drop {kind_of_stage} if exists stage")
-        for t in ("raw", "staged", "mapped", "derived", "map_rules", "map_conditions"):
+        con.execute("drop view mapped")
+        con.execute(f"drop {'table' if mapping is not None else 'view'} stage")
+        con.execute(f"drop {'table' if delimiter == JSON else 'view'} raw")
+        for t in ("staged", "combo_map", "derived", "map_rules", "map_conditions"):
             con.execute(f"drop table if exists {quote_ident(t)}")
     return LoadResult(
         str(p),
@@ -310,6 +324,57 @@ _RECORDS = re.compile(rb'^\s*\{\s*"records"\s*:')
 _PROMETHEUS = re.compile(rb'"resultType"\s*:\s*"matrix"')
 
 
+def _read(con: duckdb.DuckDBPyConnection, p: Path, delimiter: str) -> None:
+    """``raw``: the file's records with every field as text — a view reading a CSV or Parquet
+    file where it lies, or a temp table for JSON."""
+    if delimiter == JSON:
+        _read_json(con, p)
+        return
+    path = quote_literal(str(p))
+    if delimiter == PARQUET:
+        con.execute(
+            "create or replace temp view raw as "
+            f"select columns(*)::varchar from read_parquet({path})"
+        )
+        return
+    dialect = (
+        f"header = true, delim = {quote_literal(delimiter)}, quote = '\"', escape = '\"', "
+        "strict_mode = true, null_padding = false"
+    )
+    # DuckDB names the columns (duplicates get _1, _2…) once; the view then reads with the
+    # names given instead of sniffing the file again each time it is used
+    names = con.execute(
+        f"select column_name from (describe select * from read_csv({path}, all_varchar = true, "
+        f"{dialect}))"
+    ).fetchall()
+    columns = ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for (n,) in names)
+    con.execute(
+        f"create or replace temp view raw as select * from read_csv({path}, auto_detect = false, "
+        f"columns = {{{columns}}}, {dialect})"
+    )
+
+
+def _timestamp_format(con: duckdb.DuckDBPyConnection, fmt: Format) -> str:
+    """The layout (of ``slm_ts_formats()``, or ``offset``) most date-times in the first 1,000
+    records of ``stage`` have: the staging queries try it first. Values in other layouts still
+    parse, more slowly. Ties and no date-times give the first layout."""
+    layouts = [r[0] for r in con.execute("select unnest(slm_ts_formats())").fetchall()]
+    if not fmt.timestamps:
+        return str(layouts[0])
+    columns = ", ".join(quote_ident(c) for c in fmt.timestamps)
+    counts = row(
+        con,
+        "select "
+        + "".join(f"count(try_strptime(v, $f{i})), " for i in range(len(layouts)))
+        + "count(*) filter (where slm_has_offset(v)) from (unpivot "
+        f"(select {columns} from stage limit 1000) on {columns} into name c value v)",
+        {f"f{i}": layout for i, layout in enumerate(layouts)},
+    )
+    assert counts is not None
+    best = max(range(len(counts)), key=lambda i: (counts[i], -i))
+    return str(layouts[best]) if best < len(layouts) else "offset"
+
+
 def _read_json(con: duckdb.DuckDBPyConnection, p: Path) -> None:
     """Temp table ``raw`` from a JSON export — ServiceNow's ``{"records": [...]}``, an array of
     objects, JSON lines, or a Prometheus ``query_range`` matrix — every field as text, like a
@@ -333,21 +398,22 @@ def _read_json(con: duckdb.DuckDBPyConnection, p: Path) -> None:
     con.execute("drop table json_objects")
 
 
-def _inspect(p: Path) -> tuple[str, list[str] | None, str]:
-    """sha256, header names and delimiter (``json`` and no header for JSON); rejects missing,
-    empty and undecodable files."""
+def _sha256(p: Path) -> str:
+    with p.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _inspect(p: Path) -> tuple[list[str] | None, str]:
+    """Header names and delimiter (``json``/``parquet`` and no header for those); rejects
+    missing, empty and undecodable files."""
     if not p.is_file():
         raise InputError(f"{p}: no such file; check the path")
-    h = hashlib.sha256()
     with p.open("rb") as f:
         head = f.read(1 << 16)
-        h.update(head)
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
     if not head.strip():
         raise InputError(f"{p}: the file is empty; export again with the column header row")
     if head.startswith(b"PAR1"):
-        return h.hexdigest(), None, PARQUET
+        return None, PARQUET
     if b"\x00" in head:
         raise InputError(f"{p}: is a binary file, not a CSV export; export as CSV (UTF-8)")
     try:
@@ -360,13 +426,13 @@ def _inspect(p: Path) -> tuple[str, list[str] | None, str]:
             ) from None
         text = head[: exc.start].decode("utf-8-sig")
     if text.lstrip()[:1] in ("{", "["):
-        return h.hexdigest(), None, JSON
+        return None, JSON
     first = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max((",", ";", "\t", "|"), key=first.count)
     header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
     if len(header) < 2:
         raise InputError(f"{p}: the first line is not a CSV header row: {first[:80]!r}")
-    return h.hexdigest(), [c.strip() for c in header], delimiter
+    return [c.strip() for c in header], delimiter
 
 
 def _mapped_stage(
@@ -414,18 +480,13 @@ def _mapped_stage(
                 f"::varchar[]), '%Y-%m-%d %H:%M:%S'), {e})"
             )
         exprs[name] = e
-    if mapping.event_log and "opened_at" not in mapping.columns | mapping.constants:
-        # a process log has no opening time: the ticket opened with its first update
-        exprs["opened_at"] = (
-            f"strftime(min(slm_ts({exprs['sys_updated_at']}, {bind(zone)})) over "
-            f"(partition by {exprs['number']}), '%Y-%m-%dT%H:%M:%SZ')"
-        )
+    first_update = mapping.event_log and "opened_at" not in mapping.columns | mapping.constants
+    if first_update:
+        exprs["opened_at"] = "null::varchar"
     select = ", ".join(f"{e} as {q(f)}" for f, e in exprs.items())
-    con.execute(
-        f"create or replace temp table stage as "
-        f"select row_number() over () + 1 as _line, {select} from raw",
-        params,
-    )
+    con.execute(f"create or replace temp table stage as select {select} from raw", params)
+    if first_update:  # a process log has no opening time: the ticket opened with its first update
+        con.execute(sql("stage_first_update"), {"zone": zone})
 
 
 def _params(query: str, **values: object) -> dict[str, object]:
@@ -456,54 +517,69 @@ def _mapping_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None,
         con.executemany("insert into map_conditions values (?, ?, ?)", conditions)
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, table: str, load_id: int, relation: str) -> int:
-    """Insert valid rows, newest wins; rows identical to what is stored are left alone.
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    load_id: int,
+    relation: str,
+    keys_in: str | None = None,
+) -> int:
+    """Write the valid rows of ``relation`` to ``table``, one row per key (``KEYS``), newest wins.
 
     Within the file the last row of a key wins; against the table, a row older than the stored
-    one (by ``updated_at``, where the table has it) is skipped. Rows that change are deleted
-    and inserted again (cheaper in DuckDB than ``insert or replace``). Returns rows written.
+    one (by ``updated_at``, where the table has it) is skipped, and rows identical to what is
+    stored are left alone. Rows that change are deleted and inserted again. The table has no
+    key index, so this is what keeps keys unique. ``keys_in`` is a cheaper relation holding the
+    same valid rows' keys (``staged``, behind the ``mapped`` view). Returns rows written.
     """
     cols = _columns(con, table)
-    pk = scalar(
-        con,
-        "select constraint_column_names from duckdb_constraints() where table_name = $t "
-        "and constraint_type = 'PRIMARY KEY' and database_name = current_database()",
-        {"t": table},
-    )
     q = quote_ident
-    select = ", ".join("$load_id as load_id" if c == "load_id" else q(c) for c in cols)
-    keys = ", ".join(q(k) for k in pk)
-    join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in pk)
-    same = " and ".join(f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id")
-    keep_stored = f"({same})"
-    if "updated_at" in cols:
-        keep_stored += " or t.updated_at > w.updated_at"
-    con.execute(
-        f"create or replace temp table to_write as select {select} from {q(relation)} "
-        f"where _reason is null "
-        f"qualify row_number() over (partition by {keys} order by _line desc) = 1",
-        {"load_id": load_id},
+    keys = ", ".join(q(k) for k in KEYS[table])
+    rows = f"(select * from {q(relation)} where _reason is null)"
+    checked = rows
+    if keys_in:
+        checked = f"(select * from {q(keys_in)} where _reason is null and _skip is not true)"
+    repeated = scalar(
+        con, f"select count(*) from (select 1 from {checked} group by {keys} having count(*) > 1)"
     )
-    con.execute(f"delete from to_write as w using {q(table)} as t where {join} and ({keep_stored})")
-    con.execute(f"delete from {q(table)} as t using to_write as w where {join}")
-    con.execute(f"insert into {q(table)} by name select * from to_write")
-    written = int(scalar(con, "select count(*) from to_write"))
-    con.execute("drop table to_write")
+    if repeated:
+        con.execute(
+            f"create or replace temp table to_write as select * from {rows} "
+            f"qualify row_number() over (partition by {keys} order by _line desc) = 1"
+        )
+        rows = "to_write"
+    new_only = ""
+    if scalar(con, f"select count(*) > 0 from {q(table)}"):
+        join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in KEYS[table])
+        same = " and ".join(
+            f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id"
+        )
+        keep_stored = f"({same})"
+        if "updated_at" in cols:
+            keep_stored += " or coalesce(t.updated_at > w.updated_at, false)"
+        con.execute(
+            f"delete from {q(table)} as t using {rows} as w where {join} and not ({keep_stored})"
+        )
+        new_only = f"where not exists (select 1 from {q(table)} as t where {join})"
+    select = ", ".join("$load_id as load_id" if c == "load_id" else f"w.{q(c)}" for c in cols)
+    written = int(
+        scalar(
+            con,
+            f"insert into {q(table)} by name select {select} from {rows} as w {new_only}",
+            {"load_id": load_id},
+        )
+    )
+    con.execute("drop table if exists to_write")
     return written
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str, temp: bool = False) -> list[str]:
-    """Column names of a warehouse table (or of a temporary table)."""
-    where = (
-        "database_name = 'temp'"
-        if temp
-        else ("schema_name = 'main' and database_name = current_database()")
-    )
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of a warehouse table."""
     return [
         r[0]
         for r in con.execute(
-            f"select column_name from duckdb_columns() where table_name = $t and {where} "
-            "order by column_index",
+            "select column_name from duckdb_columns() where table_name = $t and "
+            "schema_name = 'main' and database_name = current_database() order by column_index",
             {"t": table},
         ).fetchall()
     ]

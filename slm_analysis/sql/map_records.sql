@@ -1,55 +1,13 @@
--- Assign each staged record to a customer and service: a per-row value wins, then the
--- whole-file override, then the first catalogue rule whose conditions all match. Rules are
--- matched once per distinct combination of the mapping fields, not once per record.
-with combos as (
-    select distinct
-        company, business_service, service_offering, cmdb_ci, category, assignment_group,
-        check_name, project
-    from staged
-),
-keyed as (
-    select row_number() over () as combo, * from combos
-),
-fields as (
-    unpivot keyed
-    on company, business_service, service_offering, cmdb_ci, category, assignment_group,
-       check_name, project
-    into name field value val
-),
-hits as (
-    select f.combo, r.rule_no
-    from fields as f
-    join map_conditions as r on r.field = f.field and r.val = f.val
-    group by f.combo, r.rule_no, r.field
-),
-full_matches as (
-    select h.combo, h.rule_no
-    from hits as h
-    join map_rules as m using (rule_no)
-    group by h.combo, h.rule_no, m.n_fields
-    having count(*) = m.n_fields
-),
-defaults as (
-    select k.combo, m.rule_no
-    from keyed as k
-    cross join map_rules as m
-    where m.n_fields = 0
-),
-best as (
-    select combo, min(rule_no) as rule_no
-    from (select * from full_matches union all select * from defaults)
-    group by combo
-),
-combo_map as (
-    select k.*, m.customer as rule_customer, m.service as rule_service
-    from keyed as k
-    left join best as b using (combo)
-    left join map_rules as m on m.rule_no = b.rule_no
-)
+-- The relevant staged records with their line, customer and service (temp view `mapped`): a
+-- per-row value wins, else the combination's mapping (map_combos.sql). `staged` holds the file's
+-- records in file order with consecutive row ids, so a record's line is its row id's distance
+-- from the first plus 2 (the header is line 1). tests/unit/test_importers.py checks this on a
+-- file large enough to be read in parallel.
 select
+    s.rowid - (select min(rowid) from staged) + 2 as _line,
     s.*,
-    coalesce(s._customer, $customer, c.rule_customer) as customer,
-    coalesce(s._service, $service, c.rule_service) as service
+    coalesce(s._customer, c.customer) as customer,
+    coalesce(s._service, c.service) as service
 from staged as s
 left join combo_map as c
     on s.company is not distinct from c.company
@@ -60,3 +18,4 @@ left join combo_map as c
     and s.assignment_group is not distinct from c.assignment_group
     and s.check_name is not distinct from c.check_name
     and s.project is not distinct from c.project
+where s._skip is not true

@@ -1,5 +1,7 @@
 -- The warehouse schema. Instants are TIMESTAMPTZ (stored as UTC). Every table keeps the load
--- that last wrote each row. Primary keys make loads idempotent (newest update wins).
+-- that last wrote each row. The key of each loaded table is declared in warehouse.KEYS and
+-- kept by the loader (de-duplicate, delete, insert in one transaction; newest update wins),
+-- not by a PRIMARY KEY: DuckDB's key index cost more than all the rest of a 1M-row load.
 create table if not exists meta (
     key varchar primary key,
     value varchar not null
@@ -50,8 +52,7 @@ create table if not exists incidents (
     reopen_count integer,
     vendor_made_sla boolean,
     updated_at timestamptz,
-    load_id integer not null,
-    primary key (source, number)
+    load_id integer not null
 );
 create table if not exists incident_states (
     source varchar not null,
@@ -59,8 +60,7 @@ create table if not exists incident_states (
     state varchar not null,
     start_at timestamptz not null,
     end_at timestamptz,
-    load_id integer not null,
-    primary key (source, number, start_at, state)
+    load_id integer not null
 );
 create table if not exists outages (
     source varchar not null,
@@ -73,8 +73,7 @@ create table if not exists outages (
     planned boolean not null,
     title varchar,
     cmdb_ci varchar,
-    load_id integer not null,
-    primary key (source, outage_id)
+    load_id integer not null
 );
 create table if not exists checks (
     source varchar not null,
@@ -84,8 +83,7 @@ create table if not exists checks (
     checked_at timestamptz not null,
     ok boolean not null,
     latency_ms double,
-    load_id integer not null,
-    primary key (source, check_name, checked_at)
+    load_id integer not null
 );
 create table if not exists surveys (
     source varchar not null,
@@ -97,8 +95,7 @@ create table if not exists surveys (
     score double not null,
     scale integer not null,
     comment varchar,
-    load_id integer not null,
-    primary key (source, response_id)
+    load_id integer not null
 );
 create table if not exists maintenance_windows (
     source varchar not null,
@@ -108,8 +105,7 @@ create table if not exists maintenance_windows (
     start_at timestamptz not null,
     end_at timestamptz not null,
     title varchar,
-    load_id integer not null,
-    primary key (source, window_id)
+    load_id integer not null
 );
 create table if not exists actions (
     source varchar not null,
@@ -124,6 +120,5 @@ create table if not exists actions (
     due_at timestamptz,
     status varchar not null,
     closed_at timestamptz,
-    load_id integer not null,
-    primary key (source, action_id)
+    load_id integer not null
 );

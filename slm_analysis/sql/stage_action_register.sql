@@ -1,11 +1,10 @@
 -- Improvement action register → actions. Customer and service are given per row.
 with parsed as (
     select
-        _line,
         slm_blank(action_id) as aid,
-        slm_ts(opened_at, $zone) as o,
-        slm_ts(due_at, $zone) as d,
-        slm_ts(closed_at, $zone) as c,
+        slm_ts(opened_at, $zone, $ts_format) as o,
+        slm_ts(due_at, $zone, $ts_format) as d,
+        slm_ts(closed_at, $zone, $ts_format) as c,
         lower(coalesce(slm_blank(status), '')) as st,
         stage.*
     from stage
@@ -24,7 +23,6 @@ checked as (
     from parsed
 )
 select
-    _line,
     _column,
     case _column
         when 'id' then action_id when 'title' then title when 'status' then status

@@ -4,7 +4,6 @@
 -- as the vendor's verdict, not used as the clock.
 with parsed as (
     select
-        _line,
         slm_blank(number) as num,
         slm_jira_ts(created, $zone) as opened,
         slm_jira_ts(updated, $zone) as upd,
@@ -31,7 +30,6 @@ checked as (
     from parsed
 )
 select
-    _line,
     _column,
     case _column
         when 'Issue key' then number when 'Created' then created
@@ -63,7 +61,7 @@ select
     null::integer as reopen_count,
     case
         when slm_blank(time_to_resolution) is null then null
-        else not starts_with(trim(time_to_resolution), '-')
+        else not starts_with(slm_trim(time_to_resolution), '-')
     end as vendor_made_sla,
     upd as updated_at,
     rating,

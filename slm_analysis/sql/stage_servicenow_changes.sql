@@ -1,19 +1,20 @@
 -- ServiceNow change_request export → maintenance_windows (planned start/end).
--- Cancelled changes are not maintenance and are skipped.
+-- Cancelled changes are not maintenance: they are flagged `_skip` (kept in file order, like
+-- every staging query's rows, so a row's position gives its line).
 with parsed as (
     select
-        _line,
         slm_blank(window_id) as wid,
-        slm_ts(start_date, $zone) as s,
-        slm_ts(end_date, $zone) as e,
+        slm_ts(start_date, $zone, $ts_format) as s,
+        slm_ts(end_date, $zone, $ts_format) as e,
+        coalesce(lower(slm_trim(state)), '') in ('canceled', 'cancelled', '4') as _skip,
         stage.*
     from stage
-    where coalesce(lower(trim(state)), '') not in ('canceled', 'cancelled', '4')
 ),
 checked as (
     select
         *,
         case
+            when _skip then null
             when wid is null then 'number'
             when s is null then 'start_date'
             when e is null then 'end_date'
@@ -22,7 +23,7 @@ checked as (
     from parsed
 )
 select
-    _line,
+    _skip,
     _column,
     case _column
         when 'number' then window_id when 'start_date' then start_date

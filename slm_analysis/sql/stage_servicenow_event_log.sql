@@ -4,13 +4,12 @@
 -- the valid rows (derive_event_log_*).
 with parsed as (
     select
-        _line,
         slm_blank(number) as num,
         slm_blank(incident_state) as state_name,
-        slm_ts(opened_at, $zone) as opened,
-        slm_ts(sys_updated_at, $zone) as updated,
-        slm_ts(resolved_at, $zone) as resolved,
-        slm_ts(closed_at, $zone) as closed,
+        slm_ts(opened_at, $zone, $ts_format) as opened,
+        slm_ts(sys_updated_at, $zone, $ts_format) as updated,
+        slm_ts(resolved_at, $zone, $ts_format) as resolved,
+        slm_ts(closed_at, $zone, $ts_format) as closed,
         slm_priority(priority) as prio,
         try_cast(slm_blank(sys_mod_count) as integer) as mods,
         stage.*
@@ -31,7 +30,6 @@ checked as (
     from parsed
 )
 select
-    _line,
     _column,
     case _column
         when 'number' then number when 'incident_state' then incident_state

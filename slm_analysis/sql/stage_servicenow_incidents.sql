@@ -2,15 +2,14 @@
 -- and raw codes ("1", "6") are both accepted; naive timestamps are in $zone.
 with parsed as (
     select
-        _line,
         slm_blank(number) as number,
-        slm_ts(opened_at, $zone) as opened,
-        slm_ts(resolved_at, $zone) as resolved,
-        slm_ts(closed_at, $zone) as closed,
-        slm_ts(first_response_at, $zone) as responded,
-        slm_ts(sys_updated_on, $zone) as updated,
+        slm_ts(opened_at, $zone, $ts_format) as opened,
+        slm_ts(resolved_at, $zone, $ts_format) as resolved,
+        slm_ts(closed_at, $zone, $ts_format) as closed,
+        slm_ts(first_response_at, $zone, $ts_format) as responded,
+        slm_ts(sys_updated_on, $zone, $ts_format) as updated,
         slm_priority(priority) as prio,
-        case trim(state)
+        case slm_trim(state)
             when '1' then 'New' when '2' then 'In Progress' when '3' then 'On Hold'
             when '6' then 'Resolved' when '7' then 'Closed' when '8' then 'Canceled'
             else slm_blank(state)
@@ -34,7 +33,6 @@ checked as (
     from parsed
 )
 select
-    _line,
     _column,
     case _column
         when 'number' then number
@@ -66,7 +64,7 @@ select
     slm_blank(cmdb_ci) as cmdb_ci,
     slm_blank(assignment_group) as assignment_group,
     slm_blank(assigned_to) as assigned_to,
-    coalesce(lower(trim(major_incident_state)) in ('accepted', 'true'), false) as major,
+    coalesce(lower(slm_trim(major_incident_state)) in ('accepted', 'true'), false) as major,
     try_cast(reopen_count as integer) as reopen_count,
     slm_bool(made_sla) as vendor_made_sla,
     updated as updated_at

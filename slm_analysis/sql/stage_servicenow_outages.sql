@@ -2,11 +2,10 @@
 -- Planned Outage = planned (never counted as downtime).
 with parsed as (
     select
-        _line,
         slm_blank(outage_id) as oid,
         lower(coalesce(slm_blank(type), '')) as t,
-        slm_ts(begin, $zone) as s,
-        slm_ts("end", $zone) as e,
+        slm_ts(begin, $zone, $ts_format) as s,
+        slm_ts("end", $zone, $ts_format) as e,
         stage.*
     from stage
 ),
@@ -24,7 +23,6 @@ checked as (
     from parsed
 )
 select
-    _line,
     _column,
     case _column
         when 'number' then outage_id when 'type' then type when 'begin' then begin

@@ -1,19 +1,20 @@
--- ServiceNow metric_instance export ("Incident State Duration") → incident_states.
+-- ServiceNow metric_instance export ("Incident State Duration") → incident_states. Rows of other
+-- metrics are flagged `_skip` (kept in file order, so a row's position gives its line).
 with parsed as (
     select
-        _line,
         slm_blank(number) as num,
         slm_blank(value) as state_name,
-        slm_ts(start, $zone) as s,
-        slm_ts("end", $zone) as e,
+        slm_ts(start, $zone, $ts_format) as s,
+        slm_ts("end", $zone, $ts_format) as e,
+        coalesce(lower(slm_trim(definition)), '') not like '%state%' as _skip,
         stage.*
     from stage
-    where coalesce(lower(trim(definition)), '') like '%state%'
 ),
 checked as (
     select
         *,
         case
+            when _skip then null
             when num is null then 'id'
             when state_name is null then 'value'
             when s is null then 'start'
@@ -23,7 +24,7 @@ checked as (
     from parsed
 )
 select
-    _line,
+    _skip,
     _column,
     case _column
         when 'id' then number when 'value' then value when 'start' then start

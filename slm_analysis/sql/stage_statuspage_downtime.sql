@@ -3,11 +3,10 @@
 -- outages, 'minor' partial, 'none' no impact.
 with parsed as (
     select
-        _line,
         slm_blank(outage_id) as oid,
         lower(coalesce(slm_blank(impact), '')) as imp,
-        slm_ts(downtime_start, $zone) as s,
-        slm_ts(downtime_end, $zone) as e,
+        slm_ts(downtime_start, $zone, $ts_format) as s,
+        slm_ts(downtime_end, $zone, $ts_format) as e,
         stage.*
     from stage
 ),
@@ -24,7 +23,6 @@ checked as (
     from parsed
 )
 select
-    _line,
     _column,
     case _column
         when 'incident_id' then outage_id when 'impact' then impact

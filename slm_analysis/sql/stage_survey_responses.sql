@@ -1,9 +1,8 @@
 -- Survey responses → surveys. Scores must lie on the declared 1..$scale scale.
 with parsed as (
     select
-        _line,
         slm_blank(response_id) as rid,
-        slm_ts(submitted_at, $zone) as t,
+        slm_ts(submitted_at, $zone, $ts_format) as t,
         try_cast(slm_blank(score) as double) as s,
         stage.*
     from stage
@@ -19,7 +18,6 @@ checked as (
     from parsed
 )
 select
-    _line,
     _column,
     case _column
         when 'id' then response_id when 'submitted' then submitted_at when 'score' then score

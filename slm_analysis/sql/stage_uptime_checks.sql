@@ -1,9 +1,8 @@
 -- Uptime check results → checks. Status: up/down, ok/fail, 1/0, true/false.
 with parsed as (
     select
-        _line,
         slm_blank(check_name) as name,
-        slm_ts(checked_at, $zone) as t,
+        slm_ts(checked_at, $zone, $ts_format) as t,
         slm_bool(status) as is_up,
         try_cast(slm_blank(latency_ms) as double) as latency,
         stage.*
@@ -21,7 +20,6 @@ checked as (
     from parsed
 )
 select
-    _line,
     _column,
     case _column
         when 'check' then check_name when 'timestamp' then checked_at

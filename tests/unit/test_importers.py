@@ -366,3 +366,67 @@ def test_status_change_stream_loads_as_check_points(con: duckdb.DuckDBPyConnecti
         ("shop-https", datetime(2026, 3, 10, 9, 12, 30, tzinfo=UTC), False, None),
         ("shop-https", datetime(2026, 3, 10, 9, 20, tzinfo=UTC), True, 140.0),
     ]
+
+
+def test_bad_rows_deep_in_a_large_file_keep_their_lines(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """200,000 rows (~30 MB) are read in parallel chunks: a bad date in row 500, a bad priority
+    in row 150,000 and a resolution before opening in the last row are quarantined with their
+    own lines, and every other row loads once."""
+    path = tmp_path / "big.csv"
+    duckdb.execute(f"""
+        copy (
+            select
+                'INC' || lpad(i::varchar, 7, '0') as number,
+                case when i = 500 then '2026-13-01 10:00:00'
+                     else strftime(timestamp '2026-01-01' + to_seconds(i * 60), '%Y-%m-%d %H:%M:%S')
+                end as opened_at,
+                case when i = 150000 then '9 - Whatever' else '3 - Moderate' end as priority,
+                'Closed' as state,
+                case when i = 200000 then '2025-01-01 00:00:00'
+                     else strftime(timestamp '2026-01-01 06:00' + to_seconds(i * 60), '%Y-%m-%d %H:%M:%S')
+                end as resolved_at,
+                repeat('Printer on floor ' || (i % 9) || ' keeps jamming; ', 3) as short_description,
+                'Acme Retail Ltd' as company,
+                'Email' as business_service
+            from range(1, 200001) as t(i)
+        ) to '{path}' (header)
+    """)
+    r = load_file(con, "incidents", path, catalogue=CATALOGUE, timezone="UTC")
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.rows_unmapped) == (
+        200000,
+        199997,
+        3,
+        0,
+    )
+    q = con.execute("select line, column_name, value from quarantine order by line").fetchall()
+    assert q == [
+        (501, "opened_at", "2026-13-01 10:00:00"),
+        (150001, "priority", "9 - Whatever"),
+        (200001, "resolved_at", "2025-01-01 00:00:00"),
+    ]
+    loaded = con.execute(
+        "select count(*), count(distinct number), min(number), max(number) from incidents"
+    ).fetchall()
+    assert loaded == [(199997, 199997, "INC0000001", "INC0199999")]
+    row = con.execute(
+        "select opened_at, priority, customer from incidents where number = 'INC0123456'"
+    ).fetchall()
+    assert row == [(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=123456), 3, "acme")]
+
+
+def test_last_row_of_a_repeated_key_wins(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = tmp_path / "repeated.csv"
+    path.write_text(
+        "number,opened_at,priority,state,short_description\n"
+        "INC1,2026-01-05 10:00:00,2,New,first title\n"
+        "INC2,2026-01-05 11:00:00,3,New,other\n"
+        "INC1,2026-01-05 10:00:00,2,In Progress,second title\n"
+    )
+    r = load_file(con, "incidents", path, timezone="UTC")
+    assert (r.rows_read, r.rows_loaded) == (3, 2)
+    rows = con.execute(
+        "select number, state, short_description from incidents order by number"
+    ).fetchall()
+    assert rows == [("INC1", "In Progress", "second title"), ("INC2", "New", "other")]

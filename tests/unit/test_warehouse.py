@@ -38,9 +38,10 @@ def test_schema_is_declared_and_versioned(tmp_path: Path) -> None:
     with warehouse.session(db) as con:
         tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
         assert set(warehouse.TABLES) <= tables
-        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "1"
+        version = warehouse.scalar(con, "select value from meta where key = 'schema_version'")
+        assert version == warehouse.SCHEMA_VERSION
         con.execute("update meta set value = '0' where key = 'schema_version'")
-    with pytest.raises(WarehouseError, match="schema version 0 is not 1"):
+    with pytest.raises(WarehouseError, match=f"schema version 0 is not {version}"):
         warehouse.connect(db)
 
 

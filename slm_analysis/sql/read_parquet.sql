@@ -1,2 +1,0 @@
--- A Parquet export with every column as text, like a CSV read.
-select columns(*)::varchar from read_parquet($path)
