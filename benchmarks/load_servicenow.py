@@ -3,8 +3,9 @@
 The baseline, measured in the same run on the same file, is DuckDB reading the CSV into a table
 (`create table as select * from read_csv(...)`, types detected). The load is `load_file`:
 detection, staging, validation with quarantine, mapping through catalogue rules and the
-idempotent upsert, in one transaction. Both write to an in-memory database, and then both to a
-database file.
+idempotent upsert, in one transaction. Both write to a database file (as `slm load` always
+does), and then both to an in-memory database. Each measurement runs in a fresh process, which
+reports its time and its own peak memory (RSS).
 
     .venv/bin/python benchmarks/load_servicenow.py [--rows N] [--repeat N]
 """
@@ -12,9 +13,12 @@ database file.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -83,38 +87,56 @@ def ours(path: Path, target: str) -> float:
     t = time.perf_counter()
     r = load_file(con, "incidents", path, catalogue=CATALOGUE, timezone="Europe/London")
     elapsed = time.perf_counter() - t
-    assert r.rows_quarantined == 0 and r.rows_unmapped == 0, r.summary()
+    assert r.rows_loaded == r.rows_read and not r.rows_quarantined and not r.rows_unmapped, (
+        r.summary()
+    )
     con.close()
     return elapsed
+
+
+def measure(which: str, path: Path, target: str) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one run in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", which, str(path), target],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    seconds, peak = json.loads(out)
+    return seconds, peak
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--one", nargs=3, help=argparse.SUPPRESS)  # child: WHICH PATH TARGET
     args = ap.parse_args()
+    if args.one:
+        which, path, target = args.one
+        seconds = (baseline if which == "duckdb" else ours)(Path(path), target)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps([seconds, peak]))
+        return
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "incidents.csv"
         generate(path, args.rows)
         size = path.stat().st_size / 2**20
         print(f"export: {args.rows:,} incidents, {size:.0f} MiB")
-        for label in ("memory", "file"):
-            base, load = [], []
+        for label in ("file", "memory"):
+            runs: dict[str, list[tuple[float, float]]] = {"duckdb": [], "slm": []}
             for k in range(args.repeat):
-                target_b = ":memory:" if label == "memory" else str(Path(d) / f"b{k}.duckdb")
-                target_o = ":memory:" if label == "memory" else str(Path(d) / f"o{k}.duckdb")
-                base.append(baseline(path, target_b))
-                load.append(ours(path, target_o))
-            b, o = statistics.median(base), statistics.median(load)
+                for which in runs:
+                    target = ":memory:" if label == "memory" else str(Path(d) / f"{which}{k}.db")
+                    runs[which].append(measure(which, path, target))
+            b = statistics.median(t for t, _ in runs["duckdb"])
+            o = statistics.median(t for t, _ in runs["slm"])
             print(
                 f"{label:6}: DuckDB read_csv → table {b:.2f} s; slm load {o:.2f} s; "
-                f"ratio {o / b:.2f} (median of {args.repeat})"
+                f"ratio {o / b:.2f} (median of {args.repeat}); peak RSS DuckDB "
+                f"{max(m for _, m in runs['duckdb']):.0f} MiB, slm {max(m for _, m in runs['slm']):.0f} MiB"
             )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"peak RSS {peak:.0f} MiB; python {platform.python_version()}, duckdb "
-        f"{duckdb.__version__}, {platform.machine()}"
-    )
+    print(f"python {platform.python_version()}, duckdb {duckdb.__version__}, {platform.machine()}")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ import hashlib
 import io
 import json
 import re
+import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,9 +110,7 @@ def load_file(
     started_at = datetime.now(UTC)
     header, delimiter = _inspect(p)
     # the file's sha256 (for the load log) is computed while DuckDB reads it
-    hashing = ThreadPoolExecutor(max_workers=1)
-    digest = hashing.submit(_sha256, p)
-    hashing.shutdown(wait=False)
+    digest = _sha256_meanwhile(p)
     if mapping is not None:
         if mapping.kind != kind:
             raise InputError(f"the mapping is for {mapping.kind}, not {kind}")
@@ -254,7 +252,7 @@ def load_file(
                 "kind": kind,
                 "format": fmt.name,
                 "path": str(p),
-                "sha": digest.result(),
+                "sha": digest(),
                 "read": rows_read,
                 "loaded": loaded,
                 "quarantined": quarantined,
@@ -398,9 +396,28 @@ def _read_json(con: duckdb.DuckDBPyConnection, p: Path) -> None:
     con.execute("drop table json_objects")
 
 
-def _sha256(p: Path) -> str:
-    with p.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+def _sha256_meanwhile(p: Path) -> Callable[[], str]:
+    """Start hashing the file in a daemon thread (hashlib releases the GIL, and a Ctrl-C exits
+    without waiting for it); the returned function waits for the hex digest."""
+    digest: list[str] = []
+
+    def run() -> None:
+        try:
+            with p.open("rb") as f:
+                digest.append(hashlib.file_digest(f, "sha256").hexdigest())
+        except OSError:
+            pass  # reported by result()
+
+    thread = threading.Thread(target=run, name="slm-sha256", daemon=True)
+    thread.start()
+
+    def result() -> str:
+        thread.join()
+        if not digest:
+            raise InputError(f"{p}: could not be read to the end; check the file is still there")
+        return digest[0]
+
+    return result
 
 
 def _inspect(p: Path) -> tuple[list[str] | None, str]:
