@@ -1,8 +1,9 @@
 -- Parsing helpers used by every staging query. Created as temporary macros per connection.
--- trim(x), but only strings with spaces to trim are copied (trim() copies every string, which
--- costs at 1M rows)
+-- trim(x), but only strings that may have spaces to trim are copied (trim() copies every string,
+-- which costs at 1M rows). trim() also removes Unicode spaces (U+00A0, U+2000…): any string
+-- with a non-ASCII character (more bytes than characters) goes through it.
 create or replace temp macro slm_trim(x) as
-    case when prefix(x, ' ') or suffix(x, ' ') then trim(x) else x end;
+    case when prefix(x, ' ') or suffix(x, ' ') or strlen(x) <> length(x) then trim(x) else x end;
 create or replace temp macro slm_blank(x) as nullif(nullif(slm_trim(x), ''), '?');
 -- The date-time layouts read without a declared format, in the order they are tried. No text
 -- matches two of them (each must consume the whole value), so trying one first changes nothing.

@@ -64,6 +64,7 @@ PIECES = st.sampled_from(
         ".5",
         "?",
         "a",
+        "\xa0",
         "",
     ]
 )
@@ -96,7 +97,8 @@ def datetime_texts(draw: st.DrawFn) -> str:
         M=draw(two),
         S=draw(two),
     )
-    return draw(st.sampled_from(["", " ", "  "])) + text + draw(st.sampled_from(["", " "]))
+    pad = st.sampled_from(["", " ", "  ", "\xa0", "\t", "\u3000"])
+    return draw(pad) + text + draw(pad)
 
 
 @settings(max_examples=60, deadline=None)
@@ -138,6 +140,7 @@ def test_the_layouts_read_what_they_should(con: duckdb.DuckDBPyConnection) -> No
 
 TEXT = st.one_of(
     st.text(max_size=8),
+    st.text(alphabet=" \t\xa0\u2003\u202f\u3000\u0301a?é", max_size=6),
     st.text(alphabet=" ?PpCcHhIiGgLlOoWw-0123456789.", max_size=10),
     st.sampled_from(["1 - Critical", " 2 - High", "P3", "p 4", "Low", "Más alta", "10", "0"]),
 )
