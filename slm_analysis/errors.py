@@ -22,6 +22,18 @@ class SlmError(Exception):
         return self.message
 
 
+def first_lines(exc: BaseException, n: int = 1) -> str:
+    """The first ``n`` non-blank lines of another library's error, on one line (at most 300
+    characters), to quote inside one of ours; the exception's type when it has no text.
+    DuckDB's quotes of our own SQL (``LINE 1: …`` and its ``^`` marker) are left out."""
+    lines = [
+        ln.strip()
+        for ln in str(exc).splitlines()
+        if ln.strip() and not ln.startswith("LINE ") and ln.strip("^ ")
+    ]
+    return " ".join(lines[:n])[:300] if lines else type(exc).__name__
+
+
 @dataclass(frozen=True)
 class Problem:
     """One mistake in a file: where it is, what was found, what was expected."""

@@ -31,7 +31,7 @@ from nbconvert.preprocessors import Preprocessor
 
 from . import __version__
 from .catalogue import load_catalogue
-from .errors import RenderError, SlmError
+from .errors import RenderError, SlmError, first_lines
 from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, reports_path
 from .periods import Period
 
@@ -293,17 +293,12 @@ def _execute(
     except Exception as exc:  # kernel death, missing kernel, bad notebook
         raise RenderError(
             f"pack for {customer} {p} not published: the notebook could not run "
-            f"({type(exc).__name__}: {_first_line(exc)}); "
+            f"({type(exc).__name__}: {first_lines(exc)}); "
             "check that the .venv is complete (`make install`)"
         ) from None
     finally:
         if env_renderer is not None:
             os.environ["PLOTLY_RENDERER"] = env_renderer
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else ""
 
 
 def _gate(nb: Any, executed: Path, root: Path, customer: str, p: Period) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from .errors import WarehouseError
+from .errors import WarehouseError, first_lines
 from .paths import SQL_DIR, db_path
 
 SCHEMA_VERSION = "2"
@@ -96,20 +96,20 @@ def connect(
             )
             if not locked:
                 raise WarehouseError(
-                    f"cannot open warehouse {target}: {_first_line(exc)}; if the file is not a "
+                    f"cannot open warehouse {target}: {first_lines(exc)}; if the file is not a "
                     "DuckDB database, move it away and rebuild with `slm load`"
                 ) from None
             if time.monotonic() >= deadline:
                 raise WarehouseError(
                     f"warehouse {target} is in use by another process and stayed locked for "
-                    f"{timeout:.0f} s ({_first_line(exc)}); wait for the other load to finish, "
+                    f"{timeout:.0f} s ({first_lines(exc)}); wait for the other load to finish, "
                     "or close the notebook kernel holding a write connection"
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
         except duckdb.Error as exc:
             raise WarehouseError(
-                f"cannot open warehouse {target}: {_first_line(exc)}; if the file is not a "
+                f"cannot open warehouse {target}: {first_lines(exc)}; if the file is not a "
                 "DuckDB database, move it away and rebuild with `slm load`"
             ) from None
     con.execute("set TimeZone = 'UTC'")
@@ -206,7 +206,3 @@ def scalar(
     """The single value of a one-cell query."""
     r = row(con, statement, params)
     return None if r is None else r[0]
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

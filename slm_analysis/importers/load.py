@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from ..catalogue import MAPPING_FIELDS, Catalogue
-from ..errors import InputError
+from ..errors import InputError, first_lines
 from ..warehouse import KEYS, query, quote_ident, quote_literal, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
@@ -192,7 +192,7 @@ def load_file(
                 else f"{fmt.name if fmt else ''} CSV"
             )
             raise InputError(
-                f"{p}: cannot be read as a {what} file: {_first_line(exc)}; fix or "
+                f"{p}: cannot be read as a {what} file: {first_lines(exc, 2)}; fix or "
                 "re-export the file (a truncated or hand-edited export often causes this)"
             ) from None
         _mapping_tables(con, catalogue, kind)
@@ -614,8 +614,3 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
 
 def _rows(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [ln for ln in str(exc).splitlines() if ln.strip()]
-    return " ".join(lines[:2])[:300] if lines else type(exc).__name__
