@@ -113,6 +113,8 @@ def connect(
                 "DuckDB database, move it away and rebuild with `slm load`"
             ) from None
     con.execute("set TimeZone = 'UTC'")
+    # the default, relied on: a load's staged rows keep file order, which gives their lines
+    con.execute("set preserve_insertion_order = true")
     if not read_only or target == ":memory:":
         ensure_schema(con)
     else:

@@ -18,7 +18,10 @@ class Format:
     description: str
     columns: dict[str, tuple[str, ...]]  # canonical → accepted header names
     required: tuple[str, ...]
-    staging: str  # sql/<staging>.sql
+    # sql/<staging>.sql: a query over `stage` giving one row per record, in file order (no
+    # filter, join, window or aggregate; irrelevant rows are flagged `_skip`), so a row's
+    # position in `staged` gives its line
+    staging: str
     source: str  # source-system family stored in the `source` column
     signature: tuple[str, ...] = field(default=())  # headers that must be present to detect
     # derived outputs: table → sql/<name>.sql reading the validated rows (`mapped`); default:

@@ -27,8 +27,6 @@ from ..warehouse import KEYS, query, quote_ident, quote_literal, row, scalar, sq
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
 
-CONTROL = ("_line", "_column", "_value", "_reason", "_customer", "_service")
-
 
 @dataclass
 class LoadResult:
@@ -109,8 +107,6 @@ def load_file(
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     header, delimiter = _inspect(p)
-    # the file's sha256 (for the load log) is computed while DuckDB reads it
-    digest = _sha256_meanwhile(p)
     if mapping is not None:
         if mapping.kind != kind:
             raise InputError(f"the mapping is for {mapping.kind}, not {kind}")
@@ -139,6 +135,7 @@ def load_file(
             f"unknown time zone {zone!r}; use an IANA name such as Europe/London"
         ) from None
 
+    digest = _sha256_meanwhile(p)  # for the load log, computed while DuckDB reads the file
     with transaction(con):
         con.execute(sql("macros"))
         try:

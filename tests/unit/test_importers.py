@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import pytest
 
 from slm_analysis.catalogue import parse_catalogue
 from slm_analysis.errors import InputError
-from slm_analysis.importers import detect_format, load_file
-from slm_analysis.warehouse import TABLES
+from slm_analysis.importers import FORMATS, detect_format, load_file
+from slm_analysis.warehouse import TABLES, sql
 
 FIX = Path(__file__).parent.parent / "fixtures"
 CATALOGUE = parse_catalogue("""
@@ -432,3 +433,12 @@ def test_last_row_of_a_repeated_key_wins(con: duckdb.DuckDBPyConnection, tmp_pat
         "select number, state, short_description from incidents order by number"
     ).fetchall()
     assert rows == [("INC1", "In Progress", "second title"), ("INC2", "New", "other")]
+
+
+def test_staging_queries_keep_one_row_per_record_in_file_order() -> None:
+    """A record's line comes from its position in `staged`: staging may not drop, add or
+    reorder rows."""
+    for fmt in FORMATS.values():
+        text = re.sub(r"--[^\n]*", "", sql(fmt.staging)).lower()
+        found = re.findall(r"\b(where|join|over|group by|qualify|union|order by|limit)\b", text)
+        assert found == [], f"{fmt.staging}: {found}"
