@@ -382,7 +382,10 @@ def _read_json(con: duckdb.DuckDBPyConnection, p: Path) -> None:
         )
         return
     objects = "json_objects_records" if _RECORDS.match(head) else "json_objects_rows"
-    con.execute(f"create or replace temp table json_objects as {sql(objects)}", {"path": str(p)})
+    con.execute(
+        f"create or replace temp table json_objects as {sql(objects)}",
+        _params(sql(objects), path=str(p), size=max(p.stat().st_size + 1, 1 << 24)),
+    )
     keys = [r[0] for r in con.execute(sql("json_keys")).fetchall()]
     if not keys:
         raise InputError(f"{p}: the JSON holds no records with fields; export the list again")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -442,3 +443,27 @@ def test_staging_queries_keep_one_row_per_record_in_file_order() -> None:
         text = re.sub(r"--[^\n]*", "", sql(fmt.staging)).lower()
         found = re.findall(r"\b(where|join|over|group by|qualify|union|order by|limit)\b", text)
         assert found == [], f"{fmt.staging}: {found}"
+
+
+def test_servicenow_json_export_larger_than_duckdbs_object_limit(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A `{"records": [...]}` export is one JSON object; past 16 MB (DuckDB's default limit
+    for one object) it must still load."""
+    path = tmp_path / "incident.json"
+    records = [
+        {
+            "number": f"INC{i:07d}",
+            "opened_at": "2026-03-02 09:15:00",
+            "priority": "2 - High",
+            "state": "In Progress",
+            "short_description": f"Ticket {i}: " + "details " * 110,
+        }
+        for i in range(20000)
+    ]
+    path.write_text(json.dumps({"records": records}))
+    assert path.stat().st_size > 1 << 24
+    r = load_file(con, "incidents", path, timezone="UTC")
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (20000, 20000, 0)
+    last = con.execute("select priority, state from incidents where number = 'INC0019999'")
+    assert last.fetchall() == [(2, "In Progress")]
