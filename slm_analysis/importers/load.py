@@ -431,6 +431,11 @@ def _inspect(p: Path) -> tuple[list[str] | None, str]:
         raise InputError(f"{p}: the file is empty; export again with the column header row")
     if head.startswith(b"PAR1"):
         return None, PARQUET
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        raise InputError(
+            f"{p}: is UTF-16 text; export as CSV (UTF-8), or convert it with "
+            f"`iconv -f UTF-16 -t UTF-8 {p.name} > {p.stem}-utf8{p.suffix}`"
+        )
     if b"\x00" in head:
         raise InputError(f"{p}: is a binary file, not a CSV export; export as CSV (UTF-8)")
     try:

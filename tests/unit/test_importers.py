@@ -142,6 +142,7 @@ def test_newer_update_wins_and_older_export_does_not_overwrite(
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
         (b"PAR1 not really parquet", "cannot be read as a PARQUET file: .*magic bytes"),
+        ("number\topened_at\n".encode("utf-16"), "is UTF-16 text; .*iconv -f UTF-16"),
         (b"number,opened,priority\nINC1,2026-01-01,1\n", "matches no known incidents format"),
         (
             "number;opened_at;priority;state\nINC1;2026-01-01 10:00:00;1;Ny\n\xe9\n".encode(
