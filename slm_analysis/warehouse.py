@@ -57,11 +57,6 @@ def quote_ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
-def quote_literal(value: str) -> str:
-    """A string literal, for the one place a value cannot be bound: a view's definition."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def connect(
     path: str | Path | None = None,
     *,

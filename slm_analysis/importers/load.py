@@ -23,7 +23,7 @@ import duckdb
 
 from ..catalogue import MAPPING_FIELDS, Catalogue
 from ..errors import InputError, first_lines
-from ..warehouse import KEYS, query, quote_ident, quote_literal, row, scalar, sql, transaction
+from ..warehouse import KEYS, query, quote_ident, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
 
@@ -261,6 +261,8 @@ def load_file(
         con.execute("drop view mapped")
         con.execute(f"drop {'table' if mapping is not None else 'view'} stage")
         con.execute(f"drop {'table' if delimiter == JSON else 'view'} raw")
+        for variable in ("slm_path", "slm_delim", "slm_columns"):
+            con.execute(f"reset variable {variable}")
         for t in ("staged", "combo_map", "derived", "map_rules", "map_conditions"):
             con.execute(f"drop table if exists {quote_ident(t)}")
     return LoadResult(
@@ -321,32 +323,21 @@ _PROMETHEUS = re.compile(rb'"resultType"\s*:\s*"matrix"')
 
 def _read(con: duckdb.DuckDBPyConnection, p: Path, delimiter: str) -> None:
     """``raw``: the file's records with every field as text — a view reading a CSV or Parquet
-    file where it lies, or a temp table for JSON."""
+    file where it lies (path, delimiter and column names bound as session variables, since a
+    view takes no parameters), or a temp table for JSON."""
     if delimiter == JSON:
         _read_json(con, p)
         return
-    path = quote_literal(str(p))
+    con.execute("set variable slm_path = $path", {"path": str(p)})
     if delimiter == PARQUET:
-        con.execute(
-            "create or replace temp view raw as "
-            f"select columns(*)::varchar from read_parquet({path})"
-        )
+        con.execute(f"create or replace temp view raw as {sql('raw_parquet')}")
         return
-    dialect = (
-        f"header = true, delim = {quote_literal(delimiter)}, quote = '\"', escape = '\"', "
-        "strict_mode = true, null_padding = false"
-    )
-    # DuckDB names the columns (duplicates get _1, _2…) once; the view then reads with the
-    # names given instead of sniffing the file again each time it is used
-    names = con.execute(
-        f"select column_name from (describe select * from read_csv({path}, all_varchar = true, "
-        f"{dialect}))"
-    ).fetchall()
-    columns = ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for (n,) in names)
+    con.execute("set variable slm_delim = $delim", {"delim": delimiter})
+    names = con.execute(sql("raw_csv_names")).fetchall()
     con.execute(
-        f"create or replace temp view raw as select * from read_csv({path}, auto_detect = false, "
-        f"columns = {{{columns}}}, {dialect})"
+        "set variable slm_columns = $columns", {"columns": {n: "VARCHAR" for (n,) in names}}
     )
+    con.execute(f"create or replace temp view raw as {sql('raw_csv')}")
 
 
 def _timestamp_format(con: duckdb.DuckDBPyConnection, fmt: Format) -> str:

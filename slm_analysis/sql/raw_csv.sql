@@ -1,0 +1,9 @@
+-- Temp view `raw`: the CSV file getvariable('slm_path'), every field as text, with the column
+-- names of raw_csv_names.sql given (getvariable('slm_columns')) so it is not sniffed again at
+-- each use. Read where it lies, in parallel, in file order.
+select *
+from read_csv(
+    getvariable('slm_path'), auto_detect = false, header = true,
+    columns = getvariable('slm_columns'), delim = getvariable('slm_delim'),
+    quote = '"', escape = '"', strict_mode = true, null_padding = false
+)
