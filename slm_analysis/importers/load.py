@@ -182,7 +182,11 @@ def load_file(
                 f"select {', '.join(['*', *missing])} from ({staging})",
                 params,
             )
-        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        except (
+            duckdb.InvalidInputException,
+            duckdb.ConversionException,
+            duckdb.IOException,
+        ) as exc:
             what = (
                 delimiter.upper()
                 if delimiter in (JSON, PARQUET)
@@ -416,8 +420,11 @@ def _inspect(p: Path) -> tuple[list[str] | None, str]:
     missing, empty and undecodable files."""
     if not p.is_file():
         raise InputError(f"{p}: no such file; check the path")
-    with p.open("rb") as f:
-        head = f.read(1 << 16)
+    try:
+        with p.open("rb") as f:
+            head = f.read(1 << 16)
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror}); check its permissions") from None
     if not head.strip():
         raise InputError(f"{p}: the file is empty; export again with the column header row")
     if head.startswith(b"PAR1"):

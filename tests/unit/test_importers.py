@@ -468,3 +468,17 @@ def test_servicenow_json_export_larger_than_duckdbs_object_limit(
     assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (20000, 20000, 0)
     last = con.execute("select priority, state from incidents where number = 'INC0019999'")
     assert last.fetchall() == [(2, "In Progress")]
+
+
+def test_unreadable_file_is_rejected_with_the_reason(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.csv"
+    path.write_text("number,opened_at,priority,state\n")
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", denied)  # root can read anything; pretend we cannot
+    with pytest.raises(InputError, match=r"locked.csv: cannot be read \(Permission denied\)"):
+        load_file(con, "incidents", path)
