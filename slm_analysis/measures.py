@@ -362,6 +362,7 @@ def _measure_target(
             partial_weight=t.partial_weight,
             zone=zone,
         )
+        av = av[av["monitored"]]  # a service with no outage records has no data, not 100 %
         sched = float(av["scheduled_s"].sum())
         down = float(av["downtime_s"].sum())
         achieved = 100.0 * (sched - down) / sched if sched > 0 else None
@@ -421,7 +422,8 @@ def availability(
     """Per service: scheduled and unplanned-down seconds of ``calendar`` time in the period.
 
     Overlapping outages are merged (the heaviest impact wins), planned maintenance is excluded
-    from both scheduled time and downtime.
+    from both scheduled time and downtime. ``monitored`` is false for a service with no outage
+    records at all: its availability is unknown, not 100 %.
     """
     start, end = period.bounds(zone)
     ids = register_calendars(

@@ -168,6 +168,17 @@ def availability_table(r: Review) -> Html:
     av = r.availability[r.availability["period"] == str(r.period)]
     rows = []
     for _, a in av.iterrows():
+        if not a["monitored"]:  # no outage records for the service: nothing to show but hours
+            rows.append(
+                [
+                    e(r.catalogue.service(a["service"]).name),
+                    "no data",
+                    value(a["objective"], "%"),
+                    format_duration(a["scheduled_s"]),
+                    *["–"] * 6,
+                ]
+            )
+            continue
         n = int(a["outages"])
         up = a["scheduled_s"] - a["downtime_s"]
         rows.append(

@@ -262,10 +262,12 @@ def _availability_history(
                 "maintenance_s",
                 "downtime_s",
                 "outages",
+                "monitored",
             ]
         )
     out = pd.concat(frames, ignore_index=True)
-    out["availability"] = 100 * (out["scheduled_s"] - out["downtime_s"]) / out["scheduled_s"]
+    share = 100 * (out["scheduled_s"] - out["downtime_s"]) / out["scheduled_s"]
+    out["availability"] = share.where(out["monitored"])  # no outage records: no data
     out["budget_s"] = out["scheduled_s"] * (1 - out["objective"] / 100)
     return out
 

@@ -145,19 +145,18 @@ def run_check(db: Path, catalogue: Path) -> list[tuple[str, str]]:
                     )
                 )
             for svc in cat.services_of(c.id):
-                monitored = scalar(
+                recorded = scalar(
                     con,
-                    "select (select count(*) from outages where service = $s) "
-                    "+ (select count(*) from checks where service = $s)",
-                    {"s": svc},
+                    "select count(*) from outages where customer = $c and service = $s",
+                    {"c": c.id, "s": svc},
                 )
-                if not monitored:
+                if not recorded:
                     problems.append(
                         (
                             "warning",
-                            f"service {svc!r} of {c.id!r} has no outage "
-                            "records or checks: availability would read "
-                            "100 % for lack of data",
+                            f"service {svc!r} of {c.id!r} has no outage records: its "
+                            "availability shows as no data (load its outages or "
+                            "status-page history)",
                         )
                     )
     return problems

@@ -2,8 +2,16 @@
 -- elementary segments between every outage/maintenance boundary; each segment takes the
 -- heaviest impact covering it (full = 1, partial = $partial_weight); segments inside planned
 -- maintenance count neither as scheduled nor as down. Open time by as-of look-up on cal_open.
+-- `monitored`: the customer's service has outage records at all (of any time); one with none has
+-- no availability evidence, which is "no data", never 100 %.
 with svc as (
     select unnest($services::varchar[]) as service
+),
+recorded as (
+    select distinct o.service
+    from outages as o
+    join svc using (service)
+    where o.customer = $customer
 ),
 unplanned as (
     select
@@ -85,10 +93,12 @@ select
     (fe.open_before - fs.open_before) - coalesce(t.maintenance_s, 0) as scheduled_s,
     coalesce(t.maintenance_s, 0) as maintenance_s,
     coalesce(t.downtime_s, 0) as downtime_s,
-    coalesce(c.outages, 0) as outages
+    coalesce(c.outages, 0) as outages,
+    r.service is not null as monitored
 from svc as s
 join f as fs on fs.service = s.service and fs.t = $ps
 join f as fe on fe.service = s.service and fe.t = $pe
 left join totals as t on t.service = s.service
 left join outage_counts as c on c.service = s.service
+left join recorded as r on r.service = s.service
 order by s.service

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from slm_analysis import measures
+from slm_analysis import measures, present, warehouse
 from slm_analysis.catalogue import parse_catalogue
 from slm_analysis.periods import Period
+from slm_analysis.review import open_review
+from slm_analysis.workflows import run_check
 
 CATALOGUE = """
 calendars:
@@ -344,3 +347,79 @@ def test_quarters_aggregate_the_months_in_the_agreement_zone(
     assert (q4.loc["p1", "n"], q4.loc["p1", "n_met"], q4.loc["p1", "period"]) == (4, 2, "2026-Q4")
     q3 = measures.attainment(worked, cat, "c", "2026-Q3", as_of=AS_OF).set_index("id")
     assert q3.loc["p1", "n"] == 0 and q3.loc["p1", "rag"] == "no data"
+
+
+def add_outage(con: duckdb.DuckDBPyConnection, oid: str, service: str, start: datetime) -> None:
+    con.execute(
+        "insert into outages values ('t', $i, 'c', $svc, $s, $s + interval 1 hour, 'full', "
+        "false, null, null, 0)",
+        {"i": oid, "svc": service, "s": start},
+    )
+
+
+def test_a_service_without_outage_records_has_no_availability_data(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Missing monitoring is its own state: no outage records at all reads "no data", not
+    100 %; once the service has records (here only in August), a month without any is up."""
+    cat = parse_catalogue(CATALOGUE)
+    att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
+    assert pd.isna(att.loc["av", "achieved"])
+    assert (att.loc["av", "rag"], att.loc["av", "met"], att.loc["av", "n"]) == ("no data", None, 0)
+    add_outage(con, "aug", "email", utc(2026, 8, 3, 10))
+    att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
+    assert (att.loc["av", "achieved"], att.loc["av", "rag"]) == (100.0, "green")
+
+
+def test_availability_counts_only_services_with_records(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A target over two services, one without outage records: the number is the other's,
+    and the pack's availability table says "no data" for the first."""
+    text = CATALOGUE.replace(
+        "services: [{id: email, name: Email}]",
+        "services: [{id: email, name: Email}, {id: crm, name: CRM}]",
+    ).replace("    services: [email]\n", "    services: [email, crm]\n")
+    cat = parse_catalogue(text)
+    add_outage(con, "one", "email", utc(2026, 10, 14, 10))
+    att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
+    # October in Paris is 745 h; the catalogue's 1 h maintenance is out of scheduled time
+    scheduled = 745 * 3600 - 3600
+    assert att.loc["av", "achieved"] == pytest.approx(100 * (scheduled - 3600) / scheduled)
+    db = tmp_path / "w.duckdb"
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(text)
+    with warehouse.session(db) as file_con:
+        add_outage(file_con, "one", "email", utc(2026, 10, 14, 10))
+    review = open_review("c", "2026-10", warehouse=db, catalogue=catalogue, as_of=AS_OF)
+    rows = {
+        r["service"]: (r["monitored"], r["availability"])
+        for _, r in review.availability.iterrows()
+        if r["period"] == "2026-10"
+    }
+    assert not rows["crm"][0] and pd.isna(rows["crm"][1])
+    assert rows["email"] == (True, pytest.approx(100 * (scheduled - 3600) / scheduled))
+    html = str(present.availability_table(review))
+    crm_row = html[html.index("CRM") : html.index("</tr>", html.index("CRM"))]
+    assert "no data" in crm_row and "%" in crm_row  # the objective is still shown
+    assert "99.87 %" in html  # email: (744 h - 1 h) / 744 h = 99.866 %
+
+
+def test_check_warns_about_services_without_outage_records(tmp_path: Path) -> None:
+    text = CATALOGUE.replace(
+        "services: [{id: email, name: Email}]",
+        "services: [{id: email, name: Email}, {id: crm, name: CRM}]",
+    ).replace("    services: [email]\n", "    services: [email, crm]\n")
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(text)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        add_incident(con, "A", utc(2026, 10, 5, 7), utc(2026, 10, 5, 10))
+        add_outage(con, "one", "email", utc(2026, 10, 14, 10))
+    assert run_check(db, catalogue) == [
+        (
+            "warning",
+            "service 'crm' of 'c' has no outage records: its availability shows as no data "
+            "(load its outages or status-page history)",
+        )
+    ]
