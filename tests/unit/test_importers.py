@@ -14,6 +14,7 @@ import pytest
 from slm_analysis.catalogue import parse_catalogue
 from slm_analysis.errors import InputError
 from slm_analysis.importers import FORMATS, detect_format, load_file
+from slm_analysis.importers.mapping import load_mapping
 from slm_analysis.warehouse import TABLES, sql
 
 FIX = Path(__file__).parent.parent / "fixtures"
@@ -268,8 +269,6 @@ def test_prometheus_query_range_loads_as_checks(con: duckdb.DuckDBPyConnection) 
 
 
 def test_generic_file_with_a_mapping(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    from slm_analysis.importers.mapping import load_mapping
-
     mapping = load_mapping(FIX / "generic_tickets.mapping.yaml")
     r = load_file(
         con, "incidents", FIX / "generic_tickets.tsv", catalogue=CATALOGUE, mapping=mapping
@@ -325,8 +324,6 @@ def test_generic_file_with_a_mapping(con: duckdb.DuckDBPyConnection, tmp_path: P
 
 
 def test_event_log_mode_for_process_mining_logs(con: duckdb.DuckDBPyConnection) -> None:
-    from slm_analysis.importers.mapping import load_mapping
-
     r = load_file(
         con,
         "incidents",
@@ -350,7 +347,6 @@ def test_event_log_mode_for_process_mining_logs(con: duckdb.DuckDBPyConnection) 
 
 def test_mapping_mistakes_are_listed_with_their_lines(tmp_path: Path) -> None:
     from slm_analysis.errors import MappingError
-    from slm_analysis.importers.mapping import load_mapping
 
     bad = tmp_path / "m.yaml"
     bad.write_text("kind: incidents\ncolumns:\n  number: Ticket\n  opend_at: Created\n")
@@ -482,3 +478,38 @@ def test_unreadable_file_is_rejected_with_the_reason(
     monkeypatch.setattr(Path, "open", denied)  # root can read anything; pretend we cannot
     with pytest.raises(InputError, match=r"locked.csv: cannot be read \(Permission denied\)"):
         load_file(con, "incidents", path)
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "mapping"),
+    [
+        ("incidents", "servicenow_incidents.csv", None),
+        ("incidents", "servicenow_incidents_labels.csv", None),
+        ("incidents", "servicenow_incidents.json", None),
+        ("incidents", "servicenow_event_log_slice.csv", None),
+        ("incidents", "jira_all_fields.csv", None),
+        ("incidents", "jira_all_fields_es.csv", None),
+        ("incidents", "generic_tickets.tsv", "generic_tickets.mapping.yaml"),
+        ("incidents", "process_log.csv", "process_log.mapping.yaml"),
+        ("outages", "github_status_downtime_slice.csv", None),
+        ("checks", "uptime_checks.jsonl", None),
+        ("checks", "prometheus_up_query_range.json", None),
+        ("checks", "uptime_kuma_important_heartbeats.csv", None),
+    ],
+)
+def test_every_fixture_loads_twice_to_the_same_contents(
+    con: duckdb.DuckDBPyConnection, kind: str, name: str, mapping: str | None
+) -> None:
+    m = load_mapping(FIX / mapping) if mapping else None
+    first = load_file(con, kind, FIX / name, catalogue=CATALOGUE, timezone="UTC", mapping=m)
+    assert first.rows_loaded > 0
+    query = {
+        t: f"select * {'exclude (load_id)' if t == 'quarantine' else ''} from {t} order by all"
+        for t in TABLES
+        if t != "load_log"
+    }
+    before = {t: con.execute(q).df() for t, q in query.items()}
+    again = load_file(con, kind, FIX / name, catalogue=CATALOGUE, timezone="UTC", mapping=m)
+    assert again.rows_loaded == 0
+    for t, q in query.items():
+        pd.testing.assert_frame_equal(con.execute(q).df(), before[t])
