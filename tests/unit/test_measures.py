@@ -35,6 +35,11 @@ maintenance:
   - {id: once, services: [email], timezone: UTC, start: 2026-10-05T12:00:00,
      end: 2026-10-05T13:00:00}
 """
+# the same agreement over two services, "crm" added
+TWO_SERVICES = CATALOGUE.replace(
+    "services: [{id: email, name: Email}]",
+    "services: [{id: email, name: Email}, {id: crm, name: CRM}]",
+).replace("    services: [email]\n", "    services: [email, crm]\n")
 AS_OF = datetime(2026, 11, 2, 12, tzinfo=UTC)
 
 
@@ -376,11 +381,7 @@ def test_availability_counts_only_services_with_records(
 ) -> None:
     """A target over two services, one without outage records: the number is the other's,
     and the pack's availability table says "no data" for the first."""
-    text = CATALOGUE.replace(
-        "services: [{id: email, name: Email}]",
-        "services: [{id: email, name: Email}, {id: crm, name: CRM}]",
-    ).replace("    services: [email]\n", "    services: [email, crm]\n")
-    cat = parse_catalogue(text)
+    cat = parse_catalogue(TWO_SERVICES)
     add_outage(con, "one", "email", utc(2026, 10, 14, 10))
     att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
     # October in Paris is 745 h; the catalogue's 1 h maintenance is out of scheduled time
@@ -388,7 +389,7 @@ def test_availability_counts_only_services_with_records(
     assert att.loc["av", "achieved"] == pytest.approx(100 * (scheduled - 3600) / scheduled)
     db = tmp_path / "w.duckdb"
     catalogue = tmp_path / "catalogue.yaml"
-    catalogue.write_text(text)
+    catalogue.write_text(TWO_SERVICES)
     with warehouse.session(db) as file_con:
         add_outage(file_con, "one", "email", utc(2026, 10, 14, 10))
     review = open_review("c", "2026-10", warehouse=db, catalogue=catalogue, as_of=AS_OF)
@@ -406,12 +407,8 @@ def test_availability_counts_only_services_with_records(
 
 
 def test_check_warns_about_services_without_outage_records(tmp_path: Path) -> None:
-    text = CATALOGUE.replace(
-        "services: [{id: email, name: Email}]",
-        "services: [{id: email, name: Email}, {id: crm, name: CRM}]",
-    ).replace("    services: [email]\n", "    services: [email, crm]\n")
     catalogue = tmp_path / "catalogue.yaml"
-    catalogue.write_text(text)
+    catalogue.write_text(TWO_SERVICES)
     db = tmp_path / "w.duckdb"
     with warehouse.session(db) as con:
         add_incident(con, "A", utc(2026, 10, 5, 7), utc(2026, 10, 5, 10))
