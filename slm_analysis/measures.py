@@ -284,11 +284,13 @@ def attainment(
     history: int = 1,
     as_of: datetime | None = None,
     clocks_ready: bool = False,
+    availability: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One record per target in force and period (the last ``history`` periods up to ``period``).
 
     ``clocks_ready`` reuses the clocks that ``ticket_clocks``/``run_clocks`` just computed for
-    the same customer and ``as_of`` on this connection instead of computing them again.
+    the same customer and ``as_of`` on this connection instead of computing them again;
+    ``availability`` reuses an ``availability_history`` of the same periods.
     """
     end = Period.parse(period)
     periods = end.history(history)
@@ -305,7 +307,7 @@ def attainment(
         for v in vs:
             if not v.target.in_force(p) or _agreement_out(v.agreement, p):
                 continue
-            rec = _measure_target(con, cat, customer, v, p, counts)
+            rec = _measure_target(con, cat, customer, v, p, counts, availability)
             records.append(rec)
     df = pd.DataFrame(records, columns=ATTAINMENT_COLUMNS)
     return df
@@ -326,6 +328,7 @@ def _measure_target(
     v: TargetVersion,
     p: Period,
     counts: dict[tuple[str, str], tuple[int, int]],
+    known_availability: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     t = v.target
     services = t.services or v.agreement.services
@@ -352,16 +355,18 @@ def _measure_target(
         lo, hi = wilson_interval(met, n)
         base.update(n=n, n_met=met, achieved=achieved, interval_low=lo, interval_high=hi, unit="%")
     elif isinstance(t, AvailabilityTarget):
-        av = availability(
-            con,
-            cat,
-            customer,
-            p,
-            services=services,
-            calendar=t.calendar,
-            partial_weight=t.partial_weight,
-            zone=zone,
-        )
+        av = _known(known_availability, v.agreement.id, t.id, p)
+        if av is None:
+            av = availability(
+                con,
+                cat,
+                customer,
+                p,
+                services=services,
+                calendar=t.calendar,
+                partial_weight=t.partial_weight,
+                zone=zone,
+            )
         av = av[av["monitored"]]  # a service with no outage records has no data, not 100 %
         sched = float(av["scheduled_s"].sum())
         down = float(av["downtime_s"].sum())
@@ -443,6 +448,70 @@ def availability(
             "partial_weight": partial_weight,
         },
     )
+
+
+AVAILABILITY_HISTORY_COLUMNS = [
+    "agreement",
+    "id",
+    "objective",
+    "period",
+    "service",
+    "scheduled_s",
+    "maintenance_s",
+    "downtime_s",
+    "outages",
+    "monitored",
+    "availability",
+    "budget_s",
+]
+
+
+def availability_history(
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str, periods: list[Period]
+) -> pd.DataFrame:
+    """``availability`` of every availability target in force, per service and period, with
+    the availability % (NaN for a service with no outage records) and the downtime budget."""
+    frames = []
+    for p in periods:
+        for a, t in cat.targets_for(customer, p):
+            if not isinstance(t, AvailabilityTarget):
+                continue
+            df = availability(
+                con,
+                cat,
+                customer,
+                p,
+                services=list(t.services or a.services),
+                calendar=t.calendar,
+                partial_weight=t.partial_weight,
+                zone=cat.zone_of(a),
+            )
+            df.insert(0, "period", str(p))
+            df.insert(0, "objective", t.objective)
+            df.insert(0, "id", t.id)
+            df.insert(0, "agreement", a.id)
+            frames.append(df)
+    if not frames:
+        return pd.DataFrame(columns=AVAILABILITY_HISTORY_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    share = 100 * (out["scheduled_s"] - out["downtime_s"]) / out["scheduled_s"]
+    out["availability"] = share.where(out["monitored"])  # no outage records: no data
+    out["budget_s"] = out["scheduled_s"] * (1 - out["objective"] / 100)
+    return out[AVAILABILITY_HISTORY_COLUMNS]
+
+
+def _known(
+    history: pd.DataFrame | None, agreement: str, target: str, p: Period
+) -> pd.DataFrame | None:
+    """The rows of an ``availability_history`` for one target and period, if it has them."""
+    if history is None:
+        return None
+    rows = history[
+        (history["agreement"] == agreement)
+        & (history["id"] == target)
+        & (history["period"] == str(p))
+    ]
+    return rows if len(rows) else None
 
 
 # ---------------------------------------------------------------------------- satisfaction

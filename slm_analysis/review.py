@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from . import measures
 from .catalogue import (
-    AvailabilityTarget,
     Catalogue,
     Customer,
     load_catalogue,
@@ -197,10 +195,17 @@ def open_review(
     with session(db_path(warehouse or None), read_only=True) as con:
         as_of = as_of or measures.as_of_time(con, customer)
         clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of)
+        avail = measures.availability_history(con, cat, customer, periods)
         att = measures.attainment(
-            con, cat, customer, p, history=history, as_of=as_of, clocks_ready=True
+            con,
+            cat,
+            customer,
+            p,
+            history=history,
+            as_of=as_of,
+            clocks_ready=True,
+            availability=avail,
         )
-        avail = _availability_history(con, cat, customer, periods)
         vols = measures.volumes(con, customer, periods, services=services, zone=zone)
         sat = att[att["metric"] == "satisfaction"][
             ["id", "name", "period", "achieved", "n", "objective", "unit"]
@@ -227,49 +232,6 @@ def open_review(
         loads=loads,
         catalogue_sha256=sha,
     )
-
-
-def _availability_history(
-    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str, periods: list[Period]
-) -> pd.DataFrame:
-    frames = []
-    for p in periods:
-        for a, t in cat.targets_for(customer, p):
-            if not isinstance(t, AvailabilityTarget):
-                continue
-            df = measures.availability(
-                con,
-                cat,
-                customer,
-                p,
-                services=list(t.services or a.services),
-                calendar=t.calendar,
-                partial_weight=t.partial_weight,
-                zone=cat.zone_of(a),
-            )
-            df.insert(0, "period", str(p))
-            df.insert(0, "objective", t.objective)
-            df.insert(0, "id", t.id)
-            frames.append(df)
-    if not frames:
-        return pd.DataFrame(
-            columns=[
-                "id",
-                "objective",
-                "period",
-                "service",
-                "scheduled_s",
-                "maintenance_s",
-                "downtime_s",
-                "outages",
-                "monitored",
-            ]
-        )
-    out = pd.concat(frames, ignore_index=True)
-    share = 100 * (out["scheduled_s"] - out["downtime_s"]) / out["scheduled_s"]
-    out["availability"] = share.where(out["monitored"])  # no outage records: no data
-    out["budget_s"] = out["scheduled_s"] * (1 - out["objective"] / 100)
-    return out
 
 
 def format_value(value: float | None, unit: str) -> str:
