@@ -201,6 +201,11 @@ class Service(_Model):
     owner: str | None = None
     description: str | None = None
     offerings: list[str] = Field(default_factory=list)
+    monitored_since: date | None = Field(
+        None,
+        description="first day (in the agreement's zone) its outage or monitoring feed covers; "
+        "availability before it is 'no data'. Default: the day of its first outage record",
+    )
 
 
 class MappingRule(_Model):
@@ -239,13 +244,35 @@ class _TargetBase(_Model):
     )
     objective: float
     warning: float | None = Field(
-        None, description="amber threshold; below it the target is red (default: objective)"
+        None,
+        description="early-warning level on the met side of the objective: a value that meets "
+        "the objective but not this level is 'At risk' (amber). Higher-is-better targets: at or "
+        "above the objective; incident counts: at or below it. Default: no warning band",
     )
     effective_from: date | None = None
     effective_to: date | None = None
     credits: list[CreditTier] = Field(default_factory=list)
 
     higher_is_better: bool = True
+
+    @model_validator(mode="after")
+    def _warning_side(self) -> _TargetBase:
+        w, o = self.warning, self.objective
+        if w is None:
+            return self
+        if self.higher_is_better and w < o:
+            raise ValueError(
+                f"warning {w:g} is below objective {o:g}; the warning level marks the 'At risk' "
+                f"band of values that meet the objective, so it must be at or above {o:g}; a "
+                "value below the objective is Missed"
+            )
+        if not self.higher_is_better and w > o:
+            raise ValueError(
+                f"warning {w:g} is above objective {o:g}; for a lower-is-better target the "
+                f"'At risk' band lies under the objective, so the warning must be at or below "
+                f"{o:g}"
+            )
+        return self
 
     @field_validator("services")
     @classmethod
@@ -264,15 +291,6 @@ class _TargetBase(_Model):
 class _PercentTarget(_TargetBase):
     objective: Percent
     warning: Percent | None = None
-
-    @model_validator(mode="after")
-    def _order(self) -> _PercentTarget:
-        if self.warning is not None and self.warning > self.objective:
-            raise ValueError(
-                f"warning {self.warning} is above objective {self.objective}; "
-                "the amber threshold must be at or below the objective"
-            )
-        return self
 
 
 class _CalendarTarget(_Model):

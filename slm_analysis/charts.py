@@ -11,9 +11,9 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from .review import Review
+from .review import Review, describe
 
-RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "no data": "#9e9e9e"}
+RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "grey": "#9e9e9e"}
 SERIES = ["#1f4e79", "#2a9d8f", "#8e5ea2", "#e76f51", "#6c757d", "#264653"]
 PRIORITY_COLOURS = {1: "#b71c1c", 2: "#ef6c00", 3: "#1f4e79", 4: "#90a4ae", 5: "#cfd8dc"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -107,8 +107,8 @@ def ticket_attainment(r: Review) -> go.Figure:
             y=cur["achieved"],
             marker_color=[RAG_COLOURS[x] for x in cur["rag"]],
             text=[
-                f"{a:.1f} % (n={n})" if pd.notna(a) else "no tickets"
-                for a, n in zip(cur["achieved"], cur["n"], strict=True)
+                f"{describe(row)} (n={row['n']})" if pd.notna(row["achieved"]) else "no tickets"
+                for _, row in cur.iterrows()
             ],
             textposition="outside",
             name="Achieved",
@@ -138,9 +138,10 @@ def attainment_trend(r: Review) -> go.Figure:
     att = r.attainment[r.attainment["metric"].isin(["response_time", "resolution_time"])]
     periods = [str(p) for p in r.periods]
     fig = go.Figure()
-    for i, (name, grp) in enumerate(att.groupby("name", sort=False)):
+    for i, (_, grp) in enumerate(att.groupby(["agreement", "id"], sort=False)):
         g = grp.set_index("period").reindex(periods)
-        fig.add_trace(_achieved(periods, g, str(name), SERIES[i % len(SERIES)], "%{y:.1f} %"))
+        name = str(grp["name"].iloc[-1])
+        fig.add_trace(_achieved(periods, g, name, SERIES[i % len(SERIES)], "%{y:.1f} %"))
     fig.update_yaxes(range=[0, 103], ticksuffix=" %")
     return _layout(fig, "Ticket targets over twelve periods", "Tickets within target")
 

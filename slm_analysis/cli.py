@@ -277,67 +277,91 @@ def check(obj: Ctx) -> None:
 
 
 # ---------------------------------------------------------------------------- attainment
+PERIOD_HELP = (
+    "2026-10, 2026-Q3, 2026-H1, 2026, 2026-W07, 2026-01..2026-06, last-month, this-quarter …"
+)
+
+
 @main.command(context_settings=CONTEXT)
 @click.option("--customer", required=True, metavar="C", help="Customer id from the catalogue.")
-@click.option("--period", required=True, metavar="P", help="2026-10 (month) or 2026-Q3 (quarter).")
+@click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
 @click.pass_obj
 def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
-    """One record per target: objective, achieved, met, RAG, n and the 95 % interval."""
+    """One record per target: objective, achieved, status, n, the 95 % interval and the
+    rolling twelve-month figure. A running period is measured to date (status In progress);
+    a period after the data is refused."""
     from .catalogue import load_catalogue
     from .measures import attainment as measure
-    from .periods import Period
+    from .measures import period_window
+    from .review import describe
+    from .status import format_objective, format_value
     from .warehouse import session
 
     cat = load_catalogue(obj.catalogue)
     cat.customer(customer)
-    p = Period.parse(period)
     with session(obj.db, read_only=True) as con:
-        df = measure(con, cat, customer, p)
-    records = [
-        {
-            "id": r["id"],
-            "agreement": r["agreement"],
-            "service": r["service"],
-            "metric": r["metric"],
-            "period": r["period"],
-            "objective": r["objective"],
-            "achieved": _clean(r["achieved"]),
-            "met": r["met"],
-            "rag": r["rag"],
-            "n": r["n"],
-            "interval": [_clean(r["interval_low"]), _clean(r["interval_high"])],
-            "unit": r["unit"],
-        }
-        for r in df.to_dict(orient="records")
-    ]
+        p, as_of, running = period_window(con, cat, customer, period)
+        df = measure(con, cat, customer, p, as_of=as_of)
+    records = [_attainment_record(r, as_of) for r in df.to_dict(orient="records")]
     if as_json:
         click.echo(json.dumps(records, indent=2, default=_json))
         return
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=f"{customer} {p}")
-    for c in ("target", "service", "objective", "achieved", "n", "95 % interval", "status"):
+    when = f", to date (as of {as_of:%Y-%m-%d %H:%M} UTC)" if running else ""
+    t = Table(title=f"{customer} {p}{when}")
+    for c in ("target", "service", "objective", "achieved", "n", "95 % interval", "12 months",
+              "status"):  # fmt: skip
         t.add_column(c)
-    for r in records:
+    for r, row in zip(records, df.to_dict(orient="records"), strict=True):
         lo, hi = r["interval"]
         t.add_row(
             str(r["id"]),
             str(r["service"]),
-            f"{r['objective']:g}",
-            "–" if r["achieved"] is None else f"{r['achieved']:.2f}",
+            format_objective(row["objective"], row["unit"]),
+            describe(row),
             str(r["n"]),
             "–" if lo is None else f"{lo:.1f}–{hi:.1f}",
-            str(r["rag"]),
+            format_value(_clean(row["rolling_achieved"]), row["unit"]),
+            str(r["status"]),
         )
     Console().print(t)
+
+
+def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
+    """One target's record as the CLI's JSON gives it (the contract of DESIGN §7)."""
+    return {
+        "id": r["id"],
+        "agreement": r["agreement"],
+        "service": r["service"],
+        "metric": r["metric"],
+        "period": r["period"],
+        "objective": r["objective"],
+        "warning": _clean(r["warning"]),
+        "achieved": _clean(r["achieved"]),
+        "status": r["status"],
+        "met": r["met"],
+        "rag": r["rag"],
+        "in_progress": bool(r["in_progress"]),
+        "as_of": as_of,
+        "n": r["n"],
+        "interval": [_clean(r["interval_low"]), _clean(r["interval_high"])],
+        "unit": r["unit"],
+        "coverage": _clean(r["coverage"]),
+        "rolling_12_months": {
+            "period": r["rolling_period"],
+            "achieved": _clean(r["rolling_achieved"]),
+            "n": _clean(r["rolling_n"]),
+        },
+    }
 
 
 # ---------------------------------------------------------------------------- render
 @main.command(context_settings=CONTEXT)
 @click.option("--customer", metavar="C", help="Customer id from the catalogue.")
-@click.option("--period", metavar="P", required=True, help="2026-10 (month) or 2026-Q3 (quarter).")
+@click.option("--period", metavar="P", required=True, help=f"Period: {PERIOD_HELP}")
 @click.option("--all", "all_", is_flag=True, help="Every customer with an agreement in force.")
 @click.option("--pdf", is_flag=True, help="Also print each pack to PDF (needs Chromium).")
 @click.option("--jobs", default=1, show_default=True, help="Packs rendered in parallel.")
@@ -373,21 +397,24 @@ def render(
     """
     from .catalogue import load_catalogue
     from .errors import InputError
+    from .measures import resolve_period
     from .packs import render_many
-    from .periods import Period
 
     if bool(customer) == all_:
         raise InputError("give exactly one of --customer C or --all")
-    p = Period.parse(period)
     cat = load_catalogue(obj.catalogue)
     if all_:
-        customers = [c.id for c in cat.customers if cat.agreements_for(c.id, p)]
+        customers = [
+            c.id
+            for c in cat.customers
+            if cat.agreements_for(c.id, resolve_period(cat, c.id, period))
+        ]
     else:
         assert customer is not None
         cat.customer(customer)
         customers = [customer]
     results = render_many(
-        [(c, str(p)) for c in customers],
+        [(c, period) for c in customers],
         workers=jobs,
         warehouse=obj.db,
         catalogue=obj.catalogue,
@@ -396,15 +423,14 @@ def render(
         pdf=pdf,
         timeout=timeout,
     )
-    failed = 0
     for r in results:
         if r.ok:
             click.echo(f"{r.customer} {r.period}: {r.html}" + (f" and {r.pdf}" if r.pdf else ""))
         else:
-            failed += 1
             click.echo(f"error: {r.error}", err=True)
-    if failed:
-        sys.exit(1)
+    worst = max((r.exit_code for r in results if not r.ok), default=0)
+    if worst:
+        sys.exit(worst)
 
 
 # ---------------------------------------------------------------------------- schema

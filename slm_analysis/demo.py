@@ -150,7 +150,7 @@ calendars:
       mon-fri: ["07:00-12:30", "13:00-19:00"]
       sat: "09:00-13:00"
     holidays: {{country: DE, subdivision: BE}}
-    closures: [{last.year}-12-24, {last.year}-12-31]
+    closures: [{last.first.year}-12-24, {last.first.year}-12-31]
   always-london: {{timezone: Europe/London, hours: 24x7}}
   always-berlin: {{timezone: Europe/Berlin, hours: 24x7}}
 
@@ -163,10 +163,11 @@ customers:
     timezone: Europe/Berlin
 
 services:
-  - {{id: email, name: Email & Collaboration, owner: Messaging Team}}
-  - {{id: webshop, name: Web Shop, owner: Web Team, offerings: [Checkout, Catalogue]}}
-  - {{id: erp, name: ERP Platform, owner: ERP Support}}
-  - {{id: tracking, name: Fleet Tracking, owner: Telematics}}
+  - {{id: email, name: Email & Collaboration, owner: Messaging Team, monitored_since: {first.first}}}
+  - {{id: webshop, name: Web Shop, owner: Web Team, offerings: [Checkout, Catalogue],
+      monitored_since: {first.first}}}
+  - {{id: erp, name: ERP Platform, owner: ERP Support, monitored_since: {first.first}}}
+  - {{id: tracking, name: Fleet Tracking, owner: Telematics, monitored_since: {first.first}}}
 
 mapping:
   - {{match: {{company: Acme Retail Ltd, business_service: Email}}, customer: acme, service: email}}
@@ -192,28 +193,28 @@ agreements:
     clock: {{pause_states: [On Hold]}}
     targets:
       - {{id: acme-p1-response, metric: response_time, priority: 1, within: 15m,
-          calendar: always-london, objective: 95, warning: 90}}
+          calendar: always-london, objective: 95, warning: 97}}
       - {{id: acme-p1-resolution, metric: resolution_time, priority: 1, within: 4h,
-          calendar: always-london, objective: 90, warning: 80}}
+          calendar: always-london, objective: 90, warning: 93}}
       - {{id: acme-p2-resolution, metric: resolution_time, priority: 2, within: 8h,
-          calendar: uk-office, objective: 90, warning: 85}}
+          calendar: uk-office, objective: 90, warning: 92}}
       - {{id: acme-p3-resolution, metric: resolution_time, priority: 3, within: 16h,
-          calendar: uk-office, objective: 90, warning: 85}}
+          calendar: uk-office, objective: 90, warning: 92}}
       - {{id: acme-p4-resolution, metric: resolution_time, priority: 4, within: 40h,
-          calendar: uk-office, objective: 90, warning: 85}}
+          calendar: uk-office, objective: 90, warning: 92}}
       - id: webshop-availability
         metric: availability
         services: [webshop]
         calendar: always-london
         objective: 99.9
-        warning: 99.5
+        warning: 99.95
         credits:
           - {{below: 99.9, credit_percent: 5}}
           - {{below: 99.5, credit_percent: 10}}
       - {{id: email-availability, metric: availability, services: [email],
-          calendar: uk-office, objective: 99.5, warning: 99.0}}
+          calendar: uk-office, objective: 99.5, warning: 99.7}}
       - {{id: acme-csat, metric: satisfaction, measure: mean, scale: 5,
-          objective: 4.2, warning: 4.0}}
+          objective: 4.2, warning: 4.4}}
   - id: globex-sla
     kind: SLA
     name: Globex Logistics platform operations
@@ -223,37 +224,37 @@ agreements:
     clock: {{pause_states: [On Hold]}}
     targets:
       - {{id: globex-p1-response, metric: response_time, priority: 1, within: 30m,
-          calendar: always-berlin, objective: 95, warning: 90}}
+          calendar: always-berlin, objective: 95, warning: 97}}
       - {{id: globex-p1-resolution, metric: resolution_time, priority: 1, within: 4h,
-          calendar: always-berlin, objective: 90, warning: 80}}
+          calendar: always-berlin, objective: 90, warning: 93}}
       - {{id: globex-p2-resolution, metric: resolution_time, priority: 2, within: 12h,
-          calendar: de-office, objective: 90, warning: 85,
+          calendar: de-office, objective: 90, warning: 92,
           effective_to: {change.previous().local_bounds()[1].date() - timedelta(days=1)}}}
       - {{id: globex-p2-resolution, metric: resolution_time, priority: 2, within: 8h,
-          calendar: de-office, objective: 90, warning: 85,
+          calendar: de-office, objective: 90, warning: 92,
           effective_from: {change.local_bounds()[0].date()}}}
       - {{id: globex-p34-resolution, metric: resolution_time, priority: [3, 4], within: 24h,
-          calendar: de-office, objective: 90, warning: 85}}
+          calendar: de-office, objective: 90, warning: 92}}
       - {{id: erp-availability, metric: availability, services: [erp],
-          calendar: de-office, objective: 99.5, warning: 99.0}}
+          calendar: de-office, objective: 99.5, warning: 99.7}}
       - {{id: tracking-availability, metric: availability, services: [tracking],
-          calendar: always-berlin, objective: 99.8, warning: 99.5,
+          calendar: always-berlin, objective: 99.8, warning: 99.9,
           credits: [{{below: 99.8, credit_percent: 5}}, {{below: 99.0, credit_percent: 15}}]}}
       - {{id: globex-csat, metric: satisfaction, measure: percent_satisfied, scale: 5,
-          satisfied_from: 4, objective: 80, warning: 70}}
+          satisfied_from: 4, objective: 80, warning: 85}}
 
 maintenance:
   - id: email-patching
     services: [email]
     timezone: Europe/London
-    start: {first.year}-{first.month:02d}-01T02:00:00
+    start: {first.first:%Y-%m}-01T02:00:00
     rrule: FREQ=MONTHLY;BYDAY=1SU
     duration: 4h
     description: Monthly Exchange patching, first Sunday 02:00-06:00
   - id: erp-patching
     services: [erp]
     timezone: Europe/Berlin
-    start: {first.year}-{first.month:02d}-01T22:00:00
+    start: {first.first:%Y-%m}-01T22:00:00
     rrule: FREQ=MONTHLY;BYDAY=3SA
     duration: 4h
     description: SAP kernel patching, third Saturday 22:00-02:00
@@ -278,8 +279,15 @@ class _Clock:
         return float(self.s[i] + (x - self.c[i]))
 
 
-def generate(out_dir: str | Path, end: Period, months: int = 13, seed: int = 7) -> dict[str, Path]:
-    """Write the demo exports and catalogue into ``out_dir``; return kind → path."""
+def generate(
+    out_dir: str | Path,
+    end: Period,
+    months: int = 13,
+    seed: int = 7,
+    now: datetime | None = None,
+) -> dict[str, Path]:
+    """Write the demo exports and catalogue into ``out_dir``; return kind → path. The data runs
+    to two days after ``end``, but never past ``now`` (default: the current instant)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     first = end.shift(-(months - 1))
@@ -289,7 +297,7 @@ def generate(out_dir: str | Path, end: Period, months: int = 13, seed: int = 7) 
     t0, _ = first.bounds("UTC")
     t0 -= timedelta(days=1)
     _, t_end = end.bounds("UTC")
-    as_of = t_end + timedelta(days=2, hours=9)
+    as_of = min(t_end + timedelta(days=2, hours=9), now or datetime.now(UTC))
     clocks = {
         name: _Clock(cat.calendar(name), t0 - timedelta(days=5), as_of + timedelta(days=400))
         for name in ("uk-office", "de-office")
@@ -500,7 +508,7 @@ def _incident(
             }
         )
     surveys: list[dict[str, object]] = []
-    if resolved <= cutoff and rng.random() < 0.3:
+    if resolved + 7200 <= cutoff and rng.random() < 0.3:  # submitted 2 h after resolution
         slow = business > RESOLVE_MEDIAN_H[prio] * 3 * 3600
         score = int(np.clip(rng.normal(3.3 if slow else 4.4, 0.8), 1, 5).round())
         comment = str(

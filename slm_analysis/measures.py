@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -26,7 +27,8 @@ from .catalogue import (
     target_title,
 )
 from .errors import InputError
-from .periods import Period
+from .periods import Period, today_in
+from .status import RAG, Status, judge
 from .warehouse import query, scalar, sql, temp_table
 
 Z95 = 1.959963984540054
@@ -42,7 +44,8 @@ class TargetVersion:
 
     @property
     def key(self) -> str:
-        return f"{self.target.id}@{self.index}"
+        """Unique per customer: two agreements may both have a target ``p3-res``."""
+        return f"{self.agreement.id}/{self.target.id}@{self.index}"
 
 
 def wilson_interval(met: int, n: int, z: float = Z95) -> tuple[float, float] | tuple[None, None]:
@@ -58,18 +61,6 @@ def wilson_interval(met: int, n: int, z: float = Z95) -> tuple[float, float] | t
     return lo, hi
 
 
-def rag(
-    achieved: float | None, objective: float, warning: float | None, higher: bool = True
-) -> str:
-    """green when the objective is met, amber when within the warning band, red otherwise."""
-    if achieved is None or (isinstance(achieved, float) and math.isnan(achieved)):
-        return "no data"
-    warn = objective if warning is None else warning
-    if higher:
-        return "green" if achieved >= objective else "amber" if achieved >= warn else "red"
-    return "green" if achieved <= objective else "amber" if achieved <= warn else "red"
-
-
 def versions(cat: Catalogue, customer: str) -> list[TargetVersion]:
     """Every target version of the customer's agreements (all effective dates)."""
     out = []
@@ -79,18 +70,52 @@ def versions(cat: Catalogue, customer: str) -> list[TargetVersion]:
     return out
 
 
-def as_of_time(con: duckdb.DuckDBPyConnection, customer: str) -> datetime:
-    """When the customer's data ends: the latest timestamp seen in its incidents."""
-    value = scalar(
-        con,
-        "select max(greatest(opened_at, coalesce(resolved_at, opened_at), "
-        "coalesce(closed_at, opened_at), coalesce(updated_at, opened_at))) "
-        "from incidents where customer = $c",
-        {"c": customer},
-    )
-    if value is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    return value.astimezone(UTC)  # type: ignore[no-any-return]
+def as_of_time(
+    con: duckdb.DuckDBPyConnection, customer: str, now: datetime | None = None
+) -> datetime:
+    """When the customer's data ends: the latest instant in its incidents, outages, surveys and
+    checks that is not in the future (``now``, default the current instant); ``now`` when it
+    has no data. Later timestamps are data-quality findings, not "data as of"."""
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    value = scalar(con, sql("data_end"), {"customer": customer, "now": now})
+    return now if value is None else min(value.astimezone(UTC), now)
+
+
+def resolve_period(
+    cat: Catalogue, customer: str, period: Period | str, now: datetime | None = None
+) -> Period:
+    """``period`` as a Period; relative names (``last-month``) against today in the customer's
+    zone."""
+    return Period.parse(period, today_in(cat.customer(customer).timezone, now))
+
+
+def period_window(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    period: Period | str,
+    now: datetime | None = None,
+) -> tuple[Period, datetime, bool]:
+    """The customer's ``period`` resolved, its data's as-of instant, and whether the period is
+    still running then; an ``InputError`` for a period after the data (see ``check_period``)."""
+    p = resolve_period(cat, customer, period, now)
+    agreements = cat.agreements_for(customer, p) or cat.agreements_for(customer)
+    zone = cat.zone_of(agreements[0]) if agreements else cat.customer(customer).timezone
+    as_of = as_of_time(con, customer, now)
+    return p, as_of, check_period(p, zone, as_of)
+
+
+def check_period(period: Period, zone: str, as_of: datetime) -> bool:
+    """True when ``period`` is still running at ``as_of`` (its values are to date); an
+    ``InputError`` when it starts at or after ``as_of``: nothing of it has happened yet."""
+    start, end = period.bounds(zone)
+    if start >= as_of:
+        raise InputError(
+            f"period {period} ({period.label()}) starts after the data ends "
+            f"({as_of:%Y-%m-%d %H:%M} UTC); choose a period up to {as_of:%Y-%m}, or load "
+            "newer exports first"
+        )
+    return as_of < end
 
 
 # ---------------------------------------------------------------------------- calendars
@@ -270,8 +295,9 @@ def _register_inputs(
 # ---------------------------------------------------------------------------- attainment
 ATTAINMENT_COLUMNS = [
     "id", "agreement", "name", "service", "metric", "period", "objective", "warning",
-    "achieved", "met", "n", "n_met", "interval_low", "interval_high", "rag", "unit",
-    "higher_is_better", "credit_percent", "scheduled_s", "downtime_s", "sentence",
+    "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
+    "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
+    "downtime_s", "coverage", "rolling_period", "rolling_achieved", "rolling_n", "sentence",
 ]  # fmt: skip
 
 
@@ -283,34 +309,66 @@ def attainment(
     *,
     history: int = 1,
     as_of: datetime | None = None,
+    now: datetime | None = None,
     clocks_ready: bool = False,
     availability: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One record per target in force and period (the last ``history`` periods up to ``period``).
+    """One record per target in force and period (the last ``history`` periods up to ``period``),
+    keyed by agreement and target id, with its status word; the records of ``period`` also carry
+    the rolling twelve-month figure up to its end.
 
-    ``clocks_ready`` reuses the clocks that ``ticket_clocks``/``run_clocks`` just computed for
-    the same customer and ``as_of`` on this connection instead of computing them again;
-    ``availability`` reuses an ``availability_history`` of the same periods.
+    ``period`` may be any form ``Period.parse`` reads (relative ones against today in the
+    customer's zone). A period that starts after the data ends (``as_of``) is an ``InputError``;
+    one still running is measured to date and its targets are *In progress*.
+    ``clocks_ready`` reuses the clocks ``ticket_clocks``/``run_clocks`` just computed for the
+    same customer and ``as_of`` on this connection; ``availability`` reuses an
+    ``availability_history`` of the same periods.
     """
-    end = Period.parse(period)
-    periods = end.history(history)
-    as_of = as_of or as_of_time(con, customer)
+    end = resolve_period(cat, customer, period, now)
+    as_of = as_of or as_of_time(con, customer, now)
     vs = versions(cat, customer)
+    for v in vs:
+        if v.target.in_force(end) and not _agreement_out(v.agreement, end):
+            check_period(end, cat.zone_of(v.agreement), as_of)
+    periods = end.history(history)
+    rolling = end.rolling_year()
     counts: dict[tuple[str, str], tuple[int, int]] = {}
-    has_clocks = any(isinstance(v.target, TicketTimeTarget) for v in vs)
-    if has_clocks and (clocks_ready or run_clocks(con, cat, customer, as_of=as_of, targets=vs)):
-        counts = {
-            (k, p): (n, met) for k, p, n, met in con.execute(sql("ticket_attainment")).fetchall()
-        }
+    if any(isinstance(v.target, TicketTimeTarget) for v in vs) and (
+        clocks_ready or run_clocks(con, cat, customer, as_of=as_of, targets=vs)
+    ):
+        counts = ticket_counts(con, [*periods, rolling])
     records: list[dict[str, object]] = []
     for p in periods:
         for v in vs:
             if not v.target.in_force(p) or _agreement_out(v.agreement, p):
                 continue
-            rec = _measure_target(con, cat, customer, v, p, counts, availability)
+            rec = _measure_target(con, cat, customer, v, p, as_of, counts, availability)
+            if p == end:
+                roll = _measure_target(con, cat, customer, v, rolling, as_of, counts)
+                rec.update(
+                    rolling_period=str(rolling),
+                    rolling_achieved=roll["achieved"],
+                    rolling_n=roll["n"],
+                )
             records.append(rec)
-    df = pd.DataFrame(records, columns=ATTAINMENT_COLUMNS)
-    return df
+    return pd.DataFrame(records, columns=ATTAINMENT_COLUMNS)
+
+
+def ticket_counts(
+    con: duckdb.DuckDBPyConnection, periods: list[Period]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(target version key, period) → (tickets counted, met), from temp table ``clock_results``:
+    a ticket counts in the period holding its ``counted_at`` in its agreement's zone."""
+    bounds = [p.local_bounds() for p in periods]
+    rows = con.execute(
+        sql("ticket_attainment"),
+        {
+            "labels": [str(p) for p in periods],
+            "starts": [b[0] for b in bounds],
+            "ends": [b[1] for b in bounds],
+        },
+    ).fetchall()
+    return {(k, p): (n, met) for k, p, n, met in rows}
 
 
 def _agreement_out(a: Agreement, p: Period) -> bool:
@@ -327,13 +385,15 @@ def _measure_target(
     customer: str,
     v: TargetVersion,
     p: Period,
+    as_of: datetime,
     counts: dict[tuple[str, str], tuple[int, int]],
     known_availability: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     t = v.target
     services = t.services or v.agreement.services
     zone = cat.zone_of(v.agreement)
-    base: dict[str, object] = {
+    in_progress = as_of < p.bounds(zone)[1]
+    rec: dict[str, object] = {
         "id": t.id,
         "agreement": v.agreement.id,
         "name": target_title(cat, t, services),
@@ -345,71 +405,91 @@ def _measure_target(
         "higher_is_better": t.higher_is_better,
         "sentence": target_sentence(cat, t, v.agreement),
         "credit_percent": 0.0,
-        "interval_low": None,
-        "interval_high": None,
+        "in_progress": in_progress,
     }
-    achieved: float | None
     if isinstance(t, TicketTimeTarget):
-        n, met = counts.get((v.key, str(p)), (0, 0))
-        achieved = 100.0 * met / n if n else None
-        lo, hi = wilson_interval(met, n)
-        base.update(n=n, n_met=met, achieved=achieved, interval_low=lo, interval_high=hi, unit="%")
+        rec.update(_ticket_record(*counts.get((v.key, str(p)), (0, 0))))
     elif isinstance(t, AvailabilityTarget):
         av = _known(known_availability, v.agreement.id, t.id, p)
         if av is None:
             av = availability(
-                con,
-                cat,
-                customer,
-                p,
-                services=services,
-                calendar=t.calendar,
-                partial_weight=t.partial_weight,
-                zone=zone,
-            )
-        av = av[av["monitored"]]  # a service with no outage records has no data, not 100 %
-        sched = float(av["scheduled_s"].sum())
-        down = float(av["downtime_s"].sum())
-        achieved = 100.0 * (sched - down) / sched if sched > 0 else None
-        base.update(
-            n=int(av["outages"].sum()),
-            achieved=achieved,
-            unit="%",
-            scheduled_s=sched,
-            downtime_s=down,
-        )
+                con, cat, customer, p, services=services, calendar=t.calendar,
+                partial_weight=t.partial_weight, zone=zone, as_of=as_of,
+            )  # fmt: skip
+        rec.update(_availability_record(av))
     elif isinstance(t, SatisfactionTarget):
         sat = satisfaction(
             con, customer, [p], services=services, zone=zone, satisfied_from=t.satisfied_from
         )
-        n = int(sat["responses"].sum())
-        if t.measure == "mean":
-            achieved = float(sat["mean_score"].iloc[0]) if n else None
-            base.update(unit=f"/ {t.scale}")
-        else:
-            sat_n = int(sat["satisfied"].sum())
-            achieved = 100.0 * sat_n / n if n else None
-            lo, hi = wilson_interval(sat_n, n)
-            base.update(interval_low=lo, interval_high=hi, unit="%")
-        base.update(n=n, achieved=achieved)
+        rec.update(_satisfaction_record(t, sat))
     else:
         assert isinstance(t, IncidentCountTarget)
-        vol = volumes(con, customer, [p], services=services, zone=zone)
-        rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
-        achieved = float(rows["opened"].sum())
-        base.update(n=int(achieved), achieved=achieved, unit="incidents")
-    achieved = base["achieved"]  # type: ignore[assignment]
-    base["rag"] = rag(achieved, t.objective, t.warning, t.higher_is_better)
-    base["met"] = (
-        None
-        if achieved is None
-        else (rag(achieved, t.objective, None, t.higher_is_better) == "green")
+        rec.update(_count_record(con, customer, t, p, services, zone))
+    achieved = rec["achieved"]
+    assert achieved is None or isinstance(achieved, float)
+    status = judge(achieved, t.objective, t.warning, t.higher_is_better, in_progress=in_progress)
+    rec.update(
+        status=str(status),
+        rag=RAG[status],
+        met={Status.MET: True, Status.AT_RISK: True, Status.MISSED: False}.get(status),
     )
-    if achieved is not None and t.credits:
-        base["credit_percent"] = max(
+    if status in (Status.MET, Status.AT_RISK, Status.MISSED) and t.credits:
+        assert achieved is not None
+        rec["credit_percent"] = max(
             (c.credit_percent for c in t.credits if achieved < c.below), default=0.0
         )
-    return base
+    return rec
+
+
+def _ticket_record(n: int, met: int) -> dict[str, object]:
+    lo, hi = wilson_interval(met, n)
+    achieved = 100.0 * met / n if n else None
+    return {"n": n, "n_met": met, "achieved": achieved, "interval_low": lo, "interval_high": hi,
+            "unit": "%"}  # fmt: skip
+
+
+def _availability_record(av: pd.DataFrame) -> dict[str, object]:
+    """Availability over the covered time of the target's services; None when none is covered."""
+    sched = float(av["scheduled_s"].sum())
+    down = float(av["downtime_s"].sum())
+    whole = float(av["period_scheduled_s"].sum())
+    return {
+        "n": int(av["outages"].sum()),
+        "achieved": 100.0 * (sched - down) / sched if sched > 0 else None,
+        "unit": "%",
+        "scheduled_s": sched,
+        "downtime_s": down,
+        "coverage": sched / whole if whole > 0 else None,
+    }
+
+
+def _satisfaction_record(t: SatisfactionTarget, sat: pd.DataFrame) -> dict[str, object]:
+    n = int(sat["responses"].sum())
+    if t.measure == "mean":
+        return {"n": n, "achieved": float(sat["mean_score"].iloc[0]) if n else None,
+                "unit": f"/ {t.scale}"}  # fmt: skip
+    satisfied = int(sat["satisfied"].sum())
+    lo, hi = wilson_interval(satisfied, n)
+    return {"n": n, "n_met": satisfied, "achieved": 100.0 * satisfied / n if n else None,
+            "interval_low": lo, "interval_high": hi, "unit": "%"}  # fmt: skip
+
+
+def _count_record(
+    con: duckdb.DuckDBPyConnection,
+    customer: str,
+    t: IncidentCountTarget,
+    p: Period,
+    services: list[str],
+    zone: str,
+) -> dict[str, object]:
+    """Incidents opened in the period; no data before the customer's first incident."""
+    first = scalar(con, "select min(opened_at) from incidents where customer = $c", {"c": customer})
+    if first is None or first >= p.bounds(zone)[1]:
+        return {"n": 0, "achieved": None, "unit": "incidents"}
+    vol = volumes(con, customer, [p], services=services, zone=zone)
+    rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
+    count = float(rows["opened"].sum())
+    return {"n": int(count), "achieved": count, "unit": "incidents"}
 
 
 # ---------------------------------------------------------------------------- availability
@@ -423,12 +503,15 @@ def availability(
     calendar: str,
     partial_weight: float,
     zone: str,
+    as_of: datetime,
 ) -> pd.DataFrame:
-    """Per service: scheduled and unplanned-down seconds of ``calendar`` time in the period.
+    """Per service: scheduled and unplanned-down seconds of ``calendar`` time in the period,
+    over the time its outage feed covers (see sql/availability.sql).
 
     Overlapping outages are merged (the heaviest impact wins), planned maintenance is excluded
-    from both scheduled time and downtime. ``monitored`` is false for a service with no outage
-    records at all: its availability is unknown, not 100 %.
+    from both scheduled time and downtime. ``monitored`` is false for a service with no feed at
+    all; ``scheduled_s`` is 0 when the feed covers none of the period (before it starts, or
+    after ``as_of``): its availability is unknown, not 100 %.
     """
     start, end = period.bounds(zone)
     ids = register_calendars(
@@ -436,6 +519,11 @@ def availability(
     )
     maint = _maintenance_intervals(con, cat, services, start, end)
     temp_table(con, "avail_maintenance", maint)
+    since = {
+        s: int(_local_midnight(cat.service(s).monitored_since, zone))
+        for s in services
+        if cat.service(s).monitored_since is not None
+    }
     return query(
         con,
         "availability",
@@ -445,47 +533,46 @@ def availability(
             "calendar": ids[calendar],
             "ps": int(start.timestamp()),
             "pe": int(end.timestamp()),
+            "as_of": int(as_of.timestamp()),
             "partial_weight": partial_weight,
+            "since_services": list(since),
+            "since": list(since.values()),
         },
     )
 
 
+def _local_midnight(day: date | None, zone: str) -> float:
+    assert day is not None
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).timestamp()
+
+
 AVAILABILITY_HISTORY_COLUMNS = [
-    "agreement",
-    "id",
-    "objective",
-    "period",
-    "service",
-    "scheduled_s",
-    "maintenance_s",
-    "downtime_s",
-    "outages",
-    "monitored",
-    "availability",
-    "budget_s",
-]
+    "agreement", "id", "objective", "period", "service", "period_scheduled_s", "scheduled_s",
+    "maintenance_s", "downtime_s", "outages", "monitored", "covered_from", "coverage",
+    "availability", "budget_s",
+]  # fmt: skip
 
 
 def availability_history(
-    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str, periods: list[Period]
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    periods: list[Period],
+    as_of: datetime,
 ) -> pd.DataFrame:
     """``availability`` of every availability target in force, per service and period, with
-    the availability % (NaN for a service with no outage records) and the downtime budget."""
+    the availability % (NaN where the feed covers none of the period), the share of the period
+    covered and the downtime budget of the covered time."""
     frames = []
     for p in periods:
         for a, t in cat.targets_for(customer, p):
             if not isinstance(t, AvailabilityTarget):
                 continue
             df = availability(
-                con,
-                cat,
-                customer,
-                p,
-                services=list(t.services or a.services),
-                calendar=t.calendar,
-                partial_weight=t.partial_weight,
-                zone=cat.zone_of(a),
-            )
+                con, cat, customer, p, services=list(t.services or a.services),
+                calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),
+                as_of=as_of,
+            )  # fmt: skip
             df.insert(0, "period", str(p))
             df.insert(0, "objective", t.objective)
             df.insert(0, "id", t.id)
@@ -494,8 +581,12 @@ def availability_history(
     if not frames:
         return pd.DataFrame(columns=AVAILABILITY_HISTORY_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    share = 100 * (out["scheduled_s"] - out["downtime_s"]) / out["scheduled_s"]
-    out["availability"] = share.where(out["monitored"])  # no outage records: no data
+    covered = out["scheduled_s"] > 0
+    share = 100 * (out["scheduled_s"] - out["downtime_s"]) / out["scheduled_s"].where(covered)
+    out["availability"] = share
+    out["coverage"] = out["scheduled_s"] / out["period_scheduled_s"].where(
+        out["period_scheduled_s"] > 0
+    )
     out["budget_s"] = out["scheduled_s"] * (1 - out["objective"] / 100)
     return out[AVAILABILITY_HISTORY_COLUMNS]
 

@@ -32,8 +32,10 @@ from nbconvert.preprocessors import Preprocessor
 from . import __version__
 from .catalogue import load_catalogue
 from .errors import RenderError, SlmError, first_lines
+from .measures import period_window
 from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, reports_path
 from .periods import Period
+from .warehouse import session
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
@@ -70,6 +72,8 @@ class PackResult:
     error: str | None = None
     seconds: float = 0.0
     charts: int = 0
+    exit_code: int = 0  # of a failed pack: 1 when the run failed, 2 for bad input (a period
+    # after the data, an unknown customer)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -152,17 +156,18 @@ def render_pack(
 ) -> PackResult:
     """Execute and render one pack; raises ``RenderError`` (nothing published) on failure."""
     started = datetime.now(UTC)
-    p = Period.parse(period)
     cat_path = catalogue_path(catalogue).resolve()
     db = db_path(warehouse).resolve()
     cat = load_catalogue(cat_path)
     cat.customer(customer)
+    if not db.exists():
+        raise RenderError(f"warehouse {db} does not exist; run `slm load` or `slm demo` first")
+    with session(db, read_only=True) as con:  # a period after the data is refused up front
+        p, _, _ = period_window(con, cat, customer, period)
     if not cat.agreements_for(customer, p):
         raise RenderError(
             f"customer {customer!r} has no agreement in force in {p}; nothing to render"
         )
-    if not db.exists():
-        raise RenderError(f"warehouse {db} does not exist; run `slm load` or `slm demo` first")
     tpl = Path(template) if template else DEFAULT_TEMPLATE
     if not tpl.is_file():
         raise RenderError(f"notebook template {tpl} not found; pass --template PATH")
@@ -244,7 +249,7 @@ def _safe_render(customer: str, period: str, kwargs: dict[str, Any]) -> PackResu
     try:
         return render_pack(customer, period, **kwargs)
     except SlmError as exc:
-        return PackResult(customer, str(period), False, error=str(exc))
+        return PackResult(customer, str(period), False, error=str(exc), exit_code=exc.exit_code)
     except Exception as exc:  # a bug must not stop the other customers' packs either
         return PackResult(
             customer,
@@ -252,6 +257,7 @@ def _safe_render(customer: str, period: str, kwargs: dict[str, Any]) -> PackResu
             False,
             error=f"pack for {customer} {period} not published: internal error "
             f"{type(exc).__name__}: {exc}",
+            exit_code=1,
         )
 
 
@@ -395,7 +401,7 @@ def _manifest(
     outputs: list[Path],
     charts: int,
 ) -> dict[str, Any]:
-    from .warehouse import query, session
+    from .warehouse import query
 
     with session(db, read_only=True) as con:
         loads = query(con, "review_loads", {"customer": customer})

@@ -14,9 +14,8 @@ from typing import Any
 import pandas as pd
 
 from .durations import format_duration
-from .review import Review, format_value
-
-RAG_LABEL = {"green": "Met", "amber": "At risk", "red": "Missed", "no data": "No data"}
+from .review import Review, describe
+from .status import ABBREVIATIONS, MEANING, RAG, Status, format_objective, format_value
 
 
 class Html(str):
@@ -33,8 +32,10 @@ def e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-def rag_badge(rag: str) -> str:
-    return f'<span class="rag rag-{e(rag.replace(" ", "-"))}">{e(RAG_LABEL.get(rag, rag))}</span>'
+def status_badge(status: str) -> str:
+    """The status word in its colour (the one definition is ``status.Status``)."""
+    word = Status(status)
+    return f'<span class="rag rag-{RAG[word]}">{e(word)}</span>'
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
@@ -91,12 +92,12 @@ def cover(r: Review) -> Html:
     scope = "; ".join(f"{a.kind} {a.name or a.id}" for a in agreements)
     return Html(
         '<section class="cover">'
-        f'<p class="kicker">Service review · {e(r.period.label())}</p>'
+        f'<p class="kicker">Service review · {e(r.period_text)}</p>'
         f"<h1>{e(r.customer.name)}</h1>"
         '<dl class="facts">'
         f"<dt>Agreements</dt><dd>{e(scope)}</dd>"
         f"<dt>Services</dt><dd>{e(', '.join(services))}</dd>"
-        f"<dt>Period</dt><dd>{e(r.period.label())} ({e(r.period)})</dd>"
+        f"<dt>Period</dt><dd>{e(r.period_text)} ({e(r.period)})</dd>"
         f"<dt>Data as of</dt><dd>{r.as_of:%Y-%m-%d %H:%M} UTC</dd>"
         f"<dt>Prepared</dt><dd>{r.generated_at:%Y-%m-%d %H:%M} UTC</dd>"
         "</dl></section>"
@@ -104,88 +105,77 @@ def cover(r: Review) -> Html:
 
 
 def executive_summary(r: Review) -> Html:
-    items = "".join(f"<li>{e(h)}</li>" for h in r.headlines())
+    items = "".join(f"<li>{e(h)}</li>" for h in r.headlines)
     return Html(
-        f'<div class="summary"><div class="overall">Overall {rag_badge(r.overall_rag)}</div>'
+        f'<div class="summary"><div class="overall">Overall {status_badge(r.overall)}</div>'
         f'<ul class="headlines">{items}</ul></div>'
     )
 
 
 def target_table(r: Review) -> Html:
     cur = r.current
-    hist = r.attainment.pivot_table(
-        index="id", columns="period", values="achieved", aggfunc="first", dropna=False
-    )
+    att = r.attainment
     rows = []
     for _, t in cur.iterrows():
-        series = [
-            _num(hist.loc[t["id"], str(p)])
-            if t["id"] in hist.index and str(p) in hist.columns
-            else None
-            for p in r.periods
-        ]
+        mine = att[(att["agreement"] == t["agreement"]) & (att["id"] == t["id"])]
+        by_period = dict(zip(mine["period"], mine["achieved"], strict=True))
+        series = [_num(by_period.get(str(p))) for p in r.periods]
         interval = (
             f"{t['interval_low']:.1f}–{t['interval_high']:.1f} %"
             if _num(t["interval_low"]) is not None
             else "–"
         )
         change = _num(t["change"])
-        delta = "–" if change is None else f"{change:+.1f}"
         rows.append(
             [
                 f'<span class="target-name">{e(t["name"])}</span>'
                 f'<span class="target-sentence">{e(t["sentence"])}</span>',
-                e(t["service"]),
-                value(t["objective"], t["unit"]),
-                value(_num(t["achieved"]), t["unit"]),
+                e(service_names(r, t["service"])),
+                e(format_objective(t["objective"], t["unit"])),
+                e(describe(t)) + _coverage_note(t),
                 interval,
                 e(t["n"]),
-                delta,
+                "–" if change is None else f"{change:+.1f}",
+                value(t["rolling_achieved"], t["unit"]),
                 sparkline(series, t["objective"]),
-                rag_badge(t["rag"]),
+                status_badge(t["status"]),
             ]
         )
-    return Html(
-        table(
-            [
-                "Target",
-                "Service",
-                "Objective",
-                "Achieved",
-                "95 % interval",
-                "n",
-                "Δ last period",
-                "12 periods",
-                "Status",
-            ],
-            rows,
-            "targets",
-        )
-    )
+    headers = ["Target", "Service", "Objective", "Achieved", "95 % interval", "n",
+               "Δ last period", "12 months", "12 periods", "Status"]  # fmt: skip
+    return Html(table(headers, rows, "targets"))
+
+
+def service_names(r: Review, ids: str) -> str:
+    """Display names of a comma-separated list of service ids."""
+    return ", ".join(r.catalogue.service(s.strip()).name for s in str(ids).split(","))
+
+
+def _coverage_note(t: pd.Series) -> str:
+    cov = _num(t.get("coverage"))
+    if cov is None or cov >= 0.9995 or t["status"] == Status.NO_DATA:
+        return ""
+    return f'<span class="note"> over {cov:.0%} of the period</span>'
 
 
 def availability_table(r: Review) -> Html:
     av = r.availability[r.availability["period"] == str(r.period)]
     rows = []
     for _, a in av.iterrows():
-        if not a["monitored"]:  # no outage records for the service: nothing to show but hours
-            rows.append(
-                [
-                    e(r.catalogue.service(a["service"]).name),
-                    "no data",
-                    value(a["objective"], "%"),
-                    format_duration(a["scheduled_s"]),
-                    *["–"] * 6,
-                ]
-            )
+        name = e(r.catalogue.service(a["service"]).name)
+        if not a["scheduled_s"] > 0:  # the feed covers none of the period: nothing measured
+            why = "no data" if a["monitored"] else "no data (no outage feed)"
+            rows.append([name, why, value(a["objective"], "%"), "–",
+                         format_duration(a["period_scheduled_s"]), *["–"] * 6])  # fmt: skip
             continue
         n = int(a["outages"])
         up = a["scheduled_s"] - a["downtime_s"]
         rows.append(
             [
-                e(r.catalogue.service(a["service"]).name),
-                value(a["availability"], "%"),
-                value(a["objective"], "%"),
+                name,
+                e(format_value(a["availability"], "%", a["objective"])),
+                e(format_objective(a["objective"], "%")),
+                _coverage(a),
                 format_duration(a["scheduled_s"]),
                 format_duration(a["downtime_s"]),
                 format_duration(a["budget_s"]),
@@ -195,24 +185,20 @@ def availability_table(r: Review) -> Html:
                 format_duration(a["downtime_s"] / n) if n else "–",
             ]
         )
-    return Html(
-        table(
-            [
-                "Service",
-                "Availability",
-                "Objective",
-                "Service hours",
-                "Downtime",
-                "Budget",
-                "Budget used",
-                "Outages",
-                "MTBF",
-                "MTRS",
-            ],
-            rows,
-            "availability",
-        )
-    )
+    headers = ["Service", "Availability", "Objective", "Measured", "Service hours", "Downtime",
+               "Budget", "Budget used", "Outages", "MTBF", "MTRS"]  # fmt: skip
+    return Html(table(headers, rows, "availability"))
+
+
+def _coverage(a: pd.Series) -> str:
+    """How much of the period's service hours the outage feed covers."""
+    cov = _num(a["coverage"])
+    if cov is None:
+        return "–"
+    text = f"{cov:.0%}" if cov < 0.9995 else "100 %"
+    if cov < 0.9995 and pd.notna(a["covered_from"]):
+        text += f" (feed from {a['covered_from']:%Y-%m-%d})"
+    return e(text)
 
 
 def breaches_table(r: Review, limit: int = 50) -> Html:
@@ -302,6 +288,14 @@ def actions_table(r: Review) -> Html:
     return Html(
         table(["Action", "Title", "Service", "Target", "Owner", "Due", "Status"], rows, "actions")
     )
+
+
+def legend(r: Review) -> Html:
+    """What the status words and abbreviations of the pack mean."""
+    words = [[status_badge(s), e(MEANING[s])] for s in Status]
+    abbreviations = [[f"<b>{e(k)}</b>", e(v)] for k, v in ABBREVIATIONS.items()]
+    return Html(table(["Status", "Meaning"], words, "legend")
+                + table(["Term", "Meaning"], abbreviations, "legend"))  # fmt: skip
 
 
 def definitions(r: Review) -> Html:

@@ -7,9 +7,11 @@ plain DataFrames. Presentation lives in ``present`` (HTML) and ``charts`` (plotl
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +24,7 @@ from .catalogue import (
 from .errors import UnknownNameError
 from .paths import catalogue_path, db_path
 from .periods import Period
+from .status import Status, format_objective, format_value, overall
 from .warehouse import query, session
 
 HISTORY = 12
@@ -46,17 +49,33 @@ class Review:
     quality: pd.DataFrame
     loads: pd.DataFrame
     catalogue_sha256: str
+    in_progress: bool = False  # the period has not ended at ``as_of``: values are to date
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     # ------------------------------------------------------------------ derived views
     @property
+    def zone(self) -> str:
+        """The zone of the review's period boundaries (its first agreement's)."""
+        return self.catalogue.zone_of(
+            self.catalogue.agreements_for(self.customer.id, self.period)[0]
+        )
+
+    @property
+    def period_text(self) -> str:
+        """``October 2026``, or ``November 2026, to date (as of 2026-11-02 09:00 UTC)``."""
+        if not self.in_progress:
+            return self.period.label()
+        return f"{self.period.label()}, to date (as of {self.as_of:%Y-%m-%d %H:%M} UTC)"
+
+    @property
     def current(self) -> pd.DataFrame:
         """Attainment of the review period, with the change vs the previous period."""
-        cur = self.attainment[self.attainment["period"] == str(self.period)].copy()
-        prev = self.attainment[self.attainment["period"] == str(self.period.previous())]
-        prev_map = dict(zip(prev["id"], prev["achieved"], strict=True))
-        cur["previous"] = cur["id"].map(prev_map)
-        cur["change"] = cur["achieved"] - cur["previous"]
+        att = self.attainment
+        cur = att[att["period"] == str(self.period)].copy()
+        prev = att[att["period"] == str(self.period.previous())]
+        prev_map = dict(zip(_keys(prev), prev["achieved"], strict=True))
+        cur["previous"] = _keys(cur).map(prev_map)
+        cur["change"] = pd.to_numeric(cur["achieved"]) - pd.to_numeric(cur["previous"])
         return cur.reset_index(drop=True)
 
     @property
@@ -64,43 +83,52 @@ class Review:
         """Incidents that breached a ticket target and count in the review period."""
         if self.clocks.empty:
             return self.clocks
-        months = [str(m) for m in self.period.months_in()]
-        b = self.clocks[self.clocks["period"].isin(months) & (~self.clocks["met"])]
-        names = self.attainment.drop_duplicates("id").set_index("id")["name"]
-        b = b.assign(target=b["target_key"].str.split("@").str[0])
-        b = b.assign(target_name=b["target"].map(names))
+        start, end = self.period.bounds(self.zone)
+        c = self.clocks
+        b = c[(c["counted_at"] >= start) & (c["counted_at"] < end) & (~c["met"])]
+        target = b["target_key"].str.split("@").str[0]
+        att = self.attainment.drop_duplicates(["agreement", "id"])
+        names = dict(zip(_keys(att), att["name"], strict=True))
+        b = b.assign(target=target.str.split("/", n=1).str[1], target_name=target.map(names))
         return b.sort_values(["priority", "pct_used"], ascending=[True, False]).reset_index(
             drop=True
         )
 
     @property
-    def overall_rag(self) -> str:
-        rags = set(self.current["rag"])
-        for level in ("red", "amber", "green"):
-            if level in rags:
-                return level
-        return "no data"
+    def overall(self) -> Status:
+        """Missed when any target is missed, else At risk, In progress, Met, No data."""
+        return overall(self.current["status"])
 
     @property
     def credits(self) -> pd.DataFrame:
         cur = self.current
         return cur[cur["credit_percent"] > 0][["id", "name", "achieved", "credit_percent"]]
 
+    @property
     def headlines(self) -> list[str]:
-        """Up to four plain-language messages generated from the numbers."""
+        """Plain-language messages from the numbers: the count met, every missed target, the
+        largest improvement and every service credit due."""
         cur = self.current
-        measured = cur[cur["rag"] != "no data"]
-        met = int((measured["met"] == True).sum())  # noqa: E712 - object column
-        out = [f"{met} of {len(measured)} measured targets met in {self.period.label()}."]
-        missed = measured[measured["met"] == False]  # noqa: E712
-        for _, r in missed.sort_values("rag", ascending=False).head(2).iterrows():
+        decided = cur[cur["status"].isin([Status.MET, Status.AT_RISK, Status.MISSED])]
+        if self.in_progress:
+            out = [
+                f"{self.period.label()} is in progress: the values are to date "
+                f"(as of {self.as_of:%Y-%m-%d %H:%M} UTC) and no target is decided yet."
+            ]
+        else:
+            met = int(decided["status"].isin([Status.MET, Status.AT_RISK]).sum())
+            out = [f"{met} of {len(decided)} measured targets met in {self.period.label()}."]
+        for _, r in decided[decided["status"] == Status.MISSED].iterrows():
             out.append(
-                f"{r['name']} missed: {format_value(r['achieved'], r['unit'])} against "
-                f"{format_value(r['objective'], r['unit'])} (n = {r['n']})."
+                f"{r['name']} missed: {describe(r)} against "
+                f"{format_objective(r['objective'], r['unit'])} (n = {r['n']})."
             )
+        no_data = cur[cur["status"] == Status.NO_DATA]
+        if not no_data.empty:
+            out.append("No data: " + ", ".join(no_data["name"]) + ".")
         improved = cur.dropna(subset=["change"])
         improved = improved[improved["higher_is_better"] & (improved["change"] > 0)]
-        if not improved.empty:
+        if not improved.empty and not self.in_progress:
             best = improved.sort_values("change", ascending=False).iloc[0]
             out.append(
                 f"Largest improvement: {best['name']} up {best['change']:.1f} points "
@@ -113,7 +141,7 @@ class Review:
                 + "; ".join(f"{r['name']} {r['credit_percent']:g} %" for _, r in credits.iterrows())
                 + "."
             )
-        else:
+        elif not self.in_progress:
             out.append("No service credits are due.")
         return out
 
@@ -158,6 +186,18 @@ class Review:
                 "target calendar's open time; planned maintenance excluded from both; overlapping "
                 "outages merged, the heaviest impact wins",
             ),
+            (
+                "all",
+                "availability measured over",
+                "the time the service's outage feed covers: from its monitored_since date (or "
+                "its first outage record) until the data ends; other time is no data, not up",
+            ),
+            (
+                "all",
+                "rolling twelve months",
+                "the same measure over the twelve months (52 weeks) up to the period's end, "
+                "under the target version in force at its end",
+            ),
             ("all", "interval", "Wilson 95 % score interval on the share of tickets met"),
             ("all", "data as of", f"{self.as_of:%Y-%m-%d %H:%M} UTC"),
         ]
@@ -171,16 +211,22 @@ def open_review(
     warehouse: str | Path | None = None,
     catalogue: str | Path | Catalogue | None = None,
     as_of: datetime | None = None,
+    now: datetime | None = None,
     history: int = HISTORY,
 ) -> Review:
-    """Read everything the pack needs for ``customer`` and ``period`` from the warehouse."""
+    """Read everything the pack needs for ``customer`` and ``period`` (any form
+    ``Period.parse`` reads; relative ones against today in the customer's zone).
+
+    A period that starts after the customer's data ends is an ``InputError``; a running one
+    is reviewed to date (``Review.in_progress``).
+    """
     cat = (
         catalogue
         if isinstance(catalogue, Catalogue)
         else load_catalogue(catalogue_path(catalogue or None))
     )
     cust = cat.customer(customer)
-    p = Period.parse(period)
+    p = measures.resolve_period(cat, customer, period, now)
     agreements = cat.agreements_for(customer, p)
     if not agreements:
         raise UnknownNameError(
@@ -193,19 +239,14 @@ def open_review(
     src = Path(cat.source)
     sha = hashlib.sha256(src.read_bytes()).hexdigest() if src.is_file() else ""
     with session(db_path(warehouse or None), read_only=True) as con:
-        as_of = as_of or measures.as_of_time(con, customer)
+        as_of = as_of or measures.as_of_time(con, customer, now)
+        in_progress = measures.check_period(p, zone, as_of)
         clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of)
-        avail = measures.availability_history(con, cat, customer, periods)
+        avail = measures.availability_history(con, cat, customer, periods, as_of)
         att = measures.attainment(
-            con,
-            cat,
-            customer,
-            p,
-            history=history,
-            as_of=as_of,
-            clocks_ready=True,
+            con, cat, customer, p, history=history, as_of=as_of, clocks_ready=True,
             availability=avail,
-        )
+        )  # fmt: skip
         vols = measures.volumes(con, customer, periods, services=services, zone=zone)
         sat = att[att["metric"] == "satisfaction"][
             ["id", "name", "period", "achieved", "n", "objective", "unit"]
@@ -213,7 +254,9 @@ def open_review(
         s, e = p.bounds(zone)
         actions = query(con, "review_actions", {"customer": customer, "as_of": as_of})
         majors = query(con, "review_majors", {"customer": customer, "ps": s, "pe": e})
-        quality = query(con, "review_quality", {"customer": customer})
+        quality = query(
+            con, "review_quality", {"customer": customer, "now": now or datetime.now(UTC)}
+        )
         loads = query(con, "review_loads", {"customer": customer})
     return Review(
         catalogue=cat,
@@ -231,15 +274,17 @@ def open_review(
         quality=quality,
         loads=loads,
         catalogue_sha256=sha,
+        in_progress=in_progress,
     )
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """An achieved or objective value as text: ``99.95 %``, ``87.3 %``, ``4.20 / 5``, ``12``."""
-    if value is None or value != value:  # None or NaN
-        return "–"
-    if unit == "%":
-        return f"{value:.2f} %" if value >= 99 else f"{value:.1f} %"
-    if unit == "incidents":
-        return f"{value:.0f}"
-    return f"{value:.2f} {unit}"
+def _keys(att: pd.DataFrame) -> pd.Series:
+    """``agreement/id`` of attainment rows: a target id is unique only within its agreement."""
+    return att["agreement"] + "/" + att["id"]
+
+
+def describe(row: Mapping[Any, Any] | pd.Series) -> str:
+    """An attainment record's achieved value, with the decimals its objective needs."""
+    return format_value(
+        row["achieved"], str(row["unit"]), row["objective"], bool(row["higher_is_better"])
+    )

@@ -38,7 +38,7 @@ class DemoResult:
 
 def last_complete_month(today: datetime | None = None) -> Period:
     now = today or datetime.now(UTC)
-    return Period(now.year, now.month).previous()
+    return Period.containing(now.date(), "month").previous()
 
 
 def run_demo(
@@ -56,8 +56,13 @@ def run_demo(
 ) -> DemoResult:
     """Generate, load and render the demo; refuses to overwrite non-demo files unless forced."""
     period = Period.parse(end) if end else last_complete_month()
-    if period.months != 1:
+    if period.kind != "month":
         raise InputError("--end takes a month such as 2026-10")
+    if period.bounds("UTC")[1] > datetime.now(UTC):
+        raise InputError(
+            f"--end {period} has not ended yet; the demo's history ends with a complete month, "
+            f"e.g. --end {last_complete_month()}"
+        )
     if not force and not is_demo_catalogue(catalogue):
         raise InputError(
             f"{catalogue} exists and was not written by `slm demo`; pass --catalogue "

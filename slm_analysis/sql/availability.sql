@@ -1,26 +1,53 @@
--- Time-based availability per service over the open time of one calendar in [ps, pe):
--- elementary segments between every outage/maintenance boundary; each segment takes the
--- heaviest impact covering it (full = 1, partial = $partial_weight); segments inside planned
--- maintenance count neither as scheduled nor as down. Open time by as-of look-up on cal_open.
--- `monitored`: the customer's service has outage records at all (of any time); one with none has
--- no availability evidence, which is "no data", never 100 %.
+-- Time-based availability per service over the open time of one calendar in [ps, pe), measured
+-- only where the service's outage feed covers it: from `covered_from` (the catalogue's
+-- monitored_since, else the service's first outage record) until the data ends ($as_of). Time
+-- outside that window is neither up nor down; a service with no covered time in the period has
+-- no data, which is never 100 %. ws / we are the covered window clipped to the period.
+-- Elementary segments between every outage / maintenance / window boundary; each segment takes
+-- the heaviest impact covering it (full = 1, partial = $partial_weight); segments inside planned
+-- maintenance count neither as scheduled nor as down. F(t) = open time before t, by as-of
+-- look-up on cal_open.
+--   period_scheduled_s = F(pe) − F(ps) − maintenance open time in [ps, pe)
+--   scheduled_s        = F(we) − F(ws) − maintenance open time in [ws, we)
+--   downtime_s         = Σ weight × open time of unplanned, unmaintained segments in [ws, we)
 with svc as (
     select unnest($services::varchar[]) as service
 ),
+declared as (
+    select unnest($since_services::varchar[]) as service, unnest($since::bigint[]) as since
+),
 recorded as (
-    select distinct o.service
+    select o.service, min(epoch(o.start_at))::bigint as first_record
     from outages as o
     join svc using (service)
     where o.customer = $customer
+    group by o.service
+),
+feed as (
+    select s.service, coalesce(d.since, r.first_record) as covered_from
+    from svc as s
+    left join declared as d using (service)
+    left join recorded as r using (service)
+),
+win as (
+    select
+        service,
+        covered_from,
+        least(greatest(coalesce(covered_from, $pe), $ps), $pe) as ws
+    from feed
+),
+window_bounds as (
+    select service, covered_from, ws, greatest(ws, least($as_of, $pe)) as we
+    from win
 ),
 unplanned as (
     select
         o.service,
-        greatest(epoch(o.start_at)::bigint, $ps) as s,
-        least(coalesce(epoch(o.end_at)::bigint, $pe), $pe) as e,
+        greatest(epoch(o.start_at)::bigint, w.ws) as s,
+        least(coalesce(epoch(o.end_at)::bigint, w.we), w.we) as e,
         case when o.impact = 'partial' then $partial_weight else 1.0 end as weight
     from outages as o
-    join svc using (service)
+    join window_bounds as w using (service)
     where o.customer = $customer and not o.planned and o.impact <> 'none'
 ),
 unplanned_in as (
@@ -37,6 +64,8 @@ bounds as (
     union select service, e from unplanned_in
     union select service, s from maint
     union select service, e from maint
+    union select service, ws from window_bounds
+    union select service, we from window_bounds
 ),
 elementary as (
     select service, b as s, lead(b) over (partition by service order by b) as e
@@ -48,18 +77,22 @@ weighted as (
         el.s,
         el.e,
         coalesce(max(u.weight), 0) as weight,
-        bool_or(m.service is not null) as in_maintenance
+        bool_or(m.service is not null) as in_maintenance,
+        el.s >= w.ws and el.e <= w.we as covered
     from elementary as el
+    join window_bounds as w using (service)
     left join unplanned_in as u on u.service = el.service and u.s <= el.s and u.e >= el.e
     left join maint as m on m.service = el.service and m.s <= el.s and m.e >= el.e
     where el.e is not null
-    group by el.service, el.s, el.e
+    group by el.service, el.s, el.e, w.ws, w.we
 ),
 points as (
     select service, s as t from weighted
     union select service, e from weighted
     union select service, $ps from svc
     union select service, $pe from svc
+    union select service, ws from window_bounds
+    union select service, we from window_bounds
 ),
 f as (
     select
@@ -70,7 +103,9 @@ f as (
     asof left join (select * from cal_open where calendar = $calendar) as o on p.t >= o.s
 ),
 segment_open as (
-    select w.service, w.weight, w.in_maintenance, f1.open_before - f0.open_before as open_s
+    select
+        w.service, w.weight, w.in_maintenance, w.covered,
+        f1.open_before - f0.open_before as open_s
     from weighted as w
     join f as f0 on f0.service = w.service and f0.t = w.s
     join f as f1 on f1.service = w.service and f1.t = w.e
@@ -78,8 +113,10 @@ segment_open as (
 totals as (
     select
         service,
-        coalesce(sum(open_s) filter (where in_maintenance), 0) as maintenance_s,
-        coalesce(sum(open_s * weight) filter (where not in_maintenance), 0) as downtime_s
+        coalesce(sum(open_s) filter (where in_maintenance), 0) as period_maintenance_s,
+        coalesce(sum(open_s) filter (where in_maintenance and covered), 0) as maintenance_s,
+        coalesce(sum(open_s * weight) filter (where covered and not in_maintenance), 0)
+            as downtime_s
     from segment_open
     group by service
 ),
@@ -89,16 +126,20 @@ outage_counts as (
     group by service
 )
 select
-    s.service,
-    (fe.open_before - fs.open_before) - coalesce(t.maintenance_s, 0) as scheduled_s,
+    w.service,
+    (fpe.open_before - fps.open_before) - coalesce(t.period_maintenance_s, 0)
+        as period_scheduled_s,
+    (fwe.open_before - fws.open_before) - coalesce(t.maintenance_s, 0) as scheduled_s,
     coalesce(t.maintenance_s, 0) as maintenance_s,
     coalesce(t.downtime_s, 0) as downtime_s,
     coalesce(c.outages, 0) as outages,
-    r.service is not null as monitored
-from svc as s
-join f as fs on fs.service = s.service and fs.t = $ps
-join f as fe on fe.service = s.service and fe.t = $pe
-left join totals as t on t.service = s.service
-left join outage_counts as c on c.service = s.service
-left join recorded as r on r.service = s.service
-order by s.service
+    w.covered_from is not null as monitored,
+    to_timestamp(w.covered_from) as covered_from
+from window_bounds as w
+join f as fps on fps.service = w.service and fps.t = $ps
+join f as fpe on fpe.service = w.service and fpe.t = $pe
+join f as fws on fws.service = w.service and fws.t = w.ws
+join f as fwe on fwe.service = w.service and fwe.t = w.we
+left join totals as t on t.service = w.service
+left join outage_counts as c on c.service = w.service
+order by w.service

@@ -1,4 +1,5 @@
--- Data-quality notes for one customer: counts only, never another customer's values.
+-- Data-quality notes for one customer: counts only, never another customer's values. Records
+-- with an instant after $now (the time the pack is made) are counted as a finding.
 with used as (
     select distinct load_id from incidents where customer = $customer
     union select distinct load_id from outages where customer = $customer
@@ -22,5 +23,20 @@ where customer = $customer
   and not exists (
       select 1 from incident_states as s where s.source = i.source and s.number = i.number
   )
+having count(*) > 0
+union all
+select 'records with timestamps in the future',
+    'after ' || strftime($now::timestamptz, '%Y-%m-%d %H:%M') || ' UTC, when the pack was made; '
+    || 'not used for "data as of" (check the export''s time zone)',
+    count(*)
+from (
+    select greatest(opened_at, resolved_at, closed_at, updated_at) as t
+    from incidents where customer = $customer
+    union all
+    select greatest(start_at, end_at) from outages where customer = $customer
+    union all
+    select submitted_at from surveys where customer = $customer
+)
+where t > $now
 having count(*) > 0
 order by 1, 2

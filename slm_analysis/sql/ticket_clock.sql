@@ -303,6 +303,8 @@ select
     not breached as met,
     case when breached then to_timestamp(due_at) end as breached_at,
     round(100.0 * business_elapsed / threshold_s, 2) as pct_used,
-    -- the month the clock counts in, in the agreement's zone (quarters are derived from it)
+    -- the instant the clock counts at (its stop, or its breach while running), and its month
+    -- in the agreement's zone; periods of any kind are counted from counted_at
+    to_timestamp(counted_at) as counted_at,
     strftime(timezone(zone, to_timestamp(counted_at)), '%Y-%m') as period
 from chosen

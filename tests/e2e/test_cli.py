@@ -125,11 +125,18 @@ def test_status_attainment_and_schema_on_the_demo(demo_env: dict[str, Path]) -> 
             "objective",
             "achieved",
             "met",
+            "status",
             "rag",
             "n",
             "interval",
+            "rolling_12_months",
         }
-        assert r["rag"] in {"green", "amber", "red", "no data"}
+        assert r["status"] in {"Met", "At risk", "Missed", "No data"}  # October is complete
+        assert r["rag"] == {"Met": "green", "At risk": "amber", "Missed": "red"}.get(
+            r["status"], "grey"
+        )
+        assert r["in_progress"] is False and r["as_of"] == "2026-11-03T09:00:00+00:00"
+        assert r["rolling_12_months"]["period"] == "2025-11..2026-10"
     schema = run("schema")
     assert (
         schema.returncode == 0 and json.loads(schema.stdout)["title"] == "slm-workbench catalogue"
@@ -172,3 +179,29 @@ def test_load_with_a_mapping_file(tmp_path: Path) -> None:
     r = run(*base, "load", "incidents", str(fix / "generic_tickets.tsv"), "--mapping", str(bad))
     assert r.returncode == 2 and "the import mapping has 1 mistake" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_periods_after_the_data_are_refused_and_the_running_one_is_to_date(
+    demo_env: dict[str, Path],
+) -> None:
+    """The demo's data ends 2026-11-03 09:00 UTC: November is to date, December is refused
+    (exit 2) by attainment and render alike, with the data's end in the message."""
+    common = ["--db", str(demo_env["db"]), "--catalogue", str(demo_env["catalogue"])]
+    refused = (
+        "error: period 2026-12 (December 2026) starts after the data ends (2026-11-03 09:00 "
+        "UTC); choose a period up to 2026-11, or load newer exports first\n"
+    )
+    r = run(*common, "attainment", "--customer", "acme", "--period", "2026-12")
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", refused)
+    reports = demo_env["root"] / "refused-reports"
+    r = run(
+        *common, "render", "--customer", "acme", "--period", "2026-12", "--reports", str(reports)
+    )
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", refused)
+    assert not reports.exists() or not any(reports.rglob("*.html"))
+    r = run(*common, "attainment", "--customer", "acme", "--period", "2026-11", "--json")
+    records = json.loads(r.stdout)
+    assert {x["status"] for x in records} <= {"In progress", "No data"}
+    assert all(x["in_progress"] and x["met"] is None for x in records)
+    table = run(*common, "attainment", "--customer", "acme", "--period", "2026-11").stdout
+    assert "acme 2026-11, to date (as of 2026-11-03 09:00 UTC)" in table

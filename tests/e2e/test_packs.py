@@ -194,3 +194,23 @@ def test_every_notebook_runs_under_papermill(demo_env: dict[str, Path], tmp_path
             if o.get("output_type") == "error"
         ]
         assert errors == [], path
+
+
+def test_the_running_month_renders_to_date(demo_env: dict[str, Path], tmp_path: Path) -> None:
+    """November is still running when the demo's data ends (3 November 09:00 UTC): the pack
+    says so on its cover and in its summary, and decides no target."""
+    from slm_analysis.packs import render_pack
+
+    result = render_pack(
+        "acme", "2026-11", warehouse=demo_env["db"], catalogue=demo_env["catalogue"],
+        reports=tmp_path,
+    )  # fmt: skip
+    html = Path(str(result.html)).read_text(encoding="utf-8")
+    assert "November 2026, to date (as of 2026-11-03 09:00 UTC)" in html
+    assert "November 2026 is in progress: the values are to date" in html
+    assert 'Overall <span class="rag rag-grey">In progress</span>' in html
+    targets = html[html.index('<table class="slm targets">') :]
+    targets = targets[: targets.index("</table>")]
+    badges = re.findall(r'<span class="rag rag-\w+">([^<]+)</span>', targets)
+    assert badges and set(badges) <= {"In progress", "No data"}
+    assert "No service credits are due." not in html  # nothing is decided yet

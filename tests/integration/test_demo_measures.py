@@ -22,7 +22,7 @@ def test_attainment_reusing_the_availability_history_is_identical(
     with warehouse.session(demo_env["db"], read_only=True) as con:
         for customer in ("acme", "globex"):
             as_of = measures.as_of_time(con, customer)
-            history = measures.availability_history(con, cat, customer, periods)
+            history = measures.availability_history(con, cat, customer, periods, as_of)
             alone = measures.attainment(con, cat, customer, "2026-10", history=HISTORY, as_of=as_of)
             reused = measures.attainment(
                 con,

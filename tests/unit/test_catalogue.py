@@ -37,7 +37,7 @@ agreements:
          objective: 90, effective_to: 2026-06-30}
       - {id: p2, metric: resolution_time, priority: 2, within: 6h, calendar: office,
          objective: 90, effective_from: 2026-07-01}
-      - {id: av, metric: availability, calendar: always, objective: 99.9, warning: 99.5}
+      - {id: av, metric: availability, calendar: always, objective: 99.9, warning: 99.95}
 maintenance:
   - {id: patch, services: [email], timezone: Europe/London, start: 2026-01-04T02:00:00,
      rrule: "FREQ=MONTHLY;BYDAY=1SU", duration: 4h}

@@ -11,6 +11,7 @@ import pytest
 
 from slm_analysis import measures, present, warehouse
 from slm_analysis.catalogue import parse_catalogue
+from slm_analysis.errors import InputError
 from slm_analysis.periods import Period
 from slm_analysis.review import open_review
 from slm_analysis.workflows import run_check
@@ -28,8 +29,8 @@ agreements:
     clock: {pause_states: [On Hold]}
     targets:
       - {id: p1, metric: resolution_time, priority: 1, within: 4h, calendar: office,
-         objective: 50, warning: 40}
-      - {id: av, metric: availability, calendar: always, objective: 99.9, warning: 99.5,
+         objective: 50, warning: 60}
+      - {id: av, metric: availability, calendar: always, objective: 99.9, warning: 99.95,
          credits: [{below: 99.9, credit_percent: 5}, {below: 99.5, credit_percent: 10}]}
 maintenance:
   - {id: once, services: [email], timezone: UTC, start: 2026-10-05T12:00:00,
@@ -134,6 +135,7 @@ def test_availability_merges_weights_and_excludes_maintenance(
         calendar="always",
         partial_weight=0.5,
         zone="Europe/Paris",
+        as_of=AS_OF,
     )
     row = av.iloc[0]
     # October in Paris: 2026-09-30 22:00Z .. 2026-10-31 23:00Z = 745 h. Maintenance: the
@@ -147,19 +149,15 @@ def test_availability_merges_weights_and_excludes_maintenance(
     att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
     expected = 100 * (745 * 3600 - 7200 - 7200) / (745 * 3600 - 7200)
     assert att.loc["av", "achieved"] == pytest.approx(expected, rel=1e-12)
-    assert (att.loc["av", "rag"], att.loc["av", "credit_percent"]) == ("amber", 5.0)
+    # 99.73 %: missed (below 99.9), so the first credit tier applies (not below 99.5)
+    assert (att.loc["av", "status"], att.loc["av", "rag"]) == ("Missed", "red")
+    assert att.loc["av", "credit_percent"] == 5.0
 
 
-def test_wilson_and_rag() -> None:
+def test_wilson_interval() -> None:
     assert measures.wilson_interval(0, 0) == (None, None)
     lo, hi = measures.wilson_interval(10, 10)
     assert (round(lo, 3), hi) == (72.247, 100.0)
-    assert measures.rag(95.0, 95.0, 90.0) == "green"
-    assert measures.rag(92.0, 95.0, 90.0) == "amber"
-    assert measures.rag(89.9, 95.0, 90.0) == "red"
-    assert measures.rag(None, 95.0, None) == "no data"
-    assert measures.rag(3, 5, 8, higher=False) == "green"
-    assert measures.rag(6, 5, 8, higher=False) == "amber"
 
 
 def test_reference_worked_example_through_the_warehouse(con: duckdb.DuckDBPyConnection) -> None:
@@ -351,7 +349,7 @@ def test_quarters_aggregate_the_months_in_the_agreement_zone(
     # October (A met, B and D breached) and November (C met) of the Paris agreement
     assert (q4.loc["p1", "n"], q4.loc["p1", "n_met"], q4.loc["p1", "period"]) == (4, 2, "2026-Q4")
     q3 = measures.attainment(worked, cat, "c", "2026-Q3", as_of=AS_OF).set_index("id")
-    assert q3.loc["p1", "n"] == 0 and q3.loc["p1", "rag"] == "no data"
+    assert q3.loc["p1", "n"] == 0 and q3.loc["p1", "status"] == "No data"
 
 
 def add_outage(con: duckdb.DuckDBPyConnection, oid: str, service: str, start: datetime) -> None:
@@ -370,18 +368,26 @@ def test_a_service_without_outage_records_has_no_availability_data(
     cat = parse_catalogue(CATALOGUE)
     att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
     assert pd.isna(att.loc["av", "achieved"])
-    assert (att.loc["av", "rag"], att.loc["av", "met"], att.loc["av", "n"]) == ("no data", None, 0)
+    assert (att.loc["av", "status"], att.loc["av", "met"], att.loc["av", "n"]) == (
+        "No data",
+        None,
+        0,
+    )
     add_outage(con, "aug", "email", utc(2026, 8, 3, 10))
     att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
-    assert (att.loc["av", "achieved"], att.loc["av", "rag"]) == (100.0, "green")
+    assert (att.loc["av", "achieved"], att.loc["av", "status"]) == (100.0, "Met")
 
 
 def test_availability_counts_only_services_with_records(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     """A target over two services, one without outage records: the number is the other's,
-    and the pack's availability table says "no data" for the first."""
-    cat = parse_catalogue(TWO_SERVICES)
+    and the pack's availability table says "no data" for the first. (Email's feed is declared
+    to cover the whole month; see the coverage tests for a feed known only from its records.)"""
+    text = TWO_SERVICES.replace(
+        "{id: email, name: Email}", "{id: email, name: Email, monitored_since: 2026-01-01}"
+    )
+    cat = parse_catalogue(text)
     add_outage(con, "one", "email", utc(2026, 10, 14, 10))
     att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
     # October in Paris is 745 h; the catalogue's 1 h maintenance is out of scheduled time
@@ -389,7 +395,7 @@ def test_availability_counts_only_services_with_records(
     assert att.loc["av", "achieved"] == pytest.approx(100 * (scheduled - 3600) / scheduled)
     db = tmp_path / "w.duckdb"
     catalogue = tmp_path / "catalogue.yaml"
-    catalogue.write_text(TWO_SERVICES)
+    catalogue.write_text(text)
     with warehouse.session(db) as file_con:
         add_outage(file_con, "one", "email", utc(2026, 10, 14, 10))
     review = open_review("c", "2026-10", warehouse=db, catalogue=catalogue, as_of=AS_OF)
@@ -420,3 +426,149 @@ def test_check_warns_about_services_without_outage_records(tmp_path: Path) -> No
             "(load its outages or status-page history)",
         )
     ]
+
+
+def test_two_agreements_with_the_same_target_id_never_mix(con: duckdb.DuckDBPyConnection) -> None:
+    """Each agreement's `p3-res` counts its own incidents: 1/1 for email, 1/2 for crm (they
+    were both reported 2/3 when versions were keyed by target id alone)."""
+    cat = parse_catalogue("""
+calendars: {always: {timezone: UTC, hours: 24x7}}
+customers: [{id: c, name: C}]
+services: [{id: email, name: Email}, {id: crm, name: CRM}]
+agreements:
+  - {id: mail-sla, customer: c, services: [email], targets: [
+      {id: p3-res, metric: resolution_time, priority: 3, within: 4h, calendar: always, objective: 90}]}
+  - {id: crm-sla, customer: c, services: [crm], targets: [
+      {id: p3-res, metric: resolution_time, priority: 3, within: 4h, calendar: always, objective: 90}]}
+""")
+    add_incident(con, "M1", utc(2026, 10, 5, 8), utc(2026, 10, 5, 9), priority=3)
+    for number, hours in (("C1", 1), ("C2", 5)):
+        add_incident(con, number, utc(2026, 10, 6, 8), utc(2026, 10, 6, 8 + hours), priority=3)
+        con.execute("update incidents set service = 'crm' where number = $n", {"n": number})
+    att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("agreement")
+    assert (att.loc["mail-sla", "n"], att.loc["mail-sla", "n_met"]) == (1, 1)
+    assert (att.loc["crm-sla", "n"], att.loc["crm-sla", "n_met"]) == (2, 1)
+    assert att.loc["crm-sla", "achieved"] == 50.0
+
+
+def test_a_running_period_is_in_progress_and_a_later_one_is_refused(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    """AS_OF is 2 November 12:00 UTC: November is measured to date (C resolved in it, met) and
+    shows In progress, not Met; December has not started and is refused with the data's end."""
+    cat = parse_catalogue(CATALOGUE)
+    nov = measures.attainment(worked, cat, "c", "2026-11", as_of=AS_OF).set_index("id")
+    assert (nov.loc["p1", "n"], nov.loc["p1", "achieved"]) == (1, 100.0)
+    assert (nov.loc["p1", "status"], nov.loc["p1", "met"], nov.loc["p1", "rag"]) == (
+        "In progress", None, "grey")  # fmt: skip
+    assert bool(nov.loc["p1", "in_progress"]) and nov.loc["p1", "credit_percent"] == 0.0
+    with pytest.raises(InputError) as err:
+        measures.attainment(worked, cat, "c", "2026-12", as_of=AS_OF)
+    assert str(err.value) == (
+        "period 2026-12 (December 2026) starts after the data ends (2026-11-02 12:00 UTC); "
+        "choose a period up to 2026-11, or load newer exports first"
+    )
+    # relative periods resolve against today in the customer's zone (Paris)
+    now = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 1 December 00:30 in Paris
+    last = measures.attainment(worked, cat, "c", "last-month", as_of=AS_OF, now=now)
+    assert set(last["period"]) == {"2026-11"}
+
+
+def test_data_as_of_is_never_in_the_future(con: duckdb.DuckDBPyConnection) -> None:
+    now = utc(2026, 11, 20, 12)
+    add_incident(con, "OLD", utc(2026, 11, 2, 8), utc(2026, 11, 3, 9))
+    assert measures.as_of_time(con, "c", now) == utc(2026, 11, 3, 9)
+    add_incident(con, "TYPO", utc(2026, 11, 4, 8), utc(2027, 11, 4, 9))  # a year too late
+    assert measures.as_of_time(con, "c", now) == utc(2026, 11, 4, 8)
+    assert measures.as_of_time(con, "nobody", now) == now
+
+
+def test_availability_is_no_data_before_the_feed_starts_and_states_partial_coverage(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The outage feed starts with its first record (10 August 10:00 UTC, 1 h outage): July is
+    no data (not 100 %); August is measured from then on and says how much of it that is."""
+    cat = parse_catalogue(CATALOGUE)
+    add_outage(con, "first", "email", utc(2026, 8, 10, 10))
+    jul = measures.attainment(con, cat, "c", "2026-07", as_of=AS_OF).set_index("id")
+    assert pd.isna(jul.loc["av", "achieved"]) and jul.loc["av", "status"] == "No data"
+    aug = measures.attainment(con, cat, "c", "2026-08", as_of=AS_OF).set_index("id")
+    # Paris August ends 31 Aug 22:00 UTC: covered from 10 Aug 10:00 UTC = 21 d 12 h = 516 h of
+    # the month's 744 h (24x7); 1 h down
+    assert aug.loc["av", "scheduled_s"] == 516 * 3600
+    assert aug.loc["av", "coverage"] == pytest.approx(516 / 744)
+    assert aug.loc["av", "achieved"] == pytest.approx(100 * 515 / 516)
+    assert aug.loc["av", "status"] == "Missed"  # 99.806 % < 99.9 %
+    # a declared monitored_since moves the start of the feed
+    since = parse_catalogue(
+        CATALOGUE.replace(
+            "{id: email, name: Email}", "{id: email, name: Email, monitored_since: 2026-07-01}"
+        )
+    )
+    jul = measures.attainment(con, since, "c", "2026-07", as_of=AS_OF).set_index("id")
+    assert (jul.loc["av", "achieved"], jul.loc["av", "coverage"]) == (100.0, 1.0)
+
+
+def test_availability_of_a_running_period_stops_at_the_end_of_the_data(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """AS_OF 2 Nov 12:00 UTC: November (Paris, from 31 Oct 23:00 UTC) is measured over its
+    first 37 h; an outage still open at AS_OF is down until AS_OF, not until the month's end."""
+    cat = parse_catalogue(CATALOGUE)
+    add_outage(con, "aug", "email", utc(2026, 8, 3, 10))
+    con.execute(
+        "insert into outages values ('t', 'open', 'c', 'email', $s, null, 'full', false, "
+        "null, null, 0)",
+        {"s": utc(2026, 11, 2, 11)},
+    )
+    nov = measures.attainment(con, cat, "c", "2026-11", as_of=AS_OF).set_index("id")
+    assert nov.loc["av", "scheduled_s"] == 37 * 3600
+    assert nov.loc["av", "downtime_s"] == 3600
+    assert nov.loc["av", "status"] == "In progress"
+
+
+def test_rolling_twelve_months_under_the_target_in_force(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    """The rolling figure of October 2026 counts every ticket from November 2025 to October
+    2026: A met, B and D breached (C counts in November 2026, outside it)."""
+    cat = parse_catalogue(CATALOGUE)
+    add_incident(worked, "Y", utc(2025, 11, 10, 8), utc(2025, 11, 10, 9))  # met, in the window
+    add_incident(worked, "Z", utc(2025, 10, 31, 8), utc(2025, 10, 31, 9))  # met, one month before
+    oct_ = measures.attainment(worked, cat, "c", "2026-10", history=2, as_of=AS_OF)
+    row = oct_[(oct_["id"] == "p1") & (oct_["period"] == "2026-10")].iloc[0]
+    assert (row["rolling_period"], row["rolling_n"]) == ("2025-11..2026-10", 4)
+    assert row["rolling_achieved"] == 50.0
+    sep = oct_[(oct_["id"] == "p1") & (oct_["period"] == "2026-09")].iloc[0]
+    assert pd.isna(sep["rolling_achieved"])  # only the review period carries it
+
+
+def test_a_missed_by_a_hair_target_shows_the_digits_that_miss(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """99.897 % against 99.9 % is Missed and displays as 99.897 %, never as 99.90 %."""
+    text = CATALOGUE.replace(
+        "{id: email, name: Email}", "{id: email, name: Email, monitored_since: 2026-01-01}"
+    )
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(text)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as file_con:
+        # October (Paris) 745 h less the 1 h maintenance = 744 h = 2 678 400 s; 99.897 % of it
+        # up means 2 758.752 s down: an outage of 2 759 s gives 99.89699… %
+        file_con.execute(
+            "insert into outages values ('t', 'o', 'c', 'email', $s, $s + interval 2759 second, "
+            "'full', false, null, null, 0)",
+            {"s": utc(2026, 10, 14, 10)},
+        )
+    review = open_review("c", "2026-10", warehouse=db, catalogue=catalogue, as_of=AS_OF)
+    row = review.current.set_index("id").loc["av"]
+    assert row["achieved"] == pytest.approx(100 * (2678400 - 2759) / 2678400)
+    assert row["status"] == "Missed"
+    html = str(present.target_table(review))
+    assert "99.897 %" in html and "99.90 %" not in html
+    assert "Web" not in html and ">Email<" in html  # display names, not ids
+    summary = str(present.executive_summary(review))
+    assert "Email availability missed: 99.897 % against 99.9 % (n = 1)." in summary
+    assert 'Overall <span class="rag rag-red">Missed</span>' in summary
+    assert "Service credits due: Email availability 5 %." in summary

@@ -1,0 +1,132 @@
+"""Status words, defined once for the CLI, JSON and the pack, and how values are displayed.
+
+*Met*: the achieved value meets the objective. *At risk*: met, but inside the agreement's warning
+band (between the objective and the ``warning`` level) — never for a missed target. *Missed*:
+the objective is not met. *In progress*: the period has not ended, so nothing is decided yet.
+*No data*: nothing was measured (no tickets, no responses, no monitoring coverage).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    MET = "Met"
+    AT_RISK = "At risk"
+    MISSED = "Missed"
+    IN_PROGRESS = "In progress"
+    NO_DATA = "No data"
+
+
+# colour class of each status in the pack (and the RAG column of the CLI and JSON)
+RAG = {
+    Status.MET: "green",
+    Status.AT_RISK: "amber",
+    Status.MISSED: "red",
+    Status.IN_PROGRESS: "grey",
+    Status.NO_DATA: "grey",
+}
+
+MEANING = {
+    Status.MET: "the achieved value meets the objective",
+    Status.AT_RISK: "met, but inside the warning band between the objective and the agreed "
+    "warning level",
+    Status.MISSED: "the objective was not met",
+    Status.IN_PROGRESS: "the period has not ended: values are to date and nothing is decided yet",
+    Status.NO_DATA: "nothing to measure in the period (no tickets or responses, or no "
+    "monitoring coverage)",
+}
+
+ABBREVIATIONS = {
+    "n": "the number of tickets, survey responses or outages behind a value",
+    "95 % interval": "Wilson score interval: where the true rate lies with 95 % confidence, "
+    "given n",
+    "12 months": "the rolling twelve-month figure up to the end of the period",
+    "budget": "the downtime (or breaches) the objective allows in the period",
+    "MTBF": "mean time between failures: up time / number of outages",
+    "MTRS": "mean time to restore service: downtime / number of outages",
+    "RAG": "red / amber / green: Missed / At risk / Met",
+}
+
+# worst first: the overall status of a set of targets is the first present in this order
+_OVERALL = (Status.MISSED, Status.AT_RISK, Status.IN_PROGRESS, Status.MET, Status.NO_DATA)
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+# relative floating-point noise: (scheduled − down) / scheduled can land 1e-14 under a level it
+# meets exactly; real differences are far larger (1 s in a year of service is 3e-8 relative)
+NOISE = 1e-9
+
+
+def meets(achieved: float, level: float, higher_is_better: bool) -> bool:
+    """Whether ``achieved`` is at or beyond ``level`` on the good side (to within ``NOISE``)."""
+    slack = NOISE * max(1.0, abs(level))
+    return achieved >= level - slack if higher_is_better else achieved <= level + slack
+
+
+def judge(
+    achieved: float | None,
+    objective: float,
+    warning: float | None,
+    higher_is_better: bool = True,
+    *,
+    in_progress: bool = False,
+) -> Status:
+    """The status word of one measured value. ``achieved`` is None when nothing was measured."""
+    if _missing(achieved):
+        return Status.NO_DATA
+    assert achieved is not None
+    if in_progress:
+        return Status.IN_PROGRESS
+    if not meets(achieved, objective, higher_is_better):
+        return Status.MISSED
+    if warning is not None and not meets(achieved, warning, higher_is_better):
+        return Status.AT_RISK
+    return Status.MET
+
+
+def overall(statuses: Iterable[str]) -> Status:
+    """Missed when any target is missed, else At risk, In progress, Met; No data when empty."""
+    present = {Status(s) for s in statuses}
+    return next((s for s in _OVERALL if s in present), Status.NO_DATA)
+
+
+def _decimals(value: float, unit: str) -> int:
+    if unit == "incidents":
+        return 0
+    if unit == "%":
+        return 2 if value >= 99 else 1
+    return 2
+
+
+def format_value(
+    value: float | None,
+    unit: str,
+    objective: float | None = None,
+    higher_is_better: bool = True,
+) -> str:
+    """A value as text: ``99.95 %``, ``87.3 %``, ``4.20 / 5``, ``12``; an en dash when None.
+
+    Given the ``objective``, a value on the wrong side of it gets as many more decimals as it
+    takes not to look equal to it: 99.897 % against 99.9 % shows as ``99.897 %``, not 99.90 %.
+    """
+    if _missing(value):
+        return "–"
+    assert value is not None
+    places = _decimals(value, unit)
+    if objective is not None and not meets(value, objective, higher_is_better):
+        while places < 9 and round(value, places) == round(objective, places):
+            places += 1
+    text = f"{value:.{places}f}"
+    return text if unit == "incidents" else f"{text} {unit}"
+
+
+def format_objective(objective: float, unit: str) -> str:
+    """An objective as written in the catalogue: ``99.9 %``, ``4.2 / 5``, ``12``."""
+    return f"{objective:g}" if unit == "incidents" else f"{objective:g} {unit}"
