@@ -158,3 +158,29 @@ def test_ical_file_closes_the_dates_of_its_events(tmp_path: Path) -> None:
     (tmp_path / "bad.ics").write_text("this is not a calendar")
     with pytest.raises(CatalogueError, match="is not an iCalendar file"):
         parse_catalogue(text.replace("hol.ics", "bad.ics"), "c.yaml", base_dir=tmp_path)
+
+
+def test_a_warning_level_lies_on_the_met_side_of_the_objective() -> None:
+    """At risk means met but inside the warning band: a warning below a higher-is-better
+    objective (or above an incident-count one) cannot describe that band and is refused."""
+    bad = VALID.replace("objective: 99.9, warning: 99.95}", "objective: 99.9, warning: 99.5}")
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(bad, "c.yaml")
+    assert str(err.value).splitlines()[1] == (
+        "  - c.yaml:19: agreements[0].targets[3]: invalid entry; warning 99.5 is below objective "
+        "99.9; the warning level marks the 'At risk' band of values that meet the objective, so "
+        "it must be at or above 99.9; a value below the objective is Missed"
+    )
+    count = VALID.replace(
+        "objective: 99.9, warning: 99.95}",
+        "objective: 99.9, warning: 99.95}\n      - {id: n, metric: incident_count, objective: 10, warning: 12}",
+    )
+    with pytest.raises(
+        CatalogueError, match="warning 12 is above objective 10; for a lower-is-better"
+    ):
+        parse_catalogue(count, "c.yaml")
+    ok = count.replace("warning: 12}", "warning: 8}").replace(
+        "{id: email, name: Email}", "{id: email, name: Email, monitored_since: 2026-03-01}"
+    )
+    cat = parse_catalogue(ok, "c.yaml")
+    assert cat.service("email").monitored_since == date(2026, 3, 1)
