@@ -4,29 +4,47 @@ import slm_analysis as slm
 cat = slm.load_catalogue("catalogue.yaml")
 review = slm.open_review("acme", "2026-10")
 cal = cat.calendar("uk-office"); cal.elapsed(start, end, pauses=[...])
+
+Names are imported on first use (PEP 562), so ``import slm_analysis`` — and every ``slm``
+command — does not pay for DuckDB, pandas, plotly or the notebook machinery until it needs them.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from . import charts, present
-from .calendars import Calendar
-from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
-from .errors import (
-    CatalogueError,
-    InputError,
-    RenderError,
-    SlmError,
-    UnknownNameError,
-    WarehouseError,
-)
-from .importers import LoadResult, load_file, load_files
-from .measures import attainment, availability, ticket_clocks, wilson_interval
-from .packs import render_pack
-from .periods import Period
-from .review import Review, open_review
-from .warehouse import connect, session
+# public name → module that defines it
+_EXPORTS = {
+    "Calendar": "calendars",
+    "Catalogue": "catalogue",
+    "load_catalogue": "catalogue",
+    "parse_catalogue": "catalogue",
+    "target_sentence": "catalogue",
+    "CatalogueError": "errors",
+    "InputError": "errors",
+    "RenderError": "errors",
+    "SlmError": "errors",
+    "UnknownNameError": "errors",
+    "WarehouseError": "errors",
+    "LoadResult": "importers",
+    "load_file": "importers",
+    "load_files": "importers",
+    "attainment": "measures",
+    "availability": "measures",
+    "ticket_clocks": "measures",
+    "wilson_interval": "measures",
+    "render_pack": "packs",
+    "Period": "periods",
+    "Review": "review",
+    "open_review": "review",
+    "Status": "status",
+    "connect": "warehouse",
+    "session": "warehouse",
+}
+_MODULES = ("charts", "present", "status")
 
 __all__ = [
     "Calendar",
@@ -38,6 +56,7 @@ __all__ = [
     "RenderError",
     "Review",
     "SlmError",
+    "Status",
     "UnknownNameError",
     "WarehouseError",
     "attainment",
@@ -52,7 +71,43 @@ __all__ = [
     "present",
     "render_pack",
     "session",
+    "status",
     "target_sentence",
     "ticket_clocks",
     "wilson_interval",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # the names as the type checker and editors see them
+    from . import charts, present, status
+    from .calendars import Calendar
+    from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
+    from .errors import (
+        CatalogueError,
+        InputError,
+        RenderError,
+        SlmError,
+        UnknownNameError,
+        WarehouseError,
+    )
+    from .importers import LoadResult, load_file, load_files
+    from .measures import attainment, availability, ticket_clocks, wilson_interval
+    from .packs import render_pack
+    from .periods import Period
+    from .review import Review, open_review
+    from .status import Status
+    from .warehouse import connect, session

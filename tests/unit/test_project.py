@@ -19,3 +19,23 @@ def test_environment_yml_lists_exactly_the_pyproject_requirements() -> None:
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert set(pip) - {"-e ."} == wanted
     assert "-e ." in pip
+
+
+def test_the_cli_starts_without_the_heavy_libraries() -> None:
+    """`slm --version` (and every command before it needs them) imports neither DuckDB, pandas,
+    plotly nor the notebook machinery; the package's names load on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, slm_analysis, slm_analysis.cli; "
+        "print(sorted(m for m in ('duckdb', 'pandas', 'plotly', 'nbformat', 'papermill', "
+        "'pydantic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    import slm_analysis
+
+    assert set(slm_analysis.__all__) == set(slm_analysis._EXPORTS) | set(slm_analysis._MODULES)
+    for name in slm_analysis.__all__:
+        assert getattr(slm_analysis, name) is not None
