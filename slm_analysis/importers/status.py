@@ -62,12 +62,19 @@ class Quarantine:
                 f"load {load_id}, {rows[0].path} ({rows[0].kind}): "
                 f"{n} row{'' if n == 1 else 's'} quarantined"
             )
-            width = max(len(str(r.line)) for r in rows)
-            columns = max(len(r.column or "") for r in rows)
-            for r in rows:
-                value = "(empty)" if r.value is None else json.dumps(r.value, ensure_ascii=False)
+            cells = [
+                (
+                    f"line {r.line}",
+                    r.column or "",
+                    "(empty)" if r.value is None else json.dumps(r.value, ensure_ascii=False),
+                    r.reason,
+                )
+                for r in rows
+            ]
+            widths = [max(len(c[i]) for c in cells) for i in range(3)]
+            for line, column, value, reason in cells:
                 lines.append(
-                    f"  line {r.line!s:>{width}}  {r.column or '':<{columns}}  {value}  {r.reason}"
+                    f"  {line:<{widths[0]}}  {column:<{widths[1]}}  {value:<{widths[2]}}  {reason}"
                 )
         if self.more:
             lines.append(

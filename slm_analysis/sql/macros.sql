@@ -15,7 +15,7 @@ create or replace temp macro slm_has_offset(x) as regexp_matches(x, '(Z|[+-]\d\d
 -- What slm_ts reads, as a quarantine reason lists it: the layouts above, then ISO 8601 with an
 -- offset (importers.load names a format's list in Format.layouts).
 create or replace temp macro slm_ts_layouts() as
-    list_concat(slm_ts_formats(), ['ISO 8601 with an offset (…Z, …+02:00)']);
+    list_concat(slm_ts_formats(), ['ISO 8601 with an offset (e.g. 2026-10-05T14:23:11Z)']);
 -- The one reason text for a date-time that could not be read, naming the layouts tried
 -- ($layouts: a mapping's timestamp_format, then the format's own list).
 create or replace temp macro slm_ts_reason(layouts) as

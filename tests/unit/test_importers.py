@@ -20,7 +20,7 @@ from slm_analysis.warehouse import TABLES, sql
 FIX = Path(__file__).parent.parent / "fixtures"
 BUILT_IN_LAYOUTS = (
     "%Y-%m-%d %H:%M:%S, %Y-%m-%dT%H:%M:%S, %Y-%m-%d %H:%M, %Y-%m-%dT%H:%M, %d/%m/%Y %H:%M:%S, "
-    "%d/%m/%Y %H:%M, %Y-%m-%d, ISO 8601 with an offset (…Z, …+02:00)"
+    "%d/%m/%Y %H:%M, %Y-%m-%d, ISO 8601 with an offset (e.g. 2026-10-05T14:23:11Z)"
 )
 NOT_A_DATE_TIME = f"not a valid date-time; layouts tried: {BUILT_IN_LAYOUTS}"
 CATALOGUE = parse_catalogue("""
