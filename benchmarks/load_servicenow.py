@@ -5,7 +5,8 @@ The baseline, measured in the same run on the same file, is DuckDB reading the C
 detection, staging, validation with quarantine, mapping through catalogue rules and the
 idempotent upsert, in one transaction. Both write to a database file (as `slm load` always
 does), and then both to an in-memory database. Each measurement runs in a fresh process, which
-reports its time and its own peak memory (RSS).
+reports its time and its own peak memory (RSS). Last, the same export gzip-compressed is loaded
+into a file, against DuckDB alone reading the gzip file.
 
     .venv/bin/python benchmarks/load_servicenow.py [--rows N] [--repeat N]
 """
@@ -13,9 +14,11 @@ reports its time and its own peak memory (RSS).
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -127,6 +130,7 @@ def main() -> None:
         generate(path, args.rows)
         size = path.stat().st_size / 2**20
         print(f"export: {args.rows:,} incidents, {size:.0f} MiB")
+        medians: dict[str, float] = {}
         for label in ("file", "memory"):
             runs: dict[str, list[tuple[float, float]]] = {"duckdb": [], "slm": []}
             for k in range(args.repeat):
@@ -135,6 +139,7 @@ def main() -> None:
                     runs[which].append(measure(which, path, target))
             b = statistics.median(t for t, _ in runs["duckdb"])
             o = statistics.median(t for t, _ in runs["slm"])
+            medians[label] = o
             print(
                 f"{label:6}: DuckDB read_csv → table {b:.2f} s; slm load {o:.2f} s; "
                 f"ratio {o / b:.2f} (median of {args.repeat}); peak RSS DuckDB "
@@ -145,6 +150,22 @@ def main() -> None:
             measure("again", path, str(Path(d) / f"slm{k}.db"))[0] for k in range(args.repeat)
         )
         print(f"again : the same export into the loaded warehouse file {repeat:.2f} s")
+        # the same export gzip-compressed (DuckDB alone recognises it by its .gz suffix; slm by
+        # its content), into a warehouse file
+        packed = Path(d) / "incidents.csv.gz"
+        with path.open("rb") as f, gzip.open(packed, "wb", compresslevel=6) as g:
+            shutil.copyfileobj(f, g, 1 << 20)
+        gz: dict[str, list[float]] = {"duckdb": [], "slm": []}
+        for k in range(args.repeat):
+            for which in gz:
+                gz[which].append(measure(which, packed, str(Path(d) / f"gz-{which}{k}.db"))[0])
+        b = statistics.median(gz["duckdb"])
+        o = statistics.median(gz["slm"])
+        print(
+            f"gzip  : {packed.stat().st_size / 2**20:.0f} MiB compressed; DuckDB read_csv → table "
+            f"{b:.2f} s; slm load {o:.2f} s; ratio {o / b:.2f}; slm gzip / plain "
+            f"{o / medians['file']:.2f}"
+        )
     print(f"python {platform.python_version()}, duckdb {duckdb.__version__}, {platform.machine()}")
 
 

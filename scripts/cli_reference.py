@@ -22,7 +22,7 @@ arguments, makes one library call and turns any problem into one message and an 
 | exit code | meaning |
 |---|---|
 | 0 | done |
-| 1 | the work found problems: a pack failed (nothing published), `slm check` found errors |
+| 1 | the work found problems: a failed pack, `slm check` errors, a file refused (most rows bad) |
 | 2 | bad usage or input: unknown option, a catalogue mistake, a file that cannot be loaded |
 
 Global options come before the command: `slm --db data/other.duckdb status`. Periods are written

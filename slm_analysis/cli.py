@@ -1,6 +1,7 @@
 """``slm``: a thin shell over the library. Parse → one library call → message and exit code.
 
-Exit codes: 0 ok, 1 the work found problems (a failed pack, check errors), 2 bad usage or input.
+Exit codes: 0 ok, 1 the work found problems (a failed pack, check errors, a load refused because
+most rows fail validation), 2 bad usage or input.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ import click
 
 from . import __version__
 from .errors import SlmError
+from .importers.load import DEFAULT_MAX_QUARANTINED
+from .importers.status import DEFAULT_LIMIT
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+STATUS_LOADS = 20  # loads `slm status` shows (--json gives all)
 
 
 class Ctx:
@@ -162,7 +166,8 @@ def demo(
 @click.option(
     "--timezone",
     metavar="ZONE",
-    help="IANA zone of timestamps without an offset (default: UTC, with a warning).",
+    help="IANA zone of timestamps without an offset (default: UTC, with a warning when the "
+    "file has such timestamps).",
 )
 @click.option("--scale", default=5, show_default=True, help="Survey score scale (1..N).")
 @click.option(
@@ -171,6 +176,15 @@ def demo(
     metavar="M.yaml",
     help="Mapping YAML naming the columns of a generic CSV/TSV/Parquet/JSON file "
     "(see docs/user-guide.md).",
+)
+@click.option(
+    "--max-quarantined",
+    type=click.FloatRange(0, 100),
+    default=DEFAULT_MAX_QUARANTINED,
+    show_default=True,
+    metavar="PCT",
+    help="Refuse a file (exit 1, nothing loaded) when more than PCT % of its rows fail "
+    "validation; 100 loads the valid rows whatever the rest.",
 )
 @click.pass_obj
 def load(
@@ -183,11 +197,14 @@ def load(
     timezone: str | None,
     scale: int,
     mapping: Path | None,
+    max_quarantined: float,
 ) -> None:
     """Load export FILES of KIND into the warehouse, each file in one transaction.
 
-    Rows that fail validation are quarantined with file, line, column, value and reason.
-    Loading the same file again changes nothing (the newest update wins).
+    Files may be CSV, JSON or Parquet, also gzip-compressed or alone in a zip archive. Rows that
+    fail validation are quarantined with file, line, column, value and reason (`slm
+    quarantine` lists them); a file where most rows fail is refused. Loading the same file
+    again changes nothing (the newest update wins).
     """
     from .catalogue import load_catalogue
     from .errors import InputError
@@ -221,6 +238,7 @@ def load(
                     timezone=timezone,
                     scale=scale,
                     mapping=rules,
+                    max_quarantined=max_quarantined,
                 )
             click.echo(r.summary())
 
@@ -242,22 +260,79 @@ def status(obj: Ctx, as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    tables: list[dict[str, Any]] = info["tables"]  # type: ignore[assignment]
+    loads: list[dict[str, Any]] = info["loads"]  # type: ignore[assignment]
     console = Console()
     t = Table(title=f"Warehouse {obj.db}")
     for c in ("table", "source", "rows", "unmapped", "from", "to", "quarantined"):
         t.add_column(c, justify="right" if c in ("rows", "unmapped", "quarantined") else "left")
-    for r in info["tables"]:  # type: ignore[attr-defined]
+    for r in tables:
         t.add_row(
             r["table_name"],
             r["source"],
             str(r["rows"]),
-            str(r["rows_unmapped"]),
+            "–" if _clean(r["rows_unmapped"]) is None else str(int(r["rows_unmapped"])),
             r["first_at"] or "",
             r["last_at"] or "",
             str(r["quarantined"]),
         )
     console.print(t)
-    console.print(f"{len(info['loads'])} loads recorded; newest first in `slm status --json`.")  # type: ignore[arg-type]
+    shown = loads[:STATUS_LOADS]
+    t = Table(
+        title=f"Loads (newest {len(shown)} of {len(loads)})" if len(loads) > len(shown) else "Loads"
+    )
+    for c in ("id", "file", "format", "read", "loaded", "quarantined", "seconds"):
+        t.add_column(c, justify="left" if c in ("file", "format") else "right", overflow="fold")
+    for r in shown:
+        t.add_row(
+            str(r["load_id"]),
+            r["path"],
+            r["format"],
+            str(r["rows_read"]),
+            str(r["rows_loaded"]),
+            str(r["rows_quarantined"]),
+            f"{r['seconds']:.2f}",
+        )
+    console.print(t)
+    notes = []
+    if len(loads) > len(shown):
+        notes.append("`slm status --json` lists every load")
+    if any(r["rows_quarantined"] for r in loads):
+        notes.append("`slm quarantine` lists the quarantined rows with their reasons")
+    for note in notes:
+        console.print(note)
+
+
+# ---------------------------------------------------------------------------- quarantine
+@main.command(context_settings=CONTEXT)
+@click.option("--load", "load_id", type=int, metavar="ID", help="Only the rows of load ID.")
+@click.option(
+    "--file",
+    "file",
+    metavar="F",
+    help="Only the rows of file F (its path as given to `slm load`, or just its name).",
+)
+@click.option(
+    "--limit",
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="List at most N rows (0: all).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+def quarantine(obj: Ctx, load_id: int | None, file: str | None, limit: int, as_json: bool) -> None:
+    """List quarantined rows: file, line, column, value and reason, newest load first.
+
+    The quarantine keeps the rows of each file's latest load.
+    """
+    from .importers import quarantined
+    from .warehouse import session
+
+    with session(obj.db, read_only=True) as con:
+        found = quarantined(con, load_id=load_id, file=file, limit=limit)
+    click.echo(json.dumps(found.to_dict(), indent=2) if as_json else found.text())
 
 
 # ---------------------------------------------------------------------------- check

@@ -90,3 +90,59 @@ class RenderError(SlmError):
     """A review pack could not be produced; nothing was published."""
 
     exit_code = 1
+
+
+@dataclass(frozen=True)
+class QuarantineGroup:
+    """The rows of a file that failed validation for one reason in one column."""
+
+    column: str  # as the file names it
+    reason: str
+    rows: int
+    first_line: int
+    example: str | None  # the value on the first line
+
+    def __str__(self) -> str:
+        value = "(empty)" if self.example is None else f'"{self.example}"'
+        noun = "row" if self.rows == 1 else "rows"
+        return (
+            f"{self.column}: {self.rows} {noun}, first on line {self.first_line} ({value}): "
+            f"{self.reason}"
+        )
+
+
+class QuarantineLimitError(SlmError):
+    """A load would quarantine more of its file's rows than allowed; nothing was written.
+
+    ``groups`` says why, per column and reason (most rows first)."""
+
+    exit_code = 1
+    shown = 8  # groups listed in the message
+
+    def __init__(
+        self, path: str, rows: int, quarantined: int, limit: float, groups: list[QuarantineGroup]
+    ) -> None:
+        self.path = path
+        self.rows = rows
+        self.quarantined = quarantined
+        self.limit = limit
+        self.groups = groups
+        lines = [
+            f"{path}: {quarantined} of {rows} rows ({_percent(100 * quarantined / rows)}) fail "
+            f"validation, more than the {_percent(limit)} a load may quarantine; nothing was "
+            "loaded (the warehouse is unchanged).",
+            "The file probably needs a mapping (--mapping M.yaml naming its columns) or a date "
+            "format (timestamp_format in the mapping). Why the rows fail:",
+            *(f"  - {g}" for g in groups[: self.shown]),
+        ]
+        if len(groups) > self.shown:
+            lines.append(f"  - and {len(groups) - self.shown} more")
+        lines.append(
+            "To load the valid rows anyway and quarantine the rest, pass --max-quarantined 100."
+        )
+        super().__init__("\n".join(lines))
+
+
+def _percent(value: float) -> str:
+    """66.7 %, 50 %, 100 %: one decimal, none when whole."""
+    return f"{value:.1f}".removesuffix(".0") + " %"

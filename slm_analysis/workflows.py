@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .catalogue import catalogue_json_schema, load_catalogue
+import duckdb
+
+from .catalogue import Catalogue, catalogue_json_schema, load_catalogue
 from .demo import generate, is_demo_catalogue
 from .errors import CatalogueError, InputError, WarehouseError
 from .importers import load_file
 from .packs import PackResult, render_many
 from .periods import Period
-from .warehouse import scalar, session
+from .warehouse import quote_ident, scalar, session
 
 DEMO_LOADS = (
     ("incidents", "incidents"),
@@ -112,56 +114,116 @@ def run_demo(
     return result
 
 
+TICKET_METRICS = ("response_time", "resolution_time", "incident_count")
+LOAD_ADVICE = (
+    "a known export is recognised from its header (or name it with --format F); any other "
+    "file loads with a mapping (--mapping M.yaml)"
+)
+
+
 def run_check(db: Path, catalogue: Path) -> list[tuple[str, str]]:
-    """Catalogue mistakes (errors) and data coverage gaps (warnings, or errors when fatal)."""
-    problems: list[tuple[str, str]] = []
+    """Catalogue mistakes (errors) and data coverage gaps (warnings, or errors when fatal).
+
+    Each customer is judged on what its targets need: incidents for ticket targets, outage
+    records for the services with an availability target, survey responses for satisfaction.
+    """
     try:
         cat = load_catalogue(catalogue)
     except CatalogueError as exc:
         return [("error", str(p)) for p in exc.problems]
     if not db.exists():
-        return [("error", f"warehouse {db} does not exist; load exports with `slm load`")]
+        return [
+            (
+                "error",
+                f"warehouse {db} does not exist; load exports with `slm load KIND FILE` "
+                f"({LOAD_ADVICE})",
+            )
+        ]
     with session(db, read_only=True) as con:
-        unmapped = scalar(con, "select count(*) from incidents where customer is null")
-        if unmapped:
-            problems.append(
-                (
-                    "warning",
-                    f"{unmapped} incidents match no mapping rule and count "
-                    "for no customer; add mapping rules to the catalogue",
-                )
-            )
-        quarantined = scalar(con, "select count(*) from quarantine")
-        if quarantined:
-            problems.append(
-                ("warning", f"{quarantined} rows are quarantined; see `slm status --json`")
-            )
+        problems = _data_problems(con)
         for c in cat.customers:
             if not cat.agreements_for(c.id):
                 problems.append(("warning", f"customer {c.id!r} has no agreement"))
                 continue
-            n = scalar(con, "select count(*) from incidents where customer = $c", {"c": c.id})
-            if not n:
-                problems.append(
-                    (
-                        "error",
-                        f"customer {c.id!r} has no incidents loaded; its "
-                        "ticket targets cannot be measured",
-                    )
-                )
-            for svc in cat.services_of(c.id):
-                recorded = scalar(
-                    con,
-                    "select count(*) from outages where customer = $c and service = $s",
-                    {"c": c.id, "s": svc},
-                )
-                if not recorded:
-                    problems.append(
-                        (
-                            "warning",
-                            f"service {svc!r} of {c.id!r} has no outage records: its "
-                            "availability shows as no data (load its outages or "
-                            "status-page history)",
-                        )
-                    )
+            problems += _coverage_problems(con, cat, c.id)
     return problems
+
+
+def _data_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Rows that count for no customer, and quarantined rows."""
+    problems: list[tuple[str, str]] = []
+    unmapped = scalar(con, "select count(*) from incidents where customer is null")
+    if unmapped:
+        problems.append(
+            (
+                "warning",
+                f"{unmapped} incidents match no mapping rule and count for no customer; add "
+                "mapping rules to the catalogue",
+            )
+        )
+    quarantined = scalar(con, "select count(*) from quarantine")
+    if quarantined:
+        problems.append(
+            (
+                "warning",
+                f"{quarantined} rows are quarantined; `slm quarantine` lists them with their "
+                "reasons",
+            )
+        )
+    return problems
+
+
+def _coverage_problems(
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str
+) -> list[tuple[str, str]]:
+    """What the customer's targets need and the warehouse lacks."""
+    problems: list[tuple[str, str]] = []
+    targets = [(a, t) for a in cat.agreements_for(customer) for t in a.targets]
+    tickets = [t.id for _, t in targets if t.metric in TICKET_METRICS]
+    if tickets and not _count(con, "incidents", customer):
+        problems.append(
+            (
+                "error",
+                f"customer {customer!r} has no incidents loaded; its ticket targets "
+                f"({', '.join(tickets)}) cannot be measured. Load them with `slm load incidents "
+                f"FILE` ({LOAD_ADVICE}); a catalogue mapping rule or --customer assigns them",
+            )
+        )
+    surveys = [t.id for _, t in targets if t.metric == "satisfaction"]
+    if surveys and not _count(con, "surveys", customer):
+        problems.append(
+            (
+                "warning",
+                f"customer {customer!r} has no survey responses loaded: its satisfaction "
+                f"targets ({', '.join(surveys)}) show as no data (load them with `slm load "
+                "surveys FILE`)",
+            )
+        )
+    available = [
+        s for a, t in targets if t.metric == "availability" for s in t.services or a.services
+    ]
+    for svc in dict.fromkeys(available):
+        if not _count(con, "outages", customer, svc):
+            problems.append(
+                (
+                    "warning",
+                    f"service {svc!r} of {customer!r} has no outage records: its availability "
+                    "shows as no data (load its outages or status-page history with `slm load "
+                    "outages FILE`)",
+                )
+            )
+    return problems
+
+
+def _count(
+    con: duckdb.DuckDBPyConnection, table: str, customer: str, service: str | None = None
+) -> int:
+    """Rows of a customer's (and service's) in a warehouse table."""
+    return int(
+        scalar(
+            con,
+            f"select count(*) from {quote_ident(table)} where customer = $c "
+            "and ($s is null or service = $s)",
+            {"c": customer, "s": service},
+        )
+    )

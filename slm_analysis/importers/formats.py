@@ -20,7 +20,9 @@ class Format:
     required: tuple[str, ...]
     # sql/<staging>.sql: a query over `stage` giving one row per record, in file order (no
     # filter, join, window or aggregate; irrelevant rows are flagged `_skip`), so a row's
-    # position in `staged` gives its line
+    # position in `staged` gives its line. A rejected row has `_column` (the canonical column
+    # at fault, a key of `columns`: the loader reports it under the file's own header),
+    # `_value` (its text) and `_reason` (unreadable date-times: slm_ts_reason($layouts))
     staging: str
     source: str  # source-system family stored in the `source` column
     signature: tuple[str, ...] = field(default=())  # headers that must be present to detect
@@ -29,6 +31,8 @@ class Format:
     derive: tuple[tuple[str, str], ...] = field(default=())
     # canonical columns holding date-times (a mapping file's timestamp_format applies to them)
     timestamps: tuple[str, ...] = field(default=())
+    # macros.sql: the macro listing the date-time layouts the staging query reads
+    layouts: str = "slm_ts_layouts"
 
     def resolve(self, header: list[str]) -> dict[str, str]:
         """canonical column → actual header (first match), for the columns present."""
@@ -278,6 +282,8 @@ JIRA_ALL_FIELDS = Format(
     required=("number", "created", "status", "priority"),
     staging="stage_jira_all_fields",
     derive=(("incidents", "derive_jira_incidents"), ("surveys", "derive_jira_surveys")),
+    timestamps=("created", "updated", "resolved", "first_response", "satisfaction_date"),
+    layouts="slm_jira_ts_formats",
 )
 
 STATUSPAGE_DOWNTIME = Format(

@@ -1,15 +1,16 @@
-"""Load export files into the warehouse: detect → stage → validate → map → upsert, one transaction.
+"""Load export files into the warehouse: detect → stage → validate → write → log, one transaction.
 
-Rows that fail validation go to ``quarantine`` with file, line, column, value and reason. A file
-that is not what it claims (unknown format, missing columns, undecodable, empty) is rejected
-with one ``InputError`` and the warehouse is left unchanged.
+Rows that fail validation go to ``quarantine`` with file, line, column (as the file names it),
+value and reason. A file that is not what it claims (unknown format, missing columns,
+undecodable, empty) is rejected with one ``InputError``, and a file most of whose rows fail
+(more than ``max_quarantined`` per cent) with a ``QuarantineLimitError``: either way the
+warehouse is left unchanged. Every temporary object a load creates on the connection is
+dropped when it ends, whether it succeeded or not.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 import threading
@@ -18,14 +19,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from ..catalogue import MAPPING_FIELDS, Catalogue
-from ..errors import InputError, first_lines
-from ..warehouse import KEYS, query, quote_ident, row, scalar, sql, transaction
+from ..errors import InputError, QuarantineGroup, QuarantineLimitError, first_lines
+from ..warehouse import KEYS, quote_ident, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
+from .sources import CSV, JSON, PARQUET, Source, direct_compression, inspect, unpacked
+
+# a load that would quarantine more than this share of its file's relevant rows is refused
+DEFAULT_MAX_QUARANTINED = 50.0
+# the date-time layout most of a file's values have is found on this many of its first records
+SAMPLE = 1000
 
 
 @dataclass
@@ -53,6 +61,31 @@ class LoadResult:
         return "\n".join([text, *(f"  warning: {w}" for w in self.warnings)])
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One file's load as asked for, checked before anything is read."""
+
+    kind: str
+    source: Source
+    fmt: Format | None  # None until a JSON or Parquet file's fields are known
+    format_name: str | None
+    mapping: ImportMapping | None
+    catalogue: Catalogue | None
+    customer: str | None
+    service: str | None
+    zone: str
+    zone_given: bool
+    scale: int
+    max_quarantined: float
+
+
+@dataclass(frozen=True)
+class _Counts:
+    read: int
+    skipped: int
+    quarantined: int
+
+
 def load_files(
     con: duckdb.DuckDBPyConnection,
     kind: str,
@@ -65,6 +98,7 @@ def load_files(
     timezone: str | None = None,
     scale: int = 5,
     mapping: ImportMapping | None = None,
+    max_quarantined: float = DEFAULT_MAX_QUARANTINED,
 ) -> list[LoadResult]:
     """Load each file in its own transaction; stops at the first rejected file."""
     return [
@@ -79,6 +113,7 @@ def load_files(
             timezone=timezone,
             scale=scale,
             mapping=mapping,
+            max_quarantined=max_quarantined,
         )
         for p in paths
     ]
@@ -96,36 +131,92 @@ def load_file(
     timezone: str | None = None,
     scale: int = 5,
     mapping: ImportMapping | None = None,
+    max_quarantined: float = DEFAULT_MAX_QUARANTINED,
 ) -> LoadResult:
     """Load one export file of ``kind``; see the module docstring for the guarantees.
 
     With a ``mapping`` the file's columns are named by it instead of recognised by a format.
+    ``max_quarantined``: the largest share (per cent) of the file's relevant rows that may fail
+    validation; above it nothing is loaded (100 loads the valid rows whatever the rest).
     """
+    started, started_at = time.perf_counter(), datetime.now(UTC)
+    job = _detect(
+        kind,
+        Path(path),
+        catalogue=catalogue,
+        format_name=format,
+        customer=customer,
+        service=service,
+        timezone=timezone,
+        scale=scale,
+        mapping=mapping,
+        max_quarantined=max_quarantined,
+    )
+    digest = _sha256_meanwhile(job.source.path)  # for the load log, while DuckDB reads the file
+    scratch = _Scratch(con)
+    try:
+        with unpacked(job.source) as data, transaction(con):
+            scratch.macros()
+            fmt, naive = _stage(con, scratch, job, data)
+            _map(con, scratch, job)
+            counts = _validate(con, job)
+            load_id = int(scalar(con, "select nextval('load_id_seq')"))
+            loaded = _write(con, scratch, fmt, load_id)
+            unmapped = _unmapped(con, fmt, load_id)
+            result = LoadResult(
+                str(job.source.path),
+                kind,
+                fmt.name,
+                load_id,
+                counts.read,
+                loaded,
+                counts.quarantined,
+                unmapped,
+                0.0,
+                _warnings(job, fmt, naive, counts, unmapped),
+            )
+            _log(con, result, started_at, digest())
+    finally:
+        scratch.drop()
+    _finished(con, load_id)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# ---------------------------------------------------------------------------- detect
+def _detect(
+    kind: str,
+    p: Path,
+    *,
+    catalogue: Catalogue | None,
+    format_name: str | None,
+    customer: str | None,
+    service: str | None,
+    timezone: str | None,
+    scale: int,
+    mapping: ImportMapping | None,
+    max_quarantined: float,
+) -> _Job:
+    """Check the arguments and recognise the file (its format, when its header tells)."""
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-    p = Path(path)
-    started = time.perf_counter()
-    started_at = datetime.now(UTC)
-    header, delimiter = _inspect(p)
+    if not 0 <= max_quarantined <= 100:
+        raise InputError(f"max_quarantined is {max_quarantined:g}; give a per cent from 0 to 100")
+    if mapping is not None and mapping.kind != kind:
+        raise InputError(f"the mapping is for {mapping.kind}, not {kind}")
+    source = inspect(p)
+    fmt: Format | None = None
     if mapping is not None:
-        if mapping.kind != kind:
-            raise InputError(f"the mapping is for {mapping.kind}, not {kind}")
-        fmt: Format | None = mapping.base
+        fmt = mapping.base
         timezone = timezone or mapping.timezone
-    else:
-        fmt = _choose_format(p, kind, header, format) if header is not None else None
+    elif source.header is not None:
+        fmt = _choose_format(p, kind, source.header, format_name)
     if catalogue is not None:
         if customer is not None:
             catalogue.customer(customer)
         if service is not None:
             catalogue.service(service)
-    warnings: list[str] = []
-    zone = timezone
-    if zone is None:
-        zone = "UTC"
-        warnings.append(
-            "no --timezone given: timestamps without an offset (if any) were read as UTC"
-        )
+    zone = timezone or "UTC"
     try:
         from zoneinfo import ZoneInfo
 
@@ -134,152 +225,19 @@ def load_file(
         raise InputError(
             f"unknown time zone {zone!r}; use an IANA name such as Europe/London"
         ) from None
-
-    digest = _sha256_meanwhile(p)  # for the load log, computed while DuckDB reads the file
-    with transaction(con):
-        con.execute(sql("macros"))
-        try:
-            # CSV and Parquet are read where they lie, once, by the staging query; DuckDB reads
-            # the file in parallel and keeps its order, so staged.rowid gives each record's line
-            _read(con, p, delimiter)
-            actual = [
-                r[0] for r in con.execute("select column_name from (describe raw)").fetchall()
-            ]
-            if fmt is None:  # JSON or Parquet: the header is the records' keys
-                fmt = _choose_format(p, kind, actual, format)
-            if mapping is not None:
-                _mapped_stage(con, p, fmt, mapping, actual, zone)
-            else:
-                resolved = fmt.resolve(actual)
-                select = [
-                    f"{quote_ident(resolved[c])} as {quote_ident(c)}"
-                    if c in resolved
-                    else f"null::varchar as {quote_ident(c)}"
-                    for c in fmt.columns
-                ]
-                con.execute(
-                    f"create or replace temp view stage as select {', '.join(select)} from raw"
-                )
-            staging = sql(fmt.staging)
-            params = _params(
-                staging,
-                zone=zone,
-                source=fmt.source,
-                scale=scale,
-                ts_format=_timestamp_format(con, fmt),
-            )
-            # staging queries select only the mapping fields their format has; the rest are null
-            head = con.execute(f"select * from ({staging}) limit 0", params)
-            present = {d[0] for d in head.description or ()}
-            head.fetchall()
-            missing = [
-                f"null::{'boolean' if name == '_skip' else 'varchar'} as {quote_ident(name)}"
-                for name in (*MAPPING_FIELDS, "_customer", "_service", "_skip")
-                if name not in present
-            ]
-            con.execute(
-                f"create or replace temp table staged as "
-                f"select {', '.join(['*', *missing])} from ({staging})",
-                params,
-            )
-        except (
-            duckdb.InvalidInputException,
-            duckdb.ConversionException,
-            duckdb.IOException,
-        ) as exc:
-            what = (
-                delimiter.upper()
-                if delimiter in (JSON, PARQUET)
-                else f"{fmt.name if fmt else ''} CSV"
-            )
-            raise InputError(
-                f"{p}: cannot be read as a {what} file: {first_lines(exc, 2)}; fix or "
-                "re-export the file (a truncated or hand-edited export often causes this)"
-            ) from None
-        _mapping_tables(con, catalogue, kind)
-        con.execute(
-            f"create or replace temp table combo_map as {sql('map_combos')}",
-            {"customer": customer, "service": service},
-        )
-        con.execute(f"create or replace temp view mapped as {sql('map_records')}")
-        load_id = int(scalar(con, "select nextval('load_id_seq')"))
-        loaded = 0
-        for table, derive in fmt.derive or ((fmt.table, ""),):
-            if derive:
-                con.execute(f"create or replace temp table derived as {sql(derive)}")
-                loaded += _upsert(con, table, load_id, "derived")
-            else:
-                loaded += _upsert(con, table, load_id, "mapped", keys_in="staged")
-        # the quarantine shows the latest load of each file
-        con.execute("delete from quarantine where path = $path", {"path": str(p)})
-        con.execute(
-            "insert into quarantine select $load_id, $kind, $path, _line, _column, _value, _reason "
-            "from mapped where _reason is not null",
-            {"load_id": load_id, "kind": kind, "path": str(p)},
-        )
-        counts = row(
-            con,
-            "select count(*), count(*) filter (where _skip), "
-            "count(*) filter (where _reason is not null) from staged",
-        )
-        assert counts is not None
-        rows_read, skipped, quarantined = counts
-        unmapped = 0
-        if "customer" in _columns(con, fmt.table):  # a state history follows its incident
-            unmapped = int(
-                scalar(
-                    con,
-                    f"select count(*) from {quote_ident(fmt.table)} "
-                    "where load_id = $load_id and customer is null",
-                    {"load_id": load_id},
-                )
-            )
-        if skipped:
-            warnings.append(f"{_rows(skipped)} skipped as not relevant to {fmt.table}")
-        if unmapped:
-            warnings.append(
-                f"{_rows(unmapped)} matched no mapping rule of the catalogue; kept with no "
-                "customer (add a mapping rule, or pass --customer/--service)"
-            )
-        if quarantined:
-            warnings.append(
-                f"{_rows(quarantined)} quarantined; see `slm status` or the quarantine table"
-            )
-        con.execute(
-            "insert into load_log values ($id, $kind, $format, $path, $sha, $read, $loaded, "
-            "$quarantined, $unmapped, $started, now(), $warnings)",
-            {
-                "id": load_id,
-                "kind": kind,
-                "format": fmt.name,
-                "path": str(p),
-                "sha": digest(),
-                "read": rows_read,
-                "loaded": loaded,
-                "quarantined": quarantined,
-                "unmapped": unmapped,
-                "started": started_at,
-                "warnings": warnings,
-            },
-        )
-        con.execute("drop view mapped")
-        con.execute(f"drop {'table' if mapping is not None else 'view'} stage")
-        con.execute(f"drop {'table' if delimiter == JSON else 'view'} raw")
-        for variable in ("slm_path", "slm_delim", "slm_columns"):
-            con.execute(f"reset variable {variable}")
-        for t in ("staged", "combo_map", "derived", "map_rules", "map_conditions"):
-            con.execute(f"drop table if exists {quote_ident(t)}")
-    return LoadResult(
-        str(p),
-        kind,
-        fmt.name,
-        load_id,
-        rows_read,
-        loaded,
-        quarantined,
-        unmapped,
-        time.perf_counter() - started,
-        warnings,
+    return _Job(
+        kind=kind,
+        source=source,
+        fmt=fmt,
+        format_name=format_name,
+        mapping=mapping,
+        catalogue=catalogue,
+        customer=customer,
+        service=service,
+        zone=zone,
+        zone_given=timezone is not None,
+        scale=scale,
+        max_quarantined=max_quarantined,
     )
 
 
@@ -303,8 +261,8 @@ def _choose_format(p: Path, kind: str, header: list[str], name: str | None) -> F
         if missing:
             raise InputError(
                 f"{p}: is not a {name} export: required column(s) {', '.join(missing)} "
-                f"missing (header has: {', '.join(header[:12])}); re-export with these columns "
-                "or give a mapping"
+                f"missing (header has: {', '.join(header[:12])}); re-export with these columns, "
+                "or name the file's columns in a mapping file (--mapping M.yaml)"
             )
         return fmt
     fmt = detect_format(header, kind)
@@ -314,50 +272,223 @@ def _choose_format(p: Path, kind: str, header: list[str], name: str | None) -> F
         raise InputError(
             f"{p}: header matches no known {kind} format (closest: {near.name}, missing "
             f"{', '.join(near.missing(header)) or 'a signature column'}); the header has: "
-            f"{', '.join(header[:12])}. Pass --format, or check the file is a {kind} export"
+            f"{', '.join(header[:12])}. If it is one of the known formats, pass --format F; "
+            "otherwise name its columns in a mapping file (--mapping M.yaml, see "
+            "docs/user-guide.md)"
         )
     return fmt
 
 
-JSON = "json"
-PARQUET = "parquet"
+# ---------------------------------------------------------------------------- stage
+_READ_ERRORS = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException)
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, scratch: _Scratch, job: _Job, data: Path
+) -> tuple[Format, bool]:
+    """Temp table ``staged``: the file's records through the format's staging query, in file
+    order. Returns the format and whether the file has date-times without an offset."""
+    try:
+        _read(con, scratch, job.source, data)
+        actual = [r[0] for r in con.execute("select column_name from (describe raw)").fetchall()]
+        fmt = job.fmt or _choose_format(job.source.path, job.kind, actual, job.format_name)
+        if job.mapping is not None:
+            headers = _mapped_stage(con, scratch, job, fmt, actual)
+        else:
+            headers = _recognised_stage(scratch, fmt, actual)
+        scratch.create(
+            "table",
+            "file_columns",
+            "select unnest($names) as name, unnest($headers) as header",
+            {"names": list(headers), "headers": list(headers.values())},
+        )
+        _staged(con, scratch, job, fmt)
+        naive = not job.zone_given and _has_naive_timestamps(con, fmt)
+    except _READ_ERRORS as exc:
+        what = job.source.describe("" if job.source.layout != CSV or not job.fmt else job.fmt.name)
+        raise InputError(
+            f"{job.source.path}: cannot be read as a {what} file: {first_lines(exc, 2)}; fix "
+            "or re-export the file (a truncated or hand-edited export often causes this)"
+        ) from None
+    return fmt, naive
+
+
+def _read(con: duckdb.DuckDBPyConnection, scratch: _Scratch, source: Source, data: Path) -> None:
+    """``raw``: the file's records with every field as text — a view reading a CSV or Parquet
+    file where it lies (path, delimiter, compression and column names bound as session
+    variables, since a view takes no parameters), or a temp table for JSON. ``data`` is the
+    file to read: the user's, or the content unpacked from it."""
+    if source.layout == JSON:
+        _read_json(con, scratch, source.path, data)
+        return
+    scratch.variable("slm_path", str(data))
+    if source.layout == PARQUET:
+        scratch.create("view", "raw", sql("raw_parquet"))
+        return
+    scratch.variable("slm_delim", source.delimiter)
+    scratch.variable("slm_compression", direct_compression(source) or "none")
+    names = con.execute(sql("raw_csv_names")).fetchall()
+    scratch.variable("slm_columns", {n: "VARCHAR" for (n,) in names})
+    scratch.create("view", "raw", sql("raw_csv"))
+
+
 _RECORDS = re.compile(rb'^\s*\{\s*"records"\s*:')
 _PROMETHEUS = re.compile(rb'"resultType"\s*:\s*"matrix"')
 
 
-def _read(con: duckdb.DuckDBPyConnection, p: Path, delimiter: str) -> None:
-    """``raw``: the file's records with every field as text — a view reading a CSV or Parquet
-    file where it lies (path, delimiter and column names bound as session variables, since a
-    view takes no parameters), or a temp table for JSON."""
-    if delimiter == JSON:
-        _read_json(con, p)
+def _read_json(con: duckdb.DuckDBPyConnection, scratch: _Scratch, p: Path, data: Path) -> None:
+    """Temp table ``raw`` from a JSON export — ServiceNow's ``{"records": [...]}``, an array of
+    objects, JSON lines, or a Prometheus ``query_range`` matrix — every field as text, like a
+    CSV read."""
+    with data.open("rb") as f:
+        head = f.read(4096)
+    if _PROMETHEUS.search(head):
+        scratch.create("table", "raw", sql("prometheus_query_range"), {"path": str(data)})
         return
-    con.execute("set variable slm_path = $path", {"path": str(p)})
-    if delimiter == PARQUET:
-        con.execute(f"create or replace temp view raw as {sql('raw_parquet')}")
-        return
-    con.execute("set variable slm_delim = $delim", {"delim": delimiter})
-    names = con.execute(sql("raw_csv_names")).fetchall()
-    con.execute(
-        "set variable slm_columns = $columns", {"columns": {n: "VARCHAR" for (n,) in names}}
+    objects = "json_objects_records" if _RECORDS.match(head) else "json_objects_rows"
+    size = max(data.stat().st_size + 1, 1 << 24)
+    scratch.create(
+        "table", "json_objects", sql(objects), _params(sql(objects), path=str(data), size=size)
     )
-    con.execute(f"create or replace temp view raw as {sql('raw_csv')}")
+    keys = [r[0] for r in con.execute(sql("json_keys")).fetchall()]
+    if not keys:
+        raise InputError(f"{p}: the JSON holds no records with fields; export the list again")
+    structure = json.dumps(dict.fromkeys(keys, "VARCHAR"))
+    scratch.create("table", "raw", sql("json_as_text"), {"structure": structure})
+    scratch.drop_now("json_objects")
+
+
+def _recognised_stage(scratch: _Scratch, fmt: Format, actual: list[str]) -> dict[str, str]:
+    """Temp view ``stage``: the file's columns under the format's canonical names (null where
+    the file lacks one). Returns canonical name → the file's header."""
+    resolved = fmt.resolve(actual)
+    select = [
+        f"{quote_ident(resolved[c])} as {quote_ident(c)}"
+        if c in resolved
+        else f"null::varchar as {quote_ident(c)}"
+        for c in fmt.columns
+    ]
+    scratch.create("view", "stage", f"select {', '.join(select)} from raw")
+    return resolved
+
+
+def _mapped_stage(
+    con: duckdb.DuckDBPyConnection,
+    scratch: _Scratch,
+    job: _Job,
+    fmt: Format,
+    actual: list[str],
+) -> dict[str, str]:
+    """Temp table ``stage`` with the format's canonical columns, taken from the file's columns
+    as the mapping names them, values translated, constants filled and date-times read with
+    the mapping's formats. Returns canonical name → where the value comes from."""
+    mapping = job.mapping
+    assert mapping is not None
+    missing = sorted(set(mapping.columns.values()) - set(actual))
+    if missing:
+        raise InputError(
+            f"{job.source.path}: column(s) {', '.join(missing)} named by the mapping are not in "
+            f"the file (it has: {', '.join(actual[:15])}); fix the mapping or the export"
+        )
+    # a process log has no opening time: the ticket opened with its first update
+    first_update = mapping.event_log and "opened_at" not in mapping.columns | mapping.constants
+    params: dict[str, object] = {}
+    exprs = {
+        name: "null::varchar"
+        if first_update and name == "opened_at"
+        else _mapped_column(mapping, fmt, name, params)
+        for name in fmt.columns
+    }
+    select = ", ".join(f"{e} as {quote_ident(f)}" for f, e in exprs.items())
+    scratch.create("table", "stage", f"select {select} from raw", params)
+    headers = dict(mapping.columns)
+    headers.update({name: f"{name} (the mapping's constant)" for name in mapping.constants})
+    if first_update:
+        con.execute(sql("stage_first_update"), {"zone": job.zone})
+        headers["opened_at"] = f"{mapping.columns['sys_updated_at']} (its first update)"
+    return headers
+
+
+def _mapped_column(
+    mapping: ImportMapping, fmt: Format, name: str, params: dict[str, object]
+) -> str:
+    """The expression giving canonical column ``name`` from the mapped file; the values it
+    needs are added to ``params``."""
+
+    def bind(value: object) -> str:
+        key = f"p{len(params)}"
+        params[key] = value
+        return f"${key}"
+
+    if name in mapping.columns:
+        e = quote_ident(mapping.columns[name])
+    elif name in mapping.constants:
+        e = f"{bind(str(mapping.constants[name]))}::varchar"
+    else:
+        return "null::varchar"
+    if name in mapping.values:
+        table = mapping.values[name]
+        e = (
+            f"coalesce(map_extract(map({bind(list(table))}::varchar[], "
+            f"{bind([str(v) for v in table.values()])}::varchar[]), {e})[1], {e})"
+        )
+    if name in fmt.timestamps and mapping.timestamp_format:
+        e = (
+            f"coalesce(strftime(try_strptime({e}, {bind(mapping.timestamp_format)}"
+            f"::varchar[]), '%Y-%m-%d %H:%M:%S'), {e})"
+        )
+    return e
+
+
+def _staged(con: duckdb.DuckDBPyConnection, scratch: _Scratch, job: _Job, fmt: Format) -> None:
+    """Temp table ``staged``: ``stage`` through the format's staging query, every mapping
+    field present (null when the format has none)."""
+    staging = sql(fmt.staging)
+    layouts = [
+        *(job.mapping.timestamp_format if job.mapping else []),
+        *scalar(con, f"select {quote_ident(fmt.layouts)}()"),
+    ]
+    params = _params(
+        staging,
+        zone=job.zone,
+        source=fmt.source,
+        scale=job.scale,
+        ts_format=_timestamp_format(con, fmt),
+        layouts=layouts,
+    )
+    head = con.execute(f"select * from ({staging}) limit 0", params)
+    present = {d[0] for d in head.description or ()}
+    head.fetchall()
+    missing = [
+        f"null::{'boolean' if name == '_skip' else 'varchar'} as {quote_ident(name)}"
+        for name in (*MAPPING_FIELDS, "_customer", "_service", "_skip")
+        if name not in present
+    ]
+    scratch.create(
+        "table", "staged", f"select {', '.join(['*', *missing])} from ({staging})", params
+    )
+
+
+def _timestamp_values(fmt: Format, limit: int | None) -> str:
+    """A query of the date-time texts of ``stage`` (of its first ``limit`` records), one row
+    per value (column ``v``)."""
+    columns = ", ".join(quote_ident(c) for c in fmt.timestamps)
+    head = "" if limit is None else f" limit {int(limit)}"
+    return f"(unpivot (select {columns} from stage{head}) on {columns} into name c value v)"
 
 
 def _timestamp_format(con: duckdb.DuckDBPyConnection, fmt: Format) -> str:
-    """The layout (of ``slm_ts_formats()``, or ``offset``) most date-times in the first 1,000
-    records of ``stage`` have: the staging queries try it first. Values in other layouts still
-    parse, more slowly. Ties and no date-times give the first layout."""
+    """The layout (of ``slm_ts_formats()``, or ``offset``) most date-times in the first
+    ``SAMPLE`` records of ``stage`` have: the staging queries try it first. Values in other
+    layouts still parse, more slowly. Ties and no date-times give the first layout."""
     layouts = [r[0] for r in con.execute("select unnest(slm_ts_formats())").fetchall()]
     if not fmt.timestamps:
         return str(layouts[0])
-    columns = ", ".join(quote_ident(c) for c in fmt.timestamps)
     counts = row(
         con,
         "select "
         + "".join(f"count(try_strptime(v, $f{i})), " for i in range(len(layouts)))
-        + "count(*) filter (where slm_has_offset(v)) from (unpivot "
-        f"(select {columns} from stage limit 1000) on {columns} into name c value v)",
+        + f"count(*) filter (where slm_has_offset(v)) from {_timestamp_values(fmt, SAMPLE)}",
         {f"f{i}": layout for i, layout in enumerate(layouts)},
     )
     assert counts is not None
@@ -365,30 +496,281 @@ def _timestamp_format(con: duckdb.DuckDBPyConnection, fmt: Format) -> str:
     return str(layouts[best]) if best < len(layouts) else "offset"
 
 
-def _read_json(con: duckdb.DuckDBPyConnection, p: Path) -> None:
-    """Temp table ``raw`` from a JSON export — ServiceNow's ``{"records": [...]}``, an array of
-    objects, JSON lines, or a Prometheus ``query_range`` matrix — every field as text, like a
-    CSV read."""
-    with p.open("rb") as f:
-        head = f.read(4096)
-    if _PROMETHEUS.search(head):
-        con.execute(
-            f"create or replace temp table raw as {sql('prometheus_query_range')}", {"path": str(p)}
+def _has_naive_timestamps(con: duckdb.DuckDBPyConnection, fmt: Format) -> bool:
+    """Whether any date-time of ``stage`` lacks an offset (and so is read in the load's zone).
+    The first ``SAMPLE`` records answer for the usual file; a longer file whose sample has
+    offsets everywhere is read again, to its first value without one or to its end."""
+    if not fmt.timestamps:
+        return False
+    naive = "slm_blank(v) is not null and not slm_has_offset(trim(v))"
+    limits: tuple[int | None, ...] = (SAMPLE,)
+    if scalar(con, "select count(*) from staged") > SAMPLE:
+        limits += (None,)
+    return any(
+        row(con, f"select 1 from {_timestamp_values(fmt, limit)} where {naive} limit 1")
+        for limit in limits
+    )
+
+
+# ---------------------------------------------------------------------------- map
+def _map(con: duckdb.DuckDBPyConnection, scratch: _Scratch, job: _Job) -> None:
+    """Temp view ``mapped``: the relevant staged records with their line, customer and service;
+    temp view ``rejected``: those that failed validation, as the quarantine shows them."""
+    _mapping_tables(con, scratch, job.catalogue, job.kind)
+    scratch.create(
+        "table", "combo_map", sql("map_combos"), {"customer": job.customer, "service": job.service}
+    )
+    scratch.create("view", "mapped", sql("map_records"))
+    scratch.create("view", "rejected", sql("quarantine_rejected"))
+
+
+def _mapping_tables(
+    con: duckdb.DuckDBPyConnection, scratch: _Scratch, catalogue: Catalogue | None, kind: str
+) -> None:
+    rules: list[tuple[int, str, str | None, int]] = []
+    conditions: list[tuple[int, str, str]] = []
+    for i, rule in enumerate(catalogue.mapping if catalogue else []):
+        if kind not in rule.sources:
+            continue
+        rules.append((i, rule.customer, rule.service, len(rule.match)))
+        for fld, values in rule.match.items():
+            for v in [values] if isinstance(values, str) else values:
+                conditions.append((i, fld, v))
+    scratch.define(
+        "map_rules", "rule_no integer, customer varchar, service varchar, n_fields integer"
+    )
+    scratch.define("map_conditions", "rule_no integer, field varchar, val varchar")
+    if rules:
+        con.executemany("insert into map_rules values (?, ?, ?, ?)", rules)
+    if conditions:
+        con.executemany("insert into map_conditions values (?, ?, ?)", conditions)
+
+
+# ---------------------------------------------------------------------------- validate
+def _validate(con: duckdb.DuckDBPyConnection, job: _Job) -> _Counts:
+    """The rows read, skipped and quarantined; a ``QuarantineLimitError`` when more than
+    ``max_quarantined`` per cent of the relevant (not skipped) rows failed validation."""
+    counts = row(
+        con,
+        "select count(*), count(*) filter (where _skip), "
+        "count(*) filter (where _reason is not null) from staged",
+    )
+    assert counts is not None
+    c = _Counts(*counts)
+    relevant = c.read - c.skipped
+    if relevant and c.quarantined * 100 > job.max_quarantined * relevant:
+        groups = [QuarantineGroup(*r) for r in con.execute(sql("quarantine_summary")).fetchall()]
+        raise QuarantineLimitError(
+            str(job.source.path), relevant, c.quarantined, job.max_quarantined, groups
         )
-        return
-    objects = "json_objects_records" if _RECORDS.match(head) else "json_objects_rows"
-    con.execute(
-        f"create or replace temp table json_objects as {sql(objects)}",
-        _params(sql(objects), path=str(p), size=max(p.stat().st_size + 1, 1 << 24)),
+    return c
+
+
+# ---------------------------------------------------------------------------- write
+def _write(con: duckdb.DuckDBPyConnection, scratch: _Scratch, fmt: Format, load_id: int) -> int:
+    """Upsert the valid rows into the format's table(s); returns the rows written."""
+    loaded = 0
+    for table, derive in fmt.derive or ((fmt.table, ""),):
+        if derive:
+            scratch.create("table", "derived", sql(derive))
+            loaded += _upsert(con, scratch, table, load_id, "derived")
+        else:
+            loaded += _upsert(con, scratch, table, load_id, "mapped", keys_in="staged")
+    return loaded
+
+
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    scratch: _Scratch,
+    table: str,
+    load_id: int,
+    relation: str,
+    keys_in: str | None = None,
+) -> int:
+    """Write the valid rows of ``relation`` to ``table``, one row per key (``KEYS``), newest wins.
+
+    Within the file the last row of a key wins; against the table, a row older than the stored
+    one (by ``updated_at``, where the table has it) is skipped, and rows identical to what is
+    stored are left alone. Rows that change are deleted and inserted again. The table has no
+    key index, so this is what keeps keys unique. ``keys_in`` is a cheaper relation holding the
+    same valid rows' keys (``staged``, behind the ``mapped`` view). Returns rows written.
+    """
+    cols = _columns(con, table)
+    q = quote_ident
+    keys = ", ".join(q(k) for k in KEYS[table])
+    rows = f"(select * from {q(relation)} where _reason is null)"
+    checked = rows
+    if keys_in:
+        checked = f"(select * from {q(keys_in)} where _reason is null and _skip is not true)"
+    repeated = scalar(
+        con, f"select count(*) from (select 1 from {checked} group by {keys} having count(*) > 1)"
     )
-    keys = [r[0] for r in con.execute(sql("json_keys")).fetchall()]
-    if not keys:
-        raise InputError(f"{p}: the JSON holds no records with fields; export the list again")
-    structure = json.dumps(dict.fromkeys(keys, "VARCHAR"))
-    con.execute(
-        f"create or replace temp table raw as {sql('json_as_text')}", {"structure": structure}
+    if repeated:
+        scratch.create(
+            "table",
+            "to_write",
+            f"select * from {rows} "
+            f"qualify row_number() over (partition by {keys} order by _line desc) = 1",
+        )
+        rows = "to_write"
+    new_only = ""
+    if scalar(con, f"select count(*) > 0 from {q(table)}"):
+        join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in KEYS[table])
+        same = " and ".join(
+            f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id"
+        )
+        keep_stored = f"({same})"
+        if "updated_at" in cols:
+            keep_stored += " or coalesce(t.updated_at > w.updated_at, false)"
+        con.execute(
+            f"delete from {q(table)} as t using {rows} as w where {join} and not ({keep_stored})"
+        )
+        new_only = f"where not exists (select 1 from {q(table)} as t where {join})"
+    select = ", ".join("$load_id as load_id" if c == "load_id" else f"w.{q(c)}" for c in cols)
+    written = int(
+        scalar(
+            con,
+            f"insert into {q(table)} by name select {select} from {rows} as w {new_only}",
+            {"load_id": load_id},
+        )
     )
-    con.execute("drop table json_objects")
+    scratch.drop_now("to_write")
+    return written
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of a warehouse table."""
+    return [
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where table_name = $t and "
+            "schema_name = 'main' and database_name = current_database() order by column_index",
+            {"t": table},
+        ).fetchall()
+    ]
+
+
+def _unmapped(con: duckdb.DuckDBPyConnection, fmt: Format, load_id: int) -> int:
+    """Rows this load wrote that no mapping rule gave a customer (a state history has no
+    customer of its own: it follows its incident)."""
+    if "customer" not in _columns(con, fmt.table):
+        return 0
+    return int(
+        scalar(
+            con,
+            f"select count(*) from {quote_ident(fmt.table)} "
+            "where load_id = $load_id and customer is null",
+            {"load_id": load_id},
+        )
+    )
+
+
+# ---------------------------------------------------------------------------- log
+def _warnings(job: _Job, fmt: Format, naive: bool, counts: _Counts, unmapped: int) -> list[str]:
+    warnings = []
+    if naive:
+        warnings.append(
+            "no --timezone given: timestamps without an offset were read as UTC (pass "
+            "--timezone, or timezone: in the mapping, if they are local times)"
+        )
+    if counts.skipped:
+        warnings.append(f"{_rows(counts.skipped)} skipped as not relevant to {fmt.table}")
+    if unmapped:
+        warnings.append(
+            f"{_rows(unmapped)} matched no mapping rule of the catalogue; kept with no "
+            "customer (add a mapping rule, or pass --customer/--service)"
+        )
+    if counts.quarantined:
+        warnings.append(
+            f"{_rows(counts.quarantined)} quarantined; `slm quarantine --file "
+            f"{job.source.path}` lists them with their reasons"
+        )
+    return warnings
+
+
+def _log(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime, sha256: str) -> None:
+    """Replace the file's quarantined rows with this load's (the quarantine keeps each file's
+    latest load) and record the load."""
+    con.execute("delete from quarantine where path = $path", {"path": r.path})
+    con.execute(sql("quarantine_insert"), {"load_id": r.load_id, "kind": r.kind, "path": r.path})
+    con.execute(
+        "insert into load_log values ($id, $kind, $format, $path, $sha, $read, $loaded, "
+        "$quarantined, $unmapped, $started, $finished, $warnings)",
+        {
+            "id": r.load_id,
+            "kind": r.kind,
+            "format": r.format,
+            "path": r.path,
+            "sha": sha256,
+            "read": r.rows_read,
+            "loaded": r.rows_loaded,
+            "quarantined": r.rows_quarantined,
+            "unmapped": r.rows_unmapped,
+            "started": started_at,
+            "finished": datetime.now(UTC),
+            "warnings": r.warnings,
+        },
+    )
+
+
+def _finished(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+    """The load's end by the wall clock, once committed (inside the transaction ``now()`` is
+    the transaction's start)."""
+    con.execute(
+        "update load_log set finished_at = $t where load_id = $id",
+        {"t": datetime.now(UTC), "id": load_id},
+    )
+
+
+# ---------------------------------------------------------------------------- helpers
+class _Scratch:
+    """The temporary objects of one load (tables, views, macros, session variables), dropped
+    by ``drop`` — called in ``finally``, after the transaction has ended either way."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.objects: dict[str, str] = {}  # name → table, view or macro
+        self.variables: set[str] = set()
+
+    def macros(self) -> None:
+        """The parsing helpers of macros.sql."""
+        text = sql("macros")
+        for name in re.findall(r"create or replace temp macro (\w+)", text):
+            self.objects[name] = "macro"
+        self.con.execute(text)
+
+    def create(
+        self, kind: str, name: str, select: str, params: dict[str, Any] | None = None
+    ) -> None:
+        """Create (or replace) temp ``kind`` (table or view) ``name`` as ``select``."""
+        self.objects[name] = kind
+        self.con.execute(f"create or replace temp {kind} {quote_ident(name)} as {select}", params)
+
+    def define(self, name: str, columns: str) -> None:
+        """Create (or replace) an empty temp table ``name`` with ``columns`` (DDL)."""
+        self.objects[name] = "table"
+        self.con.execute(f"create or replace temp table {quote_ident(name)} ({columns})")
+
+    def variable(self, name: str, value: object) -> None:
+        self.variables.add(name)
+        self.con.execute(f"set variable {quote_ident(name)} = $value", {"value": value})
+
+    def drop_now(self, name: str) -> None:
+        """Drop one object before the load ends."""
+        kind = self.objects.pop(name, None)
+        if kind is not None:
+            self.con.execute(f"drop {kind} if exists {quote_ident(name)}")
+
+    def drop(self) -> None:
+        statements = [
+            f"drop {kind} if exists {quote_ident(name)};"
+            for name, kind in reversed(self.objects.items())
+        ]
+        statements += [f"reset variable {quote_ident(v)};" for v in sorted(self.variables)]
+        if statements:
+            self.con.execute("\n".join(statements))
+        self.objects.clear()
+        self.variables.clear()
 
 
 def _sha256_meanwhile(p: Path) -> Callable[[], str]:
@@ -415,204 +797,9 @@ def _sha256_meanwhile(p: Path) -> Callable[[], str]:
     return result
 
 
-def _inspect(p: Path) -> tuple[list[str] | None, str]:
-    """Header names and delimiter (``json``/``parquet`` and no header for those); rejects
-    missing, empty and undecodable files."""
-    if not p.is_file():
-        raise InputError(f"{p}: no such file; check the path")
-    try:
-        with p.open("rb") as f:
-            head = f.read(1 << 16)
-    except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror}); check its permissions") from None
-    if not head.strip():
-        raise InputError(f"{p}: the file is empty; export again with the column header row")
-    if head.startswith(b"PAR1"):
-        return None, PARQUET
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        raise InputError(
-            f"{p}: is UTF-16 text; export as CSV (UTF-8), or convert it with "
-            f"`iconv -f UTF-16 -t UTF-8 {p.name} > {p.stem}-utf8{p.suffix}`"
-        )
-    if b"\x00" in head:
-        raise InputError(f"{p}: is a binary file, not a CSV export; export as CSV (UTF-8)")
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if len(head) < 1 << 16 or exc.start < len(head) - 4:  # a char cut at the block end is fine
-            raise InputError(
-                f"{p}: byte {exc.start} is not UTF-8; export as UTF-8 CSV (or convert with "
-                "`iconv -f latin1 -t utf-8`)"
-            ) from None
-        text = head[: exc.start].decode("utf-8-sig")
-    if text.lstrip()[:1] in ("{", "["):
-        return None, JSON
-    first = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = max((",", ";", "\t", "|"), key=first.count)
-    header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
-    if len(header) < 2:
-        raise InputError(f"{p}: the first line is not a CSV header row: {first[:80]!r}")
-    return [c.strip() for c in header], delimiter
-
-
-def _mapped_stage(
-    con: duckdb.DuckDBPyConnection,
-    p: Path,
-    fmt: Format,
-    mapping: ImportMapping,
-    actual: list[str],
-    zone: str,
-) -> None:
-    """Temp table ``stage`` with the format's canonical columns, taken from the file's columns
-    as the mapping names them, values translated, constants filled and date-times read with
-    the mapping's formats."""
-    missing = sorted(set(mapping.columns.values()) - set(actual))
-    if missing:
-        raise InputError(
-            f"{p}: column(s) {', '.join(missing)} named by the mapping are not in the file "
-            f"(it has: {', '.join(actual[:15])}); fix the mapping or the export"
-        )
-    q = quote_ident
-    params: dict[str, object] = {}
-
-    def bind(value: object) -> str:
-        name = f"p{len(params)}"
-        params[name] = value
-        return f"${name}"
-
-    exprs: dict[str, str] = {}
-    for name in fmt.columns:
-        if name in mapping.columns:
-            e = q(mapping.columns[name])
-        elif name in mapping.constants:
-            e = f"{bind(str(mapping.constants[name]))}::varchar"
-        else:
-            e = "null::varchar"
-        if name in mapping.values:
-            table = mapping.values[name]
-            e = (
-                f"coalesce(map_extract(map({bind(list(table))}::varchar[], "
-                f"{bind([str(v) for v in table.values()])}::varchar[]), {e})[1], {e})"
-            )
-        if name in fmt.timestamps and mapping.timestamp_format:
-            e = (
-                f"coalesce(strftime(try_strptime({e}, {bind(mapping.timestamp_format)}"
-                f"::varchar[]), '%Y-%m-%d %H:%M:%S'), {e})"
-            )
-        exprs[name] = e
-    first_update = mapping.event_log and "opened_at" not in mapping.columns | mapping.constants
-    if first_update:
-        exprs["opened_at"] = "null::varchar"
-    select = ", ".join(f"{e} as {q(f)}" for f, e in exprs.items())
-    con.execute(f"create or replace temp table stage as select {select} from raw", params)
-    if first_update:  # a process log has no opening time: the ticket opened with its first update
-        con.execute(sql("stage_first_update"), {"zone": zone})
-
-
 def _params(query: str, **values: object) -> dict[str, object]:
     """Only the parameters the query uses (DuckDB rejects unused ones)."""
     return {k: v for k, v in values.items() if f"${k}" in query}
-
-
-def _mapping_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue | None, kind: str) -> None:
-    rules: list[tuple[int, str, str | None, int]] = []
-    conditions: list[tuple[int, str, str]] = []
-    for i, rule in enumerate(catalogue.mapping if catalogue else []):
-        if kind not in rule.sources:
-            continue
-        rules.append((i, rule.customer, rule.service, len(rule.match)))
-        for fld, values in rule.match.items():
-            for v in [values] if isinstance(values, str) else values:
-                conditions.append((i, fld, v))
-    con.execute(
-        "create or replace temp table map_rules (rule_no integer, customer varchar, "
-        "service varchar, n_fields integer)"
-    )
-    con.execute(
-        "create or replace temp table map_conditions (rule_no integer, field varchar, val varchar)"
-    )
-    if rules:
-        con.executemany("insert into map_rules values (?, ?, ?, ?)", rules)
-    if conditions:
-        con.executemany("insert into map_conditions values (?, ?, ?)", conditions)
-
-
-def _upsert(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    load_id: int,
-    relation: str,
-    keys_in: str | None = None,
-) -> int:
-    """Write the valid rows of ``relation`` to ``table``, one row per key (``KEYS``), newest wins.
-
-    Within the file the last row of a key wins; against the table, a row older than the stored
-    one (by ``updated_at``, where the table has it) is skipped, and rows identical to what is
-    stored are left alone. Rows that change are deleted and inserted again. The table has no
-    key index, so this is what keeps keys unique. ``keys_in`` is a cheaper relation holding the
-    same valid rows' keys (``staged``, behind the ``mapped`` view). Returns rows written.
-    """
-    cols = _columns(con, table)
-    q = quote_ident
-    keys = ", ".join(q(k) for k in KEYS[table])
-    rows = f"(select * from {q(relation)} where _reason is null)"
-    checked = rows
-    if keys_in:
-        checked = f"(select * from {q(keys_in)} where _reason is null and _skip is not true)"
-    repeated = scalar(
-        con, f"select count(*) from (select 1 from {checked} group by {keys} having count(*) > 1)"
-    )
-    if repeated:
-        con.execute(
-            f"create or replace temp table to_write as select * from {rows} "
-            f"qualify row_number() over (partition by {keys} order by _line desc) = 1"
-        )
-        rows = "to_write"
-    new_only = ""
-    if scalar(con, f"select count(*) > 0 from {q(table)}"):
-        join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in KEYS[table])
-        same = " and ".join(
-            f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id"
-        )
-        keep_stored = f"({same})"
-        if "updated_at" in cols:
-            keep_stored += " or coalesce(t.updated_at > w.updated_at, false)"
-        con.execute(
-            f"delete from {q(table)} as t using {rows} as w where {join} and not ({keep_stored})"
-        )
-        new_only = f"where not exists (select 1 from {q(table)} as t where {join})"
-    select = ", ".join("$load_id as load_id" if c == "load_id" else f"w.{q(c)}" for c in cols)
-    written = int(
-        scalar(
-            con,
-            f"insert into {q(table)} by name select {select} from {rows} as w {new_only}",
-            {"load_id": load_id},
-        )
-    )
-    con.execute("drop table if exists to_write")
-    return written
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """Column names of a warehouse table."""
-    return [
-        r[0]
-        for r in con.execute(
-            "select column_name from duckdb_columns() where table_name = $t and "
-            "schema_name = 'main' and database_name = current_database() order by column_index",
-            {"t": table},
-        ).fetchall()
-    ]
-
-
-def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
-    """Rows per table and source, time ranges, quarantine counts and the recent loads."""
-    tables = query(con, "status_tables")
-    loads = query(con, "status_loads")
-    return {
-        "tables": tables.to_dict(orient="records"),
-        "loads": loads.to_dict(orient="records"),
-    }
 
 
 def _rows(n: int) -> str:

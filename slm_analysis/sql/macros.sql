@@ -12,6 +12,14 @@ create or replace temp macro slm_ts_formats() as [
     '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%Y-%m-%d'
 ];
 create or replace temp macro slm_has_offset(x) as regexp_matches(x, '(Z|[+-]\d\d:?\d\d)$');
+-- What slm_ts reads, as a quarantine reason lists it: the layouts above, then ISO 8601 with an
+-- offset (importers.load names a format's list in Format.layouts).
+create or replace temp macro slm_ts_layouts() as
+    list_concat(slm_ts_formats(), ['ISO 8601 with an offset (e.g. 2026-10-05T14:23:11Z)']);
+-- The one reason text for a date-time that could not be read, naming the layouts tried
+-- ($layouts: a mapping's timestamp_format, then the format's own list).
+create or replace temp macro slm_ts_reason(layouts) as
+    'not a valid date-time; layouts tried: ' || array_to_string(layouts, ', ');
 create or replace temp macro slm_ts_any(x, zone) as (
     case
         when slm_blank(x) is null then null
@@ -60,12 +68,13 @@ create or replace temp macro slm_jira_text(x) as
         regexp_replace(regexp_replace(lower(slm_trim(x)), 'p\.\s*m\.', 'pm'), 'a\.\s*m\.', 'am'),
         '/ene/', '/jan/'), '/abr/', '/apr/'), '/ago/', '/aug/'), '/dic/', '/dec/'),
         '/sept/', '/sep/'), '/set/', '/sep/'), '/dez/', '/dec/');
+create or replace temp macro slm_jira_ts_formats() as [
+    '%d/%b/%y %I:%M %p', '%d/%b/%Y %I:%M %p', '%d/%b/%y %H:%M', '%d/%b/%Y %H:%M',
+    '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S'
+];
 create or replace temp macro slm_jira_ts(x, zone) as (
     case
         when slm_blank(x) is null then null
-        else timezone(zone, try_strptime(slm_jira_text(x), [
-            '%d/%b/%y %I:%M %p', '%d/%b/%Y %I:%M %p', '%d/%b/%y %H:%M', '%d/%b/%Y %H:%M',
-            '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S'
-        ]))
+        else timezone(zone, try_strptime(slm_jira_text(x), slm_jira_ts_formats()))
     end
 );

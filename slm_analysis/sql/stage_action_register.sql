@@ -13,26 +13,26 @@ checked as (
     select
         *,
         case
-            when aid is null then 'id'
+            when aid is null then 'action_id'
             when slm_blank(title) is null then 'title'
             when st not in ('open', 'in progress', 'done', 'closed', 'cancelled') then 'status'
-            when slm_blank(opened_at) is not null and o is null then 'opened'
-            when slm_blank(due_at) is not null and d is null then 'due'
-            when slm_blank(closed_at) is not null and c is null then 'closed'
+            when slm_blank(opened_at) is not null and o is null then 'opened_at'
+            when slm_blank(due_at) is not null and d is null then 'due_at'
+            when slm_blank(closed_at) is not null and c is null then 'closed_at'
         end as _column
     from parsed
 )
 select
     _column,
     case _column
-        when 'id' then action_id when 'title' then title when 'status' then status
-        when 'opened' then opened_at when 'due' then due_at when 'closed' then closed_at
+        when 'action_id' then action_id when 'title' then title when 'status' then status
+        when 'opened_at' then opened_at when 'due_at' then due_at when 'closed_at' then closed_at
     end as _value,
     case
-        when _column = 'id' then 'missing action id'
+        when _column = 'action_id' then 'missing action id'
         when _column = 'title' then 'missing title'
         when _column = 'status' then 'status is not open, in progress, done, closed or cancelled'
-        when _column is not null then 'not a date (expected e.g. 2026-10-05)'
+        when _column is not null then slm_ts_reason($layouts)
     end as _reason,
     slm_blank(customer_id) as _customer,
     slm_blank(service_id) as _service,

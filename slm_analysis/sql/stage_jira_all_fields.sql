@@ -19,29 +19,29 @@ checked as (
     select
         *,
         case
-            when num is null then 'Issue key'
-            when opened is null then 'Created'
-            when prio is null or prio not between 1 and 5 then 'Priority'
-            when slm_blank(resolved) is not null and res is null then 'Resolved'
-            when res < opened then 'Resolved'
+            when num is null then 'number'
+            when opened is null then 'created'
+            when prio is null or prio not between 1 and 5 then 'priority'
+            when slm_blank(resolved) is not null and res is null then 'resolved'
+            when res < opened then 'resolved'
             when slm_blank(satisfaction) is not null and (rating is null or rating not between 1 and 5)
-                then 'Satisfaction rating'
+                then 'satisfaction'
         end as _column
     from parsed
 )
 select
     _column,
     case _column
-        when 'Issue key' then number when 'Created' then created
-        when 'Priority' then priority when 'Resolved' then resolved
-        when 'Satisfaction rating' then satisfaction
+        when 'number' then number when 'created' then created
+        when 'priority' then priority when 'resolved' then resolved
+        when 'satisfaction' then satisfaction
     end as _value,
     case
-        when _column = 'Issue key' then 'missing issue key'
-        when _column = 'Priority' then 'priority is not 1-5 or a Jira priority name'
-        when _column = 'Resolved' and res is not null then 'resolved before created'
-        when _column = 'Satisfaction rating' then 'satisfaction rating is not 1-5'
-        when _column is not null then 'not a date-time (expected e.g. 25/Feb/26 10:17 PM)'
+        when _column = 'number' then 'missing issue key'
+        when _column = 'priority' then 'priority is not 1-5 or a Jira priority name'
+        when _column = 'resolved' and res is not null then 'resolved before created'
+        when _column = 'satisfaction' then 'satisfaction rating is not 1-5'
+        when _column is not null then slm_ts_reason($layouts)
     end as _reason,
     $source as source,
     num as number,

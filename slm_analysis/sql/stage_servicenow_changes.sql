@@ -15,7 +15,7 @@ checked as (
         *,
         case
             when _skip then null
-            when wid is null then 'number'
+            when wid is null then 'window_id'
             when s is null then 'start_date'
             when e is null then 'end_date'
             when e <= s then 'end_date'
@@ -26,13 +26,13 @@ select
     _skip,
     _column,
     case _column
-        when 'number' then window_id when 'start_date' then start_date
+        when 'window_id' then window_id when 'start_date' then start_date
         when 'end_date' then end_date
     end as _value,
     case
-        when _column = 'number' then 'missing change number'
+        when _column = 'window_id' then 'missing change number'
         when _column = 'end_date' and e is not null then 'window ends before it starts'
-        when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+        when _column is not null then slm_ts_reason($layouts)
     end as _reason,
     $source as source,
     wid as window_id,

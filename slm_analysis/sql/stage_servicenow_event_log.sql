@@ -21,8 +21,8 @@ checked as (
         case
             when num is null then 'number'
             when state_name is null or state_name = '-100' then 'incident_state'
-            when opened is null then 'opened_at'
             when updated is null then 'sys_updated_at'
+            when opened is null then 'opened_at'
             when prio is null or prio not between 1 and 5 then 'priority'
             when slm_blank(resolved_at) is not null and resolved is null then 'resolved_at'
             when slm_blank(closed_at) is not null and closed is null then 'closed_at'
@@ -42,7 +42,7 @@ select
         when _column = 'incident_state' then 'not a valid incident state (the export has -100 '
             || 'for updates with an invalid state)'
         when _column = 'priority' then 'priority is not 1-5 or a ServiceNow priority name'
-        when _column is not null then 'not a date-time (expected e.g. 29/2/2016 01:23)'
+        when _column is not null then slm_ts_reason($layouts)
     end as _reason,
     $source as source,
     num as number,

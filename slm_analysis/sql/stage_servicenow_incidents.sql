@@ -46,7 +46,7 @@ select
         when _column = 'number' then 'missing incident number'
         when _column = 'priority' then 'priority is not 1-5 or a ServiceNow priority name'
         when _column = 'resolved_at' and resolved is not null then 'resolved before opened'
-        when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+        when _column is not null then slm_ts_reason($layouts)
     end as _reason,
     $source as source,
     number,

@@ -13,7 +13,7 @@ checked as (
     select
         *,
         case
-            when oid is null then 'number'
+            when oid is null then 'outage_id'
             when t not in ('outage', 'planned outage', 'planned', 'degradation', 'partial')
                 then 'type'
             when s is null then 'begin'
@@ -25,14 +25,14 @@ checked as (
 select
     _column,
     case _column
-        when 'number' then outage_id when 'type' then type when 'begin' then begin
+        when 'outage_id' then outage_id when 'type' then type when 'begin' then begin
         when 'end' then "end"
     end as _value,
     case
-        when _column = 'number' then 'missing outage number'
+        when _column = 'outage_id' then 'missing outage number'
         when _column = 'type' then 'type is not Outage, Degradation or Planned Outage'
         when _column = 'end' and e is not null then 'outage ends before it begins'
-        when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+        when _column is not null then slm_ts_reason($layouts)
     end as _reason,
     $source as source,
     oid as outage_id,

@@ -15,7 +15,7 @@ checked as (
         *,
         case
             when _skip then null
-            when num is null then 'id'
+            when num is null then 'number'
             when state_name is null then 'value'
             when s is null then 'start'
             when slm_blank("end") is not null and e is null then 'end'
@@ -27,14 +27,14 @@ select
     _skip,
     _column,
     case _column
-        when 'id' then number when 'value' then value when 'start' then start
+        when 'number' then number when 'value' then value when 'start' then start
         when 'end' then "end"
     end as _value,
     case
-        when _column = 'id' then 'missing incident number'
+        when _column = 'number' then 'missing incident number'
         when _column = 'value' then 'missing state'
         when _column = 'end' and e is not null then 'state ends before it starts'
-        when _column is not null then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+        when _column is not null then slm_ts_reason($layouts)
     end as _reason,
     $source as source,
     num as number,

@@ -14,7 +14,7 @@ checked as (
     select
         *,
         case
-            when oid is null then 'incident_id'
+            when oid is null then 'outage_id'
             when imp not in ('none', 'minor', 'major', 'critical', 'maintenance') then 'impact'
             when s is null then 'downtime_start'
             when slm_blank(downtime_end) is not null and e is null then 'downtime_end'
@@ -25,14 +25,14 @@ checked as (
 select
     _column,
     case _column
-        when 'incident_id' then outage_id when 'impact' then impact
+        when 'outage_id' then outage_id when 'impact' then impact
         when 'downtime_start' then downtime_start when 'downtime_end' then downtime_end
     end as _value,
     case
-        when _column = 'incident_id' then 'missing incident id'
+        when _column = 'outage_id' then 'missing incident id'
         when _column = 'impact' then 'impact is not none, minor, major, critical or maintenance'
         when _column = 'downtime_end' and e is not null then 'outage ends before it starts'
-        when _column is not null then 'not a date-time (expected e.g. 2022-03-26T01:43:00Z)'
+        when _column is not null then slm_ts_reason($layouts)
     end as _reason,
     $source as source,
     oid as outage_id,

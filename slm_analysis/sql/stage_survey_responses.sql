@@ -11,8 +11,8 @@ checked as (
     select
         *,
         case
-            when rid is null then 'id'
-            when t is null then 'submitted'
+            when rid is null then 'response_id'
+            when t is null then 'submitted_at'
             when s is null or s < 1 or s > $scale then 'score'
         end as _column
     from parsed
@@ -20,11 +20,11 @@ checked as (
 select
     _column,
     case _column
-        when 'id' then response_id when 'submitted' then submitted_at when 'score' then score
+        when 'response_id' then response_id when 'submitted_at' then submitted_at when 'score' then score
     end as _value,
     case _column
-        when 'id' then 'missing response id'
-        when 'submitted' then 'not a date-time (expected e.g. 2026-10-05 14:23:11)'
+        when 'response_id' then 'missing response id'
+        when 'submitted_at' then slm_ts_reason($layouts)
         when 'score' then 'score is not a number from 1 to ' || $scale
     end as _reason,
     $source as source,

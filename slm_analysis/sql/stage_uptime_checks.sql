@@ -12,8 +12,8 @@ checked as (
     select
         *,
         case
-            when name is null then 'check'
-            when t is null then 'timestamp'
+            when name is null then 'check_name'
+            when t is null then 'checked_at'
             when is_up is null then 'status'
             when slm_blank(latency_ms) is not null and latency is null then 'latency_ms'
         end as _column
@@ -22,12 +22,12 @@ checked as (
 select
     _column,
     case _column
-        when 'check' then check_name when 'timestamp' then checked_at
+        when 'check_name' then check_name when 'checked_at' then checked_at
         when 'status' then status when 'latency_ms' then latency_ms
     end as _value,
     case _column
-        when 'check' then 'missing check name'
-        when 'timestamp' then 'not a date-time (expected e.g. 2026-10-05T14:23:00Z)'
+        when 'check_name' then 'missing check name'
+        when 'checked_at' then slm_ts_reason($layouts)
         when 'status' then 'status is not up/down, ok/fail, 1/0 or true/false'
         when 'latency_ms' then 'latency is not a number'
     end as _reason,

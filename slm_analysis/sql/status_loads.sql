@@ -1,4 +1,4 @@
--- The load log, newest first.
+-- The load log, newest first; seconds by the wall clock from start to commit.
 select
     load_id,
     kind,
@@ -9,6 +9,7 @@ select
     rows_loaded,
     rows_quarantined,
     rows_unmapped,
+    strftime(started_at, '%Y-%m-%dT%H:%M:%SZ') as started_at,
     strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') as finished_at,
     round(epoch(finished_at) - epoch(started_at), 3) as seconds,
     warnings

@@ -1,19 +1,23 @@
--- What is loaded: rows, time range and customers per table and source, plus quarantine.
+-- What is loaded: rows, time range and customers per table and source, plus quarantine. A state
+-- history has no customer of its own (it follows its incident): its unmapped count is null.
 with data as (
-    select 'incidents' as table_name, source, opened_at as t, customer from incidents
-    union all select 'incident_states', source, start_at, null from incident_states
-    union all select 'outages', source, start_at, customer from outages
-    union all select 'checks', source, checked_at, customer from checks
-    union all select 'surveys', source, submitted_at, customer from surveys
-    union all select 'maintenance_windows', source, start_at, customer from maintenance_windows
-    union all select 'actions', source, opened_at, customer from actions
+    select 'incidents' as table_name, source, opened_at as t, customer, true as has_customer
+    from incidents
+    union all select 'incident_states', source, start_at, null, false from incident_states
+    union all select 'outages', source, start_at, customer, true from outages
+    union all select 'checks', source, checked_at, customer, true from checks
+    union all select 'surveys', source, submitted_at, customer, true from surveys
+    union all select 'maintenance_windows', source, start_at, customer, true from maintenance_windows
+    union all select 'actions', source, opened_at, customer, true from actions
 ),
 per_table as (
     select
         table_name,
         source,
         count(*) as rows,
-        count(*) filter (where customer is null) as rows_unmapped,
+        case
+            when bool_and(has_customer) then count(*) filter (where customer is null)
+        end as rows_unmapped,
         min(t) as first_at,
         max(t) as last_at
     from data

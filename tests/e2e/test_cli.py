@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +17,12 @@ from slm_analysis.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import cli_reference  # noqa: E402
+
+NOT_A_DATE_TIME = (
+    "not a valid date-time; layouts tried: %Y-%m-%d %H:%M:%S, %Y-%m-%dT%H:%M:%S, %Y-%m-%d %H:%M, "
+    "%Y-%m-%dT%H:%M, %d/%m/%Y %H:%M:%S, %d/%m/%Y %H:%M, %Y-%m-%d, ISO 8601 with an offset "
+    "(e.g. 2026-10-05T14:23:11Z)"
+)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -205,3 +214,99 @@ def test_periods_after_the_data_are_refused_and_the_running_one_is_to_date(
     assert all(x["in_progress"] and x["met"] is None for x in records)
     table = run(*common, "attainment", "--customer", "acme", "--period", "2026-11").stdout
     assert "acme 2026-11, to date (as of 2026-11-03 09:00 UTC)" in table
+
+
+def test_load_refusal_quarantine_listing_and_status(tmp_path: Path) -> None:
+    """The whole loop on exact output: a compressed export loads, a file whose dates need a
+    format is refused (exit 1) with the reasons, the escape hatch loads its valid row, `slm
+    quarantine` lists the rejected rows and `slm status` every load."""
+    fix = ROOT / "tests" / "fixtures"
+    for name in ("servicenow_incidents.csv.gz", "servicenow_incidents_dotted.csv"):
+        shutil.copy(fix / name, tmp_path / name)
+    env = {**os.environ, "COLUMNS": "120", "SLM_DB": "w.duckdb", "SLM_CATALOGUE": "none.yaml"}
+
+    def slm(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "slm_analysis", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=300,
+        )
+
+    def seconds(text: str) -> str:  # wall-clock figures vary from run to run
+        return re.sub(r"\d+\.\d\d( s\)| │)", r"N.NN\1", text)
+
+    gz = slm("load", "incidents", "servicenow_incidents.csv.gz", "--timezone", "UTC")
+    assert gz.returncode == 0, gz.stderr
+    assert seconds(gz.stdout) == (
+        "servicenow_incidents.csv.gz: servicenow-incidents, 6 rows read, 3 new or changed, "
+        "3 quarantined, 3 unmapped (N.NN s)\n"
+        "  warning: 3 rows matched no mapping rule of the catalogue; kept with no customer (add a "
+        "mapping rule, or pass --customer/--service)\n"
+        "  warning: 3 rows quarantined; `slm quarantine --file servicenow_incidents.csv.gz` lists "
+        "them with their reasons\n"
+    )
+    refused = slm("load", "incidents", "servicenow_incidents_dotted.csv", "--timezone", "UTC")
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr == (
+        "warning: no catalogue at none.yaml; records are loaded unmapped\n"
+        "error: servicenow_incidents_dotted.csv: 3 of 4 rows (75 %) fail validation, more than "
+        "the 50 % a load may quarantine; nothing was loaded (the warehouse is unchanged).\n"
+        "The file probably needs a mapping (--mapping M.yaml naming its columns) or a date "
+        "format (timestamp_format in the mapping). Why the rows fail:\n"
+        f'  - opened_at: 3 rows, first on line 2 ("02.03.2026 09:15"): {NOT_A_DATE_TIME}\n'
+        "To load the valid rows anyway and quarantine the rest, pass --max-quarantined 100.\n"
+    )
+    forced = slm("load", "incidents", "servicenow_incidents_dotted.csv", "--max-quarantined", "100")
+    assert forced.returncode == 0, forced.stderr
+    assert "4 rows read, 1 new or changed, 3 quarantined" in forced.stdout
+    listing = slm("quarantine", "--limit", "4")
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout == (
+        "load 2, servicenow_incidents_dotted.csv (incidents): 3 rows quarantined\n"
+        f'  line 2  opened_at  "02.03.2026 09:15"  {NOT_A_DATE_TIME}\n'
+        f'  line 3  opened_at  "03.03.2026 10:00"  {NOT_A_DATE_TIME}\n'
+        f'  line 5  opened_at  "05.03.2026 16:45"  {NOT_A_DATE_TIME}\n'
+        "load 1, servicenow_incidents.csv.gz (incidents): 3 rows quarantined\n"
+        f'  line 4  opened_at  "2026-02-30 09:15:00"  {NOT_A_DATE_TIME}\n'
+        "… and 2 more (of 6); --limit 0 lists them all, --json gives them to a script\n"
+    )
+    one = json.loads(slm("quarantine", "--file", "servicenow_incidents.csv.gz", "--json").stdout)
+    assert (one["total"], one["shown"]) == (3, 3)
+    assert one["rows"][2] == {
+        "load_id": 1,
+        "kind": "incidents",
+        "file": "servicenow_incidents.csv.gz",
+        "line": 6,
+        "column": "priority",
+        "value": "9 - Whatever",
+        "reason": "priority is not 1-5 or a ServiceNow priority name",
+    }
+    assert slm("quarantine", "--load", "7").stdout == "no quarantined rows for load 7\n"
+    st = slm("status")
+    assert st.returncode == 0, st.stderr
+    # rich pads the centred titles with spaces; compared without them
+    assert [line.rstrip() for line in seconds(st.stdout).splitlines()] == [
+        "                                           Warehouse w.duckdb",
+        "┏━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┓",
+        "┃ table     ┃ source     ┃ rows ┃ unmapped ┃ from                 ┃ to                   ┃ quarantined ┃",
+        "┡━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━┩",
+        "│ incidents │ servicenow │    4 │        4 │ 2026-03-02T09:15:00Z │ 2026-03-29T00:30:00Z │           6 │",
+        "└───────────┴────────────┴──────┴──────────┴──────────────────────┴──────────────────────┴─────────────┘",
+        "                                                 Loads",
+        "┏━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━┓",
+        "┃ id ┃ file                            ┃ format               ┃ read ┃ loaded ┃ quarantined ┃ seconds ┃",
+        "┡━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━┩",
+        "│  2 │ servicenow_incidents_dotted.csv │ servicenow-incidents │    4 │      1 │           3 │    N.NN │",
+        "│  1 │ servicenow_incidents.csv.gz     │ servicenow-incidents │    6 │      3 │           3 │    N.NN │",
+        "└────┴─────────────────────────────────┴──────────────────────┴──────┴────────┴─────────────┴─────────┘",
+        "`slm quarantine` lists the quarantined rows with their reasons",
+    ]
+    loads = json.loads(slm("status", "--json").stdout)["loads"]
+    assert [(x["load_id"], x["path"], x["rows_quarantined"]) for x in loads] == [
+        (2, "servicenow_incidents_dotted.csv", 3),
+        (1, "servicenow_incidents.csv.gz", 3),
+    ]
+    assert all(x["seconds"] > 0.05 for x in loads)  # wall clock, not the transaction's start

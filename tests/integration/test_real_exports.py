@@ -226,3 +226,78 @@ def test_localised_semicolon_jira_export_reads_the_same(con: duckdb.DuckDBPyConn
     assert con.execute(
         "select short_description from incidents where number = 'SUP-101'"
     ).fetchall() == [("No puedo entrar; ayuda",)]
+
+
+@needs_shared
+def test_quarantine_on_the_real_event_log(tmp_path: Path) -> None:
+    """The UCI sample is clean as the event log it is: nothing quarantined. Loaded through a
+    mapping with a slip a user makes on its 36 columns (resolved_at mapped to the neighbouring
+    resolved_by), every row fails: the load is refused with the reason in the file's own words,
+    the escape hatch quarantines them, and `slm quarantine` and `slm status` show it."""
+    mapping = tmp_path / "uci.yaml"
+    mapping.write_text(
+        "kind: incidents\nevent_log: true\ntimezone: UTC\n"
+        'timestamp_format: "%d/%m/%Y %H:%M"\n'
+        "columns: {number: number, incident_state: incident_state, opened_at: opened_at,\n"
+        "  sys_updated_at: sys_updated_at, priority: priority, resolved_at: resolved_by,\n"
+        "  closed_at: closed_at}\n"
+    )
+    base = [
+        sys.executable,
+        "-m",
+        "slm_analysis",
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--catalogue",
+        str(tmp_path / "none.yaml"),
+    ]
+
+    def slm(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*base, *args], capture_output=True, text=True, timeout=300)
+
+    clean = slm("load", "incidents", str(FULL_LOG), "--timezone", "UTC")
+    assert clean.returncode == 0, clean.stderr
+    assert "4137 rows read, 2300 new or changed, 0 quarantined" in clean.stdout
+    assert slm("quarantine").stdout == "no quarantined rows\n"
+
+    layouts = (
+        "%d/%m/%Y %H:%M, %Y-%m-%d %H:%M:%S, %Y-%m-%dT%H:%M:%S, %Y-%m-%d %H:%M, %Y-%m-%dT%H:%M, "
+        "%d/%m/%Y %H:%M:%S, %d/%m/%Y %H:%M, %Y-%m-%d, ISO 8601 with an offset "
+        "(e.g. 2026-10-05T14:23:11Z)"
+    )
+    reason = f"not a valid date-time; layouts tried: {layouts}"
+    refused = slm("load", "incidents", str(FULL_LOG), "--mapping", str(mapping))
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[1:] == [
+        f"error: {FULL_LOG}: 4137 of 4137 rows (100 %) fail validation, more than the 50 % a "
+        "load may quarantine; nothing was loaded (the warehouse is unchanged).",
+        "The file probably needs a mapping (--mapping M.yaml naming its columns) or a date "
+        "format (timestamp_format in the mapping). Why the rows fail:",
+        f'  - resolved_by: 4137 rows, first on line 2 ("Resolved by 149"): {reason}',
+        "To load the valid rows anyway and quarantine the rest, pass --max-quarantined 100.",
+    ]
+    assert len(json.loads(slm("status", "--json").stdout)["loads"]) == 1  # unchanged
+
+    forced = slm(
+        "load", "incidents", str(FULL_LOG), "--mapping", str(mapping), "--max-quarantined", "100"
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert "4137 rows read, 0 new or changed, 4137 quarantined" in forced.stdout
+    listing = slm("quarantine", "--limit", "2")
+    assert listing.stdout.splitlines() == [
+        f"load 2, {FULL_LOG} (incidents): 4137 rows quarantined",
+        f'  line 2  resolved_by  "Resolved by 149"  {reason}',
+        f'  line 3  resolved_by  "Resolved by 149"  {reason}',
+        "… and 4135 more (of 4137); --limit 0 lists them all, --json gives them to a script",
+    ]
+    everything = json.loads(slm("quarantine", "--limit", "0", "--json").stdout)
+    assert (everything["total"], everything["shown"]) == (4137, 4137)
+    assert {r["column"] for r in everything["rows"]} == {"resolved_by"}
+    assert [r["line"] for r in everything["rows"]] == list(range(2, 4139))
+    loads = json.loads(slm("status", "--json").stdout)["loads"]
+    assert [
+        (x["load_id"], x["rows_read"], x["rows_loaded"], x["rows_quarantined"]) for x in loads
+    ] == [
+        (2, 4137, 0, 4137),  # a load where nothing was accepted is listed too
+        (1, 4137, 2300, 0),
+    ]

@@ -18,6 +18,11 @@ from slm_analysis.importers.mapping import load_mapping
 from slm_analysis.warehouse import TABLES, sql
 
 FIX = Path(__file__).parent.parent / "fixtures"
+BUILT_IN_LAYOUTS = (
+    "%Y-%m-%d %H:%M:%S, %Y-%m-%dT%H:%M:%S, %Y-%m-%d %H:%M, %Y-%m-%dT%H:%M, %d/%m/%Y %H:%M:%S, "
+    "%d/%m/%Y %H:%M, %Y-%m-%d, ISO 8601 with an offset (e.g. 2026-10-05T14:23:11Z)"
+)
+NOT_A_DATE_TIME = f"not a valid date-time; layouts tried: {BUILT_IN_LAYOUTS}"
 CATALOGUE = parse_catalogue("""
 customers: [{id: acme, name: Acme}]
 services: [{id: email, name: Email}, {id: webshop, name: Web Shop}]
@@ -57,12 +62,7 @@ def test_servicenow_export_loads_with_quarantine_and_mapping(
         "select line, column_name, value, reason from quarantine order by line"
     ).fetchall()
     assert q == [
-        (
-            4,
-            "opened_at",
-            "2026-02-30 09:15:00",
-            "not a date-time (expected e.g. 2026-10-05 14:23:11)",
-        ),
+        (4, "opened_at", "2026-02-30 09:15:00", NOT_A_DATE_TIME),
         (5, "resolved_at", "2026-03-03 09:00:00", "resolved before opened"),
         (6, "priority", "9 - Whatever", "priority is not 1-5 or a ServiceNow priority name"),
     ]
@@ -306,8 +306,14 @@ def test_generic_file_with_a_mapping(con: duckdb.DuckDBPyConnection, tmp_path: P
             "Slow search",
         ),
     ]
-    assert con.execute("select line, column_name, value from quarantine").fetchall() == [
-        (4, "opened_at", "31.02.2026 09:15")
+    # the column as the file names it; the mapping's layout is tried first
+    assert con.execute("select line, column_name, value, reason from quarantine").fetchall() == [
+        (
+            4,
+            "Created",
+            "31.02.2026 09:15",
+            f"not a valid date-time; layouts tried: %d.%m.%Y %H:%M, {BUILT_IN_LAYOUTS}",
+        )
     ]
     # the same rows as Parquet load the same
     pq = tmp_path / "tickets.parquet"

@@ -423,7 +423,7 @@ def test_check_warns_about_services_without_outage_records(tmp_path: Path) -> No
         (
             "warning",
             "service 'crm' of 'c' has no outage records: its availability shows as no data "
-            "(load its outages or status-page history)",
+            "(load its outages or status-page history with `slm load outages FILE`)",
         )
     ]
 

@@ -1,0 +1,107 @@
+"""`slm check` judges each customer by what its targets need, and says how to fix each gap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from slm_analysis import warehouse
+from slm_analysis.importers import load_file
+from slm_analysis.workflows import run_check
+
+FIX = Path(__file__).parent.parent / "fixtures"
+CATALOGUE = """
+calendars:
+  always: {timezone: UTC, hours: 24x7}
+customers:
+  - {id: uptime, name: Availability only}
+  - {id: desk, name: Tickets only}
+  - {id: survey, name: Satisfaction only}
+services:
+  - {id: web, name: Web}
+  - {id: mail, name: Mail}
+  - {id: portal, name: Portal}
+agreements:
+  - id: uptime-sla
+    customer: uptime
+    services: [web, mail]
+    targets:
+      - {id: web-av, metric: availability, calendar: always, objective: 99.9, services: [web]}
+  - id: desk-sla
+    customer: desk
+    services: [mail]
+    targets:
+      - {id: p1-res, metric: resolution_time, priority: 1, within: 4h, calendar: always,
+         objective: 90}
+      - {id: p2-count, metric: incident_count, priority: 2, objective: 10}
+  - id: survey-sla
+    customer: survey
+    services: [portal]
+    targets:
+      - {id: csat, metric: satisfaction, objective: 4.2}
+"""
+LOAD = (
+    "a known export is recognised from its header (or name it with --format F); any other file "
+    "loads with a mapping (--mapping M.yaml)"
+)
+
+
+def test_each_customer_is_judged_by_its_own_targets(tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(CATALOGUE)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:  # three quarantined rows, one unmapped incident
+        load_file(con, "incidents", FIX / "servicenow_incidents.csv", timezone="UTC")
+    assert run_check(db, catalogue) == [
+        (
+            "warning",
+            "3 incidents match no mapping rule and count for no customer; add mapping rules to "
+            "the catalogue",
+        ),
+        ("warning", "3 rows are quarantined; `slm quarantine` lists them with their reasons"),
+        # availability only: no "no incidents" error, and no outage warning for mail, which has
+        # no availability target
+        (
+            "warning",
+            "service 'web' of 'uptime' has no outage records: its availability shows as no data "
+            "(load its outages or status-page history with `slm load outages FILE`)",
+        ),
+        (
+            "error",
+            "customer 'desk' has no incidents loaded; its ticket targets (p1-res, p2-count) "
+            f"cannot be measured. Load them with `slm load incidents FILE` ({LOAD}); a catalogue "
+            "mapping rule or --customer assigns them",
+        ),
+        (
+            "warning",
+            "customer 'survey' has no survey responses loaded: its satisfaction targets (csat) "
+            "show as no data (load them with `slm load surveys FILE`)",
+        ),
+    ]
+    with warehouse.session(db) as con:
+        load_file(
+            con,
+            "incidents",
+            FIX / "servicenow_incidents_labels.csv",
+            customer="desk",
+            timezone="UTC",
+        )
+        load_file(
+            con,
+            "outages",
+            FIX / "github_status_downtime_slice.csv",
+            customer="uptime",
+            service="web",
+        )
+    assert [level for level, _ in run_check(db, catalogue)] == ["warning", "warning", "warning"]
+
+
+def test_without_a_warehouse_the_advice_names_format_and_mapping(tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(CATALOGUE)
+    db = tmp_path / "none.duckdb"
+    assert run_check(db, catalogue) == [
+        (
+            "error",
+            f"warehouse {db} does not exist; load exports with `slm load KIND FILE` ({LOAD})",
+        )
+    ]
