@@ -17,9 +17,8 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
+from .defaults import MAX_QUARANTINED, QUARANTINE_LIMIT
 from .errors import SlmError
-from .importers.load import DEFAULT_MAX_QUARANTINED
-from .importers.status import DEFAULT_LIMIT
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 STATUS_LOADS = 20  # loads `slm status` shows (--json gives all)
@@ -180,7 +179,7 @@ def demo(
 @click.option(
     "--max-quarantined",
     type=click.FloatRange(0, 100),
-    default=DEFAULT_MAX_QUARANTINED,
+    default=MAX_QUARANTINED,
     show_default=True,
     metavar="PCT",
     help="Refuse a file (exit 1, nothing loaded) when more than PCT % of its rows fail "
@@ -314,7 +313,7 @@ def status(obj: Ctx, as_json: bool) -> None:
 )
 @click.option(
     "--limit",
-    default=DEFAULT_LIMIT,
+    default=QUARANTINE_LIMIT,
     show_default=True,
     type=click.IntRange(min=0),
     metavar="N",

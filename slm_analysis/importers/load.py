@@ -24,14 +24,13 @@ from typing import Any
 import duckdb
 
 from ..catalogue import MAPPING_FIELDS, Catalogue
+from ..defaults import MAX_QUARANTINED
 from ..errors import InputError, QuarantineGroup, QuarantineLimitError, first_lines
 from ..warehouse import KEYS, quote_ident, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
 from .sources import CSV, JSON, PARQUET, Source, direct_compression, inspect, unpacked
 
-# a load that would quarantine more than this share of its file's relevant rows is refused
-DEFAULT_MAX_QUARANTINED = 50.0
 # the date-time layout most of a file's values have is found on this many of its first records
 SAMPLE = 1000
 
@@ -98,7 +97,7 @@ def load_files(
     timezone: str | None = None,
     scale: int = 5,
     mapping: ImportMapping | None = None,
-    max_quarantined: float = DEFAULT_MAX_QUARANTINED,
+    max_quarantined: float = MAX_QUARANTINED,
 ) -> list[LoadResult]:
     """Load each file in its own transaction; stops at the first rejected file."""
     return [
@@ -131,7 +130,7 @@ def load_file(
     timezone: str | None = None,
     scale: int = 5,
     mapping: ImportMapping | None = None,
-    max_quarantined: float = DEFAULT_MAX_QUARANTINED,
+    max_quarantined: float = MAX_QUARANTINED,
 ) -> LoadResult:
     """Load one export file of ``kind``; see the module docstring for the guarantees.
 

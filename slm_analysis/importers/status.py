@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from ..defaults import QUARANTINE_LIMIT
 from ..warehouse import query, sql
-
-DEFAULT_LIMIT = 50  # quarantined records listed unless asked for more
 
 
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
@@ -108,7 +107,7 @@ def quarantined(
     *,
     load_id: int | None = None,
     file: str | None = None,
-    limit: int | None = DEFAULT_LIMIT,
+    limit: int | None = QUARANTINE_LIMIT,
 ) -> Quarantine:
     """The quarantined records (each file's latest load keeps its own), newest load first:
     all, or those of one load, or of one file (its path as loaded, or just its name); at most
