@@ -16,6 +16,7 @@ from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_senten
 from .errors import (
     CatalogueError,
     InputError,
+    QuarantineLimitError,
     RenderError,
     SlmError,
     UnknownNameError,
@@ -35,6 +36,7 @@ __all__ = [
     "InputError",
     "LoadResult",
     "Period",
+    "QuarantineLimitError",
     "RenderError",
     "Review",
     "SlmError",
