@@ -25,6 +25,7 @@ _EXPORTS = {
     "target_sentence": "catalogue",
     "CatalogueError": "errors",
     "InputError": "errors",
+    "QuarantineLimitError": "errors",
     "RenderError": "errors",
     "SlmError": "errors",
     "UnknownNameError": "errors",
@@ -53,6 +54,7 @@ __all__ = [
     "InputError",
     "LoadResult",
     "Period",
+    "QuarantineLimitError",
     "RenderError",
     "Review",
     "SlmError",
@@ -99,6 +101,7 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
     from .errors import (
         CatalogueError,
         InputError,
+        QuarantineLimitError,
         RenderError,
         SlmError,
         UnknownNameError,

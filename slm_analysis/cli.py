@@ -293,13 +293,14 @@ def status(obj: Ctx, as_json: bool) -> None:
             f"{r['seconds']:.2f}",
         )
     console.print(t)
-    notes = []
     if len(loads) > len(shown):
-        notes.append("`slm status --json` lists every load")
-    if any(r["rows_quarantined"] for r in loads):
-        notes.append("`slm quarantine` lists the quarantined rows with their reasons")
-    for note in notes:
-        console.print(note)
+        console.print("`slm status --json` lists every load")
+    quarantined = int(info["quarantined"])  # type: ignore[call-overload]
+    if quarantined:
+        noun = "row is" if quarantined == 1 else "rows are"
+        console.print(
+            f"{quarantined} {noun} quarantined; `slm quarantine` lists them with their reasons"
+        )
 
 
 # ---------------------------------------------------------------------------- quarantine

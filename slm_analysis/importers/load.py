@@ -468,12 +468,13 @@ def _staged(con: duckdb.DuckDBPyConnection, scratch: _Scratch, job: _Job, fmt: F
     )
 
 
-def _timestamp_values(fmt: Format, limit: int | None) -> str:
-    """A query of the date-time texts of ``stage`` (of its first ``limit`` records), one row
-    per value (column ``v``)."""
+def _timestamp_values(fmt: Format) -> str:
+    """A query of the date-time texts of the first ``SAMPLE`` records of ``stage``, one row per
+    value (column ``v``)."""
     columns = ", ".join(quote_ident(c) for c in fmt.timestamps)
-    head = "" if limit is None else f" limit {int(limit)}"
-    return f"(unpivot (select {columns} from stage{head}) on {columns} into name c value v)"
+    return (
+        f"(unpivot (select {columns} from stage limit {SAMPLE}) on {columns} into name c value v)"
+    )
 
 
 def _timestamp_format(con: duckdb.DuckDBPyConnection, fmt: Format) -> str:
@@ -487,7 +488,7 @@ def _timestamp_format(con: duckdb.DuckDBPyConnection, fmt: Format) -> str:
         con,
         "select "
         + "".join(f"count(try_strptime(v, $f{i})), " for i in range(len(layouts)))
-        + f"count(*) filter (where slm_has_offset(v)) from {_timestamp_values(fmt, SAMPLE)}",
+        + f"count(*) filter (where slm_has_offset(v)) from {_timestamp_values(fmt)}",
         {f"f{i}": layout for i, layout in enumerate(layouts)},
     )
     assert counts is not None
@@ -501,13 +502,13 @@ def _has_naive_timestamps(con: duckdb.DuckDBPyConnection, fmt: Format) -> bool:
     offsets everywhere is read again, to its first value without one or to its end."""
     if not fmt.timestamps:
         return False
-    naive = "slm_blank(v) is not null and not slm_has_offset(trim(v))"
-    limits: tuple[int | None, ...] = (SAMPLE,)
+    naive = " or ".join(f"slm_naive({quote_ident(c)})" for c in fmt.timestamps)
+    limits = [f"limit {SAMPLE}"]
     if scalar(con, "select count(*) from staged") > SAMPLE:
-        limits += (None,)
+        limits.append("")
     return any(
-        row(con, f"select 1 from {_timestamp_values(fmt, limit)} where {naive} limit 1")
-        for limit in limits
+        row(con, f"select 1 from (select * from stage {head}) where {naive} limit 1")
+        for head in limits
     )
 
 

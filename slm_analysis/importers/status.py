@@ -8,17 +8,19 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ..defaults import QUARANTINE_LIMIT
-from ..warehouse import query, sql
+from ..warehouse import query, scalar, sql
 
 
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
-    """Rows per table and source, time ranges and quarantine counts, and every load (newest
-    first) with its rows read, loaded, quarantined and unmapped and its wall-clock seconds."""
+    """Rows per table and source, time ranges and quarantine counts, every load (newest first)
+    with its rows read, loaded, quarantined and unmapped and its wall-clock seconds, and the
+    rows in the quarantine now (each file's latest load)."""
     tables = query(con, "status_tables")
     loads = query(con, "status_loads")
     return {
         "tables": tables.to_dict(orient="records"),
         "loads": loads.to_dict(orient="records"),
+        "quarantined": int(scalar(con, "select count(*) from quarantine")),
     }
 
 

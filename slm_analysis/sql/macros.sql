@@ -12,6 +12,10 @@ create or replace temp macro slm_ts_formats() as [
     '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%Y-%m-%d'
 ];
 create or replace temp macro slm_has_offset(x) as regexp_matches(x, '(Z|[+-]\d\d:?\d\d)$');
+-- A date-time text without an offset, which is read in the load's zone (null is none). Values
+-- ending in Z are ruled out before the regular expression, which costs ~5x more per value.
+create or replace temp macro slm_naive(x) as
+    not suffix(x, 'Z') and slm_blank(x) is not null and not slm_has_offset(trim(x));
 -- What slm_ts reads, as a quarantine reason lists it: the layouts above, then ISO 8601 with an
 -- offset (importers.load names a format's list in Format.layouts).
 create or replace temp macro slm_ts_layouts() as

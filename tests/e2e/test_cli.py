@@ -302,7 +302,7 @@ def test_load_refusal_quarantine_listing_and_status(tmp_path: Path) -> None:
         "│  2 │ servicenow_incidents_dotted.csv │ servicenow-incidents │    4 │      1 │           3 │    N.NN │",
         "│  1 │ servicenow_incidents.csv.gz     │ servicenow-incidents │    6 │      3 │           3 │    N.NN │",
         "└────┴─────────────────────────────────┴──────────────────────┴──────┴────────┴─────────────┴─────────┘",
-        "`slm quarantine` lists the quarantined rows with their reasons",
+        "6 rows are quarantined; `slm quarantine` lists them with their reasons",
     ]
     loads = json.loads(slm("status", "--json").stdout)["loads"]
     assert [(x["load_id"], x["path"], x["rows_quarantined"]) for x in loads] == [

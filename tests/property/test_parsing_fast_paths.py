@@ -115,6 +115,18 @@ def test_every_first_layout_gives_the_plain_result(
         assert differ == [], layout
 
 
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.one_of(datetime_texts(), st.none()), min_size=1, max_size=40))
+def test_naive_gives_the_plain_result(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
+    """slm_naive (a date-time without an offset) tests for a final Z before its expression."""
+    differ = con.execute(
+        "select x from unnest($texts) as t(x) where slm_naive(x) is distinct from "
+        "(slm_blank(x) is not null and not slm_has_offset(trim(x)))",
+        {"texts": texts},
+    ).fetchall()
+    assert differ == []
+
+
 def test_the_layouts_read_what_they_should(con: duckdb.DuckDBPyConnection) -> None:
     got = con.execute(
         "select slm_ts(x, 'Europe/London', $layout)::varchar from unnest($texts) as t(x)",

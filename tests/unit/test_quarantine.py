@@ -382,6 +382,7 @@ def test_status_lists_every_load_with_wall_clock_seconds(
     ]
     # 40 incidents and their state histories
     assert r.rows_loaded == 40 + con.execute("select count(*) from incident_states").fetchone()[0]  # type: ignore[index]
+    assert info["quarantined"] == 3  # the rows in the quarantine now
     first = loads[-1]  # type: ignore[index]
     assert first["seconds"] >= 0.4 and abs(first["seconds"] - r.seconds) < 0.1
     # a state history has no customer of its own: never reported as unmapped
