@@ -332,26 +332,45 @@ def attainment(
             check_period(end, cat.zone_of(v.agreement), as_of)
     periods = end.history(history)
     rolling = end.rolling_year()
+    units = rolling.units()
     counts: dict[tuple[str, str], tuple[int, int]] = {}
     if any(isinstance(v.target, TicketTimeTarget) for v in vs) and (
         clocks_ready or run_clocks(con, cat, customer, as_of=as_of, targets=vs)
     ):
-        counts = ticket_counts(con, [*periods, rolling])
-    records: list[dict[str, object]] = []
-    for p in periods:
+        counts = ticket_counts(con, list(dict.fromkeys([*periods, *units])))
+    measured: dict[tuple[Period, str], dict[str, object]] = {}
+    for p in dict.fromkeys([*periods, *units]):
         for v in vs:
-            if not v.target.in_force(p) or _agreement_out(v.agreement, p):
-                continue
-            rec = _measure_target(con, cat, customer, v, p, as_of, counts, availability)
-            if p == end:
-                roll = _measure_target(con, cat, customer, v, rolling, as_of, counts)
-                rec.update(
-                    rolling_period=str(rolling),
-                    rolling_achieved=roll["achieved"],
-                    rolling_n=roll["n"],
-                )
-            records.append(rec)
+            if v.target.in_force(p) and not _agreement_out(v.agreement, p):
+                rec = _measure_target(con, cat, customer, v, p, as_of, counts, availability)
+                measured[(p, f"{v.agreement.id}/{v.target.id}")] = rec
+    records = [rec for (p, _), rec in measured.items() if p in periods]
+    for (p, key), rec in measured.items():
+        if p == end:
+            parts = [measured[(u, key)] for u in units if (u, key) in measured]
+            achieved, n = _rolling(parts)
+            rec.update(rolling_period=str(rolling), rolling_achieved=achieved, rolling_n=n)
     return pd.DataFrame(records, columns=ATTAINMENT_COLUMNS)
+
+
+def _rolling(parts: list[dict[str, object]]) -> tuple[float | None, int]:
+    """The rolling figure from its months' (weeks') records, each measured under the target
+    version in force then: tickets and satisfied shares add up their counts, availability its
+    covered and down time, a mean score its responses; an incident count is the mean per month."""
+    df = pd.DataFrame(parts, columns=ATTAINMENT_COLUMNS)
+    df = df[df["achieved"].notna()]
+    if df.empty:
+        return None, 0
+    n = int(df["n"].sum())
+    metric, unit = df["metric"].iloc[-1], df["unit"].iloc[-1]
+    if metric == "availability":
+        sched = float(df["scheduled_s"].sum())
+        return 100.0 * (sched - float(df["downtime_s"].sum())) / sched, n
+    if metric == "incident_count":
+        return float(df["achieved"].mean()), n
+    if unit == "%":  # tickets within target, satisfied responses
+        return 100.0 * float(df["n_met"].sum()) / n, n
+    return float((df["achieved"] * df["n"]).sum()) / n, n
 
 
 def ticket_counts(

@@ -218,6 +218,11 @@ class Period:
         """The ``count`` periods ending with this one, oldest first."""
         return [self.shift(-i) for i in range(count - 1, -1, -1)]
 
+    def units(self) -> list[Period]:
+        """The months (or weeks) the period is made of, in order."""
+        first = self.first_unit()
+        return [first.shift(i) for i in range(self.count)]
+
     def rolling_year(self) -> Period:
         """The twelve months (52 weeks for week periods) ending with this period."""
         last = self.last_unit()

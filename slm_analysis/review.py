@@ -195,8 +195,8 @@ class Review:
             (
                 "all",
                 "rolling twelve months",
-                "the same measure over the twelve months (52 weeks) up to the period's end, "
-                "under the target version in force at its end",
+                "the twelve months (52 weeks) up to the period's end added up, each month "
+                "measured under the target version in force then",
             ),
             ("all", "interval", "Wilson 95 % score interval on the share of tickets met"),
             ("all", "data as of", f"{self.as_of:%Y-%m-%d %H:%M} UTC"),

@@ -527,7 +527,7 @@ def test_availability_of_a_running_period_stops_at_the_end_of_the_data(
     assert nov.loc["av", "status"] == "In progress"
 
 
-def test_rolling_twelve_months_under_the_target_in_force(
+def test_rolling_twelve_months_adds_up_the_months(
     worked: duckdb.DuckDBPyConnection,
 ) -> None:
     """The rolling figure of October 2026 counts every ticket from November 2025 to October
