@@ -5,10 +5,15 @@ with used as (
     union select distinct load_id from outages where customer = $customer
     union select distinct load_id from surveys where customer = $customer
 )
-select 'rows quarantined' as issue, q.reason as detail, count(*) as rows
+select
+    'rows quarantined' as issue,
+    -- the column and the reason's first clause (the full text, with the layouts tried, is in
+    -- `slm quarantine`)
+    coalesce(q.column_name || ': ', '') || split_part(q.reason, ';', 1) as detail,
+    count(*) as rows
 from quarantine as q
 join used using (load_id)
-group by q.reason
+group by all
 union all
 select 'rows mapped to no customer', 'add a mapping rule to the catalogue', count(*)
 from incidents
