@@ -422,13 +422,60 @@ class ClockSettings(_Model):
         "opened", description="what starts the resolution clock"
     )
     resolution_stop: Literal["resolved", "closed"] = Field(
-        "resolved", description="what stops the resolution clock"
+        "resolved",
+        description="what stops the resolution clock: resolved = resolved_at, else closed_at, "
+        "else the final entry into a resolved state in the state history, else the entry into "
+        "a closed state there; closed = closed_at, else the entry into a closed state",
+    )
+    closed_states: list[str] = Field(
+        default_factory=lambda: ["Closed"],
+        description="states that mean closed: entering one stops the clock when no resolution "
+        "time is known",
+    )
+    cancelled_states: list[str] = Field(
+        default_factory=lambda: ["Canceled", "Cancelled"],
+        description="states that mean cancelled (a ticket that needed no resolution)",
+    )
+    exclude_cancelled: bool = Field(
+        True, description="tickets in a cancelled state are not counted by ticket targets"
     )
     day: Literal["24h", "working_day"] = Field(
         "24h",
         description="what a day in a duration (`2d`) means: 24 hours of the calendar's open "
         "time, or one working day of it (the calendar's usual daily open hours)",
     )
+
+    @model_validator(mode="after")
+    def _states_disjoint(self) -> ClockSettings:
+        ends = {
+            "resolved_states": self.resolved_states,
+            "closed_states": self.closed_states,
+            "cancelled_states": self.cancelled_states,
+        }
+        for name, states in ends.items():
+            if both := sorted(set(states) & set(self.pause_states)):
+                raise ValueError(
+                    f"{', '.join(both)} is in both pause_states and {name}: a state either "
+                    "pauses the clock or ends it; remove it from one of the lists"
+                )
+        if both := sorted(set(self.closed_states) & set(self.cancelled_states)):
+            raise ValueError(
+                f"{', '.join(both)} is in both closed_states and cancelled_states; remove it "
+                "from one of them (cancelled tickets are treated differently)"
+            )
+        return self
+
+    def resolution_stop_text(self) -> str:
+        """The order in which the resolution stop is found, in words (the pack's appendix)."""
+        closed = "/".join([*self.closed_states, *self.cancelled_states])
+        if self.resolution_stop == "closed":
+            return f"closed_at, else the entry into a closed state ({closed}) in the state history"
+        final = "first" if self.reopen == "first" else "final (after the last reopen)"
+        return (
+            f"resolved_at, else closed_at, else the {final} entry into a resolved state "
+            f"({'/'.join(self.resolved_states)}) in the state history, else the entry into a "
+            f"closed state ({closed}) there"
+        )
 
     def threshold_seconds(self, within: Span, cal: Calendar) -> int:
         """The clock threshold of ``within`` on ``cal`` under this agreement's day rule."""

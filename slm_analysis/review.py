@@ -132,6 +132,13 @@ class Review:
                     else "24 hours of the target's calendar time",
                 ),
                 (a.id, "reopened incidents", f"reopen: {a.clock.reopen}"),
+                (a.id, "resolution clock stops at", a.clock.resolution_stop_text()),
+                (
+                    a.id,
+                    "cancelled tickets",
+                    f"{'not counted' if a.clock.exclude_cancelled else 'counted'} "
+                    f"(states: {', '.join(a.clock.cancelled_states) or 'none'})",
+                ),
                 (
                     a.id,
                     "maintenance stops ticket clocks",
@@ -149,7 +156,14 @@ class Review:
             (
                 "all",
                 "first response",
-                "first state change away from New (or the export's first-response field)",
+                "the export's first-response field, else the first state change away from New, "
+                "else the resolution time",
+            ),
+            (
+                "all",
+                "stop time unknown",
+                "a closed or cancelled ticket with no stop time in its fields or state history "
+                "is not counted and is listed in the data-quality notes, never left running",
             ),
             (
                 "all",
@@ -214,6 +228,9 @@ def open_review(
         actions = query(con, "review_actions", {"customer": customer, "as_of": as_of})
         majors = query(con, "review_majors", {"customer": customer, "ps": s, "pe": e})
         quality = query(con, "review_quality", {"customer": customer})
+        findings = measures.stop_findings(con, cat, customer, as_of=as_of, clocks_ready=True)
+        if not findings.empty:
+            quality = pd.concat([quality, stop_notes(findings)], ignore_index=True)
         loads = query(con, "review_loads", {"customer": customer})
     return Review(
         catalogue=cat,
@@ -232,6 +249,23 @@ def open_review(
         loads=loads,
         catalogue_sha256=sha,
     )
+
+
+def stop_notes(findings: pd.DataFrame, shown: int = 10) -> pd.DataFrame:
+    """Data-quality notes for ``measures.stop_findings``: one per reason, with the count and
+    the first ``shown`` incident numbers (the customer's own)."""
+    rows = []
+    for why, group in findings.groupby("why", sort=True):
+        numbers = list(group["number"])
+        more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
+        rows.append(
+            (
+                "incidents whose clock stop is unknown (not counted)",
+                f"{why}: {', '.join(numbers[:shown])}{more}",
+                len(numbers),
+            )
+        )
+    return pd.DataFrame(rows, columns=["issue", "detail", "rows"])
 
 
 def format_value(value: float | None, unit: str) -> str:

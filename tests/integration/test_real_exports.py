@@ -66,6 +66,7 @@ def test_event_log_slice_builds_snapshots_and_state_histories(
     assert states == [
         ("New", utc(2016, 2, 29, 1, 23), utc(2016, 2, 29, 8, 53)),
         ("Resolved", utc(2016, 2, 29, 8, 53), utc(2016, 3, 5, 12)),
+        ("Closed", utc(2016, 3, 5, 12), None),  # the final state is kept: its entry stops clocks
     ]
     awaiting = con.execute(
         "select count(distinct number) from incident_states where state = 'Awaiting User Info'"
