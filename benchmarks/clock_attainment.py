@@ -82,7 +82,9 @@ def populate(con: duckdb.DuckDBPyConnection, n: int, n_pauses: int, seed: int = 
             "customer": customer,
             "service": [f"{c}-svc" for c in customer],
             "priority": prio,
-            "state": "Closed",
+            # still open at the end of the data: in progress (a closed ticket with no stop time
+            # would be a data-quality finding, not a clock)
+            "state": np.where(np.isnan(resolved), "In Progress", "Closed"),
             "opened_at": pd.to_datetime(opened, unit="s", utc=True),
             "resolved_at": pd.to_datetime(resolved, unit="s", utc=True),
             "load_id": 0,

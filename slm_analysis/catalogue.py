@@ -458,11 +458,15 @@ class ClockSettings(_Model):
                     f"{', '.join(both)} is in both pause_states and {name}: a state either "
                     "pauses the clock or ends it; remove it from one of the lists"
                 )
-        if both := sorted(set(self.closed_states) & set(self.cancelled_states)):
-            raise ValueError(
-                f"{', '.join(both)} is in both closed_states and cancelled_states; remove it "
-                "from one of them (cancelled tickets are treated differently)"
-            )
+        seen: dict[str, str] = {}
+        for name, states in ends.items():
+            for state in states:
+                if state in seen:
+                    raise ValueError(
+                        f"{state} is in both {seen[state]} and {name}: a state has one meaning "
+                        "for the clock; remove it from one of the lists"
+                    )
+                seen[state] = name
         return self
 
     def resolution_stop_text(self) -> str:

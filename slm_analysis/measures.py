@@ -176,10 +176,18 @@ def run_clocks(
     as_of = as_of or as_of_time(con, customer)
     if not _prepare_clocks(con, cat, customer, as_of, targets, explain):
         return False
-    con.execute(
-        f"create or replace temp table clock_results as {sql('ticket_clock')}",
-        {"as_of": int(as_of.timestamp())},
-    )
+    # DuckDB turns an as-of join whose probe side it estimates at < 64 rows into a nested
+    # loop; its estimates for the filtered view are far too low (a million rows read as one),
+    # and the loop then costs minutes. The look-ups are always as-of joins here.
+    before = scalar(con, "select current_setting('asof_loop_join_threshold')")
+    con.execute("set asof_loop_join_threshold = 0")
+    try:
+        con.execute(
+            f"create or replace temp table clock_results as {sql('ticket_clock')}",
+            {"as_of": int(as_of.timestamp())},
+        )
+    finally:
+        con.execute(f"set asof_loop_join_threshold = {int(before)}")
     return True
 
 
@@ -267,6 +275,7 @@ def _target_row(
     assert isinstance(t, TicketTimeTarget)
     clock = v.agreement.clock
     by = t.calendar_by
+    stop_bit = 1 if t.metric == "response_time" else STOP_BITS[clock.resolution_stop]
     return {
         "target_key": v.key,
         "target_no": no,
@@ -290,6 +299,9 @@ def _target_row(
         "cancelled_states": list(clock.cancelled_states),
         "exclude_cancelled": clock.exclude_cancelled,
         "profile": profile,
+        # the clock_stops flags this target's stop depends on (see clock_stops.sql)
+        "stop_bit": stop_bit,
+        "drop_mask": stop_bit | (8 if clock.exclude_cancelled else 0),
         "reopen": clock.reopen,
         "resolution_start": clock.resolution_start,
         "resolution_stop": clock.resolution_stop,
@@ -298,6 +310,7 @@ def _target_row(
     }
 
 
+STOP_BITS = {"resolved": 2, "closed": 4}
 StateProfile = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 ROLES = ("resolved", "closed", "cancelled")
 

@@ -7,10 +7,10 @@ select
     source,
     number,
     state,
-    to_timestamp(min(opened)) as opened_at,
+    min(opened_at) as opened_at,
     string_agg(distinct why, '; ' order by why) as why,
     list(distinct target_key order by target_key) as targets
 from clock_stops
-where stop_unknown and opened <= $as_of
+where stop_unknown and opened_at <= to_timestamp($as_of)
 group by source, number, state
 order by number, source

@@ -7,13 +7,13 @@
 -- F(p_i) - F(t0) - PB_i >= D, at G(F(t0) + D + PB_i); after the last pause at
 -- G(F(t0) + D + PB_total). Descriptive columns are joined later (clock_details) so that the
 -- heavy part runs on narrow rows; k = incident rowid × 256 + target number is the row key.
--- Start and stop instants come from the view clock_stops (clock_stops.sql); a pair whose stop
--- cannot be known is left out (measures.stop_findings lists it). counted_at is the instant
+-- Start and stop instants come from the view clock_stops (clock_stops.sql); a pair it drops
+-- (cancelled, or a stop that cannot be known: measures.stop_findings lists those) is left out. counted_at is the instant
 -- the clock counts at: its stop, or the breach of a running clock that has breached.
 with base_matched as (
-    select * exclude (state, stop_unknown, why, resolution_stop)
+    select * exclude (state, opened_at, dropped, stop_unknown, why)
     from clock_stops
-    where not stop_unknown and opened <= $as_of
+    where opened_at <= to_timestamp($as_of) and dropped = 0
 ),
 base as (
     select
