@@ -397,18 +397,27 @@ TargetModel = AvailabilityTarget | TicketTimeTarget | SatisfactionTarget | Incid
 Target = Annotated[TargetModel, Field(discriminator="metric")]
 
 
+# the default state lists of a clock; a state written in one list leaves the others' defaults
+STATE_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "pause_states": ("On Hold", "Awaiting User Info", "Awaiting Caller"),
+    "resolved_states": ("Resolved",),
+    "closed_states": ("Closed",),
+    "cancelled_states": ("Canceled", "Cancelled"),
+}
+
+
 class ClockSettings(_Model):
     """How ticket clocks run. Each switch has a documented default."""
 
     pause_states: list[str] = Field(
-        default_factory=lambda: ["On Hold", "Awaiting User Info", "Awaiting Caller"],
+        default_factory=lambda: list(STATE_DEFAULTS["pause_states"]),
         description="states in which the clock is paused",
     )
     exclude_maintenance: bool = Field(
         False, description="maintenance windows of the service stop the ticket clock"
     )
     resolved_states: list[str] = Field(
-        default_factory=lambda: ["Resolved"],
+        default_factory=lambda: list(STATE_DEFAULTS["resolved_states"]),
         description="states that mean resolved; leaving one for another state is a reopen",
     )
     reopen: Literal["all", "first", "last", "largest_span"] = Field(
@@ -428,12 +437,12 @@ class ClockSettings(_Model):
         "a closed state there; closed = closed_at, else the entry into a closed state",
     )
     closed_states: list[str] = Field(
-        default_factory=lambda: ["Closed"],
+        default_factory=lambda: list(STATE_DEFAULTS["closed_states"]),
         description="states that mean closed: entering one stops the clock when no resolution "
         "time is known",
     )
     cancelled_states: list[str] = Field(
-        default_factory=lambda: ["Canceled", "Cancelled"],
+        default_factory=lambda: list(STATE_DEFAULTS["cancelled_states"]),
         description="states that mean cancelled (a ticket that needed no resolution)",
     )
     exclude_cancelled: bool = Field(
@@ -444,6 +453,27 @@ class ClockSettings(_Model):
         description="what a day in a duration (`2d`) means: 24 hours of the calendar's open "
         "time, or one working day of it (the calendar's usual daily open hours)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_yield(cls, data: Any) -> Any:
+        """A state written in one state list is dropped from the other lists' defaults
+        (``resolved_states: [Resolved, Closed]`` makes Closed a resolution, not a closure)."""
+        if not isinstance(data, dict):
+            return data
+        written = {
+            s
+            for key in STATE_DEFAULTS
+            if isinstance(data.get(key), list)
+            for s in data[key]
+            if isinstance(s, str)
+        }
+        defaults = {
+            key: [s for s in default if s not in written]
+            for key, default in STATE_DEFAULTS.items()
+            if key not in data
+        }
+        return {**data, **defaults}
 
     @model_validator(mode="after")
     def _states_disjoint(self) -> ClockSettings:

@@ -316,12 +316,23 @@ def test_a_ticket_reopened_and_not_resolved_again_is_running(
     assert not first["running"] and first["stop_at"] == utc(2026, 10, 5, 10)
 
 
+def test_a_state_written_in_one_list_leaves_the_other_defaults() -> None:
+    clock = catalogue("{resolved_states: [Resolved, Closed]}").agreements[0].clock
+    assert (clock.resolved_states, clock.closed_states) == (["Resolved", "Closed"], [])
+    assert clock.cancelled_states == ["Canceled", "Cancelled"]
+    default = catalogue().agreements[0].clock
+    assert (default.closed_states, default.pause_states) == (
+        ["Closed"],
+        ["On Hold", "Awaiting User Info", "Awaiting Caller"],
+    )
+
+
 def test_state_lists_must_not_contradict_each_other() -> None:
     with pytest.raises(CatalogueError) as info:
-        catalogue("{pause_states: [On Hold, Resolved]}")
+        catalogue("{pause_states: [On Hold, Resolved], resolved_states: [Resolved]}")
     assert "Resolved is in both pause_states and resolved_states" in str(info.value)
     with pytest.raises(CatalogueError) as info:
-        catalogue("{closed_states: [Closed, Canceled]}")
+        catalogue("{closed_states: [Closed, Canceled], cancelled_states: [Canceled]}")
     assert "Canceled is in both closed_states and cancelled_states" in str(info.value)
 
 
