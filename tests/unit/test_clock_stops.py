@@ -196,6 +196,30 @@ def test_closed_ticket_with_no_stop_is_a_finding(stops: duckdb.DuckDBPyConnectio
     pd.testing.assert_frame_equal(again, found)
 
 
+def test_closed_at_comes_before_the_history_and_a_closing_is_no_reopen(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The shape of the UCI log's closed tickets without resolved_at: logged already Resolved,
+    closed (closed_at) five days later. The documented order takes closed_at before the
+    history's resolution, and going from Resolved to Closed is not a reopen, so the five days
+    are not paused."""
+    closed = utc(2026, 10, 16, 9)
+    incident(
+        con,
+        "U",
+        "Closed",
+        utc(2026, 10, 11, 8),
+        closed=closed,
+        history=[("Resolved", utc(2026, 10, 11, 8), closed), ("Closed", closed, None)],
+    )
+    for reopen in ("all", "last"):
+        row = clocks(con, f"{{reopen: {reopen}}}").loc[("res", "U")]
+        assert (row["start_at"], row["stop_at"]) == (utc(2026, 10, 11, 8), closed)
+        assert (h(row["business_elapsed"]), row["met"]) == (121, False)
+    resp = clocks(con).loc[("resp", "U")]  # the first state change: Resolved, at opening
+    assert (resp["stop_at"], resp["business_elapsed"]) == (utc(2026, 10, 11, 8), 0)
+
+
 def test_cancelled_tickets_are_excluded_unless_the_switch_is_off(
     stops: duckdb.DuckDBPyConnection,
 ) -> None:
