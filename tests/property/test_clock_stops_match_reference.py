@@ -58,9 +58,9 @@ def tickets(draw: st.DrawFn) -> Ticket:
     last = history[-1][0] if history else draw(st.sampled_from(STATES))
     state = last if draw(st.integers(0, 9)) else draw(st.sampled_from(STATES))
 
-    def instant() -> int | None:  # none, the last entry (often Closed), any entry, any time
+    def instant(none: int = 5) -> int | None:  # none, the last entry, any entry, any time
         choice = draw(st.integers(0, 9))
-        if choice < 5:
+        if choice < none:
             return None
         if choice == 9 or not history:
             return opened + draw(st.integers(0, 3000)) * 60
@@ -71,7 +71,7 @@ def tickets(draw: st.DrawFn) -> Ticket:
     return Ticket(
         state=state,
         opened=opened,
-        resolved_at=instant(),
+        resolved_at=instant(none=7),
         closed_at=instant(),
         first_response_at=None if draw(st.integers(0, 3)) else instant(),
         history=tuple(history),
