@@ -295,16 +295,13 @@ def _target_row(
         "priorities": list(t.priority) if t.priority else None,
         "pause_states": list(clock.pause_states),
         "resolved_states": list(clock.resolved_states),
-        "closed_states": list(clock.closed_states),
-        "cancelled_states": list(clock.cancelled_states),
-        "exclude_cancelled": clock.exclude_cancelled,
+        # closed/cancelled states, the resolution stop and exclude_cancelled reach the SQL as
+        # the state profile (clock_state_roles) and the flags the target tests (clock_stops)
         "profile": profile,
-        # the clock_stops flags this target's stop depends on (see clock_stops.sql)
         "stop_bit": stop_bit,
         "drop_mask": stop_bit | (8 if clock.exclude_cancelled else 0),
         "reopen": clock.reopen,
         "resolution_start": clock.resolution_start,
-        "resolution_stop": clock.resolution_stop,
         "exclude_maintenance": clock.exclude_maintenance,
         "zone": cat.zone_of(v.agreement),
     }

@@ -162,8 +162,9 @@ class Review:
             (
                 "all",
                 "stop time unknown",
-                "a closed or cancelled ticket with no stop time in its fields or state history "
-                "is not counted and is listed in the data-quality notes, never left running",
+                "a closed or cancelled ticket (or a resolved one, for a clock a resolution "
+                "stops) with no stop time in its fields or state history is not counted and is "
+                "listed in the data-quality notes, never left running",
             ),
             (
                 "all",
