@@ -22,7 +22,7 @@ from .errors import (
     WarehouseError,
 )
 from .importers import LoadResult, load_file, load_files
-from .measures import attainment, availability, ticket_clocks, wilson_interval
+from .measures import attainment, availability, stop_findings, ticket_clocks, wilson_interval
 from .packs import render_pack
 from .periods import Period
 from .review import Review, open_review
@@ -52,6 +52,7 @@ __all__ = [
     "present",
     "render_pack",
     "session",
+    "stop_findings",
     "target_sentence",
     "ticket_clocks",
     "wilson_interval",
