@@ -8,8 +8,9 @@
 -- G(F(t0) + D + PB_total). Descriptive columns are joined later (clock_details) so that the
 -- heavy part runs on narrow rows; k = incident rowid × 256 + target number is the row key.
 -- Start and stop instants come from the view clock_stops (clock_stops.sql); a pair it drops
--- (cancelled, or a stop that cannot be known: measures.stop_findings lists those) is left out. counted_at is the instant
--- the clock counts at: its stop, or the breach of a running clock that has breached.
+-- (cancelled, or a stop that cannot be known: measures.stop_findings lists those) is left
+-- out. counted_at is the instant the clock counts at: its stop, or the breach of a running
+-- clock that has breached.
 with base_matched as (
     select * exclude (state, opened_at, dropped, stop_unknown, why)
     from clock_stops
