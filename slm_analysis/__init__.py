@@ -35,6 +35,7 @@ _EXPORTS = {
     "load_files": "importers",
     "attainment": "measures",
     "availability": "measures",
+    "stop_findings": "measures",
     "ticket_clocks": "measures",
     "wilson_interval": "measures",
     "render_pack": "packs",
@@ -74,6 +75,7 @@ __all__ = [
     "render_pack",
     "session",
     "status",
+    "stop_findings",
     "target_sentence",
     "ticket_clocks",
     "wilson_interval",
@@ -108,7 +110,13 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
         WarehouseError,
     )
     from .importers import LoadResult, load_file, load_files
-    from .measures import attainment, availability, ticket_clocks, wilson_interval
+    from .measures import (
+        attainment,
+        availability,
+        stop_findings,
+        ticket_clocks,
+        wilson_interval,
+    )
     from .packs import render_pack
     from .periods import Period
     from .review import Review, open_review

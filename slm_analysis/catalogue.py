@@ -415,18 +415,27 @@ TargetModel = AvailabilityTarget | TicketTimeTarget | SatisfactionTarget | Incid
 Target = Annotated[TargetModel, Field(discriminator="metric")]
 
 
+# the default state lists of a clock; a state written in one list leaves the others' defaults
+STATE_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "pause_states": ("On Hold", "Awaiting User Info", "Awaiting Caller"),
+    "resolved_states": ("Resolved",),
+    "closed_states": ("Closed",),
+    "cancelled_states": ("Canceled", "Cancelled"),
+}
+
+
 class ClockSettings(_Model):
     """How ticket clocks run. Each switch has a documented default."""
 
     pause_states: list[str] = Field(
-        default_factory=lambda: ["On Hold", "Awaiting User Info", "Awaiting Caller"],
+        default_factory=lambda: list(STATE_DEFAULTS["pause_states"]),
         description="states in which the clock is paused",
     )
     exclude_maintenance: bool = Field(
         False, description="maintenance windows of the service stop the ticket clock"
     )
     resolved_states: list[str] = Field(
-        default_factory=lambda: ["Resolved"],
+        default_factory=lambda: list(STATE_DEFAULTS["resolved_states"]),
         description="states that mean resolved; leaving one for another state is a reopen",
     )
     reopen: Literal["all", "first", "last", "largest_span"] = Field(
@@ -440,13 +449,85 @@ class ClockSettings(_Model):
         "opened", description="what starts the resolution clock"
     )
     resolution_stop: Literal["resolved", "closed"] = Field(
-        "resolved", description="what stops the resolution clock"
+        "resolved",
+        description="what stops the resolution clock: resolved = resolved_at, else closed_at, "
+        "else the final entry into a resolved state in the state history, else the entry into "
+        "a closed state there; closed = closed_at, else the entry into a closed state",
+    )
+    closed_states: list[str] = Field(
+        default_factory=lambda: list(STATE_DEFAULTS["closed_states"]),
+        description="states that mean closed: entering one stops the clock when no resolution "
+        "time is known",
+    )
+    cancelled_states: list[str] = Field(
+        default_factory=lambda: list(STATE_DEFAULTS["cancelled_states"]),
+        description="states that mean cancelled (a ticket that needed no resolution)",
+    )
+    exclude_cancelled: bool = Field(
+        True, description="tickets in a cancelled state are not counted by ticket targets"
     )
     day: Literal["24h", "working_day"] = Field(
         "24h",
         description="what a day in a duration (`2d`) means: 24 hours of the calendar's open "
         "time, or one working day of it (the calendar's usual daily open hours)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_yield(cls, data: Any) -> Any:
+        """A state written in one state list is dropped from the other lists' defaults
+        (``resolved_states: [Resolved, Closed]`` makes Closed a resolution, not a closure)."""
+        if not isinstance(data, dict):
+            return data
+        written = {
+            s
+            for key in STATE_DEFAULTS
+            if isinstance(data.get(key), list)
+            for s in data[key]
+            if isinstance(s, str)
+        }
+        defaults = {
+            key: [s for s in default if s not in written]
+            for key, default in STATE_DEFAULTS.items()
+            if key not in data
+        }
+        return {**data, **defaults}
+
+    @model_validator(mode="after")
+    def _states_disjoint(self) -> ClockSettings:
+        ends = {
+            "resolved_states": self.resolved_states,
+            "closed_states": self.closed_states,
+            "cancelled_states": self.cancelled_states,
+        }
+        for name, states in ends.items():
+            if both := sorted(set(states) & set(self.pause_states)):
+                raise ValueError(
+                    f"{', '.join(both)} is in both pause_states and {name}: a state either "
+                    "pauses the clock or ends it; remove it from one of the lists"
+                )
+        seen: dict[str, str] = {}
+        for name, states in ends.items():
+            for state in states:
+                if state in seen:
+                    raise ValueError(
+                        f"{state} is in both {seen[state]} and {name}: a state has one meaning "
+                        "for the clock; remove it from one of the lists"
+                    )
+                seen[state] = name
+        return self
+
+    def resolution_stop_text(self) -> str:
+        """The order in which the resolution stop is found, in words (the pack's appendix)."""
+        closed = "/".join([*self.closed_states, *self.cancelled_states])
+        if self.resolution_stop == "closed":
+            return f"closed_at, else the entry into a closed state ({closed}) in the state history"
+        final = "first" if self.reopen == "first" else "final (after the last reopen)"
+        return (
+            f"resolved_at, else closed_at, else the {final} entry into a resolved state "
+            f"({'/'.join(self.resolved_states)}) in the state history, else the entry into a "
+            f"closed state ({closed}) there"
+        )
 
     def threshold_seconds(self, within: Span, cal: Calendar) -> int:
         """The clock threshold of ``within`` on ``cal`` under this agreement's day rule."""

@@ -19,6 +19,7 @@ from .catalogue import (
     Agreement,
     AvailabilityTarget,
     Catalogue,
+    ClockSettings,
     IncidentCountTarget,
     SatisfactionTarget,
     TargetModel,
@@ -198,6 +199,32 @@ def run_clocks(
     Returns False (and creates nothing) when the customer has no ticket targets.
     """
     as_of = as_of or as_of_time(con, customer)
+    if not _prepare_clocks(con, cat, customer, as_of, targets, explain):
+        return False
+    # DuckDB turns an as-of join whose probe side it estimates at < 64 rows into a nested
+    # loop; its estimates for the filtered view are far too low (a million rows read as one),
+    # and the loop then costs minutes. The look-ups are always as-of joins here.
+    before = scalar(con, "select current_setting('asof_loop_join_threshold')")
+    con.execute("set asof_loop_join_threshold = 0")
+    try:
+        con.execute(
+            f"create or replace temp table clock_results as {sql('ticket_clock')}",
+            {"as_of": int(as_of.timestamp())},
+        )
+    finally:
+        con.execute(f"set asof_loop_join_threshold = {int(before)}")
+    return True
+
+
+def _prepare_clocks(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    as_of: datetime,
+    targets: list[TargetVersion] | None,
+    explain: bool,
+) -> bool:
+    """The clocks' inputs: calendars, targets, maintenance and the view ``clock_stops``."""
     chosen = [
         v
         for v in (targets if targets is not None else versions(cat, customer))
@@ -224,10 +251,6 @@ def run_clocks(
         services,
         explain,
     )
-    con.execute(
-        f"create or replace temp table clock_results as {sql('ticket_clock')}",
-        {"as_of": int(as_of.timestamp())},
-    )
     return True
 
 
@@ -248,48 +271,123 @@ def _register_inputs(
         if v.target.calendar_by:
             names.update(v.target.calendar_by.map.values())
     ids = register_calendars(con, cat, names, start, end, holidays=explain)
-    rows = []
     if len(chosen) > 256:
         raise InputError(f"customer {customer!r} has more than 256 ticket targets")
-    for no, v in enumerate(chosen):
-        t = v.target
-        assert isinstance(t, TicketTimeTarget)
-        clock = v.agreement.clock
-        rows.append(
-            {
-                "target_key": v.key,
-                "target_no": no,
-                "customer": customer,
-                "metric": t.metric,
-                "calendar": ids[t.calendar],
-                "calendar_field": t.calendar_by.field if t.calendar_by else None,
-                "map_values": list(t.calendar_by.map) if t.calendar_by else [],
-                "map_calendars": [ids[n] for n in t.calendar_by.map.values()]
-                if t.calendar_by
-                else [],
-                "map_thresholds": [
-                    clock.threshold_seconds(t.within, cat.calendar(n))
-                    for n in t.calendar_by.map.values()
-                ]
-                if t.calendar_by
-                else [],
-                "threshold_s": clock.threshold_seconds(t.within, cat.calendar(t.calendar)),
-                "services": list(t.services or v.agreement.services),
-                "priorities": list(t.priority) if t.priority else None,
-                "pause_states": list(clock.pause_states),
-                "resolved_states": list(clock.resolved_states),
-                "reopen": clock.reopen,
-                "resolution_start": clock.resolution_start,
-                "resolution_stop": clock.resolution_stop,
-                "exclude_maintenance": clock.exclude_maintenance,
-                "zone": cat.zone_of(v.agreement),
-            }
-        )
+    profiles = _state_profiles(chosen)
+    rows = [
+        _target_row(cat, customer, no, v, ids, profiles[_profile_key(v.agreement.clock)])
+        for no, v in enumerate(chosen)
+    ]
     df = pd.DataFrame(rows).astype(
         {"target_no": "int64", "calendar": "int32", "calendar_field": "string"}
     )
     temp_table(con, "clock_targets", df)
+    temp_table(con, "clock_state_roles", _state_roles(profiles))
     temp_table(con, "clock_maintenance", _maintenance_intervals(con, cat, services, start, end))
+    con.execute(f"create or replace temp view clock_stops as {sql('clock_stops')}")
+
+
+def _target_row(
+    cat: Catalogue,
+    customer: str,
+    no: int,
+    v: TargetVersion,
+    ids: dict[str, int],
+    profile: int,
+) -> dict[str, object]:
+    """One row of ``clock_targets``: a ticket target version with its agreement's clock."""
+    t = v.target
+    assert isinstance(t, TicketTimeTarget)
+    clock = v.agreement.clock
+    by = t.calendar_by
+    stop_bit = 1 if t.metric == "response_time" else STOP_BITS[clock.resolution_stop]
+    return {
+        "target_key": v.key,
+        "target_no": no,
+        "customer": customer,
+        "metric": t.metric,
+        "calendar": ids[t.calendar],
+        "calendar_field": by.field if by else None,
+        "map_values": list(by.map) if by else [],
+        "map_calendars": [ids[n] for n in by.map.values()] if by else [],
+        "map_thresholds": [
+            clock.threshold_seconds(t.within, cat.calendar(n)) for n in by.map.values()
+        ]
+        if by
+        else [],
+        "threshold_s": clock.threshold_seconds(t.within, cat.calendar(t.calendar)),
+        "services": list(t.services or v.agreement.services),
+        "priorities": list(t.priority) if t.priority else None,
+        "pause_states": list(clock.pause_states),
+        "resolved_states": list(clock.resolved_states),
+        # closed/cancelled states, the resolution stop and exclude_cancelled reach the SQL as
+        # the state profile (clock_state_roles) and the flags the target tests (clock_stops)
+        "profile": profile,
+        "stop_bit": stop_bit,
+        "drop_mask": stop_bit | (8 if clock.exclude_cancelled else 0),
+        "reopen": clock.reopen,
+        "resolution_start": clock.resolution_start,
+        "exclude_maintenance": clock.exclude_maintenance,
+        "zone": cat.zone_of(v.agreement),
+    }
+
+
+STOP_BITS = {"resolved": 2, "closed": 4}
+StateProfile = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+ROLES = ("resolved", "closed", "cancelled")
+
+
+def _profile_key(clock: ClockSettings) -> StateProfile:
+    """The state lists that decide how a state history stops a clock."""
+    return (
+        tuple(clock.resolved_states),
+        tuple(clock.closed_states),
+        tuple(clock.cancelled_states),
+    )
+
+
+def _state_profiles(chosen: list[TargetVersion]) -> dict[StateProfile, int]:
+    """A small number for each distinct set of state lists (usually one per customer)."""
+    keys = sorted({_profile_key(v.agreement.clock) for v in chosen})
+    return {k: i for i, k in enumerate(keys)}
+
+
+def _state_roles(profiles: dict[StateProfile, int]) -> pd.DataFrame:
+    """Temp table ``clock_state_roles``: (profile, state, role) for every ending state."""
+    rows = [
+        (no, state, role)
+        for key, no in profiles.items()
+        for role, states in zip(ROLES, key, strict=True)
+        for state in states
+    ]
+    df = pd.DataFrame(rows, columns=["profile", "state", "role"])
+    return df.astype({"profile": "int64", "state": "string", "role": "string"})
+
+
+STOP_FINDING_COLUMNS = ["source", "number", "state", "opened_at", "why", "targets"]
+
+
+def stop_findings(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    *,
+    as_of: datetime | None = None,
+    clocks_ready: bool = False,
+) -> pd.DataFrame:
+    """The customer's incidents whose clock stop cannot be known (a data-quality finding).
+
+    A ticket in a closed or cancelled state (or resolved, where resolution stops the clock)
+    with no stop time in its fields or state history is not counted and not running; it is
+    listed here with its state, why, and the target versions that leave it out.
+    ``clocks_ready`` reuses the inputs ``run_clocks`` just prepared on this connection.
+    """
+    as_of = as_of or as_of_time(con, customer)
+    if not any(isinstance(v.target, TicketTimeTarget) for v in versions(cat, customer)):
+        return pd.DataFrame(columns=STOP_FINDING_COLUMNS)
+    if not clocks_ready:
+        _prepare_clocks(con, cat, customer, as_of, None, False)
+    return query(con, "stop_findings", {"as_of": int(as_of.timestamp())})
 
 
 # ---------------------------------------------------------------------------- attainment

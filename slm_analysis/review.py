@@ -160,6 +160,13 @@ class Review:
                     else "24 hours of the target's calendar time",
                 ),
                 (a.id, "reopened incidents", f"reopen: {a.clock.reopen}"),
+                (a.id, "resolution clock stops at", a.clock.resolution_stop_text()),
+                (
+                    a.id,
+                    "cancelled tickets",
+                    f"{'not counted' if a.clock.exclude_cancelled else 'counted'} "
+                    f"(states: {', '.join(a.clock.cancelled_states) or 'none'})",
+                ),
                 (
                     a.id,
                     "maintenance stops ticket clocks",
@@ -177,7 +184,15 @@ class Review:
             (
                 "all",
                 "first response",
-                "first state change away from New (or the export's first-response field)",
+                "the export's first-response field, else the first state change away from New, "
+                "else the resolution time",
+            ),
+            (
+                "all",
+                "stop time unknown",
+                "a closed or cancelled ticket (or a resolved one, for a clock a resolution "
+                "stops) with no stop time in its fields or state history is not counted and is "
+                "listed in the data-quality notes, never left running",
             ),
             (
                 "all",
@@ -257,6 +272,9 @@ def open_review(
         quality = query(
             con, "review_quality", {"customer": customer, "now": now or datetime.now(UTC)}
         )
+        findings = measures.stop_findings(con, cat, customer, as_of=as_of, clocks_ready=True)
+        if not findings.empty:
+            quality = pd.concat([quality, stop_notes(findings)], ignore_index=True)
         loads = query(con, "review_loads", {"customer": customer})
     return Review(
         catalogue=cat,
@@ -288,3 +306,20 @@ def describe(row: Mapping[Any, Any] | pd.Series) -> str:
     return format_value(
         row["achieved"], str(row["unit"]), row["objective"], bool(row["higher_is_better"])
     )
+
+
+def stop_notes(findings: pd.DataFrame, shown: int = 10) -> pd.DataFrame:
+    """Data-quality notes for ``measures.stop_findings``: one per reason, with the count and
+    the first ``shown`` incident numbers (the customer's own)."""
+    rows = []
+    for why, group in findings.groupby("why", sort=True):
+        numbers = list(group["number"])
+        more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
+        rows.append(
+            (
+                "incidents whose clock stop is unknown (not counted)",
+                f"{why}: {', '.join(numbers[:shown])}{more}",
+                len(numbers),
+            )
+        )
+    return pd.DataFrame(rows, columns=["issue", "detail", "rows"])

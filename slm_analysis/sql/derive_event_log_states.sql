@@ -1,5 +1,7 @@
 -- The state history of each incident of an event log: a state holds from the update that set
 -- it until the next update that changed it; consecutive updates in the same state are merged.
+-- The last state has no end (a final Closed too: its entry is when the ticket closed, which
+-- stops a clock that has no resolved_at or closed_at).
 with ordered as (
     select
         source, number, state, updated_at, _line,
@@ -26,4 +28,3 @@ select
     start_at,
     end_at
 from changes
-where state <> 'Closed' or end_at is not null

@@ -7,48 +7,14 @@
 -- F(p_i) - F(t0) - PB_i >= D, at G(F(t0) + D + PB_i); after the last pause at
 -- G(F(t0) + D + PB_total). Descriptive columns are joined later (clock_details) so that the
 -- heavy part runs on narrow rows; k = incident rowid × 256 + target number is the row key.
-with first_moves as (
-    select source, number, min(start_at) as first_move
-    from incident_states
-    where state not in ('New', 'Open', 'Draft')
-    group by source, number
-),
-base_matched as (
-    select
-        i.rowid * 256 + t.target_no as k,
-        t.target_key,
-        t.metric,
-        list_position(t.map_values, case t.calendar_field
-            when 'assignment_group' then i.assignment_group
-            when 'category' then i.category
-            when 'cmdb_ci' then i.cmdb_ci
-            when 'company' then i.company
-            when 'business_service' then i.business_service
-        end) as map_pos,
-        t.map_calendars,
-        t.map_thresholds,
-        t.calendar,
-        t.threshold_s,
-        t.zone,
-        t.target_no,
-        t.reopen,
-        t.exclude_maintenance,
-        i.source,
-        i.number,
-        i.service,
-        epoch(i.opened_at)::bigint as opened,
-        epoch(coalesce(i.first_response_at, fm.first_move, i.resolved_at))::bigint as responded,
-        epoch(case t.resolution_stop when 'closed' then i.closed_at else i.resolved_at end)::bigint
-            as resolved,
-        epoch(i.resolved_at)::bigint as final_resolved,
-        t.resolution_start
-    from incidents as i
-    join clock_targets as t
-        on i.customer = t.customer
-        and list_contains(t.services, i.service)
-        and (t.priorities is null or list_contains(t.priorities, i.priority))
-    left join first_moves as fm on fm.source = i.source and fm.number = i.number
-    where i.opened_at <= to_timestamp($as_of)
+-- Start and stop instants come from the view clock_stops (clock_stops.sql); a pair it drops
+-- (cancelled, or a stop that cannot be known: measures.stop_findings lists those) is left
+-- out. counted_at is the instant the clock counts at: its stop, or the breach of a running
+-- clock that has breached.
+with base_matched as (
+    select * exclude (state, opened_at, dropped, stop_unknown, why)
+    from clock_stops
+    where opened_at <= to_timestamp($as_of) and dropped = 0
 ),
 base as (
     select
@@ -60,7 +26,8 @@ base as (
     from base_matched
 ),
 -- resolution periods that a reopen ended (reopen cycles), for resolution targets: resolved
--- states left before the final resolution
+-- states left for an active state (ended at or before the last entry into one) before the
+-- final resolution
 reopen_spans as (
     select b.k, b.reopen, epoch(s.start_at)::bigint as r0, epoch(s.end_at)::bigint as r1
     from base as b
@@ -72,6 +39,7 @@ reopen_spans as (
     where b.metric = 'resolution_time'
         and list_contains(t.resolved_states, s.state)
         and s.end_at is not null
+        and epoch(s.end_at) <= b.last_active
         and epoch(s.end_at) <= coalesce(b.final_resolved, $as_of)
 ),
 cycles as (

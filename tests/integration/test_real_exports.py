@@ -66,6 +66,7 @@ def test_event_log_slice_builds_snapshots_and_state_histories(
     assert states == [
         ("New", utc(2016, 2, 29, 1, 23), utc(2016, 2, 29, 8, 53)),
         ("Resolved", utc(2016, 2, 29, 8, 53), utc(2016, 3, 5, 12)),
+        ("Closed", utc(2016, 3, 5, 12), None),  # the final state is kept: its entry stops clocks
     ]
     awaiting = con.execute(
         "select count(distinct number) from incident_states where state = 'Awaiting User Info'"
@@ -140,6 +141,49 @@ def test_full_public_samples_load_and_status_reports_them(tmp_path: Path) -> Non
             0
         ][0]
     assert planned == 18 and with_history == 600
+
+
+UCI_CATALOGUE = """
+calendars: {always: {timezone: UTC, hours: 24x7}}
+customers: [{id: c, name: C}]
+services: [{id: s, name: S}]
+agreements:
+  - id: a
+    customer: c
+    services: [s]
+    clock: {pause_states: [Awaiting User Info]}
+    targets:
+      - {id: res, metric: resolution_time, within: 4h, calendar: always, objective: 90}
+      - {id: resp, metric: response_time, within: 1h, calendar: always, objective: 90}
+"""
+
+
+@needs_shared
+def test_no_clock_of_the_full_event_log_runs_past_its_closed_event(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Every incident of the UCI sample ends Closed; 17 have no resolved_at. Each clock stops at
+    or before the incident's Closed entry, and none is left running or unknown."""
+    from slm_analysis import measures
+    from slm_analysis.catalogue import parse_catalogue
+
+    cat = parse_catalogue(UCI_CATALOGUE)
+    load_file(con, "incidents", FULL_LOG, timezone="UTC", customer="c", service="s")
+    clocks = measures.ticket_clocks(con, cat, "c")
+    closed = con.execute(
+        "select number, min(start_at) as closed_entry from incident_states "
+        "where state = 'Closed' group by number"
+    ).df()
+    assert len(closed) == 600 and len(clocks) == 1200
+    joined = clocks.merge(closed, on="number", how="left", validate="many_to_one")
+    assert not joined["running"].any() and joined["stop_at"].notna().all()
+    assert (joined["stop_at"] <= joined["closed_entry"]).all()
+    assert measures.stop_findings(con, cat, "c").empty
+    no_resolution = con.execute(
+        "select number, closed_at from incidents where resolved_at is null"
+    ).df()
+    res = clocks[clocks["target_key"] == "res@0"].merge(no_resolution, on="number")
+    assert len(res) == 17 and (res["stop_at"] == res["closed_at"]).all()  # closed_at, in order
 
 
 JIRA_CATALOGUE = """
