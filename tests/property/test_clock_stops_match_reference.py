@@ -185,8 +185,8 @@ def test_sql_stops_equal_the_reference_walk(a: dict[str, object], ts_: list[Tick
     findings = {(k, n) for n, ks in zip(found["number"], found["targets"], strict=True) for k in ks}
     for i, t in enumerate(ts_):
         for key, metric, within in (
-            ("res@0", "resolution_time", a["resolution_within"]),
-            ("resp@1", "response_time", a["response_within"]),
+            ("a/res@0", "resolution_time", a["resolution_within"]),
+            ("a/resp@1", "response_time", a["response_within"]),
         ):
             rules = Rules(
                 metric=metric,

@@ -117,7 +117,7 @@ def stops(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 def clocks(con: duckdb.DuckDBPyConnection, clock: str = "{}") -> pd.DataFrame:
     df = measures.ticket_clocks(con, catalogue(clock), "c", as_of=AS_OF)
-    df = df.assign(target=df["target_key"].str.split("@").str[0])
+    df = df.assign(target=df["target_key"].str.extract(r"/(.*)@", expand=False))
     return df.set_index(["target", "number"]).sort_index()
 
 
@@ -188,7 +188,7 @@ def test_closed_ticket_with_no_stop_is_a_finding(stops: duckdb.DuckDBPyConnectio
         ["C", "Closed", f"{RESPONSE_WHY}; {RESOLVED_WHY}"],
         ["F", "Resolved", f"{RESPONSE_WHY}; {RESOLVED_WHY}"],
     ]
-    assert list(found.loc[0, "targets"]) == ["res@0", "resp@1"]
+    assert list(found.loc[0, "targets"]) == ["a/res@0", "a/resp@1"]
     assert found.loc[0, "opened_at"] == utc(2026, 10, 7, 8)
     # the same connection after the clocks ran: the findings reuse their inputs
     measures.ticket_clocks(stops, catalogue(), "c", as_of=AS_OF)
@@ -381,10 +381,10 @@ def test_process_log_gives_exact_attainment_without_extra_configuration(
     cat = parse_catalogue(PROCESS.format(clock="{pause_states: [Awaiting User Info]}"))
     cl = measures.ticket_clocks(con, cat, "acme").set_index(["target_key", "number"])
     assert not cl["running"].any()
-    assert h(cl.loc[("res@0", "C1"), "business_elapsed"]) == 2  # 4 h less 2 h awaiting the user
-    assert h(cl.loc[("res@0", "C2"), "business_elapsed"]) == 0.75
-    assert cl.loc[("resp@1", "C1"), "business_elapsed"] == 20 * 60
-    assert cl.loc[("resp@1", "C2"), "business_elapsed"] == 45 * 60  # straight to Resolved
+    assert h(cl.loc[("a/res@0", "C1"), "business_elapsed"]) == 2  # 4 h less 2 h awaiting the user
+    assert h(cl.loc[("a/res@0", "C2"), "business_elapsed"]) == 0.75
+    assert cl.loc[("a/resp@1", "C1"), "business_elapsed"] == 20 * 60
+    assert cl.loc[("a/resp@1", "C2"), "business_elapsed"] == 45 * 60  # straight to Resolved
     att = measures.attainment(con, cat, "acme", "2026-03").set_index("id")
     assert (att.loc["res", "n"], att.loc["res", "achieved"]) == (2, 100.0)
     assert (att.loc["resp", "n"], att.loc["resp", "achieved"]) == (2, 100.0)
@@ -404,7 +404,7 @@ def test_process_log_lifecycles_closed_cancelled_reopened(
     )
     cat = parse_catalogue(PROCESS.format(clock="{}"))
     cl = measures.ticket_clocks(con, cat, "acme").set_index(["target_key", "number"])
-    res = cl.loc["res@0"]
+    res = cl.loc["a/res@0"]
     assert sorted(res.index) == ["L1", "L2", "L3", "L5"]  # L4 cancelled; L5 still open
     assert [h(res.loc[n, "business_elapsed"]) for n in ("L1", "L2", "L3")] == [3, 4.5, 5]
     assert list(res.loc[["L1", "L2", "L3"], "met"]) == [True, False, False]
