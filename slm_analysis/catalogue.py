@@ -450,8 +450,8 @@ class ClockSettings(_Model):
     )
     resolution_stop: Literal["resolved", "closed"] = Field(
         "resolved",
-        description="what stops the resolution clock: resolved = resolved_at, else closed_at, "
-        "else the final entry into a resolved state in the state history, else the entry into "
+        description="what stops the resolution clock: resolved = resolved_at, else the final "
+        "entry into a resolved state in the state history, else closed_at, else the entry into "
         "a closed state there; closed = closed_at, else the entry into a closed state",
     )
     closed_states: list[str] = Field(
@@ -524,9 +524,9 @@ class ClockSettings(_Model):
             return f"closed_at, else the entry into a closed state ({closed}) in the state history"
         final = "first" if self.reopen == "first" else "final (after the last reopen)"
         return (
-            f"resolved_at, else closed_at, else the {final} entry into a resolved state "
-            f"({'/'.join(self.resolved_states)}) in the state history, else the entry into a "
-            f"closed state ({closed}) there"
+            f"resolved_at, else the {final} entry into a resolved state "
+            f"({'/'.join(self.resolved_states)}) in the state history, else closed_at, else the "
+            f"entry into a closed state ({closed}) there"
         )
 
     def threshold_seconds(self, within: Span, cal: Calendar) -> int:

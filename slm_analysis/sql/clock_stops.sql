@@ -11,7 +11,9 @@
 --   h_closed    = the first entry into a closed or cancelled state after last_active
 --   first_move  = the first entry into a state other than New / Open / Draft
 -- Stops, the first known value wins:
---   final_resolved = resolved_at, closed_at, h_resolved, h_closed    (resolution_stop: resolved)
+--   final_resolved = resolved_at, h_resolved, closed_at, h_closed    (resolution_stop: resolved)
+--     (the history's resolution comes before closed_at: a ticket resolved on the 11th and
+--     auto-closed on the 16th was resolved on the 11th)
 --   closing        = closed_at, h_closed                             (resolution_stop: closed)
 --   responded      = first_response_at, first_move, final_resolved
 -- The reopen rule is applied by ticket_clock on the resolved stretches a reopen ended
@@ -79,7 +81,7 @@ located as (
         i.company,
         i.business_service,
         i.opened_at,
-        coalesce(epoch(i.resolved_at)::bigint, epoch(i.closed_at)::bigint, h.h_resolved, h.h_closed)
+        coalesce(epoch(i.resolved_at)::bigint, h.h_resolved, epoch(i.closed_at)::bigint, h.h_closed)
             as final_resolved,
         coalesce(epoch(i.closed_at)::bigint, h.h_closed) as closing,
         epoch(i.first_response_at)::bigint as first_response,
@@ -150,7 +152,7 @@ select
         when 1 then 'no first response time, no state change in the state history and no '
             || 'resolution time'
         when 4 then 'no closed_at, and no entry into a closed state in the state history'
-        else 'no resolved_at or closed_at, and no final resolution or closure in the state '
-            || 'history'
+        else 'no resolved_at, no final resolution in the state history, no closed_at and no '
+            || 'closure in the state history'
     end as why
 from matched

@@ -93,7 +93,7 @@ def first(*values: int | None) -> int | None:
 def outcome(t: Ticket, rules: Rules, as_of: int) -> str | Clock:
     """'excluded', 'finding', or the clock of ticket ``t`` under ``rules``."""
     w = walk(t, rules)
-    final = first(t.resolved_at, t.closed_at, w.final_resolution, w.closing)
+    final = first(t.resolved_at, w.final_resolution, t.closed_at, w.closing)
     closing = first(t.closed_at, w.closing)
     responded = first(t.first_response_at, w.first_move, final)
     now = rules.role(t.state)

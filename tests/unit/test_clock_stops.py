@@ -38,7 +38,8 @@ agreements:
 """
 RESPONSE_WHY = "no first response time, no state change in the state history and no resolution time"
 RESOLVED_WHY = (
-    "no resolved_at or closed_at, and no final resolution or closure in the state history"
+    "no resolved_at, no final resolution in the state history, no closed_at and no closure in "
+    "the state history"
 )
 CLOSED_WHY = "no closed_at, and no entry into a closed state in the state history"
 
@@ -196,13 +197,13 @@ def test_closed_ticket_with_no_stop_is_a_finding(stops: duckdb.DuckDBPyConnectio
     pd.testing.assert_frame_equal(again, found)
 
 
-def test_closed_at_comes_before_the_history_and_a_closing_is_no_reopen(
+def test_the_history_s_resolution_comes_before_closed_at_and_a_closing_is_no_reopen(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    """The shape of the UCI log's closed tickets without resolved_at: logged already Resolved,
-    closed (closed_at) five days later. The documented order takes closed_at before the
-    history's resolution, and going from Resolved to Closed is not a reopen, so the five days
-    are not paused."""
+    """The shape of the UCI log's closed tickets without resolved_at: logged already Resolved
+    at 10:00, auto-closed (closed_at) five days later. The ticket was resolved at 10:00, not
+    when it closed: the history's resolution comes before closed_at. Going from Resolved to
+    Closed is not a reopen."""
     closed = utc(2026, 10, 16, 9)
     incident(
         con,
@@ -210,14 +211,16 @@ def test_closed_at_comes_before_the_history_and_a_closing_is_no_reopen(
         "Closed",
         utc(2026, 10, 11, 8),
         closed=closed,
-        history=[("Resolved", utc(2026, 10, 11, 8), closed), ("Closed", closed, None)],
+        history=[("Resolved", utc(2026, 10, 11, 10), closed), ("Closed", closed, None)],
     )
-    for reopen in ("all", "last"):
+    for reopen in ("all", "last", "first", "largest_span"):
         row = clocks(con, f"{{reopen: {reopen}}}").loc[("res", "U")]
-        assert (row["start_at"], row["stop_at"]) == (utc(2026, 10, 11, 8), closed)
-        assert (h(row["business_elapsed"]), row["met"]) == (121, False)
-    resp = clocks(con).loc[("resp", "U")]  # the first state change: Resolved, at opening
-    assert (resp["stop_at"], resp["business_elapsed"]) == (utc(2026, 10, 11, 8), 0)
+        assert (row["start_at"], row["stop_at"]) == (utc(2026, 10, 11, 8), utc(2026, 10, 11, 10))
+        assert (h(row["business_elapsed"]), row["met"]) == (2, True)
+    closing = clocks(con, "{resolution_stop: closed}").loc[("res", "U")]
+    assert (closing["stop_at"], h(closing["business_elapsed"])) == (closed, 121)
+    resp = clocks(con).loc[("resp", "U")]  # the first state change: Resolved at 10:00
+    assert (resp["stop_at"], h(resp["business_elapsed"])) == (utc(2026, 10, 11, 10), 2)
 
 
 def test_cancelled_tickets_are_excluded_unless_the_switch_is_off(
@@ -433,8 +436,8 @@ def test_review_notes_and_settings_name_the_stop_rules(tmp_path: Path) -> None:
     ]
     settings = review.settings().set_index("setting")["value"]
     assert settings["resolution clock stops at"] == (
-        "resolved_at, else closed_at, else the final (after the last reopen) entry into a "
-        "resolved state (Resolved) in the state history, else the entry into a closed state "
+        "resolved_at, else the final (after the last reopen) entry into a resolved state "
+        "(Resolved) in the state history, else closed_at, else the entry into a closed state "
         "(Closed/Canceled/Cancelled) there"
     )
     assert settings["cancelled tickets"] == "not counted (states: Canceled, Cancelled)"
