@@ -760,12 +760,27 @@ def volumes(
     *,
     services: list[str] | None = None,
     zone: str,
+    ended_states: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Per period and priority: opened, resolved, backlog at period end, major incidents."""
+    """Per period and priority: opened, resolved, backlog at period end, major incidents. An
+    incident without resolved_at ended at its history's first entry into one of
+    ``ended_states`` (see ``ended_states``), else at closed_at."""
     frames = []
     for p in periods:
         s, e = p.bounds(zone)
-        df = query(con, "volumes", {"customer": customer, "services": services, "ps": s, "pe": e})
+        params = {"customer": customer, "services": services, "ps": s, "pe": e,
+                  "ended_states": ended_states or []}  # fmt: skip
+        df = query(con, "volumes", params)
         df.insert(0, "period", str(p))
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
+
+
+def ended_states(cat: Catalogue, customer: str) -> list[str]:
+    """The states in which the customer's agreements consider a ticket ended: resolved,
+    closed or cancelled."""
+    states: dict[str, None] = {}
+    for a in cat.agreements_for(customer):
+        c = a.clock
+        states.update(dict.fromkeys([*c.resolved_states, *c.closed_states, *c.cancelled_states]))
+    return list(states)

@@ -262,7 +262,10 @@ def open_review(
             con, cat, customer, p, history=history, as_of=as_of, clocks_ready=True,
             availability=avail,
         )  # fmt: skip
-        vols = measures.volumes(con, customer, periods, services=services, zone=zone)
+        vols = measures.volumes(
+            con, customer, periods, services=services, zone=zone,
+            ended_states=measures.ended_states(cat, customer),
+        )  # fmt: skip
         sat = att[att["metric"] == "satisfaction"][
             ["id", "name", "period", "achieved", "n", "objective", "unit"]
         ]

@@ -1,9 +1,26 @@
 -- Per priority: incidents opened and resolved in [ps, pe), backlog open at pe, majors opened.
+-- An incident ended when it was resolved: resolved_at, else the first entry into one of
+-- $ended_states (the agreements' resolved, closed and cancelled states) in its state history,
+-- else closed_at — so a process log's tickets, which carry no resolved_at, leave the backlog
+-- when their history says they ended. A terminal ticket with no time at all stays open here
+-- (ticket targets list it as a data-quality finding).
 with scope as (
     select *
     from incidents
     where customer = $customer
       and ($services is null or list_contains($services, service))
+),
+ended_entries as (
+    select s.source, s.number, min(s.start_at) as ended_at
+    from incident_states as s
+    semi join scope as i on i.source = s.source and i.number = s.number
+    where list_contains($ended_states::varchar[], s.state)
+    group by s.source, s.number
+),
+ended as (
+    select i.*, coalesce(i.resolved_at, e.ended_at, i.closed_at) as ended_at
+    from scope as i
+    left join ended_entries as e on e.source = i.source and e.number = i.number
 ),
 prios as (
     select distinct priority from scope
@@ -11,12 +28,12 @@ prios as (
 select
     p.priority,
     count(*) filter (where s.opened_at >= $ps and s.opened_at < $pe) as opened,
-    count(*) filter (where s.resolved_at >= $ps and s.resolved_at < $pe) as resolved,
+    count(*) filter (where s.ended_at >= $ps and s.ended_at < $pe) as resolved,
     count(*) filter (
-        where s.opened_at < $pe and (s.resolved_at is null or s.resolved_at >= $pe)
+        where s.opened_at < $pe and (s.ended_at is null or s.ended_at >= $pe)
     ) as backlog,
     count(*) filter (where s.major and s.opened_at >= $ps and s.opened_at < $pe) as major
 from prios as p
-left join scope as s using (priority)
+left join ended as s using (priority)
 group by p.priority
 order by p.priority

@@ -19,6 +19,7 @@ from slm_analysis.catalogue import Catalogue, parse_catalogue
 from slm_analysis.errors import CatalogueError
 from slm_analysis.importers import load_file
 from slm_analysis.importers.mapping import load_mapping
+from slm_analysis.periods import Period
 from slm_analysis.review import open_review
 
 FIX = Path(__file__).parent.parent / "fixtures"
@@ -391,6 +392,14 @@ def test_process_log_gives_exact_attainment_without_extra_configuration(
     att = measures.attainment(con, cat, "acme", "2026-03").set_index("id")
     assert (att.loc["res", "n"], att.loc["res", "achieved"]) == (2, 100.0)
     assert (att.loc["resp", "n"], att.loc["resp", "achieved"]) == (2, 100.0)
+    # volumes read the same history: both resolved in March, none left in the backlog
+    vol = measures.volumes(
+        con, "acme", [Period.parse("2026-03")], zone="UTC",
+        ended_states=measures.ended_states(cat, "acme"),
+    )  # fmt: skip
+    assert vol[["opened", "resolved", "backlog"]].sum().tolist() == [2, 2, 0]
+    vol = measures.volumes(con, "acme", [Period.parse("2026-03")], zone="UTC")
+    assert vol[["resolved", "backlog"]].sum().tolist() == [0, 2]  # without: never resolved
 
 
 def test_process_log_lifecycles_closed_cancelled_reopened(
