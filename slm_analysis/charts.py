@@ -38,6 +38,15 @@ def _layout(fig: go.Figure, title: str, yaxis: str, height: int = 360) -> go.Fig
     return fig
 
 
+def _nothing(fig: go.Figure, text: str) -> go.Figure:
+    """An empty chart that says why it is empty, instead of bare axes."""
+    fig.add_annotation(text=label(text), showarrow=False, x=0.5, y=0.5, xref="paper",
+                       yref="paper", font={"size": 14, "color": "#555"})  # fmt: skip
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
 def _tick(symbol: str, size: int) -> dict[str, object]:
     """A dark tick marking an objective or an allowance on a bar."""
     return {"symbol": symbol, "size": size, "color": "#222", "line": {"width": 3, "color": "#222"}}
@@ -91,9 +100,12 @@ def availability_trend(r: Review) -> go.Figure:
             )
         )
         fig.add_trace(_objective(periods, g["objective"], name, colour))
-    lo = min([99.0, *av["availability"].dropna().tolist()]) if not av.empty else 99.0
+    fig = _layout(fig, "Availability against objective", "Availability")
+    if av.empty:
+        return _nothing(fig, "No availability target in the agreements of this period")
+    lo = min([99.0, *av["availability"].dropna().tolist()])
     fig.update_yaxes(range=[max(lo - 0.1, 0), 100.02], ticksuffix=" %")
-    return _layout(fig, "Availability against objective", "Availability")
+    return fig
 
 
 def ticket_attainment(r: Review) -> go.Figure:
@@ -222,6 +234,8 @@ def breach_timeline(r: Review, limit: int = 15) -> go.Figure:
     fig = _layout(fig, "Where the time went in each breach", "", height=max(260, 60 + 28 * len(b)))
     fig.update_xaxes(title="hours since opened")
     fig.update_layout(hovermode="closest")
+    if b.empty:
+        return _nothing(fig, f"No ticket breached its target in {r.period.label()}")
     return fig
 
 
@@ -236,4 +250,7 @@ def satisfaction_trend(r: Review) -> go.Figure:
         colour = SERIES[i % len(SERIES)]
         fig.add_trace(_achieved(periods, g, str(name), colour, "%{y:.2f} " + label(unit)))
         fig.add_trace(_objective(periods, g["objective"], str(name), colour))
-    return _layout(fig, "Customer satisfaction", "Score")
+    fig = _layout(fig, "Customer satisfaction", "Score")
+    if s.empty:
+        return _nothing(fig, "No satisfaction target in the agreements of this period")
+    return fig

@@ -572,3 +572,33 @@ def test_a_missed_by_a_hair_target_shows_the_digits_that_miss(
     assert "Email availability missed: 99.897 % against 99.9 % (n = 1)." in summary
     assert 'Overall <span class="rag rag-red">Missed</span>' in summary
     assert "Service credits due: Email availability 5 %." in summary
+
+
+def test_charts_without_anything_to_draw_say_why(tmp_path: Path) -> None:
+    from slm_analysis import charts
+
+    text = CATALOGUE.replace(
+        """      - {id: av, metric: availability, calendar: always, objective: 99.9, warning: 99.95,
+         credits: [{below: 99.9, credit_percent: 5}, {below: 99.5, credit_percent: 10}]}
+""",
+        "",
+    )
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(text)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        add_incident(con, "A", utc(2026, 10, 5, 7), utc(2026, 10, 5, 10))  # met: no breach
+    review = open_review("c", "2026-10", warehouse=db, catalogue=catalogue, as_of=AS_OF)
+    for fig, text in [
+        (
+            charts.availability_trend(review),
+            "No availability target in the agreements of this period",
+        ),
+        (charts.breach_timeline(review), "No ticket breached its target in October 2026"),
+        (
+            charts.satisfaction_trend(review),
+            "No satisfaction target in the agreements of this period",
+        ),
+    ]:
+        assert [a.text for a in fig.layout.annotations] == [text]
+        assert fig.layout.xaxis.visible is False
