@@ -475,17 +475,19 @@ def ticket_counts(
     con: duckdb.DuckDBPyConnection, periods: list[Period]
 ) -> dict[tuple[str, str], tuple[int, int]]:
     """(target version key, period) → (tickets counted, met), from temp table ``clock_results``:
-    a ticket counts in the period holding its ``counted_at`` in its agreement's zone."""
-    bounds = [p.local_bounds() for p in periods]
-    rows = con.execute(
-        sql("ticket_attainment"),
-        {
-            "labels": [str(p) for p in periods],
-            "starts": [b[0] for b in bounds],
-            "ends": [b[1] for b in bounds],
-        },
-    ).fetchall()
-    return {(k, p): (n, met) for k, p, n, met in rows}
+    a ticket counts in the period holding its ``counted_at`` in its agreement's zone. Counted
+    per month (or ISO week) once, then summed over each period's months (weeks)."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for unit in sorted({p.unit for p in periods}):
+        per_unit: dict[str, dict[str, tuple[int, int]]] = {}
+        for key, label, n, met in con.execute(sql("ticket_attainment"), {"unit": unit}).fetchall():
+            per_unit.setdefault(label, {})[key] = (n, met)
+        for p in (p for p in periods if p.unit == unit):
+            for u in p.units():
+                for key, (n, met) in per_unit.get(str(u), {}).items():
+                    n0, met0 = out.get((key, str(p)), (0, 0))
+                    out[(key, str(p))] = (n0 + n, met0 + met)
+    return out
 
 
 def _agreement_out(a: Agreement, p: Period) -> bool:

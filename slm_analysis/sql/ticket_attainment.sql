@@ -1,20 +1,17 @@
--- Tickets counted and met per target version and period, from temp table clock_results: a
--- ticket counts in the period that holds its counted_at instant (its stop, or its breach for a
--- running breached ticket) in its agreement's zone. Periods come as local [start, end) bounds,
--- so months, quarters, weeks and ranges (a rolling year) are all counted the same way.
-with periods as (
-    select
-        unnest($labels::varchar[]) as period,
-        unnest($starts::timestamp[]) as ps,
-        unnest($ends::timestamp[]) as pe
-),
-counted as (
-    select c.target_key, timezone(t.zone, c.counted_at) as local_at, c.met
-    from clock_results as c
-    join clock_targets as t using (target_key)
-    where c.counted_at is not null
-)
-select c.target_key, p.period, count(*) as n, count(*) filter (where c.met) as n_met
-from counted as c
-join periods as p on c.local_at >= p.ps and c.local_at < p.pe
+-- Tickets counted and met per target version and month or ISO week, from temp table
+-- clock_results: a ticket counts in the month (week) that holds its counted_at instant (its
+-- stop, or its breach for a running breached ticket) in its agreement's zone. The month is the
+-- clock's `period`; the week label ('2026-W07') is derived only when $unit = 'week'. Periods of
+-- any length are sums of these (measures.ticket_counts).
+select
+    c.target_key,
+    case
+        when $unit = 'week' then strftime(timezone(t.zone, c.counted_at), '%G-W%V')
+        else c.period
+    end as unit,
+    count(*) as n,
+    count(*) filter (where c.met) as n_met
+from clock_results as c
+join clock_targets as t using (target_key)
+where c.counted_at is not null
 group by all

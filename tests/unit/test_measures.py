@@ -602,3 +602,21 @@ def test_charts_without_anything_to_draw_say_why(tmp_path: Path) -> None:
     ]:
         assert [a.text for a in fig.layout.annotations] == [text]
         assert fig.layout.xaxis.visible is False
+
+
+def test_weeks_and_ranges_count_in_the_agreement_zone(worked: duckdb.DuckDBPyConnection) -> None:
+    """ISO weeks in Paris: A (Mon 5 Oct) is in W41, B (Mon 12 Oct) in W42; D breached on Thu
+    29 Oct and C resolved at 00:30 on Sunday 1 November local time: both in W44 (26 Oct–1 Nov),
+    though C's UTC stop is still in October."""
+    cat = parse_catalogue(CATALOGUE)
+
+    def p1(period: str) -> tuple[int, int]:
+        att = measures.attainment(worked, cat, "c", period, as_of=AS_OF).set_index("id")
+        return int(att.loc["p1", "n"]), int(att.loc["p1", "n_met"])
+
+    assert p1("2026-W41") == (1, 1)
+    assert p1("2026-W42") == (1, 0)
+    assert p1("2026-W44") == (2, 1)
+    assert p1("2026-W41..2026-W42") == (2, 1)
+    assert p1("2026-10..2026-11") == (4, 2)
+    assert p1("2026-H2") == (4, 2)
