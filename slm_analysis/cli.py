@@ -256,12 +256,11 @@ def status(obj: Ctx, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"warehouse": str(obj.db), **info}, indent=2, default=_json))
         return
-    from rich.console import Console
     from rich.table import Table
 
     tables: list[dict[str, Any]] = info["tables"]  # type: ignore[assignment]
     loads: list[dict[str, Any]] = info["loads"]  # type: ignore[assignment]
-    console = Console()
+    console = _console()
     t = Table(title=f"Warehouse {obj.db}")
     for c in ("table", "source", "rows", "unmapped", "from", "to", "quarantined"):
         t.add_column(c, justify="right" if c in ("rows", "unmapped", "quarantined") else "left")
@@ -382,7 +381,6 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(records, indent=2, default=_json))
         return
-    from rich.console import Console
     from rich.table import Table
 
     when = f", to date (as of {as_of:%Y-%m-%d %H:%M} UTC)" if running else ""
@@ -402,7 +400,7 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
             format_value(_clean(row["rolling_achieved"]), row["unit"]),
             str(r["status"]),
         )
-    Console().print(t)
+    _console().print(t)
 
 
 def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
@@ -515,6 +513,15 @@ def schema() -> None:
     from .catalogue import catalogue_json_schema
 
     click.echo(catalogue_json_schema())
+
+
+def _console() -> Any:
+    """A rich console for tables: the terminal's width, or wide enough for whole rows when
+    piped or redirected (rich would cut them to 80 columns and "acme-p1-response" and
+    "acme-p1-resolution" would both read "acme-p1…")."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 250)
 
 
 def _clean(v: Any) -> Any:

@@ -310,3 +310,76 @@ def test_load_refusal_quarantine_listing_and_status(tmp_path: Path) -> None:
         (1, "servicenow_incidents.csv.gz", 3),
     ]
     assert all(x["seconds"] > 0.05 for x in loads)  # wall clock, not the transaction's start
+
+
+ATTAINMENT_CATALOGUE = """
+calendars:
+  office: {timezone: Europe/Paris, hours: {mon-fri: "09:00-17:00"}}
+  always: {timezone: UTC, hours: 24x7}
+customers: [{id: c, name: Customer, timezone: Europe/Paris}]
+services: [{id: email, name: Email, monitored_since: 2026-01-01}]
+agreements:
+  - id: sla
+    customer: c
+    services: [email]
+    targets:
+      - {id: p1-resolution, metric: resolution_time, priority: 1, within: 4h, calendar: office,
+         objective: 50, warning: 60}
+      - {id: p1-response, metric: response_time, priority: 1, within: 1h, calendar: office,
+         objective: 50}
+      - {id: av, metric: availability, calendar: always, objective: 99.9, warning: 99.95}
+"""
+
+
+def test_attainment_table_piped_is_whole_and_exact(tmp_path: Path) -> None:
+    """Piped (as a scheduler reads it) the table keeps whole ids and every column; the
+    hand-worked values: resolution A met, B and D (running) breached = 1 of 3; no response time
+    nor state history, so the response stops at the resolution: all late; 2 759 s down in
+    October's 744 h = 99.897 %, a miss shown with the digits that miss. November is to date."""
+    from datetime import UTC, datetime
+
+    from slm_analysis import warehouse
+
+    def utc(*a: int) -> datetime:
+        return datetime(*a, tzinfo=UTC)
+
+    cat = tmp_path / "c.yaml"
+    cat.write_text(ATTAINMENT_CATALOGUE)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        for number, opened, resolved in [
+            ("A", utc(2026, 10, 5, 7), utc(2026, 10, 5, 10)),
+            ("B", utc(2026, 10, 9, 13), utc(2026, 10, 12, 9, 30)),
+            ("C", utc(2026, 10, 30, 14), utc(2026, 10, 31, 23, 30)),
+            ("D", utc(2026, 10, 29, 8), None),
+            ("E", utc(2026, 11, 2, 8), None),
+        ]:
+            con.execute(
+                "insert into incidents (source, number, customer, service, priority, state, "
+                "opened_at, resolved_at, load_id) values ('t', $n, 'c', 'email', 1, 'x', $o, "
+                "$r, 0)",
+                {"n": number, "o": opened, "r": resolved},
+            )
+        con.execute(
+            "insert into outages values ('t', 'o1', 'c', 'email', $s, $s + interval 2759 "
+            "second, 'full', false, null, null, 0)",
+            {"s": utc(2026, 10, 14, 10)},
+        )
+    common = ["--db", str(db), "--catalogue", str(cat), "attainment", "--customer", "c"]
+    r = run(*common, "--period", "2026-10")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert r.stdout == (
+        "                                         c 2026-10                                         \n"
+        "┏━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━┳━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━┓\n"
+        "┃ target        ┃ service ┃ objective ┃ achieved ┃ n ┃ 95 % interval ┃ 12 months ┃ status ┃\n"
+        "┡━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━╇━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━┩\n"
+        "│ p1-resolution │ email   │ 50 %      │ 33.3 %   │ 3 │ 6.1–79.2      │ 33.3 %    │ Missed │\n"
+        "│ p1-response   │ email   │ 50 %      │ 0.0 %    │ 3 │ 0.0–56.1      │ 0.0 %     │ Missed │\n"
+        "│ av            │ email   │ 99.9 %    │ 99.897 % │ 1 │ –             │ 99.99 %   │ Missed │\n"
+        "└───────────────┴─────────┴───────────┴──────────┴───┴───────────────┴───────────┴────────┘\n"
+    )
+    r = run(*common, "--period", "2026-11")
+    assert r.stdout.splitlines()[0].strip() == "c 2026-11, to date (as of 2026-11-02 08:00 UTC)"
+    assert [line.split("│")[-2].strip() for line in r.stdout.splitlines()[4:7]] == [
+        "In progress"
+    ] * 3
