@@ -404,11 +404,19 @@ class SatisfactionTarget(_TargetBase):
 
 class IncidentCountTarget(_TargetBase, _PrioritySelector):
     metric: Literal["incident_count"]
-    objective: float = Field(ge=0, description="at most this many incidents per period")
+    objective: float = Field(
+        ge=0,
+        description="at most this many incidents per review period of the agreement (a month "
+        "or a quarter); other periods scale it by their length",
+    )
     higher_is_better: bool = False
 
     def sentence(self, cal: Calendar | None = None) -> str:
-        return f"No more than {self.objective:g} {_priorities(self.priority)} incidents per period"
+        which = f"{_priorities(self.priority)} " if self.priority else ""
+        return f"No more than {self.objective:g} {which}incidents per period"
+
+    def sentence_for(self, review_period: str) -> str:
+        return self.sentence().replace("per period", f"per {review_period}")
 
 
 TargetModel = AvailabilityTarget | TicketTimeTarget | SatisfactionTarget | IncidentCountTarget
@@ -421,6 +429,7 @@ STATE_DEFAULTS: dict[str, tuple[str, ...]] = {
     "resolved_states": ("Resolved",),
     "closed_states": ("Closed",),
     "cancelled_states": ("Canceled", "Cancelled"),
+    "initial_states": ("New", "Open", "Draft", "Registered", "Logged", "Submitted", "Queued"),
 }
 
 
@@ -463,6 +472,11 @@ class ClockSettings(_Model):
         default_factory=lambda: list(STATE_DEFAULTS["cancelled_states"]),
         description="states that mean cancelled (a ticket that needed no resolution)",
     )
+    initial_states: list[str] = Field(
+        default_factory=lambda: list(STATE_DEFAULTS["initial_states"]),
+        description="states a ticket waits in before anyone responds: the first response is "
+        "the first entry into any other state (when the export has no first-response time)",
+    )
     exclude_cancelled: bool = Field(
         True, description="tickets in a cancelled state are not counted by ticket targets"
     )
@@ -499,12 +513,13 @@ class ClockSettings(_Model):
             "resolved_states": self.resolved_states,
             "closed_states": self.closed_states,
             "cancelled_states": self.cancelled_states,
+            "initial_states": self.initial_states,
         }
         for name, states in ends.items():
             if both := sorted(set(states) & set(self.pause_states)):
                 raise ValueError(
-                    f"{', '.join(both)} is in both pause_states and {name}: a state either "
-                    "pauses the clock or ends it; remove it from one of the lists"
+                    f"{', '.join(both)} is in both pause_states and {name}: a state has one "
+                    "meaning for the clock; remove it from one of the lists"
                 )
         seen: dict[str, str] = {}
         for name, states in ends.items():
@@ -841,6 +856,8 @@ def target_title(cat: Catalogue, target: TargetModel, services: list[str]) -> st
 def target_sentence(cat: Catalogue, target: TargetModel, agreement: Agreement | None = None) -> str:
     """The one plain-language sentence both customer and provider agree on."""
     cal = cat.calendar(target.calendar) if isinstance(target, _CalendarTarget) else None
+    if isinstance(target, IncidentCountTarget) and agreement is not None:
+        return target.sentence_for(agreement.review_period)
     if isinstance(target, TicketTimeTarget) and cal is not None:
         working = agreement is not None and agreement.clock.day == "working_day"
         text = target.sentence(cal, working_days=working)

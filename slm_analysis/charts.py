@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .review import Review, describe
+from .status import format_value
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "grey": "#9e9e9e"}
 SERIES = ["#1f4e79", "#2a9d8f", "#8e5ea2", "#e76f51", "#6c757d", "#264653"]
@@ -52,18 +53,19 @@ def _tick(symbol: str, size: int) -> dict[str, object]:
     return {"symbol": symbol, "size": size, "color": "#222", "line": {"width": 3, "color": "#222"}}
 
 
-def _achieved(
-    periods: list[str], g: pd.DataFrame, name: str, colour: str, value: str
-) -> go.Scatter:
-    """A target's achieved values over the periods, with n in the hover text."""
+def _achieved(periods: list[str], g: pd.DataFrame, name: str, colour: str) -> go.Scatter:
+    """A target's achieved values over the periods (attainment rows indexed by period), with
+    the value as the pack shows it — never rounded onto its objective — and n on hover."""
+    shown = [describe(row) if pd.notna(row["achieved"]) else "–" for _, row in g.iterrows()]
     return go.Scatter(
         x=periods,
         y=g["achieved"],
         mode="lines+markers",
         name=label(name),
         line={"color": colour, "width": 2},
+        text=[label(x) for x in shown],
         customdata=g["n"],
-        hovertemplate=value + " (n=%{customdata})<extra>" + label(name) + "</extra>",
+        hovertemplate="%{text} (n=%{customdata})<extra>" + label(name) + "</extra>",
     )
 
 
@@ -84,11 +86,13 @@ def availability_trend(r: Review) -> go.Figure:
     fig = go.Figure()
     av = r.availability
     periods = [str(p) for p in r.periods]
-    for i, (key, grp) in enumerate(av.groupby(["id", "service"], sort=False)):
-        _, service = key
-        name = r.catalogue.service(str(service)).name
+    for i, (key, grp) in enumerate(av.groupby(["agreement", "id", "service"], sort=False)):
+        name = r.catalogue.service(str(key[2])).name
         colour = SERIES[i % len(SERIES)]
         g = grp.set_index("period").reindex(periods)
+        shown = [
+            format_value(a, "%", o) for a, o in zip(g["availability"], g["objective"], strict=True)
+        ]
         fig.add_trace(
             go.Scatter(
                 x=periods,
@@ -96,7 +100,8 @@ def availability_trend(r: Review) -> go.Figure:
                 mode="lines+markers",
                 name=label(name),
                 line={"color": colour, "width": 2},
-                hovertemplate="%{y:.3f} %<extra>" + label(name) + "</extra>",
+                text=shown,
+                hovertemplate="%{text}<extra>" + label(name) + "</extra>",
             )
         )
         fig.add_trace(_objective(periods, g["objective"], name, colour))
@@ -124,7 +129,7 @@ def ticket_attainment(r: Review) -> go.Figure:
             ],
             textposition="outside",
             name="Achieved",
-            hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -153,7 +158,7 @@ def attainment_trend(r: Review) -> go.Figure:
     for i, (_, grp) in enumerate(att.groupby(["agreement", "id"], sort=False)):
         g = grp.set_index("period").reindex(periods)
         name = str(grp["name"].iloc[-1])
-        fig.add_trace(_achieved(periods, g, name, SERIES[i % len(SERIES)], "%{y:.1f} %"))
+        fig.add_trace(_achieved(periods, g, name, SERIES[i % len(SERIES)]))
     fig.update_yaxes(range=[0, 103], ticksuffix=" %")
     return _layout(fig, "Ticket targets over twelve periods", "Tickets within target")
 
@@ -200,6 +205,9 @@ def volume_trend(r: Review) -> go.Figure:
 def breach_timeline(r: Review, limit: int = 15) -> go.Figure:
     """Each breach's wall-clock life split into business time, paused time and closed hours."""
     b = r.breaches.head(limit).iloc[::-1]
+    if b.empty:
+        fig = _layout(go.Figure(), "Where the time went in each breach", "", height=260)
+        return _nothing(fig, f"No ticket breached its target in {r.period.label()}")
     names = [label(f"{n} P{p}") for n, p in zip(b["number"], b["priority"], strict=True)]
     hours = 3600.0
     parts = [
@@ -234,8 +242,6 @@ def breach_timeline(r: Review, limit: int = 15) -> go.Figure:
     fig = _layout(fig, "Where the time went in each breach", "", height=max(260, 60 + 28 * len(b)))
     fig.update_xaxes(title="hours since opened")
     fig.update_layout(hovermode="closest")
-    if b.empty:
-        return _nothing(fig, f"No ticket breached its target in {r.period.label()}")
     return fig
 
 
@@ -244,12 +250,12 @@ def satisfaction_trend(r: Review) -> go.Figure:
     s = r.satisfaction
     periods = [str(p) for p in r.periods]
     fig = go.Figure()
-    for i, (name, grp) in enumerate(s.groupby("name", sort=False)):
+    for i, (_, grp) in enumerate(s.groupby(["agreement", "id"], sort=False)):
         g = grp.set_index("period").reindex(periods)
-        unit = str(grp["unit"].iloc[0])
+        name = str(grp["name"].iloc[-1])
         colour = SERIES[i % len(SERIES)]
-        fig.add_trace(_achieved(periods, g, str(name), colour, "%{y:.2f} " + label(unit)))
-        fig.add_trace(_objective(periods, g["objective"], str(name), colour))
+        fig.add_trace(_achieved(periods, g, name, colour))
+        fig.add_trace(_objective(periods, g["objective"], name, colour))
     fig = _layout(fig, "Customer satisfaction", "Score")
     if s.empty:
         return _nothing(fig, "No satisfaction target in the agreements of this period")

@@ -351,6 +351,10 @@ def check(obj: Ctx) -> None:
 
 
 # ---------------------------------------------------------------------------- attainment
+AS_OF_HELP = (
+    "The instant the exports are complete to, ISO 8601 (UTC unless it has an offset), when "
+    "later than their latest timestamp. [default: the latest timestamp]"
+)
 PERIOD_HELP = (
     "2026-10, 2026-Q3, 2026-H1, 2026, 2026-W07, 2026-01..2026-06, last-month, this-quarter …"
 )
@@ -360,8 +364,9 @@ PERIOD_HELP = (
 @click.option("--customer", required=True, metavar="C", help="Customer id from the catalogue.")
 @click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
+@click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
 @click.pass_obj
-def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
+def attainment(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
     """One record per target: objective, achieved, status, n, the 95 % interval and the
     rolling twelve-month figure. A running period is measured to date (status In progress);
     a period after the data is refused."""
@@ -369,21 +374,21 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
     from .measures import attainment as measure
     from .measures import period_window
     from .review import describe
-    from .status import format_objective, format_value
+    from .status import format_objective
     from .warehouse import session
 
     cat = load_catalogue(obj.catalogue)
     cat.customer(customer)
     with session(obj.db, read_only=True) as con:
-        p, as_of, running = period_window(con, cat, customer, period)
-        df = measure(con, cat, customer, p, as_of=as_of)
-    records = [_attainment_record(r, as_of) for r in df.to_dict(orient="records")]
+        p, moment, running = period_window(con, cat, customer, period, as_of=as_of)
+        df = measure(con, cat, customer, p, as_of=moment)
+    records = [_attainment_record(r, moment) for r in df.to_dict(orient="records")]
     if as_json:
         click.echo(json.dumps(records, indent=2, default=_json))
         return
     from rich.table import Table
 
-    when = f", to date (as of {as_of:%Y-%m-%d %H:%M} UTC)" if running else ""
+    when = f", to date (as of {moment:%Y-%m-%d %H:%M} UTC)" if running else ""
     t = Table(title=f"{customer} {p}{when}")
     for c in ("target", "service", "objective", "achieved", "n", "95 % interval", "12 months",
               "status"):  # fmt: skip
@@ -394,13 +399,23 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool) -> None:
             str(r["id"]),
             str(r["service"]),
             format_objective(row["objective"], row["unit"]),
-            describe(row),
+            describe(row) + _covered(row),
             str(r["n"]),
             "–" if lo is None else f"{lo:.1f}–{hi:.1f}",
-            format_value(_clean(row["rolling_achieved"]), row["unit"]),
+            describe(row, "rolling_achieved"),
             str(r["status"]),
         )
     _console().print(t)
+
+
+def _covered(row: dict[Any, Any]) -> str:
+    """`` (69 % covered)`` after an availability measured over part of the period."""
+    from .status import coverage_text
+
+    cov = _clean(row["coverage"])
+    if cov is None or cov >= 1 or _clean(row["achieved"]) is None:
+        return ""
+    return f" ({coverage_text(cov)} covered)"
 
 
 def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
@@ -451,6 +466,7 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
     help="Notebook template. [default notebooks/service_review.ipynb]",
 )
 @click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
+@click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
 @click.pass_obj
 def render(
     obj: Ctx,
@@ -462,6 +478,7 @@ def render(
     reports: Path | None,
     template: Path | None,
     timeout: int,
+    as_of: str | None,
 ) -> None:
     """Execute the review notebook and render self-contained HTML into reports/C/P/.
 
@@ -495,6 +512,7 @@ def render(
         template=template,
         pdf=pdf,
         timeout=timeout,
+        as_of=as_of,
     )
     for r in results:
         if r.ok:

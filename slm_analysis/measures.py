@@ -28,9 +28,9 @@ from .catalogue import (
     target_title,
 )
 from .errors import InputError
-from .periods import Period, today_in
+from .periods import Period, parse_instant, today_in
 from .status import RAG, Status, judge
-from .warehouse import query, scalar, sql, temp_table
+from .warehouse import query, row, scalar, sql, temp_table
 
 Z95 = 1.959963984540054
 
@@ -85,9 +85,15 @@ def as_of_time(
 def resolve_period(
     cat: Catalogue, customer: str, period: Period | str, now: datetime | None = None
 ) -> Period:
-    """``period`` as a Period; relative names (``last-month``) against today in the customer's
-    zone."""
-    return Period.parse(period, today_in(cat.customer(customer).timezone, now))
+    """``period`` as a Period; relative names (``last-month``) against today in the zone of the
+    customer's agreements (the first one's, when they differ)."""
+    return Period.parse(period, today_in(customer_zone(cat, customer), now))
+
+
+def customer_zone(cat: Catalogue, customer: str) -> str:
+    """The zone of the customer's period boundaries: its first agreement's, else its own."""
+    agreements = cat.agreements_for(customer)
+    return cat.zone_of(agreements[0]) if agreements else cat.customer(customer).timezone
 
 
 def period_window(
@@ -96,14 +102,28 @@ def period_window(
     customer: str,
     period: Period | str,
     now: datetime | None = None,
+    as_of: datetime | str | None = None,
 ) -> tuple[Period, datetime, bool]:
-    """The customer's ``period`` resolved, its data's as-of instant, and whether the period is
-    still running then; an ``InputError`` for a period after the data (see ``check_period``)."""
+    """The customer's ``period`` resolved, the as-of instant (``as_of`` when given — the
+    instant the exports are known to be complete to — else the data's latest timestamp), and
+    whether the period is still running then; an ``InputError`` for a period after it."""
     p = resolve_period(cat, customer, period, now)
-    agreements = cat.agreements_for(customer, p) or cat.agreements_for(customer)
-    zone = cat.zone_of(agreements[0]) if agreements else cat.customer(customer).timezone
-    as_of = as_of_time(con, customer, now)
-    return p, as_of, check_period(p, zone, as_of)
+    agreements = cat.agreements_for(customer, p)
+    zone = cat.zone_of(agreements[0]) if agreements else customer_zone(cat, customer)
+    moment = given_as_of(as_of, now) or as_of_time(con, customer, now)
+    return p, moment, check_period(p, zone, moment)
+
+
+def given_as_of(as_of: datetime | str | None, now: datetime | None = None) -> datetime | None:
+    """A user's as-of instant, checked: not in the future."""
+    moment = parse_instant(as_of)
+    current = now or datetime.now(UTC)
+    if moment is not None and moment > current:
+        raise InputError(
+            f"as-of {moment:%Y-%m-%d %H:%M} UTC is in the future; the data cannot be complete "
+            "to an instant that has not happened"
+        )
+    return moment
 
 
 def check_period(period: Period, zone: str, as_of: datetime) -> bool:
@@ -111,9 +131,11 @@ def check_period(period: Period, zone: str, as_of: datetime) -> bool:
     ``InputError`` when it starts at or after ``as_of``: nothing of it has happened yet."""
     start, end = period.bounds(zone)
     if start >= as_of:
+        kind = period.unit if period.kind == "range" else period.kind
+        last = Period.containing(today_in(zone, as_of), kind)
         raise InputError(
             f"period {period} ({period.label()}) starts after the data ends "
-            f"({as_of:%Y-%m-%d %H:%M} UTC); choose a period up to {as_of:%Y-%m}, or load "
+            f"({as_of:%Y-%m-%d %H:%M} UTC); choose a period up to {last}, or load "
             "newer exports first"
         )
     return as_of < end
@@ -333,16 +355,17 @@ def _target_row(
 
 
 STOP_BITS = {"resolved": 2, "closed": 4}
-StateProfile = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-ROLES = ("resolved", "closed", "cancelled")
+StateProfile = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+ROLES = ("resolved", "closed", "cancelled", "initial")
 
 
 def _profile_key(clock: ClockSettings) -> StateProfile:
-    """The state lists that decide how a state history stops a clock."""
+    """The state lists that decide how a state history stops a clock (in ``ROLES`` order)."""
     return (
         tuple(clock.resolved_states),
         tuple(clock.closed_states),
         tuple(clock.cancelled_states),
+        tuple(clock.initial_states),
     )
 
 
@@ -353,7 +376,8 @@ def _state_profiles(chosen: list[TargetVersion]) -> dict[StateProfile, int]:
 
 
 def _state_roles(profiles: dict[StateProfile, int]) -> pd.DataFrame:
-    """Temp table ``clock_state_roles``: (profile, state, role) for every ending state."""
+    """Temp table ``clock_state_roles``: (profile, state, role) for every ending or initial
+    state."""
     rows = [
         (no, state, role)
         for key, no in profiles.items()
@@ -397,6 +421,8 @@ ATTAINMENT_COLUMNS = [
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
     "downtime_s", "coverage", "rolling_period", "rolling_achieved", "rolling_n", "sentence",
 ]  # fmt: skip
+# what is observed of a target in one month (or ISO week): amounts that add up over months
+Observation = dict[str, float]
 
 
 def attainment(
@@ -411,64 +437,64 @@ def attainment(
     clocks_ready: bool = False,
     availability: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One record per target in force and period (the last ``history`` periods up to ``period``),
-    keyed by agreement and target id, with its status word; the records of ``period`` also carry
-    the rolling twelve-month figure up to its end.
+    """One record per target (agreement and id) and period — the last ``history`` periods up
+    to ``period`` — with its status word; the records of ``period`` also carry the rolling
+    twelve-month figure up to its end.
 
-    ``period`` may be any form ``Period.parse`` reads (relative ones against today in the
-    customer's zone). A period that starts after the data ends (``as_of``) is an ``InputError``;
-    one still running is measured to date and its targets are *In progress*.
+    Every period is measured month by month (week by week for week periods), each month under
+    the target version in force then, and the months are added up: a half year over which a
+    target changed counts its first months under the old version. ``period`` may be any form
+    ``Period.parse`` reads; one that starts after the data ends (``as_of``) is an
+    ``InputError``, one still running is measured to date and its targets are *In progress*.
     ``clocks_ready`` reuses the clocks ``ticket_clocks``/``run_clocks`` just computed for the
     same customer and ``as_of`` on this connection; ``availability`` reuses an
-    ``availability_history`` of the same periods.
+    ``availability_history`` of the same months.
     """
     end = resolve_period(cat, customer, period, now)
     as_of = as_of or as_of_time(con, customer, now)
     vs = versions(cat, customer)
     for v in vs:
-        if v.target.in_force(end) and not _agreement_out(v.agreement, end):
+        if _in_force(v, end):
             check_period(end, cat.zone_of(v.agreement), as_of)
     periods = end.history(history)
     rolling = end.rolling_year()
-    units = rolling.units()
+    units = list(dict.fromkeys(u for p in [*periods, rolling] for u in p.units()))
     counts: dict[tuple[str, str], tuple[int, int]] = {}
     if any(isinstance(v.target, TicketTimeTarget) for v in vs) and (
         clocks_ready or run_clocks(con, cat, customer, as_of=as_of, targets=vs)
     ):
-        counts = ticket_counts(con, list(dict.fromkeys([*periods, *units])))
-    measured: dict[tuple[Period, str], dict[str, object]] = {}
-    for p in dict.fromkeys([*periods, *units]):
-        for v in vs:
-            if v.target.in_force(p) and not _agreement_out(v.agreement, p):
-                rec = _measure_target(con, cat, customer, v, p, as_of, counts, availability)
-                measured[(p, f"{v.agreement.id}/{v.target.id}")] = rec
-    records = [rec for (p, _), rec in measured.items() if p in periods]
-    for (p, key), rec in measured.items():
-        if p == end:
-            parts = [measured[(u, key)] for u in units if (u, key) in measured]
-            achieved, n = _rolling(parts)
-            rec.update(rolling_period=str(rolling), rolling_achieved=achieved, rolling_n=n)
-    return pd.DataFrame(records, columns=ATTAINMENT_COLUMNS)
-
-
-def _rolling(parts: list[dict[str, object]]) -> tuple[float | None, int]:
-    """The rolling figure from its months' (weeks') records, each measured under the target
-    version in force then: tickets and satisfied shares add up their counts, availability its
-    covered and down time, a mean score its responses; an incident count is the mean per month."""
-    df = pd.DataFrame(parts, columns=ATTAINMENT_COLUMNS)
-    df = df[df["achieved"].notna()]
-    if df.empty:
-        return None, 0
-    n = int(df["n"].sum())
-    metric, unit = df["metric"].iloc[-1], df["unit"].iloc[-1]
-    if metric == "availability":
-        sched = float(df["scheduled_s"].sum())
-        return 100.0 * (sched - float(df["downtime_s"].sum())) / sched, n
-    if metric == "incident_count":
-        return float(df["achieved"].mean()), n
-    if unit == "%":  # tickets within target, satisfied responses
-        return 100.0 * float(df["n_met"].sum()) / n, n
-    return float((df["achieved"] * df["n"]).sum()) / n, n
+        counts = ticket_counts(con, units)
+    first, last = row(con, sql("incident_feed"), {"customer": customer}) or (None, None)
+    seen = _Sources(con, cat, customer, as_of, counts, availability, (first, last))
+    observed: dict[tuple[Period, str], tuple[TargetVersion, Observation]] = {}
+    for u in units:
+        for v in vs:  # a later version in force in the same month replaces an earlier one
+            if _in_force(v, u):
+                observed[(u, _name_key(v))] = (v, seen.observe(v, u))
+    records = []
+    for p in periods:
+        for key in dict.fromkeys(_name_key(v) for v in vs if _in_force(v, p)):
+            rec = _record(
+                cat, [observed[(u, key)] for u in p.units() if (u, key) in observed], p, as_of
+            )
+            if p == end:
+                roll = _record(
+                    cat,
+                    [
+                        observed[(u, key)]
+                        for u in units
+                        if (u, key) in observed and u in rolling.units()
+                    ],
+                    rolling,
+                    as_of,
+                )
+                rec.update(
+                    rolling_period=str(rolling),
+                    rolling_achieved=roll["achieved"],
+                    rolling_n=roll["n"],
+                )
+            records.append(rec)
+    return _distinct_names(cat, pd.DataFrame(records, columns=ATTAINMENT_COLUMNS))
 
 
 def ticket_counts(
@@ -490,6 +516,15 @@ def ticket_counts(
     return out
 
 
+def _name_key(v: TargetVersion) -> str:
+    """A target across its versions: unique per customer."""
+    return f"{v.agreement.id}/{v.target.id}"
+
+
+def _in_force(v: TargetVersion, p: Period) -> bool:
+    return v.target.in_force(p) and not _agreement_out(v.agreement, p)
+
+
 def _agreement_out(a: Agreement, p: Period) -> bool:
     start, end = p.local_bounds()
     return bool(
@@ -498,20 +533,87 @@ def _agreement_out(a: Agreement, p: Period) -> bool:
     )
 
 
-def _measure_target(
-    con: duckdb.DuckDBPyConnection,
+@dataclass
+class _Sources:
+    """Where a target's observations come from, for one customer and as-of instant."""
+
+    con: duckdb.DuckDBPyConnection
+    cat: Catalogue
+    customer: str
+    as_of: datetime
+    counts: dict[tuple[str, str], tuple[int, int]]
+    known_availability: pd.DataFrame | None
+    feed: tuple[datetime | None, datetime | None]  # first and last incident opening
+
+    def observe(self, v: TargetVersion, u: Period) -> Observation:
+        """The amounts of target version ``v`` in month (week) ``u``."""
+        t, zone = v.target, self.cat.zone_of(v.agreement)
+        services = t.services or v.agreement.services
+        if isinstance(t, TicketTimeTarget):
+            n, met = self.counts.get((v.key, str(u)), (0, 0))
+            return {"n": float(n), "n_met": float(met)}
+        if isinstance(t, AvailabilityTarget):
+            av = _known(self.known_availability, v.agreement.id, t.id, u)
+            if av is None:
+                av = availability(
+                    self.con,
+                    self.cat,
+                    self.customer,
+                    u,
+                    services=services,
+                    calendar=t.calendar,
+                    partial_weight=t.partial_weight,
+                    zone=zone,
+                    as_of=self.as_of,
+                )
+            return {
+                "n": float(av["outages"].sum()),
+                "scheduled_s": float(av["scheduled_s"].sum()),
+                "downtime_s": float(av["downtime_s"].sum()),
+                "period_scheduled_s": float(av["period_scheduled_s"].sum()),
+            }
+        if isinstance(t, SatisfactionTarget):
+            sat = satisfaction(
+                self.con,
+                self.customer,
+                [u],
+                services=services,
+                zone=zone,
+                satisfied_from=t.satisfied_from,
+            )
+            responses = float(sat["responses"].sum())
+            return {
+                "n": responses,
+                "n_met": float(sat["satisfied"].sum()),
+                "score": float(sat["mean_score"].fillna(0).iloc[0]) * responses,
+            }
+        assert isinstance(t, IncidentCountTarget)
+        start, end = u.bounds(zone)
+        first, last = self.feed
+        if first is None or last is None or first >= end or last < start:  # outside the feed
+            return {"n": 0, "covered": 0}
+        vol = volumes(self.con, self.customer, [u], services=services, zone=zone)
+        rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
+        return {"n": float(rows["opened"].sum()), "covered": 1}
+
+
+def _record(
     cat: Catalogue,
-    customer: str,
-    v: TargetVersion,
+    parts: list[tuple[TargetVersion, Observation]],
     p: Period,
     as_of: datetime,
-    counts: dict[tuple[str, str], tuple[int, int]],
-    known_availability: pd.DataFrame | None = None,
 ) -> dict[str, object]:
+    """The record of a target over period ``p`` from its months' observations, described and
+    judged by the version in force at the last of them."""
+    v = parts[-1][0]
     t = v.target
+    total: dict[str, float] = {}
+    for _, obs in parts:
+        for k, x in obs.items():
+            total[k] = total.get(k, 0.0) + x
     services = t.services or v.agreement.services
-    zone = cat.zone_of(v.agreement)
-    in_progress = as_of < p.bounds(zone)[1]
+    objective, warning = _objectives(t, v.agreement, p)
+    in_progress = as_of < p.bounds(cat.zone_of(v.agreement))[1]
     rec: dict[str, object] = {
         "id": t.id,
         "agreement": v.agreement.id,
@@ -519,34 +621,18 @@ def _measure_target(
         "service": ", ".join(services),
         "metric": t.metric,
         "period": str(p),
-        "objective": t.objective,
-        "warning": t.warning,
+        "objective": objective,
+        "warning": warning,
         "higher_is_better": t.higher_is_better,
         "sentence": target_sentence(cat, t, v.agreement),
         "credit_percent": 0.0,
         "in_progress": in_progress,
+        "n": int(total.get("n", 0)),
     }
-    if isinstance(t, TicketTimeTarget):
-        rec.update(_ticket_record(*counts.get((v.key, str(p)), (0, 0))))
-    elif isinstance(t, AvailabilityTarget):
-        av = _known(known_availability, v.agreement.id, t.id, p)
-        if av is None:
-            av = availability(
-                con, cat, customer, p, services=services, calendar=t.calendar,
-                partial_weight=t.partial_weight, zone=zone, as_of=as_of,
-            )  # fmt: skip
-        rec.update(_availability_record(av))
-    elif isinstance(t, SatisfactionTarget):
-        sat = satisfaction(
-            con, customer, [p], services=services, zone=zone, satisfied_from=t.satisfied_from
-        )
-        rec.update(_satisfaction_record(t, sat))
-    else:
-        assert isinstance(t, IncidentCountTarget)
-        rec.update(_count_record(con, customer, t, p, services, zone))
+    rec.update(_achieved(t, total))
     achieved = rec["achieved"]
     assert achieved is None or isinstance(achieved, float)
-    status = judge(achieved, t.objective, t.warning, t.higher_is_better, in_progress=in_progress)
+    status = judge(achieved, objective, warning, t.higher_is_better, in_progress=in_progress)
     rec.update(
         status=str(status),
         rag=RAG[status],
@@ -560,55 +646,53 @@ def _measure_target(
     return rec
 
 
-def _ticket_record(n: int, met: int) -> dict[str, object]:
+def _achieved(t: TargetModel, total: dict[str, float]) -> dict[str, object]:
+    """The achieved value (None when nothing was observed), its unit and interval."""
+    n = int(total.get("n", 0))
+    if isinstance(t, AvailabilityTarget):
+        sched, whole = total["scheduled_s"], total["period_scheduled_s"]
+        return {
+            "unit": "%",
+            "scheduled_s": sched,
+            "downtime_s": total["downtime_s"],
+            "achieved": 100.0 * (sched - total["downtime_s"]) / sched if sched > 0 else None,
+            "coverage": sched / whole if whole > 0 else None,
+        }
+    if isinstance(t, IncidentCountTarget):
+        return {"unit": "incidents", "achieved": float(n) if total.get("covered") else None}
+    if isinstance(t, SatisfactionTarget) and t.measure == "mean":
+        return {"unit": f"/ {t.scale}", "achieved": total["score"] / n if n else None}
+    met = int(total.get("n_met", 0))
     lo, hi = wilson_interval(met, n)
-    achieved = 100.0 * met / n if n else None
-    return {"n": n, "n_met": met, "achieved": achieved, "interval_low": lo, "interval_high": hi,
-            "unit": "%"}  # fmt: skip
-
-
-def _availability_record(av: pd.DataFrame) -> dict[str, object]:
-    """Availability over the covered time of the target's services; None when none is covered."""
-    sched = float(av["scheduled_s"].sum())
-    down = float(av["downtime_s"].sum())
-    whole = float(av["period_scheduled_s"].sum())
     return {
-        "n": int(av["outages"].sum()),
-        "achieved": 100.0 * (sched - down) / sched if sched > 0 else None,
         "unit": "%",
-        "scheduled_s": sched,
-        "downtime_s": down,
-        "coverage": sched / whole if whole > 0 else None,
+        "n_met": met,
+        "achieved": 100.0 * met / n if n else None,
+        "interval_low": lo,
+        "interval_high": hi,
     }
 
 
-def _satisfaction_record(t: SatisfactionTarget, sat: pd.DataFrame) -> dict[str, object]:
-    n = int(sat["responses"].sum())
-    if t.measure == "mean":
-        return {"n": n, "achieved": float(sat["mean_score"].iloc[0]) if n else None,
-                "unit": f"/ {t.scale}"}  # fmt: skip
-    satisfied = int(sat["satisfied"].sum())
-    lo, hi = wilson_interval(satisfied, n)
-    return {"n": n, "n_met": satisfied, "achieved": 100.0 * satisfied / n if n else None,
-            "interval_low": lo, "interval_high": hi, "unit": "%"}  # fmt: skip
+def _objectives(t: TargetModel, a: Agreement, p: Period) -> tuple[float, float | None]:
+    """The objective and warning level for period ``p``. An incident count's are per review
+    period of the agreement (a month or a quarter), so they scale with the period's length: a
+    quarter has three times a month's allowance, a week 12/52 of it."""
+    if not isinstance(t, IncidentCountTarget):
+        return t.objective, t.warning
+    per_month = 1 / (3 if a.review_period == "quarter" else 1)
+    scale = per_month * p.count * (12 / 52 if p.unit == "week" else 1)
+    return t.objective * scale, None if t.warning is None else t.warning * scale
 
 
-def _count_record(
-    con: duckdb.DuckDBPyConnection,
-    customer: str,
-    t: IncidentCountTarget,
-    p: Period,
-    services: list[str],
-    zone: str,
-) -> dict[str, object]:
-    """Incidents opened in the period; no data before the customer's first incident."""
-    first = scalar(con, "select min(opened_at) from incidents where customer = $c", {"c": customer})
-    if first is None or first >= p.bounds(zone)[1]:
-        return {"n": 0, "achieved": None, "unit": "incidents"}
-    vol = volumes(con, customer, [p], services=services, zone=zone)
-    rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
-    count = float(rows["opened"].sum())
-    return {"n": int(count), "achieved": count, "unit": "incidents"}
+def _distinct_names(cat: Catalogue, df: pd.DataFrame) -> pd.DataFrame:
+    """Targets of different agreements with the same name get the agreement's in brackets."""
+    clash = df.groupby("name")["agreement"].transform("nunique") > 1
+    if clash.any():
+        names = {a.id: a.name or a.id for a in cat.agreements}
+        df.loc[clash, "name"] = (
+            df.loc[clash, "name"] + " (" + df.loc[clash, "agreement"].map(names) + ")"
+        )
+    return df
 
 
 # ---------------------------------------------------------------------------- availability

@@ -153,8 +153,10 @@ def render_pack(
     template: str | Path | None = None,
     pdf: bool = False,
     timeout: int = 600,
+    as_of: str | None = None,
 ) -> PackResult:
-    """Execute and render one pack; raises ``RenderError`` (nothing published) on failure."""
+    """Execute and render one pack; raises ``RenderError`` (nothing published) on failure.
+    ``as_of``: the instant the exports are complete to (ISO 8601), see ``open_review``."""
     started = datetime.now(UTC)
     cat_path = catalogue_path(catalogue).resolve()
     db = db_path(warehouse).resolve()
@@ -163,7 +165,7 @@ def render_pack(
     if not db.exists():
         raise RenderError(f"warehouse {db} does not exist; run `slm load` or `slm demo` first")
     with session(db, read_only=True) as con:  # a period after the data is refused up front
-        p, _, _ = period_window(con, cat, customer, period)
+        p, moment, _ = period_window(con, cat, customer, period, as_of=as_of)
     if not cat.agreements_for(customer, p):
         raise RenderError(
             f"customer {customer!r} has no agreement in force in {p}; nothing to render"
@@ -181,6 +183,7 @@ def render_pack(
         "period": str(p),
         "warehouse": str(db),
         "catalogue": str(cat_path),
+        "as_of": moment.isoformat() if as_of else "",
     }
     try:
         _execute(tpl, executed, params, timeout, root, customer, p)

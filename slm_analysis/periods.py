@@ -243,6 +243,24 @@ class Period:
         )
 
 
+def parse_instant(value: str | datetime | None) -> datetime | None:
+    """An instant given by a user (``--as-of``): ISO 8601, UTC unless it carries an offset;
+    None or "" for none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(
+                f"{value!r} is not an instant; write ISO 8601 such as 2026-11-01T00:00 (UTC) "
+                "or 2026-11-01T00:00+01:00"
+            ) from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def today_in(zone: str, now: datetime | None = None) -> date:
     """The local date in ``zone`` at ``now`` (default: the current instant)."""
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()

@@ -15,7 +15,15 @@ import pandas as pd
 
 from .durations import format_duration
 from .review import Review, describe
-from .status import ABBREVIATIONS, MEANING, RAG, Status, format_objective, format_value
+from .status import (
+    ABBREVIATIONS,
+    MEANING,
+    RAG,
+    Status,
+    coverage_text,
+    format_objective,
+    format_value,
+)
 
 
 class Html(str):
@@ -136,7 +144,7 @@ def target_table(r: Review) -> Html:
                 interval,
                 e(t["n"]),
                 "–" if change is None else f"{change:+.1f}",
-                value(t["rolling_achieved"], t["unit"]),
+                e(describe(t, "rolling_achieved")),
                 sparkline(series, t["objective"]),
                 status_badge(t["status"]),
             ]
@@ -155,7 +163,7 @@ def _coverage_note(t: pd.Series) -> str:
     cov = _num(t.get("coverage"))
     if cov is None or cov >= 0.9995 or t["status"] == Status.NO_DATA:
         return ""
-    return f'<span class="note"> over {cov:.0%} of the period</span>'
+    return f'<span class="note"> over {coverage_text(cov)} of the period</span>'
 
 
 def availability_table(r: Review) -> Html:
@@ -175,7 +183,7 @@ def availability_table(r: Review) -> Html:
                 name,
                 e(format_value(a["availability"], "%", a["objective"])),
                 e(format_objective(a["objective"], "%")),
-                _coverage(a),
+                _coverage(a, r.zone),
                 format_duration(a["scheduled_s"]),
                 format_duration(a["downtime_s"]),
                 format_duration(a["budget_s"]),
@@ -190,14 +198,15 @@ def availability_table(r: Review) -> Html:
     return Html(table(headers, rows, "availability"))
 
 
-def _coverage(a: pd.Series) -> str:
-    """How much of the period's service hours the outage feed covers."""
+def _coverage(a: pd.Series, zone: str) -> str:
+    """How much of the period's service hours the outage feed covers, and from which local
+    date when it starts inside the period."""
     cov = _num(a["coverage"])
     if cov is None:
         return "–"
-    text = f"{cov:.0%}" if cov < 0.9995 else "100 %"
-    if cov < 0.9995 and pd.notna(a["covered_from"]):
-        text += f" (feed from {a['covered_from']:%Y-%m-%d})"
+    text = coverage_text(cov)
+    if cov < 1 and pd.notna(a["covered_from"]):
+        text += f" (feed from {a['covered_from'].tz_convert(zone):%Y-%m-%d})"
     return e(text)
 
 

@@ -184,7 +184,8 @@ class Review:
             (
                 "all",
                 "first response",
-                "the export's first-response field, else the first state change away from New, "
+                "the export's first-response field, else the first change to a state that is not "
+                "an initial state (New, Open, Draft, … — clock.initial_states), "
                 "else the resolution time",
             ),
             (
@@ -225,7 +226,7 @@ def open_review(
     *,
     warehouse: str | Path | None = None,
     catalogue: str | Path | Catalogue | None = None,
-    as_of: datetime | None = None,
+    as_of: datetime | str | None = None,
     now: datetime | None = None,
     history: int = HISTORY,
 ) -> Review:
@@ -233,7 +234,9 @@ def open_review(
     ``Period.parse`` reads; relative ones against today in the customer's zone).
 
     A period that starts after the customer's data ends is an ``InputError``; a running one
-    is reviewed to date (``Review.in_progress``).
+    is reviewed to date (``Review.in_progress``). ``as_of`` (a datetime or ISO 8601 text, ""
+    for none) says the exports are complete up to that instant, when that is later than their
+    latest timestamp (a quiet month); by default it is the latest timestamp.
     """
     cat = (
         catalogue
@@ -254,7 +257,7 @@ def open_review(
     src = Path(cat.source)
     sha = hashlib.sha256(src.read_bytes()).hexdigest() if src.is_file() else ""
     with session(db_path(warehouse or None), read_only=True) as con:
-        as_of = as_of or measures.as_of_time(con, customer, now)
+        as_of = measures.given_as_of(as_of, now) or measures.as_of_time(con, customer, now)
         in_progress = measures.check_period(p, zone, as_of)
         clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of)
         avail = measures.availability_history(con, cat, customer, periods, as_of)
@@ -267,7 +270,17 @@ def open_review(
             ended_states=measures.ended_states(cat, customer),
         )  # fmt: skip
         sat = att[att["metric"] == "satisfaction"][
-            ["id", "name", "period", "achieved", "n", "objective", "unit"]
+            [
+                "agreement",
+                "id",
+                "name",
+                "period",
+                "achieved",
+                "n",
+                "objective",
+                "unit",
+                "higher_is_better",
+            ]
         ]
         s, e = p.bounds(zone)
         actions = query(con, "review_actions", {"customer": customer, "as_of": as_of})
@@ -304,10 +317,16 @@ def _keys(att: pd.DataFrame) -> pd.Series:
     return att["agreement"] + "/" + att["id"]
 
 
-def describe(row: Mapping[Any, Any] | pd.Series) -> str:
-    """An attainment record's achieved value, with the decimals its objective needs."""
+def describe(row: Mapping[Any, Any] | pd.Series, column: str = "achieved") -> str:
+    """An attainment record's achieved value (or ``rolling_achieved``), with the decimals that
+    keep it on its side of the objective. A rolling incident count is a twelve-month total,
+    not comparable with the period's objective."""
+    comparable = column == "achieved" or row["metric"] != "incident_count"
     return format_value(
-        row["achieved"], str(row["unit"]), row["objective"], bool(row["higher_is_better"])
+        row[column],
+        str(row["unit"]),
+        row["objective"] if comparable else None,
+        bool(row["higher_is_better"]),
     )
 
 

@@ -113,15 +113,21 @@ def format_value(
 ) -> str:
     """A value as text: ``99.95 %``, ``87.3 %``, ``4.20 / 5``, ``12``; an en dash when None.
 
-    Given the ``objective``, a value on the wrong side of it gets as many more decimals as it
-    takes not to look equal to it: 99.897 % against 99.9 % shows as ``99.897 %``, not 99.90 %.
+    Given the ``objective``, the value gets as many more decimals as it takes for the shown
+    number to sit on the same side of the objective as the value itself: 99.897 % against
+    99.9 % shows as ``99.897 %``, not 99.90 % (a miss that looks met), and 95.25 % against
+    95.25 % as ``95.25 %``, not 95.2 % (a met target that looks missed).
     """
     if _missing(value):
         return "–"
     assert value is not None
     places = _decimals(value, unit)
-    if objective is not None and not meets(value, objective, higher_is_better):
-        while places < 9 and round(value, places) == round(objective, places):
+    if objective is not None:
+        met = meets(value, objective, higher_is_better)
+        while places < 9 and (
+            meets(round(value, places), objective, higher_is_better) != met
+            or (not met and round(value, places) == round(objective, places))
+        ):
             places += 1
     text = f"{value:.{places}f}"
     return text if unit == "incidents" else f"{text} {unit}"
@@ -130,3 +136,8 @@ def format_value(
 def format_objective(objective: float, unit: str) -> str:
     """An objective as written in the catalogue: ``99.9 %``, ``4.2 / 5``, ``12``."""
     return f"{objective:g}" if unit == "incidents" else f"{objective:g} {unit}"
+
+
+def coverage_text(share: float) -> str:
+    """A covered share of a period: ``69 %``; never "100 %" unless all of it is covered."""
+    return "100 %" if share >= 1 else f"{min(100 * share, 99):.0f} %"

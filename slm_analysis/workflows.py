@@ -13,9 +13,10 @@ from .catalogue import Catalogue, catalogue_json_schema, load_catalogue
 from .demo import generate, is_demo_catalogue
 from .errors import CatalogueError, InputError, WarehouseError
 from .importers import load_file
+from .measures import stop_findings
 from .packs import PackResult, render_many
 from .periods import Period
-from .warehouse import quote_ident, scalar, session
+from .warehouse import query, quote_ident, scalar, session
 
 DEMO_LOADS = (
     ("incidents", "incidents"),
@@ -146,7 +147,36 @@ def run_check(db: Path, catalogue: Path) -> list[tuple[str, str]]:
                 problems.append(("warning", f"customer {c.id!r} has no agreement"))
                 continue
             problems += _coverage_problems(con, cat, c.id)
+            problems += _finding_problems(con, cat, c.id)
     return problems
+
+
+def _finding_problems(
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str
+) -> list[tuple[str, str]]:
+    """Data-quality findings the customer's pack will list: timestamps in the future (the
+    pack's own note, one definition) and closed tickets whose clock stop is unknown."""
+    problems: list[tuple[str, str]] = []
+    notes = query(con, "review_quality", {"customer": customer, "now": datetime.now(UTC)})
+    for _, note in notes[notes["issue"] == FUTURE_NOTE].iterrows():
+        problems.append(
+            ("warning", f"{FUTURE_NOTE} for {customer!r}: {note['rows']} ({note['detail']})")
+        )
+    findings = stop_findings(con, cat, customer)
+    if not findings.empty:
+        shown = ", ".join(findings["number"].head(5)) + (", …" if len(findings) > 5 else "")
+        problems.append(
+            (
+                "warning",
+                f"incidents of {customer!r} closed or cancelled with no stop time in their "
+                f"fields or state history: {len(findings)} ({shown}); its ticket targets do not "
+                "count them — load the state history or an export with resolved_at/closed_at",
+            )
+        )
+    return problems
+
+
+FUTURE_NOTE = "records with timestamps in the future"  # the issue of review_quality.sql
 
 
 def _data_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -1,15 +1,16 @@
 -- Every (ticket target, incident) pair the customer's targets select, with the instants (epoch
 -- seconds) that start and stop its clock. Created as the temp view `clock_stops` over temp
 -- tables clock_targets (one customer's target versions, with their agreements' clock settings
--- and state profiles) and clock_state_roles(profile, state, role): role 'resolved', 'closed' or
--- 'cancelled', one per state; a state with no role is active. k = incident rowid × 256 +
--- target number.
+-- and state profiles) and clock_state_roles(profile, state, role): role 'resolved', 'closed',
+-- 'cancelled' or 'initial' (the states a ticket waits in before anyone responds), one per
+-- state; a state with no role, or an initial one, is active. k = incident rowid × 256 + target
+-- number.
 --
 -- From the state history, per incident and profile:
 --   last_active = the last entry into an active state (after a resolution it is a reopen)
 --   h_resolved  = the first entry into a resolved state after last_active (final resolution)
 --   h_closed    = the first entry into a closed or cancelled state after last_active
---   first_move  = the first entry into a state other than New / Open / Draft
+--   first_move  = the first entry into a state that is not initial (the first response)
 -- Stops, the first known value wins:
 --   final_resolved = resolved_at, h_resolved, closed_at, h_closed    (resolution_stop: resolved)
 --     (the history's resolution comes before closed_at: a ticket resolved on the 11th and
@@ -19,7 +20,7 @@
 -- The reopen rule is applied by ticket_clock on the resolved stretches a reopen ended
 -- (end_at <= last_active).
 --
--- A ticket whose current state has a role (resolved, closed, cancelled) is terminal; a
+-- A ticket whose current state is resolved, closed or cancelled is terminal; a
 -- terminal ticket whose stop is unknown is a finding, never a running clock: flags bit 1 = no
 -- response stop, bit 2 = no final_resolved, bit 4 = no closing (only a closed or cancelled
 -- ticket: a resolved one is still waiting to close), bit 8 = cancelled. A target uses the bit of
@@ -44,8 +45,8 @@ facts as (
         source,
         number,
         profile,
-        min(t) filter (where state not in ('New', 'Open', 'Draft')) as first_move,
-        max(t) filter (where role is null) as last_active,
+        min(t) filter (where role is distinct from 'initial') as first_move,
+        max(t) filter (where role is null or role = 'initial') as last_active,
         list(t) filter (where role = 'resolved') as resolved_entries,
         list(t) filter (where role in ('closed', 'cancelled')) as closed_entries
     from history
@@ -87,7 +88,8 @@ located as (
         epoch(i.first_response_at)::bigint as first_response,
         h.first_move,
         h.last_active,
-        r.role
+        r.role,
+        r.role in ('resolved', 'closed', 'cancelled') is true as terminal
     from incidents as i
     cross join (select distinct profile from clock_targets) as p
     left join history_stops as h
@@ -99,9 +101,9 @@ flagged as (
     select
         * exclude (first_response, first_move),
         coalesce(first_response, first_move, final_resolved) as responded,
-        (case when role is not null and first_response is null and first_move is null
+        (case when terminal and first_response is null and first_move is null
             and final_resolved is null then 1 else 0 end)
-        + (case when role is not null and final_resolved is null then 2 else 0 end)
+        + (case when terminal and final_resolved is null then 2 else 0 end)
         + (case when role in ('closed', 'cancelled') and closing is null then 4 else 0 end)
         + (case when role = 'cancelled' then 8 else 0 end) as flags
     from located

@@ -105,3 +105,32 @@ def test_without_a_warehouse_the_advice_names_format_and_mapping(tmp_path: Path)
             f"warehouse {db} does not exist; load exports with `slm load KIND FILE` ({LOAD})",
         )
     ]
+
+
+def test_check_names_the_findings_the_pack_will_list(tmp_path: Path) -> None:
+    """A resolution a year in the future (an export read in the wrong zone or a typo) and a
+    closed ticket with no stop time anywhere: both are warnings, with what to do."""
+    from datetime import UTC, datetime
+
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(CATALOGUE)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        for number, state, resolved in (
+            ("INC1", "Resolved", datetime(2099, 1, 1, tzinfo=UTC)),
+            ("INC2", "Closed", None),
+        ):
+            con.execute(
+                "insert into incidents (source, number, customer, service, priority, state, "
+                "opened_at, resolved_at, load_id) values ('t', $n, 'desk', 'mail', 1, $s, "
+                "$o, $r, 0)",
+                {"n": number, "s": state, "o": datetime(2026, 10, 5, tzinfo=UTC), "r": resolved},
+            )
+    found = [text for level, text in run_check(db, catalogue) if "desk" in text]
+    assert found[0].startswith("records with timestamps in the future for 'desk': 1 (after ")
+    assert found[0].endswith('not used for "data as of" (check the export\'s time zone))')
+    assert found[1] == (
+        "incidents of 'desk' closed or cancelled with no stop time in their fields or state "
+        "history: 1 (INC2); its ticket targets do not count them — load the state history or an "
+        "export with resolved_at/closed_at"
+    )

@@ -450,3 +450,26 @@ def test_review_notes_and_settings_name_the_stop_rules(tmp_path: Path) -> None:
         "(Closed/Canceled/Cancelled) there"
     )
     assert settings["cancelled tickets"] == "not counted (states: Canceled, Cancelled)"
+
+
+def test_the_first_response_leaves_the_initial_states(con: duckdb.DuckDBPyConnection) -> None:
+    """A process log whose tickets start Registered and Queued: the response is the move to
+    In Progress (4 h and 6 h: both late against 1 h), not the first logged activity. A
+    catalogue can name its own initial states."""
+    for number, started in (("Q1", 4), ("Q2", 6)):
+        incident(
+            con,
+            number,
+            "In Progress",
+            utc(2026, 10, 5, 8),
+            history=[
+                ("Registered", utc(2026, 10, 5, 8), utc(2026, 10, 5, 9)),
+                ("Queued", utc(2026, 10, 5, 9), utc(2026, 10, 5, 8 + started)),
+                ("In Progress", utc(2026, 10, 5, 8 + started), None),
+            ],
+        )
+    resp = clocks(con).loc["resp"]
+    assert [h(x) for x in resp["business_elapsed"]] == [4, 6]
+    assert not resp["met"].any()
+    own = clocks(con, "{initial_states: [Registered]}").loc["resp"]  # Queued counts as a move
+    assert [h(x) for x in own["business_elapsed"]] == [1, 1] and own["met"].all()

@@ -620,3 +620,164 @@ def test_weeks_and_ranges_count_in_the_agreement_zone(worked: duckdb.DuckDBPyCon
     assert p1("2026-W41..2026-W42") == (2, 1)
     assert p1("2026-10..2026-11") == (4, 2)
     assert p1("2026-H2") == (4, 2)
+
+
+VERSIONED = """
+calendars: {always: {timezone: UTC, hours: 24x7}}
+customers: [{id: c, name: C}]
+services: [{id: email, name: Email}]
+agreements:
+  - id: a
+    customer: c
+    services: [email]
+    targets:
+      - {id: p1, metric: resolution_time, priority: 1, within: 4h, calendar: always,
+         objective: 90, effective_to: 2026-03-31}
+      - {id: p1, metric: resolution_time, priority: 1, within: 2h, calendar: always,
+         objective: 90, effective_from: 2026-04-01}
+"""
+
+
+def test_a_period_over_a_target_change_measures_each_month_under_its_version(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """P1 within 4 h until March, within 2 h from April. February's 3 h incident met the 4 h
+    version in force then; May's 3 h incident missed the 2 h one. The half year is 1 of 2 (the
+    2 h version applied to February too would give 0 of 2); the rolling year the same."""
+    cat = parse_catalogue(VERSIONED)
+    add_incident(con, "FEB", utc(2026, 2, 10, 8), utc(2026, 2, 10, 11))
+    add_incident(con, "MAY", utc(2026, 5, 12, 8), utc(2026, 5, 12, 11))
+    as_of = utc(2026, 7, 2)
+    for period, n, met in [("2026-02", 1, 1), ("2026-05", 1, 0), ("2026-H1", 2, 1),
+                           ("2026-01..2026-05", 2, 1), ("2026-Q1", 1, 1)]:  # fmt: skip
+        att = measures.attainment(con, cat, "c", period, as_of=as_of)
+        assert len(att) == 1, period  # one record per target, whatever its versions
+        assert (att.loc[0, "n"], att.loc[0, "n_met"]) == (n, met), period
+    h1 = measures.attainment(con, cat, "c", "2026-H1", as_of=as_of).iloc[0]
+    assert "within 2 business hours" in h1["sentence"] or "within 2 hours" in h1["sentence"]
+    june = measures.attainment(con, cat, "c", "2026-06", as_of=as_of).iloc[0]
+    assert (june["rolling_n"], june["rolling_achieved"]) == (2, 50.0)
+
+
+COUNTED = """
+customers: [{id: c, name: C, timezone: UTC}]
+services: [{id: email, name: Email}]
+agreements:
+  - {id: a, customer: c, services: [email], review_period: month,
+     targets: [{id: n, metric: incident_count, objective: 2, warning: 1}]}
+"""
+
+
+def test_an_incident_count_is_judged_per_period_length_and_only_where_the_feed_runs(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """At most 2 incidents a month, warning at 1: October has 3 (Missed), November 2 (At risk:
+    met, but above the warning level), September none though the feed ran (Met), the quarter 5
+    of 6 (warning 3: At risk). A week's allowance is 2 × 12/52. December comes after the last
+    incident: no data, not 0."""
+    cat = parse_catalogue(COUNTED)
+    for number, day in [("S0", utc(2026, 8, 20, 9)), ("O1", utc(2026, 10, 5, 9)),
+                        ("O2", utc(2026, 10, 6, 9)), ("O3", utc(2026, 10, 20, 9)),
+                        ("N1", utc(2026, 11, 3, 9)), ("N2", utc(2026, 11, 4, 9))]:  # fmt: skip
+        add_incident(con, number, day, day + (utc(2026, 1, 1, 1) - utc(2026, 1, 1)))
+    as_of = utc(2027, 1, 10)
+
+    def count(period: str) -> pd.Series:
+        return measures.attainment(con, cat, "c", period, as_of=as_of).iloc[0]
+
+    assert (count("2026-10")["achieved"], count("2026-10")["status"]) == (3.0, "Missed")
+    assert (count("2026-11")["achieved"], count("2026-11")["status"]) == (2.0, "At risk")
+    assert (count("2026-09")["achieved"], count("2026-09")["status"]) == (0.0, "Met")
+    q4 = count("2026-Q4")
+    assert (q4["achieved"], q4["objective"], q4["warning"], q4["status"]) == (
+        5.0,
+        6.0,
+        3.0,
+        "At risk",
+    )
+    week = count("2026-W41")  # 5–11 October: O1, O2
+    assert week["objective"] == pytest.approx(2 * 12 / 52) and week["status"] == "Missed"
+    dec = count("2026-12")
+    assert pd.isna(dec["achieved"]) and dec["status"] == "No data"
+    assert pd.isna(count("2026-07")["achieved"])  # before the first incident
+    assert count("2026-11")["rolling_achieved"] == 6.0  # the twelve months' total
+    assert count("2026-11")["sentence"] == "No more than 2 incidents per month"
+
+
+def test_same_target_names_in_two_agreements_are_told_apart(tmp_path: Path) -> None:
+    """Two agreements, each with a satisfaction target named alike: both are listed, named with
+    their agreement, and the pack's charts draw both (they once failed on duplicate labels)."""
+    from slm_analysis import charts
+
+    text = """
+calendars: {always: {timezone: UTC, hours: 24x7}}
+customers: [{id: c, name: C}]
+services: [{id: email, name: Email}, {id: crm, name: CRM}]
+agreements:
+  - {id: mail, name: Mail SLA, customer: c, services: [email], targets: [
+      {id: csat, metric: satisfaction, objective: 4}]}
+  - {id: crm, name: CRM SLA, customer: c, services: [crm], targets: [
+      {id: csat, metric: satisfaction, objective: 4}]}
+"""
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(text)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        for rid, svc, score in (("r1", "email", 5), ("r2", "crm", 3)):
+            con.execute(
+                "insert into surveys values ('t', $r, 'c', $s, null, $t, $score, 5, null, 0)",
+                {"r": rid, "s": svc, "t": utc(2026, 10, 5), "score": score},
+            )
+    review = open_review("c", "2026-10", warehouse=db, catalogue=catalogue, as_of=AS_OF)
+    cur = review.current.set_index("agreement")
+    assert cur.loc["mail", "name"] == "Satisfaction (Mail SLA)"
+    assert cur.loc["crm", "name"] == "Satisfaction (CRM SLA)"
+    assert (cur.loc["mail", "status"], cur.loc["crm", "status"]) == ("Met", "Missed")
+    fig = charts.satisfaction_trend(review)
+    assert sorted(t.name for t in fig.data if "objective" not in t.name) == [
+        "Satisfaction (CRM SLA)", "Satisfaction (Mail SLA)"]  # fmt: skip
+    assert [a.text for a in charts.breach_timeline(review).layout.annotations] == [
+        "No ticket breached its target in October 2026"
+    ]
+    summary = str(present.executive_summary(review))
+    assert "Satisfaction (CRM SLA) missed: 3.00 / 5 against 4 / 5 (n = 1)." in summary
+
+
+def test_relative_periods_follow_the_agreement_zone() -> None:
+    """A customer in UTC with an agreement in Auckland: at 12:00 UTC on 30 November it is
+    already 1 December in Auckland, so last-month is November."""
+    cat = parse_catalogue("""
+customers: [{id: c, name: C, timezone: UTC}]
+services: [{id: email, name: Email}]
+agreements: [{id: a, customer: c, services: [email], timezone: Pacific/Auckland, targets: []}]
+""")
+    now = utc(2026, 11, 30, 12)
+    assert str(measures.resolve_period(cat, "c", "last-month", now)) == "2026-11"
+    assert str(measures.resolve_period(cat, "c", "this-week", now)) == "2026-W49"
+
+
+def test_an_as_of_instant_closes_a_quiet_period(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The data's last timestamp is 2 November 08:00 (E opened): November would stay In
+    progress for good. Saying the exports are complete to 1 December 00:00 Paris time decides
+    it; an as-of in the future is refused."""
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(CATALOGUE)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as file_con:
+        add_incident(file_con, "C", utc(2026, 10, 30, 14), utc(2026, 10, 31, 23, 30))
+        add_incident(file_con, "E", utc(2026, 11, 2, 8), None)
+    running = open_review("c", "2026-11", warehouse=db, catalogue=catalogue)
+    assert running.in_progress and running.as_of == utc(2026, 11, 2, 8)
+    done = open_review(
+        "c", "2026-11", warehouse=db, catalogue=catalogue, as_of="2026-12-01T00:00+01:00"
+    )
+    assert not done.in_progress and done.as_of == utc(2026, 11, 30, 23)
+    p1 = done.current.set_index("id").loc["p1"]
+    # C met (2 h); E opened Monday 2 Nov 09:00 Paris, open for the whole month: breached at 13:00
+    assert (p1["n"], p1["n_met"], p1["status"]) == (2, 1, "At risk")  # 50 %: met, warning 60
+    with pytest.raises(InputError, match="is in the future"):
+        open_review("c", "2026-11", warehouse=db, catalogue=catalogue, as_of="2099-01-01")
+    with pytest.raises(InputError, match="is not an instant; write ISO 8601"):
+        open_review("c", "2026-11", warehouse=db, catalogue=catalogue, as_of="yesterday")
