@@ -120,7 +120,13 @@ class QuarantineLimitError(SlmError):
     shown = 8  # groups listed in the message
 
     def __init__(
-        self, path: str, rows: int, quarantined: int, limit: float, groups: list[QuarantineGroup]
+        self,
+        path: str,
+        rows: int,
+        quarantined: int,
+        limit: float,
+        groups: list[QuarantineGroup],
+        mapped: bool = False,
     ) -> None:
         self.path = path
         self.rows = rows
@@ -131,8 +137,11 @@ class QuarantineLimitError(SlmError):
             f"{path}: {quarantined} of {rows} rows ({_percent(100 * quarantined / rows)}) fail "
             f"validation, more than the {_percent(limit)} a load may quarantine; nothing was "
             "loaded (the warehouse is unchanged).",
-            "The file probably needs a mapping (--mapping M.yaml naming its columns) or a date "
-            "format (timestamp_format in the mapping). Why the rows fail:",
+            "Check the mapping's columns and its timestamp_format against the file. Why the rows "
+            "fail:"
+            if mapped
+            else "The file probably needs a mapping (--mapping M.yaml naming its columns) or a "
+            "date format (timestamp_format in the mapping). Why the rows fail:",
             *(f"  - {g}" for g in groups[: self.shown]),
         ]
         if len(groups) > self.shown:

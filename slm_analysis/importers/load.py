@@ -443,10 +443,14 @@ def _staged(con: duckdb.DuckDBPyConnection, scratch: _Scratch, job: _Job, fmt: F
     """Temp table ``staged``: ``stage`` through the format's staging query, every mapping
     field present (null when the format has none)."""
     staging = sql(fmt.staging)
-    layouts = [
-        *(job.mapping.timestamp_format if job.mapping else []),
-        *scalar(con, f"select {quote_ident(fmt.layouts)}()"),
-    ]
+    layouts = list(  # a mapping's own layouts first, each layout named once
+        dict.fromkeys(
+            [
+                *(job.mapping.timestamp_format if job.mapping else []),
+                *scalar(con, f"select {quote_ident(fmt.layouts)}()"),
+            ]
+        )
+    )
     params = _params(
         staging,
         zone=job.zone,
@@ -561,7 +565,12 @@ def _validate(con: duckdb.DuckDBPyConnection, job: _Job) -> _Counts:
     if relevant and c.quarantined * 100 > job.max_quarantined * relevant:
         groups = [QuarantineGroup(*r) for r in con.execute(sql("quarantine_summary")).fetchall()]
         raise QuarantineLimitError(
-            str(job.source.path), relevant, c.quarantined, job.max_quarantined, groups
+            str(job.source.path),
+            relevant,
+            c.quarantined,
+            job.max_quarantined,
+            groups,
+            mapped=job.mapping is not None,
         )
     return c
 
