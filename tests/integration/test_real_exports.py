@@ -320,8 +320,7 @@ def test_quarantine_on_the_real_event_log(tmp_path: Path) -> None:
     assert refused.stderr.splitlines()[1:] == [
         f"error: {FULL_LOG}: 4137 of 4137 rows (100 %) fail validation, more than the 50 % a "
         "load may quarantine; nothing was loaded (the warehouse is unchanged).",
-        "Check the mapping's columns and its timestamp_format against the file. Why the rows "
-        "fail:",
+        "Check the mapping's columns and its timestamp_format against the file. Why the rows fail:",
         f'  - resolved_by: 4137 rows, first on line 2 ("Resolved by 149"): {reason}',
         "To load the valid rows anyway and quarantine the rest, pass --max-quarantined 100.",
     ]

@@ -781,3 +781,24 @@ def test_an_as_of_instant_closes_a_quiet_period(
         open_review("c", "2026-11", warehouse=db, catalogue=catalogue, as_of="2099-01-01")
     with pytest.raises(InputError, match="is not an instant; write ISO 8601"):
         open_review("c", "2026-11", warehouse=db, catalogue=catalogue, as_of="yesterday")
+
+
+def test_volumes_read_a_reopened_history_as_the_clocks_do(con: duckdb.DuckDBPyConnection) -> None:
+    """No resolved_at; resolved 5 October, reopened 2 November, resolved again 10 November: it
+    ended on 10 November, so it is October's backlog and November's resolution."""
+    add_incident(con, "R", utc(2026, 10, 1, 8), None)
+    for state, s, e in [
+        ("Resolved", utc(2026, 10, 5), utc(2026, 11, 2)),
+        ("In Progress", utc(2026, 11, 2), utc(2026, 11, 10)),
+        ("Resolved", utc(2026, 11, 10), None),
+    ]:
+        con.execute(
+            "insert into incident_states values ('t', 'R', $st, $s, $e, 0)",
+            {"st": state, "s": s, "e": e},
+        )
+    vol = measures.volumes(
+        con, "c", [Period.parse("2026-10"), Period.parse("2026-11")], zone="UTC",
+        ended_states=["Resolved", "Closed"],
+    ).set_index("period")  # fmt: skip
+    assert vol.loc["2026-10", ["opened", "resolved", "backlog"]].tolist() == [1, 0, 1]
+    assert vol.loc["2026-11", ["opened", "resolved", "backlog"]].tolist() == [0, 1, 0]
