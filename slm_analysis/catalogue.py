@@ -187,6 +187,14 @@ def _day_range(key: str) -> list[int]:
     return list(range(a, b + 1)) if a <= b else [*range(a, 7), *range(0, b + 1)]
 
 
+def in_force(effective_from: date | None, effective_to: date | None, period: Period) -> bool:
+    """Whether effective dates (inclusive, either open) overlap any day of ``period``."""
+    start, end = period.local_bounds()
+    if effective_from and effective_from >= end.date():
+        return False
+    return not (effective_to and effective_to < start.date())
+
+
 # ---------------------------------------------------------------------------- parties
 class Customer(_Model):
     id: str
@@ -282,10 +290,7 @@ class _TargetBase(_Model):
         return v
 
     def in_force(self, period: Period) -> bool:
-        start, end = period.local_bounds()
-        if self.effective_from and self.effective_from >= end.date():
-            return False
-        return not (self.effective_to and self.effective_to < start.date())
+        return in_force(self.effective_from, self.effective_to, period)
 
 
 class _PercentTarget(_TargetBase):
@@ -566,6 +571,9 @@ class Agreement(_Model):
     clock: ClockSettings = Field(default_factory=ClockSettings)  # type: ignore[arg-type]
     targets: list[Target]
 
+    def in_force(self, period: Period) -> bool:
+        return in_force(self.effective_from, self.effective_to, period)
+
     @field_validator("customer")
     @classmethod
     def _customer(cls, v: str, info: ValidationInfo) -> str:
@@ -679,13 +687,8 @@ class Catalogue(_Model):
         for a in self.agreements:
             if a.customer != customer_id:
                 continue
-            if period is not None:
-                start, end = period.local_bounds()
-                if a.effective_from and a.effective_from >= end.date():
-                    continue
-                if a.effective_to and a.effective_to < start.date():
-                    continue
-            out.append(a)
+            if period is None or a.in_force(period):
+                out.append(a)
         return out
 
     def targets_for(

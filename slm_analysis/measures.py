@@ -522,15 +522,7 @@ def _name_key(v: TargetVersion) -> str:
 
 
 def _in_force(v: TargetVersion, p: Period) -> bool:
-    return v.target.in_force(p) and not _agreement_out(v.agreement, p)
-
-
-def _agreement_out(a: Agreement, p: Period) -> bool:
-    start, end = p.local_bounds()
-    return bool(
-        (a.effective_from and a.effective_from >= end.date())
-        or (a.effective_to and a.effective_to < start.date())
-    )
+    return v.target.in_force(p) and v.agreement.in_force(p)
 
 
 @dataclass
