@@ -21,6 +21,7 @@ import holidays as holidays_lib
 import yaml
 from dateutil.rrule import rrulestr
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -36,6 +37,7 @@ from .calendars import WEEKDAYS, Calendar, Segment, parse_segment
 from .durations import DURATION_HELP, Span, describe_duration, parse_duration
 from .errors import CatalogueError, Problem, UnknownNameError
 from .ical import closure_dates
+from .ids import ID_HELP, ID_PATTERN, check_id
 from .periods import Period
 from .yamlcheck import validate_yaml
 
@@ -82,6 +84,12 @@ def _check_zone(value: str) -> str:
 
 
 Zone = Annotated[str, BeforeValidator(_check_zone)]
+# every id of the catalogue: a safe slug (ids become folder names; see ids.py)
+Id = Annotated[
+    str,
+    AfterValidator(check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "description": ID_HELP}),
+]
 
 
 def _known(info: ValidationInfo, kind: str, value: str) -> str:
@@ -197,14 +205,14 @@ def in_force(effective_from: date | None, effective_to: date | None, period: Per
 
 # ---------------------------------------------------------------------------- parties
 class Customer(_Model):
-    id: str
+    id: Id
     name: str
     timezone: Zone = "UTC"
     description: str | None = None
 
 
 class Service(_Model):
-    id: str
+    id: Id
     name: str
     owner: str | None = None
     description: str | None = None
@@ -245,7 +253,7 @@ class CreditTier(_Model):
 
 
 class _TargetBase(_Model):
-    id: str
+    id: Id
     name: str | None = None
     services: list[str] | None = Field(
         None, description="services measured; default: all of the agreement's services"
@@ -557,7 +565,7 @@ class ClockSettings(_Model):
 
 
 class Agreement(_Model):
-    id: str
+    id: Id
     kind: Literal["SLA", "OLA", "UC"] = "SLA"
     name: str | None = None
     customer: str
@@ -591,7 +599,7 @@ class Agreement(_Model):
 class MaintenanceWindow(_Model):
     """A planned window: one-off (``start`` + ``end``) or recurring (RRULE + ``duration``)."""
 
-    id: str
+    id: Id
     services: list[str]
     timezone: Zone = "UTC"
     start: datetime = Field(description="local wall-clock start (first occurrence if recurring)")
@@ -645,7 +653,7 @@ class MaintenanceWindow(_Model):
 class Catalogue(_Model):
     """The whole catalogue; load it with ``load_catalogue(path)``."""
 
-    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
+    calendars: dict[Id, CalendarSpec] = Field(default_factory=dict)
     customers: list[Customer]
     services: list[Service]
     mapping: list[MappingRule] = Field(default_factory=list)

@@ -16,10 +16,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -33,13 +35,65 @@ from . import __version__
 from .catalogue import load_catalogue
 from .errors import RenderError, SlmError, first_lines
 from .measures import period_window
-from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, reports_path
+from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, inside, reports_path
 from .periods import Period
 from .warehouse import session
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
-EXTERNAL_REF = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+# attributes whose value a browser fetches (<a href> only navigates, so it is not one of them)
+FETCHED = {"src", "srcset", "imagesrcset", "poster", "data", "background", "action",
+           "formaction", "xlink:href", "icon", "manifest"}  # fmt: skip
+CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(?:url\()?\s*['"]?([^'")\s;]+)""",
+                     re.IGNORECASE)  # fmt: skip
+
+
+class _References(HTMLParser):
+    """Every reference a browser would fetch from a page, outside its scripts: URL-bearing
+    attributes (``src``, ``srcset``, ``poster``, ``href`` of ``<link>`` …) and CSS ``url(…)``
+    and ``@import`` in ``<style>`` and ``style=""``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in FETCHED or (name == "href" and tag in ("link", "image", "use", "base")):
+                urls = (
+                    [c.split()[0] for c in value.split(",") if c.split()]
+                    if "srcset" in name
+                    else [value]
+                )
+                self.found += urls
+            elif name == "style":
+                self._css(value)
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        self._style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._style:
+            self._css(data)
+
+    def _css(self, text: str) -> None:
+        for m in CSS_URL.finditer(text):
+            self.found.append(m.group(2) if m.group(2) is not None else m.group(3))
+
+
+def external_references(html: str) -> list[str]:
+    """The references of a page that are neither ``data:`` URIs nor in-document (``#…``): each
+    would make an offline pack fetch something (or fail to)."""
+    parser = _References()
+    parser.feed(html)
+    parser.close()
+    return [u for u in parser.found if u.strip() and not u.strip().startswith(("data:", "#"))]
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -174,8 +228,9 @@ def render_pack(
     if not tpl.is_file():
         raise RenderError(f"notebook template {tpl} not found; pass --template PATH")
     root = reports_path(reports).resolve()
-    final = root / customer / str(p)
-    staging = root / customer / f".staging-{p}-{uuid.uuid4().hex[:8]}"
+    final = inside(root, customer, str(p))
+    _remove_stale_staging(final.parent)
+    staging = inside(root, customer, f"{STAGING}{p}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     staging.mkdir(parents=True, exist_ok=True)
     executed = staging / "service_review.ipynb"
     params = {
@@ -189,14 +244,14 @@ def render_pack(
         _execute(tpl, executed, params, timeout, root, customer, p)
         nb = nbformat.read(executed, as_version=4)
         _gate(nb, executed, root, customer, p)
-        html, charts, plotly_js = _to_html(nb, tpl, started)
-        # plotly.js itself carries URLs for map tiles and its logo, used only by traces the
-        # pack never draws; everything else must be self-contained.
-        problems = EXTERNAL_REF.findall(html.replace(plotly_js, "") if plotly_js else html)
+        html, charts = _to_html(nb, tpl, started)
+        problems = external_references(html)  # scripts (plotly.js among them) are not read
         if problems:
             raise RenderError(
-                f"pack for {customer} {p} references the network ({problems[0]!r}); "
-                "packs must be self-contained — remove the external reference from the template"
+                f"pack for {customer} {p} not published: it refers to {len(problems)} "
+                f"resource(s) outside itself ({', '.join(repr(x) for x in problems[:3])}); "
+                "packs must be self-contained — embed them as data: URIs or remove them from "
+                "the template"
             )
         html_path = staging / "service_review.html"
         html_path.write_text(html, encoding="utf-8")
@@ -330,14 +385,14 @@ def _gate(nb: Any, executed: Path, root: Path, customer: str, p: Period) -> None
 
 
 def _keep_failed(executed: Path, root: Path, customer: str, p: Period) -> Path:
-    dest = root / "_failed" / f"{customer}-{p}.ipynb"
+    dest = inside(root, FAILED, f"{customer}-{p}.ipynb")
     dest.parent.mkdir(parents=True, exist_ok=True)
     if executed.exists():
         shutil.copyfile(executed, dest)
     return dest
 
 
-def _to_html(nb: Any, tpl: Path, started: datetime) -> tuple[str, int, str]:
+def _to_html(nb: Any, tpl: Path, started: datetime) -> tuple[str, int]:
     from traitlets.config import Config
 
     config = Config()
@@ -361,7 +416,35 @@ def _to_html(nb: Any, tpl: Path, started: datetime) -> tuple[str, int, str]:
         "slm_generated": f"{started:%Y-%m-%d %H:%M} UTC",
     }
     body, res = exporter.from_notebook_node(nb, resources=resources)
-    return body, int(res.get("slm_charts", 0)), str(res.get("plotly_js", ""))
+    return body, int(res.get("slm_charts", 0))
+
+
+STAGING = ".staging-"  # a pack being rendered: .staging-<period>-<pid>-<random>
+FAILED = "_failed"  # failed notebooks, kept for debugging (ids cannot start with "_")
+STALE_AFTER = 24 * 3600  # seconds after which a staging folder of an unknown process is stale
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Remove staging folders left by a render that was killed: its process is gone (same
+    host), or the folder is more than a day old."""
+    if not folder.is_dir():
+        return
+    for old in folder.glob(f"{STAGING}*"):
+        pid = old.name.rsplit("-", 2)[-2] if old.name.count("-") >= 2 else ""
+        if not _running(pid) or time.time() - old.stat().st_mtime > STALE_AFTER:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 def _publish(staging: Path, final: Path) -> None:

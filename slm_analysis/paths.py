@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import InputError
+
 DEFAULT_DB = Path("data") / "warehouse.duckdb"
 DEFAULT_CATALOGUE = Path("catalogue.yaml")
 DEFAULT_REPORTS = Path("reports")
@@ -29,3 +31,20 @@ def catalogue_path(value: str | os.PathLike[str] | None = None) -> Path:
 def reports_path(value: str | os.PathLike[str] | None = None) -> Path:
     """Where packs go: the argument, else ``$SLM_REPORTS``, else ``reports``."""
     return Path(value or os.environ.get("SLM_REPORTS") or DEFAULT_REPORTS)
+
+
+def inside(root: Path, *parts: str) -> Path:
+    """``root / part / …`` — the one way an output path is built: each part must be a single
+    plain name (no separator, not ``.`` or ``..``) and the resolved path must stay inside the
+    resolved ``root``; anything else is an ``InputError`` and nothing is written."""
+    base = root.resolve()
+    for part in parts:
+        if not part or part in (".", "..") or "/" in part or "\\" in part or "\0" in part:
+            raise InputError(
+                f"{part!r} cannot name a file or folder under {base}; ids are checked when the "
+                "catalogue loads — is this one from outside the catalogue?"
+            )
+    target = base.joinpath(*parts).resolve()
+    if not target.is_relative_to(base):
+        raise InputError(f"{target} is outside {base}; nothing was written")
+    return target

@@ -26,6 +26,7 @@ import duckdb
 from ..catalogue import MAPPING_FIELDS, Catalogue
 from ..defaults import MAX_QUARANTINED
 from ..errors import InputError, QuarantineGroup, QuarantineLimitError, first_lines
+from ..ids import check_id
 from ..warehouse import KEYS, quote_ident, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
@@ -210,6 +211,12 @@ def _detect(
         timezone = timezone or mapping.timezone
     elif source.header is not None:
         fmt = _choose_format(p, kind, source.header, format_name)
+    for what, value in (("customer", customer), ("service", service)):
+        if value is not None:
+            try:
+                check_id(value)
+            except ValueError as exc:
+                raise InputError(f"--{what} {value!r}: {exc}") from None
     if catalogue is not None:
         if customer is not None:
             catalogue.customer(customer)

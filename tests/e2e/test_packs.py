@@ -214,3 +214,59 @@ def test_the_running_month_renders_to_date(demo_env: dict[str, Path], tmp_path: 
     badges = re.findall(r'<span class="rag rag-\w+">([^<]+)</span>', targets)
     assert badges and set(badges) <= {"In progress", "No data"}
     assert "No service credits are due." not in html  # nothing is decided yet
+
+
+def test_a_template_that_fetches_anything_is_not_published(
+    demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    """A custom template with a CSS url(https://…), a srcset and a relative image: three
+    requests from an "offline" pack. The publish is refused and names them; a stale staging
+    folder of a killed render (dead pid) is cleaned up on the way."""
+    nb = nbformat.read(ROOT / "notebooks" / "service_review.ipynb", as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_markdown_cell(
+            '<div style="background: url(https://cdn.example/bg.png)">x</div>'
+            '<img srcset="https://cdn.example/logo.png 2x"><img src="logo.png">'
+        )
+    )
+    fetching = tmp_path / "fetching.ipynb"
+    nbformat.write(nb, fetching)
+    reports = tmp_path / "reports"
+    stale = reports / "acme" / ".staging-2026-10-999999999-deadbeef"
+    stale.mkdir(parents=True)
+    with pytest.raises(RenderError) as info:
+        render_pack(
+            "acme", "2026-10", warehouse=demo_env["db"], catalogue=demo_env["catalogue"],
+            reports=reports, template=fetching,
+        )  # fmt: skip
+    assert str(info.value) == (
+        "pack for acme 2026-10 not published: it refers to 3 resource(s) outside itself "
+        "('https://cdn.example/bg.png', 'https://cdn.example/logo.png', 'logo.png'); packs must "
+        "be self-contained — embed them as data: URIs or remove them from the template"
+    )
+    assert list((reports / "acme").iterdir()) == []  # nothing published, nothing staged
+
+
+def test_a_customer_id_that_would_escape_reports_is_refused(tmp_path: Path) -> None:
+    """`../../evil1` as a customer id: the catalogue is refused (exit 2) and nothing is
+    written anywhere."""
+    cat = tmp_path / "w" / "catalogue.yaml"
+    cat.parent.mkdir()
+    cat.write_text(
+        "customers: [{id: ../../evil1, name: E}]\nservices: [{id: s, name: S}]\n"
+        "agreements: [{id: a, customer: ../../evil1, services: [s], targets: []}]\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "slm_analysis", "--catalogue", str(cat), "--db",
+         str(tmp_path / "w" / "w.duckdb"), "render", "--customer", "../../evil1", "--period",
+         "2026-10", "--reports", str(tmp_path / "w" / "reports")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.splitlines()[:2] == [
+        "error: the catalogue has 1 mistake:",
+        f"  - {cat}:1: customers[0].id: found '../../evil1'; not a valid id; use letters, "
+        "digits, '-' and '_', starting with a letter or digit, at most 64 characters (e.g. "
+        "acme-retail)",
+    ]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["catalogue.yaml", "w"]
