@@ -20,7 +20,9 @@ import pandas as pd
 from .errors import WarehouseError, first_lines
 from .paths import SQL_DIR, db_path
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+# in-place upgrades from an older schema version to the next (the statement, in sql/)
+MIGRATIONS = {"2": "migrate_2_to_3"}
 TABLES = (
     "incidents",
     "incident_states",
@@ -112,6 +114,10 @@ def connect(
     con.execute("set preserve_insertion_order = true")
     if not read_only or target == ":memory:":
         ensure_schema(con)
+    elif _version(con) in MIGRATIONS:  # an older warehouse: upgrade it in place once
+        con.close()
+        connect(target, timeout=timeout).close()
+        return connect(target, read_only=True, timeout=timeout)
     else:
         _check_version(con, target)
     return con
@@ -143,11 +149,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the declared tables when missing and record the schema version."""
-    try:
-        version = scalar(con, "select value from meta where key = 'schema_version'")
-    except duckdb.CatalogException:
-        version = None
+    version = _version(con)
     if version is not None:
+        while version in MIGRATIONS:
+            with transaction(con):
+                con.execute(sql(MIGRATIONS[version]))
+                version = str(int(version) + 1)
+                con.execute(
+                    "update meta set value = $v where key = 'schema_version'", {"v": version}
+                )
         if version != SCHEMA_VERSION:
             raise WarehouseError(
                 f"warehouse schema version {version} is not {SCHEMA_VERSION} (this slm); "
@@ -161,12 +171,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _check_version(con: duckdb.DuckDBPyConnection, target: str) -> None:
+def _version(con: duckdb.DuckDBPyConnection) -> str | None:
     try:
-        version = scalar(con, "select value from meta where key = 'schema_version'")
+        return scalar(con, "select value from meta where key = 'schema_version'")  # type: ignore[no-any-return]
     except duckdb.CatalogException:
-        version = None
-    if version != SCHEMA_VERSION:
+        return None
+
+
+def _check_version(con: duckdb.DuckDBPyConnection, target: str) -> None:
+    if _version(con) != SCHEMA_VERSION:
         raise WarehouseError(
             f"{target} is not an slm warehouse of schema version {SCHEMA_VERSION}; "
             "rebuild it with `slm load` (or `slm demo`)"

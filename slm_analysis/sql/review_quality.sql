@@ -1,10 +1,6 @@
--- Data-quality notes for one customer: counts only, never another customer's values. Records
+-- Data-quality notes for one customer, from its own rows only: counts, never another
+-- customer's values (a quarantined record counts for the customer its fields map to). Records
 -- with an instant after $now (the time the pack is made) are counted as a finding.
-with used as (
-    select distinct load_id from incidents where customer = $customer
-    union select distinct load_id from outages where customer = $customer
-    union select distinct load_id from surveys where customer = $customer
-)
 select
     'rows quarantined' as issue,
     -- the column and the reason's first clause (the full text, with the layouts tried, is in
@@ -12,13 +8,8 @@ select
     coalesce(q.column_name || ': ', '') || split_part(q.reason, ';', 1) as detail,
     count(*) as rows
 from quarantine as q
-join used using (load_id)
+where q.customer = $customer
 group by all
-union all
-select 'rows mapped to no customer', 'add a mapping rule to the catalogue', count(*)
-from incidents
-where customer is null
-having count(*) > 0
 union all
 select 'resolved incidents without state history', 'pauses and first response unknown',
     count(*)

@@ -28,7 +28,8 @@ create table if not exists quarantine (
     line bigint,
     column_name varchar,
     value varchar,
-    reason varchar not null
+    reason varchar not null,
+    customer varchar              -- the customer the record's fields map to (null: none)
 );
 create table if not exists incidents (
     source varchar not null,

@@ -802,3 +802,47 @@ def test_volumes_read_a_reopened_history_as_the_clocks_do(con: duckdb.DuckDBPyCo
     ).set_index("period")  # fmt: skip
     assert vol.loc["2026-10", ["opened", "resolved", "backlog"]].tolist() == [1, 0, 1]
     assert vol.loc["2026-11", ["opened", "resolved", "backlog"]].tolist() == [0, 1, 0]
+
+
+ISOLATION = """
+calendars: {always: {timezone: UTC, hours: 24x7}}
+customers: [{id: acme, name: Acme}, {id: initech, name: Initech}]
+services: [{id: email, name: Email}, {id: webshop, name: Web Shop}, {id: payroll, name: Payroll}]
+mapping:
+  - {match: {company: Acme Retail Ltd, business_service: Email}, customer: acme, service: email}
+  - {match: {company: Acme Retail Ltd, business_service: Web Shop}, customer: acme, service: webshop}
+  - {match: {company: Initech}, customer: initech, service: payroll}
+agreements:
+  - {id: acme-sla, customer: acme, services: [email, webshop], targets: [
+      {id: res, metric: resolution_time, within: 4h, calendar: always, objective: 90}]}
+  - {id: initech-sla, customer: initech, services: [payroll], targets: [
+      {id: res, metric: resolution_time, within: 4h, calendar: always, objective: 90}]}
+"""
+
+
+def test_a_customers_pack_counts_only_its_own_rows(tmp_path: Path) -> None:
+    """One export holds both customers' incidents: Acme's two good rows and three bad ones,
+    Initech's one. Each pack's provenance and data-quality notes count that customer's rows
+    only (Initech's used to show the file's 3 quarantined rows and 5 loaded)."""
+    from slm_analysis.importers import load_file
+
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(ISOLATION)
+    cat = parse_catalogue(ISOLATION)
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        fixture = Path(__file__).parent.parent / "fixtures" / "servicenow_incidents.csv"
+        load_file(con, "incidents", fixture, catalogue=cat, timezone="UTC")
+    as_of = utc(2026, 4, 1)
+    initech = open_review("initech", "2026-03", warehouse=db, catalogue=catalogue, as_of=as_of)
+    assert initech.loads[["rows_loaded", "rows_quarantined"]].values.tolist() == [[1, 0]]
+    assert "rows quarantined" not in set(initech.quality["issue"])
+    acme = open_review("acme", "2026-03", warehouse=db, catalogue=catalogue, as_of=as_of)
+    assert acme.loads[["rows_loaded", "rows_quarantined"]].values.tolist() == [[2, 3]]
+    notes = acme.quality[acme.quality["issue"] == "rows quarantined"]
+    assert sorted(notes["detail"]) == [
+        "opened_at: not a valid date-time",
+        "priority: priority is not 1-5 or a ServiceNow priority name",
+        "resolved_at: resolved before opened",
+    ]
+    assert notes["rows"].tolist() == [1, 1, 1]

@@ -116,3 +116,18 @@ def test_transaction_rolls_back_on_error(con: duckdb.DuckDBPyConnection) -> None
         con.execute("insert into meta values ('x', 'y')")
         raise RuntimeError("boom")
     assert warehouse.scalar(con, "select count(*) from meta where key = 'x'") == 0
+
+
+def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
+    """Schema 3 keeps the customer of quarantined rows; a schema-2 file (no such column) opened
+    — even read-only — is upgraded once, its rows kept."""
+    db = tmp_path / "old.duckdb"
+    with warehouse.session(db) as con:
+        con.execute("alter table quarantine drop column customer")
+        con.execute("insert into quarantine values (1, 'incidents', 'f.csv', 2, 'x', 'v', 'r')")
+        con.execute("update meta set value = '2' where key = 'schema_version'")
+    with warehouse.session(db, read_only=True) as con:
+        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "3"
+        assert con.execute("select line, reason, customer from quarantine").fetchall() == [
+            (2, "r", None)
+        ]
