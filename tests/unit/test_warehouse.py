@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
+import threading
 from pathlib import Path
 
 import duckdb
@@ -20,15 +20,19 @@ from slm_analysis.importers import load_file
 FIX = Path(__file__).parent.parent / "fixtures"
 
 
-def hold_write_lock(db: Path, seconds: float) -> subprocess.Popen[bytes]:
+def hold_write_lock(db: Path) -> subprocess.Popen[bytes]:
+    """A process holding the warehouse's write lock until a line arrives on its stdin."""
     code = textwrap.dedent(f"""
-        import time, duckdb
+        import sys, duckdb
         con = duckdb.connect({str(db)!r})
         print("locked", flush=True)
-        time.sleep({seconds})
+        sys.stdin.readline()
         con.close()
+        print("released", flush=True)
     """)
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == b"locked"
     return proc
 
@@ -59,21 +63,35 @@ def test_missing_or_foreign_files_give_clear_errors(tmp_path: Path) -> None:
 
 
 def test_second_writer_waits_for_the_first(tmp_path: Path) -> None:
+    """While another process holds the write lock the load waits (it has not connected after
+    a second); once the lock is released it goes ahead. No stopwatch bounds to break."""
     db = tmp_path / "w.duckdb"
     warehouse.connect(db).close()
-    holder = hold_write_lock(db, 1.5)
-    started = time.monotonic()
-    with warehouse.session(db, timeout=20) as con:
-        waited = time.monotonic() - started
-        load_file(con, "incidents", FIX / "servicenow_incidents_labels.csv")
-    holder.wait(timeout=20)
-    assert 0.5 < waited < 15
+    holder = hold_write_lock(db)
+    done: list[int] = []
+
+    def load() -> None:
+        with warehouse.session(db, timeout=60) as con:
+            done.append(
+                load_file(con, "incidents", FIX / "servicenow_incidents_labels.csv").rows_read
+            )
+
+    writer = threading.Thread(target=load)
+    writer.start()
+    writer.join(timeout=1.0)
+    assert writer.is_alive() and done == []  # still waiting for the lock
+    assert holder.stdin is not None and holder.stdout is not None
+    holder.stdin.write(b"go\n")
+    holder.stdin.flush()
+    assert holder.stdout.readline().strip() == b"released"
+    writer.join(timeout=60)
+    assert done == [2] and holder.wait(timeout=20) == 0
 
 
 def test_second_writer_gives_up_with_a_clear_message(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     warehouse.connect(db).close()
-    holder = hold_write_lock(db, 5)
+    holder = hold_write_lock(db)
     try:
         with pytest.raises(WarehouseError, match=r"in use by another process.*stayed locked"):
             warehouse.connect(db, timeout=0.5)
@@ -96,14 +114,24 @@ def test_killed_load_leaves_the_previous_state_intact(tmp_path: Path) -> None:
                 f"INC9{i:07d},2026-03-02 09:15:00,t,c,4 - Low,New,Software,g,a,Acme,Email,"
                 f"EXCH-01,,,0,,,2026-03-02 09:15:00\n"
             )
-    code = (
-        "import sys; from slm_analysis import warehouse; from slm_analysis.importers import "
-        "load_file\nwith warehouse.session(sys.argv[1]) as con:\n"
-        "    print('loading', flush=True); load_file(con, 'incidents', sys.argv[2])"
-    )
+    # the child says when its rows are written inside the load's transaction, then waits to
+    # be killed before the commit: the kill always lands mid-transaction
+    code = textwrap.dedent("""
+        import sys, time
+        from slm_analysis import warehouse
+        from slm_analysis.importers import load, load_file
+        write = load._write
+        def written(*args, **kwargs):
+            n = write(*args, **kwargs)
+            print("written", n, flush=True)
+            time.sleep(120)
+            return n
+        load._write = written
+        with warehouse.session(sys.argv[1]) as con:
+            load_file(con, "incidents", sys.argv[2])
+    """)
     proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(big)], stdout=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == b"loading"
-    time.sleep(0.3)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"written 400000"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with warehouse.session(db, read_only=True) as con:
