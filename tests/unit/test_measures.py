@@ -846,3 +846,38 @@ def test_a_customers_pack_counts_only_its_own_rows(tmp_path: Path) -> None:
         "resolved_at: resolved before opened",
     ]
     assert notes["rows"].tolist() == [1, 1, 1]
+
+
+def test_satisfaction_mean_and_share_satisfied(con: duckdb.DuckDBPyConnection) -> None:
+    """Scores 5, 4 and 2 in October (and a 1 in November): mean 11/3 = 3.67 against 4.2,
+    missed; 2 of 3 scoring 4 or more = 66.7 % (Wilson 20.8–93.9 %) against 60 %, met."""
+    cat = parse_catalogue("""
+customers: [{id: c, name: C}]
+services: [{id: email, name: Email}]
+agreements:
+  - {id: a, customer: c, services: [email], targets: [
+      {id: mean, metric: satisfaction, measure: mean, objective: 4.2},
+      {id: share, metric: satisfaction, measure: percent_satisfied, satisfied_from: 4,
+       objective: 60}]}
+""")
+    for rid, when, score in (
+        ("r1", utc(2026, 10, 5), 5),
+        ("r2", utc(2026, 10, 6), 4),
+        ("r3", utc(2026, 10, 7), 2),
+        ("r4", utc(2026, 11, 1), 1),
+    ):
+        con.execute(
+            "insert into surveys values ('t', $r, 'c', 'email', null, $t, $s, 5, null, 0)",
+            {"r": rid, "t": when, "s": score},
+        )
+    att = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).set_index("id")
+    mean, share = att.loc["mean"], att.loc["share"]
+    assert (mean["n"], mean["achieved"], mean["status"], mean["unit"]) == (
+        3,
+        11 / 3,
+        "Missed",
+        "/ 5",
+    )
+    assert (share["n"], share["n_met"], share["status"]) == (3, 2, "Met")
+    assert share["achieved"] == pytest.approx(200 / 3)
+    assert (round(share["interval_low"], 1), round(share["interval_high"], 1)) == (20.8, 93.9)
