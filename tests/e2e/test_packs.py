@@ -270,3 +270,34 @@ def test_a_customer_id_that_would_escape_reports_is_refused(tmp_path: Path) -> N
         "acme-retail)",
     ]
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["catalogue.yaml", "w"]
+
+
+def test_render_all_in_parallel_with_pdf_and_republish(
+    demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    """`render --all --jobs 2 --pdf` publishes both customers' packs with a PDF printed by
+    Chromium; rendering one again replaces it in place, leaving nothing else behind."""
+    reports = tmp_path / "reports"
+    common = [sys.executable, "-m", "slm_analysis", "--db", str(demo_env["db"]), "--catalogue",
+              str(demo_env["catalogue"]), "render", "--period", "2026-10", "--reports",
+              str(reports)]  # fmt: skip
+    r = subprocess.run([*common, "--all", "--jobs", "2", "--pdf"], capture_output=True,
+                       text=True, timeout=600)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        f"{c} 2026-10: {reports / c / '2026-10' / 'service_review.html'} and "
+        f"{reports / c / '2026-10' / 'service_review.pdf'}"
+        for c in ("acme", "globex")
+    ]
+    for c in ("acme", "globex"):
+        pdf = (reports / c / "2026-10" / "service_review.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3
+    first = json.loads((reports / "acme" / "2026-10" / "manifest.json").read_text())
+    r = subprocess.run([*common, "--customer", "acme"], capture_output=True, text=True,
+                       timeout=600)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    second = json.loads((reports / "acme" / "2026-10" / "manifest.json").read_text())
+    assert second["started_at"] >= first["started_at"] and second != first
+    assert sorted(p.name for p in (reports / "acme").iterdir()) == ["2026-10"]
+    assert sorted(p.name for p in (reports / "acme" / "2026-10").iterdir()) == [
+        "manifest.json", "service_review.html", "service_review.ipynb"]  # fmt: skip
