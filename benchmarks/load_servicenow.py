@@ -5,8 +5,9 @@ The baseline, measured in the same run on the same file, is DuckDB reading the C
 detection, staging, validation with quarantine, mapping through catalogue rules and the
 idempotent upsert, in one transaction. Both write to a database file (as `slm load` always
 does), and then both to an in-memory database. Each measurement runs in a fresh process, which
-reports its time and its own peak memory (RSS). Last, the same export gzip-compressed is loaded
-into a file, against DuckDB alone reading the gzip file.
+reports its time and its own peak memory (RSS). Last, the same export gzip-compressed, and the
+same export with Windows (CRLF) line endings, are loaded into a file, against DuckDB alone
+reading the same file.
 
     .venv/bin/python benchmarks/load_servicenow.py [--rows N] [--repeat N]
 """
@@ -165,6 +166,21 @@ def main() -> None:
             f"gzip  : {packed.stat().st_size / 2**20:.0f} MiB compressed; DuckDB read_csv → table "
             f"{b:.2f} s; slm load {o:.2f} s; ratio {o / b:.2f}; slm gzip / plain "
             f"{o / medians['file']:.2f}"
+        )
+        # the same export with Windows line endings (CRLF), as Excel writes it, into a file
+        crlf = Path(d) / "incidents-crlf.csv"
+        with path.open("rb") as f, crlf.open("wb") as w:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                w.write(block.replace(b"\n", b"\r\n"))  # no line breaks inside values
+        dos: dict[str, list[float]] = {"duckdb": [], "slm": []}
+        for k in range(args.repeat):
+            for which in dos:
+                dos[which].append(measure(which, crlf, str(Path(d) / f"crlf-{which}{k}.db"))[0])
+        b = statistics.median(dos["duckdb"])
+        o = statistics.median(dos["slm"])
+        print(
+            f"crlf  : DuckDB read_csv → table {b:.2f} s; slm load {o:.2f} s; ratio {o / b:.2f}; "
+            f"slm CRLF / LF {o / medians['file']:.2f}"
         )
     print(f"python {platform.python_version()}, duckdb {duckdb.__version__}, {platform.machine()}")
 

@@ -30,7 +30,16 @@ from ..ids import check_id
 from ..warehouse import KEYS, quote_ident, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
-from .sources import CSV, JSON, PARQUET, Source, direct_compression, inspect, unpacked
+from .sources import (
+    CSV,
+    JSON,
+    PARQUET,
+    Source,
+    check_line_endings,
+    direct_compression,
+    inspect,
+    unpacked,
+)
 
 # the date-time layout most of a file's values have is found on this many of its first records
 SAMPLE = 1000
@@ -311,6 +320,8 @@ def _stage(
         _staged(con, scratch, job, fmt)
         naive = not job.zone_given and _has_naive_timestamps(con, fmt)
     except _READ_ERRORS as exc:
+        if job.source.layout == CSV:
+            check_line_endings(job.source)  # the usual cause: lines that end in several ways
         what = job.source.describe("" if job.source.layout != CSV or not job.fmt else job.fmt.name)
         raise InputError(
             f"{job.source.path}: cannot be read as a {what} file: {first_lines(exc, 2)}; fix "
@@ -322,8 +333,10 @@ def _stage(
 def _read(con: duckdb.DuckDBPyConnection, scratch: _Scratch, source: Source, data: Path) -> None:
     """``raw``: the file's records with every field as text — a view reading a CSV or Parquet
     file where it lies (path, delimiter, compression and column names bound as session
-    variables, since a view takes no parameters), or a temp table for JSON. ``data`` is the
-    file to read: the user's, or the content unpacked from it."""
+    variables, since a view takes no parameters), or a temp table for JSON. A CSV file whose
+    lines end in CRLF or CR is read the same way, with its values' own line breaks read as LF
+    (raw_csv_newlines.sql); an LF file's values are not touched. ``data`` is the file to read:
+    the user's, or the content unpacked from it."""
     if source.layout == JSON:
         _read_json(con, scratch, source.path, data)
         return
@@ -335,7 +348,12 @@ def _read(con: duckdb.DuckDBPyConnection, scratch: _Scratch, source: Source, dat
     scratch.variable("slm_compression", direct_compression(source) or "none")
     names = con.execute(sql("raw_csv_names")).fetchall()
     scratch.variable("slm_columns", {n: "VARCHAR" for (n,) in names})
-    scratch.create("view", "raw", sql("raw_csv"))
+    if source.newline in (None, "\n"):
+        scratch.create("view", "raw", sql("raw_csv"))
+        return
+    scratch.create("view", "raw_file", sql("raw_csv"))
+    scratch.variable("slm_newline", source.newline)
+    scratch.create("view", "raw", sql("raw_csv_newlines"))
 
 
 _RECORDS = re.compile(rb'^\s*\{\s*"records"\s*:')

@@ -3,8 +3,11 @@
 A file is CSV (any of ``,`` ``;`` tab ``|``), JSON or Parquet, plain or compressed: a gzip file
 or a zip archive with one file in it is read as the file inside. Anything else — another
 archive, several files in one zip, a spreadsheet, UTF-16 text — is refused with one
-``InputError`` that says what to do. The user's path stays the name of the load: messages, the
-quarantine and the load log name it, and its sha256 is the one recorded.
+``InputError`` that says what to do. A CSV file's lines may end in LF, CRLF (Windows, Excel) or
+CR (old Macs), the same way throughout: DuckDB reads all three as they are, and a file whose
+lines end in more than one way is refused (``check_line_endings``). The user's path stays the
+name of the load: messages, the quarantine and the load log name it, and its sha256 is the one
+recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 import shutil
 import tempfile
 import zipfile
@@ -30,6 +34,7 @@ PARQUET = "parquet"
 GZIP = "gzip"
 ZIP = "zip"
 HEAD = 1 << 16  # bytes read to recognise a file and its header
+BLOCK = 1 << 20  # bytes read at a time when a whole file is scanned
 
 # leading bytes of compressed files and archives that are not read (gzip and zip are)
 _REFUSED = (
@@ -60,6 +65,7 @@ class Source:
     header: list[str] | None = None  # CSV only; JSON and Parquet name their fields when read
     compression: str | None = None  # None, GZIP or ZIP
     member: str | None = None  # the file inside a zip archive
+    newline: str | None = None  # CSV only: how the header line ends, "\n", "\r\n" or "\r"
 
     def describe(self, what: str = "") -> str:
         """E.g. "gzip-compressed servicenow-incidents CSV"."""
@@ -234,4 +240,105 @@ def _layout(p: Path, head: bytes) -> Source:
     header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
     if len(header) < 2:
         raise InputError(f"{p}: the first line is not a CSV header row: {first[:80]!r}")
-    return Source(p, CSV, delimiter, [c.strip() for c in header])
+    end = re.search(r"\r\n?|\n", text)
+    newline = end.group() if end else "\n"
+    if newline == "\r" and end and end.end() == len(text) and len(head) == HEAD:
+        newline = "\r\n"  # the head ends between the CR and (most likely) its LF
+    return Source(p, CSV, delimiter, [c.strip() for c in header], newline=newline)
+
+
+# the ways a line may end, each with an expression finding it where it is a whole line end:
+# CR CR LF (Windows line endings added to a file that had them), CRLF, CR alone, LF alone
+_LINE_ENDS = (
+    ("CR CR LF", re.compile(rb"\r\r\n")),
+    ("CRLF", re.compile(rb"(?<!\r)\r\n")),
+    ("CR", re.compile(rb"\r(?!\r?\n)")),
+    ("LF", re.compile(rb"(?<!\r)\n")),
+)
+
+
+def line_endings(source: Source) -> dict[str, tuple[int, int]]:
+    """How the lines of a CSV file end: kind (CRLF, LF, CR or CR CR LF) → (how many lines end
+    so, the first of them), most frequent first (then first found). Line 1 is the header, and
+    lines are counted as the quarantine counts them: a line break inside a quoted value belongs
+    to the value (Excel writes a cell's line breaks as LF in a CRLF file), so it neither ends
+    nor counts a line. Reads the whole file (the content of a gzip or zip file), ``BLOCK``
+    bytes at a time."""
+    found: dict[str, tuple[int, int]] = {}
+    line, quoted, carry = 1, False, b""
+    with _failures(source.path), _content(source) as f:
+        while True:
+            block = f.read(BLOCK)
+            data, carry = carry + block, b""
+            if block:  # CRs at the end of a block may have their LF in the next one
+                kept = len(data.rstrip(b"\r"))
+                data, carry = data[:kept], data[kept:]
+            parts = data.split(b'"')  # each quote opens or closes a quoted value ("" twice)
+            outside = b'"'.join(parts[1 if quoted else 0 :: 2])
+            quoted ^= len(parts) % 2 == 0
+            counts = _counts(outside)
+            for kind, pattern in _LINE_ENDS:
+                if counts[kind]:
+                    if kind not in found:
+                        first = pattern.search(outside)
+                        assert first is not None
+                        found[kind] = (0, line + sum(_counts(outside[: first.start()]).values()))
+                    found[kind] = (found[kind][0] + counts[kind], found[kind][1])
+            line += sum(counts.values())
+            if not block:
+                return dict(sorted(found.items(), key=lambda kv: (-kv[1][0], kv[1][1])))
+
+
+def _counts(text: bytes) -> dict[str, int]:
+    """How many lines of ``text`` end in each way (C speed: byte counts, no expression)."""
+    lf, cr, crlf = text.count(b"\n"), text.count(b"\r"), text.count(b"\r\n")
+    crcrlf = text.count(b"\r\r\n") if cr > crlf else 0
+    return {"CR CR LF": crcrlf, "CRLF": crlf - crcrlf, "CR": cr - crlf - crcrlf, "LF": lf - crlf}
+
+
+def check_line_endings(source: Source) -> None:
+    """Refuse, with one ``InputError`` saying how to fix it, a CSV file whose lines end in more
+    than one way (CRLF and LF, say), or in CR CR LF. Called when DuckDB could not read the file
+    (it reads LF, CRLF and CR, each on its own, and stops at a mixture); a file that cannot be
+    read to its end (a damaged gzip stream) is left to the reader's own message."""
+    try:
+        found = line_endings(source)
+    except InputError:
+        return
+    if len(found) < 2 and "CR CR LF" not in found:
+        return
+    name = source.path.name
+    if len(found) == 1:
+        raise InputError(
+            f"{source.path}: lines end in CR CR LF ({_lines(found['CR CR LF'][0])}): Windows "
+            "line endings added to a file that had them already; export it again, or run "
+            f"`dos2unix {name}` twice (every line then ends in LF), then load it"
+        )
+    kinds = [
+        f"{kind} ({_lines(n)}{_first(n, at) if i else ''})"
+        for i, (kind, (n, at)) in enumerate(found.items())
+    ]
+    listed = (
+        f"both {kinds[0]} and {kinds[1]}"
+        if len(kinds) == 2
+        else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    )
+    if set(found) <= {"CRLF", "LF"}:
+        fix = f"`dos2unix {name}` makes every line end in LF"
+    elif "CR" not in found:
+        fix = f"`dos2unix {name}` run twice makes every line end in LF"
+    else:
+        fix = f"`dos2unix {name}` and then `mac2unix {name}` make every line end in LF"
+    raise InputError(
+        f"{source.path}: lines end in {listed}; a CSV file must end all its lines the same "
+        f"way (was it edited by hand, or joined from several exports?). Convert it — {fix} — "
+        "or export it again, then load it"
+    )
+
+
+def _lines(n: int) -> str:
+    return "1 line" if n == 1 else f"{n:,} lines"
+
+
+def _first(n: int, line: int) -> str:
+    return f": line {line:,}" if n == 1 else f", the first is line {line:,}"

@@ -82,3 +82,7 @@ create or replace temp macro slm_jira_ts(x, zone) as (
         else timezone(zone, try_strptime(slm_jira_text(x), slm_jira_ts_formats()))
     end
 );
+-- A value of a file whose lines end in `nl` (CRLF or CR) with its line breaks as LF, as in the
+-- same file with LF line endings; a value without one is not copied.
+create or replace temp macro slm_lf(x, nl) as
+    case when contains(x, nl) then replace(x, nl, chr(10)) else x end;
