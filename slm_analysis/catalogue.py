@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
-import yaml
 from dateutil.rrule import rrulestr
 from pydantic import (
     AfterValidator,
@@ -39,7 +38,7 @@ from .errors import CatalogueError, Problem, UnknownNameError
 from .ical import closure_dates
 from .ids import ID_HELP, ID_PATTERN, check_id
 from .periods import Period
-from .yamlcheck import validate_yaml
+from .yamlcheck import Lines, read_text, read_yaml, validate
 
 Source = Literal["incidents", "outages", "checks", "surveys", "maintenance", "actions"]
 SOURCES: tuple[str, ...] = Source.__args__  # type: ignore[attr-defined]
@@ -93,11 +92,24 @@ Id = Annotated[
 
 
 def _known(info: ValidationInfo, kind: str, value: str) -> str:
-    names = (info.context or {}).get(kind)
+    context = info.context or {}
+    names = context.get(kind)
     if names is not None and value not in names:
-        listed = ", ".join(sorted(names)) or "none defined"
+        listed = context.get("listed", {}).get(kind) or listing(names)
         raise ValueError(f"unknown {kind[:-1]} {value!r}; defined {kind}: {listed}")
     return value
+
+
+LISTED = 20  # names a message lists before "and N more"
+
+
+def listing(names: Iterable[str]) -> str:
+    """``a, b, c`` — the first ``LISTED`` names in order, then how many more."""
+    ordered = sorted(n for n in names if isinstance(n, str))
+    if not ordered:
+        return "none defined"
+    more = len(ordered) - LISTED
+    return ", ".join(ordered[:LISTED]) + (f" and {more} more" if more > 0 else "")
 
 
 # ---------------------------------------------------------------------------- calendars
@@ -107,15 +119,22 @@ class HolidaySpec(_Model):
 
     @model_validator(mode="after")
     def _exists(self) -> HolidaySpec:
-        try:
-            holidays_lib.country_holidays(self.country, subdiv=self.subdivision, years=2024)
-        except NotImplementedError:
-            raise ValueError(
-                f"the holidays package has no country {self.country!r}; use an ISO code like GB"
-            ) from None
-        except Exception as exc:  # the package raises its own types for bad subdivisions
-            raise ValueError(f"{self.country}/{self.subdivision}: {exc}") from None
+        if mistake := _holiday_mistake(self.country, self.subdivision):
+            raise ValueError(mistake)
         return self
+
+
+@lru_cache(maxsize=1024)
+def _holiday_mistake(country: str, subdivision: str | None) -> str | None:
+    """What is wrong with a holidays country/subdivision, once per pair (many calendars of a
+    large catalogue share one, and asking the package costs milliseconds)."""
+    try:
+        holidays_lib.country_holidays(country, subdiv=subdivision, years=2024)
+    except NotImplementedError:
+        return f"the holidays package has no country {country!r}; use an ISO code like GB"
+    except Exception as exc:  # the package raises its own types for bad subdivisions
+        return f"{country}/{subdivision}: {exc}"
+    return None
 
 
 class CalendarSpec(_Model):
@@ -332,13 +351,33 @@ class AvailabilityTarget(_PercentTarget, _CalendarTarget):
         )
 
 
+PRIORITIES = range(1, 6)  # incidents are stored with priorities 1 (critical) to 5 (planning)
+
+
 class _PrioritySelector(_Model):
-    priority: list[int] | None = Field(None, description="priorities measured (default: all)")
+    priority: list[int] | None = Field(
+        None, description="priorities measured, 1 (critical) to 5 (planning) (default: all)"
+    )
 
     @field_validator("priority", mode="before")
     @classmethod
     def _prio(cls, v: Any) -> Any:
         return [v] if isinstance(v, int) else v
+
+    @field_validator("priority")
+    @classmethod
+    def _range(cls, v: list[int] | None) -> list[int] | None:
+        wrong = [str(p) for p in v or [] if p not in PRIORITIES]
+        if wrong:
+            which = (
+                f"priority {wrong[0]} is"
+                if len(wrong) == 1
+                else f"priorities {', '.join(wrong)} are"
+            )
+            raise ValueError(
+                f"{which} not in 1–5; incidents have priorities 1 (critical) to 5 (planning)"
+            )
+        return v
 
 
 class CalendarBy(_Model):
@@ -673,31 +712,42 @@ class Catalogue(_Model):
                 f"calendar {name!r} is not in {self.source}; known: {', '.join(self.calendars)}"
             ) from None
 
+    # look-ups by id, built once: a catalogue of 10,000 customers is asked about each of them
+    @cached_property
+    def customers_by_id(self) -> dict[str, Customer]:
+        return {c.id: c for c in reversed(self.customers)}  # the first of a repeated id
+
+    @cached_property
+    def services_by_id(self) -> dict[str, Service]:
+        return {s.id: s for s in reversed(self.services)}
+
+    @cached_property
+    def agreements_by_customer(self) -> dict[str, list[Agreement]]:
+        out: dict[str, list[Agreement]] = {}
+        for a in self.agreements:
+            out.setdefault(a.customer, []).append(a)
+        return out
+
     def customer(self, customer_id: str) -> Customer:
-        for c in self.customers:
-            if c.id == customer_id:
-                return c
-        known = ", ".join(c.id for c in self.customers)
-        raise UnknownNameError(
-            f"customer {customer_id!r} is not in {self.source}; known customers: {known}"
-        )
+        try:
+            return self.customers_by_id[customer_id]
+        except KeyError:
+            raise UnknownNameError(
+                f"customer {customer_id!r} is not in {self.source}; known customers: "
+                f"{listing(self.customers_by_id)}"
+            ) from None
 
     def service(self, service_id: str) -> Service:
-        for s in self.services:
-            if s.id == service_id:
-                return s
-        raise UnknownNameError(f"service {service_id!r} is not in {self.source}")
+        try:
+            return self.services_by_id[service_id]
+        except KeyError:
+            raise UnknownNameError(f"service {service_id!r} is not in {self.source}") from None
 
     def agreements_for(self, customer_id: str, period: Period | None = None) -> list[Agreement]:
         """The customer's agreements (in force during ``period`` when given)."""
         self.customer(customer_id)
-        out = []
-        for a in self.agreements:
-            if a.customer != customer_id:
-                continue
-            if period is None or a.in_force(period):
-                out.append(a)
-        return out
+        mine = self.agreements_by_customer.get(customer_id, [])
+        return [a for a in mine if period is None or a.in_force(period)]
 
     def targets_for(
         self, customer_id: str, period: Period
@@ -724,7 +774,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     p = Path(path)
     name = str(p)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p, CatalogueError)
     except FileNotFoundError:
         raise CatalogueError(
             [
@@ -746,29 +796,25 @@ def parse_catalogue(
     text: str, source: str = "<memory>", base_dir: str | Path | None = None
 ) -> Catalogue:
     """Validate catalogue YAML text; ``source`` names it in messages, ``base_dir`` resolves the
-    files it refers to (default: the current directory)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        data = None  # validate_yaml reports it with its line
-    data = data if isinstance(data, dict) else {}
-    context = {
-        "calendars": set(data.get("calendars") or {})
-        if isinstance(data.get("calendars"), dict)
-        else set(),
-        "customers": {c.get("id") for c in data.get("customers") or [] if isinstance(c, dict)},
-        "services": {s.get("id") for s in data.get("services") or [] if isinstance(s, dict)},
-        "base_dir": str(base_dir) if base_dir is not None else ".",
-    }
-    cat, lines = validate_yaml(
-        Catalogue,
+    files it refers to (default: the current directory). Limits: see ``yamlcheck``."""
+    data, lines = read_yaml(
         text,
         source,
         CatalogueError,
         "a mapping with customers:, services:, calendars:, agreements:",
-        context=context,
-        extra={"source": source},
     )
+    calendars = data.get("calendars")
+    names: dict[str, set[Any]] = {
+        "calendars": set(calendars) if isinstance(calendars, dict) else set(),
+        "customers": {c.get("id") for c in _list(data.get("customers")) if isinstance(c, dict)},
+        "services": {s.get("id") for s in _list(data.get("services")) if isinstance(s, dict)},
+    }
+    context = {
+        **names,
+        "listed": {kind: listing(n) for kind, n in names.items()},
+        "base_dir": str(base_dir) if base_dir is not None else ".",
+    }
+    cat = validate(Catalogue, data, lines, source, CatalogueError, context, {"source": source})
     problems = _duplicates(cat, source, lines)
     if problems:
         raise CatalogueError(problems)
@@ -784,7 +830,11 @@ def catalogue_json_schema() -> str:
     return json.dumps(schema, indent=2, sort_keys=True)
 
 
-def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _duplicates(cat: Catalogue, source: str, lines: Lines) -> list[Problem]:
     problems: list[Problem] = []
 
     def dup(kind: str, ids: list[str]) -> None:
@@ -806,6 +856,7 @@ def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) 
     dup("services", [s.id for s in cat.services])
     dup("agreements", [a.id for a in cat.agreements])
     for ai, a in enumerate(cat.agreements):
+        covered = set(a.services)
         ranges: dict[str, list[tuple[date, date]]] = {}
         for ti, t in enumerate(a.targets):
             lo, hi = t.effective_from or date.min, t.effective_to or date.max
@@ -823,7 +874,7 @@ def _duplicates(cat: Catalogue, source: str, lines: dict[tuple[Any, ...], int]) 
                     )
             ranges.setdefault(t.id, []).append((lo, hi))
             for s in t.services or []:
-                if s not in a.services:
+                if s not in covered:
                     problems.append(
                         Problem(
                             source,

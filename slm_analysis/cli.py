@@ -96,7 +96,14 @@ def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
     default=None,
     help="Last month of demo data, e.g. 2026-10. [default: last complete month]",
 )
-@click.option("--months", default=13, show_default=True, help="Months of history.")
+@click.option(
+    "--months",
+    default=13,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Months of history.",
+)
 @click.option(
     "--out",
     "out",
@@ -168,7 +175,14 @@ def demo(
     help="IANA zone of timestamps without an offset (default: UTC, with a warning when the "
     "file has such timestamps).",
 )
-@click.option("--scale", default=5, show_default=True, help="Survey score scale (1..N).")
+@click.option(
+    "--scale",
+    default=5,
+    show_default=True,
+    type=click.IntRange(2, 10),
+    metavar="N",
+    help="Survey score scale: scores run from 1 to N (as in satisfaction targets).",
+)
 @click.option(
     "--mapping",
     type=click.Path(path_type=Path),
@@ -304,7 +318,13 @@ def status(obj: Ctx, as_json: bool) -> None:
 
 # ---------------------------------------------------------------------------- quarantine
 @main.command(context_settings=CONTEXT)
-@click.option("--load", "load_id", type=int, metavar="ID", help="Only the rows of load ID.")
+@click.option(
+    "--load",
+    "load_id",
+    type=click.IntRange(min=1),
+    metavar="ID",
+    help="Only the rows of load ID (`slm status` lists the loads).",
+)
 @click.option(
     "--file",
     "file",
@@ -452,7 +472,14 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
 @click.option("--period", metavar="P", required=True, help=f"Period: {PERIOD_HELP}")
 @click.option("--all", "all_", is_flag=True, help="Every customer with an agreement in force.")
 @click.option("--pdf", is_flag=True, help="Also print each pack to PDF (needs Chromium).")
-@click.option("--jobs", default=1, show_default=True, help="Packs rendered in parallel.")
+@click.option(
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Packs rendered in parallel.",
+)
 @click.option(
     "--reports",
     type=click.Path(path_type=Path),
@@ -465,7 +492,14 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
     default=None,
     help="Notebook template. [default notebooks/service_review.ipynb]",
 )
-@click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
+@click.option(
+    "--timeout",
+    default=600,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="SECONDS",
+    help="Seconds allowed per cell.",
+)
 @click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
 @click.pass_obj
 def render(
@@ -488,11 +522,11 @@ def render(
     from .catalogue import load_catalogue
     from .errors import InputError
     from .measures import resolve_period
-    from .packs import render_many
 
     if bool(customer) == all_:
         raise InputError("give exactly one of --customer C or --all")
     cat = load_catalogue(obj.catalogue)
+    from .packs import render_many  # seconds of notebook machinery: after the catalogue
     if all_:
         customers = [
             c.id

@@ -33,7 +33,7 @@ from nbconvert.preprocessors import Preprocessor
 
 from . import __version__
 from .catalogue import load_catalogue
-from .errors import RenderError, SlmError, first_lines
+from .errors import InputError, RenderError, SlmError, first_lines
 from .measures import period_window
 from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, inside, reports_path
 from .periods import Period
@@ -211,6 +211,7 @@ def render_pack(
 ) -> PackResult:
     """Execute and render one pack; raises ``RenderError`` (nothing published) on failure.
     ``as_of``: the instant the exports are complete to (ISO 8601), see ``open_review``."""
+    _check_positive(timeout=timeout)
     started = datetime.now(UTC)
     cat_path = catalogue_path(catalogue).resolve()
     db = db_path(warehouse).resolve()
@@ -296,11 +297,19 @@ def render_many(
     **kwargs: Any,
 ) -> list[PackResult]:
     """Render several packs; one failing pack never stops the others."""
+    _check_positive(workers=workers, timeout=kwargs.get("timeout", 1))
     if workers <= 1 or len(jobs) <= 1:
         return [_safe_render(c, p, kwargs) for c, p in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_safe_render, c, p, kwargs) for c, p in jobs]
         return [f.result() for f in futures]
+
+
+def _check_positive(**numbers: int) -> None:
+    """An ``InputError`` for a count or number of seconds below 1 (``--jobs 0``)."""
+    for name, value in numbers.items():
+        if value < 1:
+            raise InputError(f"{name} is {value}; give a whole number of at least 1")
 
 
 def _safe_render(customer: str, period: str, kwargs: dict[str, Any]) -> PackResult:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -14,9 +15,11 @@ from .demo import generate, is_demo_catalogue
 from .errors import CatalogueError, InputError, WarehouseError
 from .importers import load_file
 from .measures import stop_findings
-from .packs import PackResult, render_many
 from .periods import Period
-from .warehouse import query, quote_ident, scalar, session
+from .warehouse import query, scalar, session, sql
+
+if TYPE_CHECKING:  # the notebook machinery takes seconds to import; `slm check` needs none
+    from .packs import PackResult
 
 DEMO_LOADS = (
     ("incidents", "incidents"),
@@ -58,6 +61,8 @@ def run_demo(
     echo: Callable[[str], object] = print,
 ) -> DemoResult:
     """Generate, load and render the demo; refuses to overwrite non-demo files unless forced."""
+    if months < 1:
+        raise InputError(f"months is {months}; the demo needs at least 1 month of history")
     period = Period.parse(end) if end else last_complete_month()
     if period.kind != "month":
         raise InputError("--end takes a month such as 2026-10")
@@ -100,6 +105,8 @@ def run_demo(
     result = DemoResult(files)
     if render:
         jobs_list = [(c.id, str(period)) for c in cat.customers]
+        from .packs import render_many
+
         result.packs = render_many(
             jobs_list,
             workers=min(jobs, len(jobs_list)),
@@ -142,13 +149,33 @@ def run_check(db: Path, catalogue: Path) -> list[tuple[str, str]]:
         ]
     with session(db, read_only=True) as con:
         problems = _data_problems(con)
+        rows = _customer_rows(con)
         for c in cat.customers:
             if not cat.agreements_for(c.id):
                 problems.append(("warning", f"customer {c.id!r} has no agreement"))
                 continue
-            problems += _coverage_problems(con, cat, c.id)
-            problems += _finding_problems(con, cat, c.id)
+            problems += _coverage_problems(rows, cat, c.id)
+            if c.id in rows:  # no incidents, outages or surveys: no findings either
+                problems += _finding_problems(con, cat, c.id)
     return problems
+
+
+RowCounts = dict[str, dict[tuple[str, str | None], int]]
+
+
+def _customer_rows(con: duckdb.DuckDBPyConnection) -> RowCounts:
+    """customer → {(table, service): rows} of incidents, surveys and outages (outages per
+    service, the others with service None), for every customer in one query."""
+    out: RowCounts = {}
+    for table, customer, service, n in con.execute(sql("customer_rows")).fetchall():
+        out.setdefault(customer, {})[(table, service)] = int(n)
+    return out
+
+
+def _count(rows: RowCounts, table: str, customer: str, service: str | None = None) -> int:
+    """Rows of a customer's (and with ``service``, of that service's) in a warehouse table."""
+    mine = rows.get(customer, {})
+    return sum(n for (t, s), n in mine.items() if t == table and service in (None, s))
 
 
 def _finding_problems(
@@ -203,14 +230,12 @@ def _data_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return problems
 
 
-def _coverage_problems(
-    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str
-) -> list[tuple[str, str]]:
+def _coverage_problems(rows: RowCounts, cat: Catalogue, customer: str) -> list[tuple[str, str]]:
     """What the customer's targets need and the warehouse lacks."""
     problems: list[tuple[str, str]] = []
     targets = [(a, t) for a in cat.agreements_for(customer) for t in a.targets]
     tickets = [t.id for _, t in targets if t.metric in TICKET_METRICS]
-    if tickets and not _count(con, "incidents", customer):
+    if tickets and not _count(rows, "incidents", customer):
         problems.append(
             (
                 "error",
@@ -220,7 +245,7 @@ def _coverage_problems(
             )
         )
     surveys = [t.id for _, t in targets if t.metric == "satisfaction"]
-    if surveys and not _count(con, "surveys", customer):
+    if surveys and not _count(rows, "surveys", customer):
         problems.append(
             (
                 "warning",
@@ -233,7 +258,7 @@ def _coverage_problems(
         s for a, t in targets if t.metric == "availability" for s in t.services or a.services
     ]
     for svc in dict.fromkeys(available):
-        if not _count(con, "outages", customer, svc):
+        if not _count(rows, "outages", customer, svc):
             problems.append(
                 (
                     "warning",
@@ -243,17 +268,3 @@ def _coverage_problems(
                 )
             )
     return problems
-
-
-def _count(
-    con: duckdb.DuckDBPyConnection, table: str, customer: str, service: str | None = None
-) -> int:
-    """Rows of a customer's (and service's) in a warehouse table."""
-    return int(
-        scalar(
-            con,
-            f"select count(*) from {quote_ident(table)} where customer = $c "
-            "and ($s is null or service = $s)",
-            {"c": customer, "s": service},
-        )
-    )

@@ -211,6 +211,8 @@ def _detect(
         raise InputError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
     if not 0 <= max_quarantined <= 100:
         raise InputError(f"max_quarantined is {max_quarantined:g}; give a per cent from 0 to 100")
+    if not 2 <= scale <= 10:
+        raise InputError(f"scale is {scale}; survey scores run from 1 to a scale of 2 to 10")
     if mapping is not None and mapping.kind != kind:
         raise InputError(f"the mapping is for {mapping.kind}, not {kind}")
     source = inspect(p)

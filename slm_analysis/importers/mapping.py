@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..errors import MappingError, Problem
-from ..yamlcheck import validate_yaml
+from ..yamlcheck import read_text, validate_yaml
 from .formats import GENERIC_BASE, KINDS, Format
 
 Kind = Literal["incidents", "outages", "checks", "surveys", "maintenance", "actions"]
@@ -91,7 +91,7 @@ def load_mapping(path: str | Path) -> ImportMapping:
     """Read and validate a mapping file; every mistake in one ``MappingError``."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p, MappingError)
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(
             [Problem(str(p), "file", str(exc), "a readable UTF-8 YAML file")]

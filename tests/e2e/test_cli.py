@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from slm_analysis.cli import main
@@ -103,6 +104,77 @@ def test_bad_usage_exits_2(tmp_path: Path) -> None:
         str(tmp_path / "missing.csv"),
     )
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_numbers_out_of_range_exit_2_with_the_range_and_nothing_run() -> None:
+    """--jobs 0, --timeout -5, --scale 0 … are refused at the door, before any work."""
+    runner = CliRunner()
+    for args, usage, message in [
+        (
+            ["render", "--all", "--period", "2026-01", "--jobs", "0"],
+            "Usage: slm render [OPTIONS]\nTry 'slm render --help' for help.",
+            "Error: Invalid value for '--jobs': 0 is not in the range x>=1.",
+        ),
+        (
+            ["render", "--all", "--period", "2026-01", "--timeout", "-5"],
+            "Usage: slm render [OPTIONS]\nTry 'slm render --help' for help.",
+            "Error: Invalid value for '--timeout': -5 is not in the range x>=1.",
+        ),
+        (
+            ["load", "surveys", "responses.csv", "--scale", "0"],
+            "Usage: slm load [OPTIONS] {incidents|outages|checks|surveys|maintenance|actions} "
+            "FILES...\nTry 'slm load --help' for help.",
+            "Error: Invalid value for '--scale': 0 is not in the range 2<=x<=10.",
+        ),
+        (
+            ["demo", "--months", "0"],
+            "Usage: slm demo [OPTIONS]\nTry 'slm demo --help' for help.",
+            "Error: Invalid value for '--months': 0 is not in the range x>=1.",
+        ),
+        (
+            ["quarantine", "--load", "-1"],
+            "Usage: slm quarantine [OPTIONS]\nTry 'slm quarantine --help' for help.",
+            "Error: Invalid value for '--load': -1 is not in the range x>=1.",
+        ),
+    ]:
+        r = runner.invoke(main, args, prog_name="slm", terminal_width=100)
+        assert (r.exit_code, r.stdout) == (2, ""), args
+        assert r.stderr == f"{usage}\n\n{message}\n"
+
+
+def test_out_of_range_numbers_given_to_the_library_are_input_errors(tmp_path: Path) -> None:
+    from slm_analysis.errors import InputError
+    from slm_analysis.importers import load_file
+    from slm_analysis.packs import render_many
+    from slm_analysis.warehouse import connect
+    from slm_analysis.workflows import run_demo
+
+    csv = tmp_path / "responses.csv"
+    csv.write_text("a,b\n1,2\n")
+    for call, message in [
+        (
+            lambda: render_many([("acme", "2026-01")], workers=0),
+            "workers is 0; give a whole number of at least 1",
+        ),
+        (
+            lambda: render_many([("acme", "2026-01")], timeout=-5),
+            "timeout is -5; give a whole number of at least 1",
+        ),
+        (
+            lambda: run_demo(
+                tmp_path / "w.duckdb", tmp_path / "c.yaml", tmp_path / "raw", months=0
+            ),
+            "months is 0; the demo needs at least 1 month of history",
+        ),
+        (
+            lambda: load_file(connect(":memory:"), "surveys", csv, scale=0),
+            "scale is 0; survey scores run from 1 to a scale of 2 to 10",
+        ),
+    ]:
+        with pytest.raises(InputError) as err:
+            call()
+        assert str(err.value) == message
+    assert not (tmp_path / "raw").exists()
 
 
 def test_status_attainment_and_schema_on_the_demo(demo_env: dict[str, Path]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import textwrap
+import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from slm_analysis.catalogue import (
     target_sentence,
     target_title,
 )
-from slm_analysis.errors import CatalogueError
+from slm_analysis.errors import CatalogueError, MappingError, UnknownNameError
+from slm_analysis.importers.mapping import load_mapping
 from slm_analysis.periods import Period
 
 VALID = """
@@ -184,3 +187,190 @@ def test_a_warning_level_lies_on_the_met_side_of_the_objective() -> None:
     )
     cat = parse_catalogue(ok, "c.yaml")
     assert cat.service("email").monitored_since == date(2026, 3, 1)
+
+
+# ---------------------------------------------------------------------------- YAML limits
+LAUGHS = """customers: []
+services: []
+calendars:
+  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+  h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+  i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def test_a_billion_laughs_is_refused_before_it_expands() -> None:
+    """Nine anchors of nine aliases each expand to 10⁹ values; the aliases may add at most
+    10,000 nodes, so the file is refused while reading, with the alias that passes the limit
+    (the time and memory of the refusal are measured in benchmarks/catalogue_load.py)."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(CatalogueError) as err:
+            parse_catalogue(LAUGHS, "laughs.yaml")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(err.value) == (
+        "the catalogue has 1 mistake:\n"
+        "  - laughs.yaml:8: calendars.e[0]: the alias *d (of line 7) takes the nodes that "
+        "aliases add to the file past 10,000; nested anchors and aliases can expand a few lines "
+        "into billions of values; write the repeated parts out, or use fewer aliases: the "
+        "aliases of a file may add at most 10,000 nodes to it"
+    )
+    assert peak < 20 * 2**20  # nothing was expanded
+
+
+def test_aliases_within_the_limit_and_merge_keys_still_work() -> None:
+    text = VALID.replace(
+        "  always: {timezone: UTC, hours: 24x7}",
+        "  always: &always {timezone: UTC, hours: 24x7}\n"
+        "  utc: *always\n"
+        "  london: {<<: *always, timezone: Europe/London}",
+    )
+    cat = parse_catalogue(text, "c.yaml")
+    assert cat.calendars["utc"] == cat.calendars["always"]
+    assert cat.calendars["london"].timezone == "Europe/London"
+    assert cat.calendars["london"].hours == "24x7"
+
+
+def test_an_alias_inside_the_value_it_names_is_refused() -> None:
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(VALID.replace("services: [email]", "services: &s [email, *s]"), "c.yaml")
+    assert str(err.value).splitlines()[1] == (
+        "  - c.yaml:12: agreements[0].services[1]: the alias *s inside the value it names; "
+        "write the value out; a value cannot contain itself"
+    )
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "catalogue.yaml"
+    with big.open("wb") as f:
+        f.truncate(21 * 2**20)  # sparse: 21 MiB that take no disk and are never read
+    expected = (
+        "at most 20 MiB (20,971,520 bytes) are read, so that a wrong file cannot exhaust "
+        "memory; check that this is the right file (a catalogue of 10,000 customers and "
+        "services is about 9 MiB)"
+    )
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(big)
+    assert str(err.value).splitlines()[1] == f"  - {big}: file: 22,020,096 bytes; {expected}"
+    with pytest.raises(MappingError) as err:
+        load_mapping(big)
+    assert str(err.value).splitlines()[1] == f"  - {big}: file: 22,020,096 bytes; {expected}"
+    text = "# " + "x" * (20 * 2**20)  # a comment, so valid YAML of 20 MiB + 2 bytes
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(text, "c.yaml")
+    assert str(err.value).splitlines()[1] == f"  - c.yaml: file: 20,971,522 bytes; {expected}"
+
+
+def test_a_key_written_twice_is_refused_naming_both_lines() -> None:
+    twice = VALID.replace(
+        "  always: {timezone: UTC, hours: 24x7}",
+        "  always: {timezone: UTC, hours: 24x7}\n  office: {timezone: UTC}",
+    ).replace("objective: 95}", "objective: 95, objective: 90}")
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(twice, "c.yaml")
+    assert str(err.value).splitlines() == [
+        "the catalogue has 2 mistakes:",
+        "  - c.yaml:5: calendars.office: 'office' written twice, on lines 3 and 5; keep one "
+        "of them (YAML would silently use only the last)",
+        "  - c.yaml:15: agreements[0].targets[0].objective: 'objective' written twice, on "
+        "line 15; keep one of them (YAML would silently use only the last)",
+    ]
+
+
+def test_values_yaml_cannot_build_are_mistakes_not_crashes() -> None:
+    bad = VALID.replace("effective_to: 2026-06-30", "effective_to: 2026-06-31").replace(
+        "customers:", "customers: !!omap\n  - one: 1\ncustomers_:"
+    )
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(bad, "c.yaml")
+    assert str(err.value).splitlines()[1:] == [
+        "  - c.yaml:5: customers: the YAML tag !!omap; remove the tag: a plain list is expected",
+        "  - c.yaml:18: agreements[0].targets[1].effective_to: found '2026-06-31'; not a valid "
+        "date (day is out of range for month); write dates as YYYY-MM-DD",
+    ]
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue("customers: []\nservices: []\n---\nservices: [x]\n", "c.yaml")
+    assert str(err.value).splitlines()[1] == (
+        "  - c.yaml:3: top level: a second YAML document (after a --- line); one document per "
+        "file: remove the --- line or split the file"
+    )
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue("a:\n  b: " + "[" * 100 + "]" * 100, "c.yaml")
+    assert str(err.value).splitlines()[1] == (
+        f"  - c.yaml:2: a.b{'[0]' * 62}: nested more than 64 levels deep; a file of ours needs "
+        "fewer than 10 levels; at most 64 are read"
+    )
+
+
+def test_the_pure_python_parser_reads_and_refuses_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml the same values, lines and refusals."""
+    import yaml
+
+    from slm_analysis import yamlcheck
+
+    monkeypatch.setattr(yamlcheck, "Loader", yaml.SafeLoader)
+    cat = parse_catalogue(VALID, "c.yaml")
+    assert cat.calendar("office").holiday_country == "GB"
+    with pytest.raises(CatalogueError, match=r"laughs.yaml:8: calendars.e\[0\]: the alias \*d"):
+        parse_catalogue(LAUGHS, "laughs.yaml")
+    bad = VALID.replace("calendar: office, objective: 95}", "calendar: ofice, objective: 95}")
+    with pytest.raises(CatalogueError, match=r"c.yaml:14: agreements\[0\].targets\[0\].calendar"):
+        parse_catalogue(bad, "c.yaml")
+    with pytest.raises(CatalogueError, match="nested more than 64 levels deep"):
+        parse_catalogue("a: " + "[" * 100 + "]" * 100, "c.yaml")
+
+
+def test_priorities_are_one_to_five() -> None:
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(VALID.replace("priority: 1,", "priority: 9,"), "c.yaml")
+    assert str(err.value).splitlines()[1] == (
+        "  - c.yaml:14: agreements[0].targets[0].priority: found 9; priority 9 is not in 1–5; "
+        "incidents have priorities 1 (critical) to 5 (planning)"
+    )
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(VALID.replace("priority: 2, within: 8h", "priority: [0, 2, 6], within: 8h"))
+    assert str(err.value).splitlines()[1] == (
+        "  - <memory>:15: agreements[0].targets[1].priority: found [0, 2, 6]; priorities 0, 6 "
+        "are not in 1–5; incidents have priorities 1 (critical) to 5 (planning)"
+    )
+
+
+def test_look_ups_by_id_and_long_lists_in_messages() -> None:
+    services = "".join(f"  - {{id: s{i:02d}, name: S{i}}}\n" for i in range(30))
+    text = VALID.replace("services:\n  - {id: email, name: Email}\n", "services:\n" + services)
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(text, "c.yaml")
+    assert "unknown service 'email'; defined services: s00, s01, s02" in str(err.value)
+    assert "s18, s19 and 10 more" in str(err.value)
+    cat = parse_catalogue(VALID)
+    assert cat.service("email").name == "Email"
+    assert cat.customer("acme").timezone == "Europe/London"
+    assert [a.id for a in cat.agreements_for("acme")] == ["acme-sla"]
+    with pytest.raises(UnknownNameError, match="known customers: acme"):
+        cat.customer("globex")
+
+
+def test_import_mappings_are_read_with_the_same_limits(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "generic_tickets.mapping.yaml"
+    text = fixture.read_text(encoding="utf-8")
+    twice = tmp_path / "twice.mapping.yaml"
+    twice.write_text(text.replace("  state: Status\n", "  state: Status\n  priority: Sev\n"))
+    with pytest.raises(MappingError) as err:
+        load_mapping(twice)
+    assert str(err.value).splitlines() == [
+        "the import mapping has 1 mistake:",
+        f"  - {twice}:11: columns.priority: 'priority' written twice, on lines 9 and 11; keep "
+        "one of them (YAML would silently use only the last)",
+    ]
+    laughs = tmp_path / "laughs.mapping.yaml"
+    laughs.write_text(text + textwrap.dedent(LAUGHS.split("calendars:\n", 1)[1]))
+    with pytest.raises(MappingError, match=r"aliases of a file may add at most 10,000 nodes"):
+        load_mapping(laughs)
