@@ -527,6 +527,7 @@ def render(
         raise InputError("give exactly one of --customer C or --all")
     cat = load_catalogue(obj.catalogue)
     from .packs import render_many  # seconds of notebook machinery: after the catalogue
+
     if all_:
         customers = [
             c.id
