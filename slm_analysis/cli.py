@@ -199,6 +199,18 @@ def demo(
     help="Refuse a file (exit 1, nothing loaded) when more than PCT % of its rows fail "
     "validation; 100 loads the valid rows whatever the rest.",
 )
+@click.option(
+    "--source",
+    metavar="NAME",
+    help="The system the files come from (an id, e.g. acme-snow; default: the format's family, "
+    "e.g. servicenow). Records are keyed by source and number: give each system its own name.",
+)
+@click.option(
+    "--shared-source",
+    is_flag=True,
+    help="The source serves several customers: a record may move from one customer to another "
+    "(otherwise such a load is refused).",
+)
 @click.pass_obj
 def load(
     obj: Ctx,
@@ -211,13 +223,16 @@ def load(
     scale: int,
     mapping: Path | None,
     max_quarantined: float,
+    source: str | None,
+    shared_source: bool,
 ) -> None:
     """Load export FILES of KIND into the warehouse, each file in one transaction.
 
     Files may be CSV, JSON or Parquet, also gzip-compressed or alone in a zip archive. Rows that
     fail validation are quarantined with file, line, column, value and reason (`slm
     quarantine` lists them); a file where most rows fail is refused. Loading the same file
-    again changes nothing (the newest update wins).
+    again changes nothing; loading it with other settings (--timezone, --mapping, --customer)
+    replaces what it loaded before; of two different files, the newer update wins.
     """
     from .catalogue import load_catalogue
     from .errors import InputError
@@ -252,6 +267,8 @@ def load(
                     scale=scale,
                     mapping=rules,
                     max_quarantined=max_quarantined,
+                    source=source,
+                    shared_source=shared_source,
                 )
             click.echo(r.summary())
 

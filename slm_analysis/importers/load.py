@@ -43,6 +43,8 @@ from .sources import (
 
 # the date-time layout most of a file's values have is found on this many of its first records
 SAMPLE = 1000
+# records named in the message that refuses a load for keys other customers' records hold
+_COLLISIONS_SHOWN = 3
 
 
 @dataclass
@@ -86,6 +88,8 @@ class _Job:
     zone_given: bool
     scale: int
     max_quarantined: float
+    instance: str | None  # --source: the system the file comes from (None: the format's family)
+    shared: bool  # the source serves several customers: a record may move between them
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,8 @@ def load_files(
     scale: int = 5,
     mapping: ImportMapping | None = None,
     max_quarantined: float = MAX_QUARANTINED,
+    source: str | None = None,
+    shared_source: bool = False,
 ) -> list[LoadResult]:
     """Load each file in its own transaction; stops at the first rejected file."""
     return [
@@ -123,6 +129,8 @@ def load_files(
             scale=scale,
             mapping=mapping,
             max_quarantined=max_quarantined,
+            source=source,
+            shared_source=shared_source,
         )
         for p in paths
     ]
@@ -141,12 +149,19 @@ def load_file(
     scale: int = 5,
     mapping: ImportMapping | None = None,
     max_quarantined: float = MAX_QUARANTINED,
+    source: str | None = None,
+    shared_source: bool = False,
 ) -> LoadResult:
     """Load one export file of ``kind``; see the module docstring for the guarantees.
 
     With a ``mapping`` the file's columns are named by it instead of recognised by a format.
     ``max_quarantined``: the largest share (per cent) of the file's relevant rows that may fail
     validation; above it nothing is loaded (100 loads the valid rows whatever the rest).
+    ``source`` names the system the file comes from (an id; default: the format's family, such
+    as ``servicenow``): records are keyed by source and number, so two systems that number
+    alike are kept apart. A record that another customer's load wrote under the same key is
+    refused unless ``shared_source`` (one system serving several customers). A file loaded
+    again with the same content replaces what its earlier loads wrote.
     """
     started, started_at = time.perf_counter(), datetime.now(UTC)
     job = _detect(
@@ -160,6 +175,8 @@ def load_file(
         scale=scale,
         mapping=mapping,
         max_quarantined=max_quarantined,
+        instance=source,
+        shared=shared_source,
     )
     digest = _sha256_meanwhile(job.source.path)  # for the load log, while DuckDB reads the file
     scratch = _Scratch(con)
@@ -169,8 +186,9 @@ def load_file(
             fmt, naive = _stage(con, scratch, job, data)
             _map(con, scratch, job)
             counts = _validate(con, job)
+            sha256 = digest()
             load_id = int(scalar(con, "select nextval('load_id_seq')"))
-            loaded = _write(con, scratch, fmt, load_id)
+            written = _write(con, scratch, job, fmt, load_id, _loads_of(con, sha256))
             unmapped = _unmapped(con, fmt, load_id)
             result = LoadResult(
                 str(job.source.path),
@@ -178,13 +196,13 @@ def load_file(
                 fmt.name,
                 load_id,
                 counts.read,
-                loaded,
+                written.rows,
                 counts.quarantined,
                 unmapped,
                 0.0,
-                _warnings(job, fmt, naive, counts, unmapped),
+                _warnings(job, fmt, naive, counts, unmapped, written.withdrawn),
             )
-            _log(con, result, started_at, digest())
+            _log(con, result, started_at, sha256)
     finally:
         scratch.drop()
     _finished(con, load_id)
@@ -205,6 +223,8 @@ def _detect(
     scale: int,
     mapping: ImportMapping | None,
     max_quarantined: float,
+    instance: str | None,
+    shared: bool,
 ) -> _Job:
     """Check the arguments and recognise the file (its format, when its header tells)."""
     if kind not in KINDS:
@@ -222,7 +242,7 @@ def _detect(
         timezone = timezone or mapping.timezone
     elif source.header is not None:
         fmt = _choose_format(p, kind, source.header, format_name)
-    for what, value in (("customer", customer), ("service", service)):
+    for what, value in (("customer", customer), ("service", service), ("source", instance)):
         if value is not None:
             try:
                 check_id(value)
@@ -255,6 +275,8 @@ def _detect(
         zone_given=timezone is not None,
         scale=scale,
         max_quarantined=max_quarantined,
+        instance=instance,
+        shared=shared,
     )
 
 
@@ -481,7 +503,7 @@ def _staged(con: duckdb.DuckDBPyConnection, scratch: _Scratch, job: _Job, fmt: F
     params = _params(
         staging,
         zone=job.zone,
-        source=fmt.source,
+        source=job.instance or fmt.source,
         scale=job.scale,
         ts_format=_timestamp_format(con, fmt),
         layouts=layouts,
@@ -603,33 +625,63 @@ def _validate(con: duckdb.DuckDBPyConnection, job: _Job) -> _Counts:
 
 
 # ---------------------------------------------------------------------------- write
-def _write(con: duckdb.DuckDBPyConnection, scratch: _Scratch, fmt: Format, load_id: int) -> int:
-    """Upsert the valid rows into the format's table(s); returns the rows written."""
-    loaded = 0
+@dataclass(frozen=True)
+class _Written:
+    rows: int  # new or changed rows written
+    withdrawn: int  # rows an earlier load of the same content wrote that this load no longer has
+
+
+def _loads_of(con: duckdb.DuckDBPyConnection, sha256: str) -> list[int]:
+    """The earlier loads of a file with this content (whatever its path)."""
+    return [
+        int(r[0])
+        for r in con.execute(
+            "select load_id from load_log where sha256 = $sha", {"sha": sha256}
+        ).fetchall()
+    ]
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    scratch: _Scratch,
+    job: _Job,
+    fmt: Format,
+    load_id: int,
+    earlier: list[int],
+) -> _Written:
+    """Upsert the valid rows into the format's table(s)."""
+    rows = withdrawn = 0
     for table, derive in fmt.derive or ((fmt.table, ""),):
         if derive:
             scratch.create("table", "derived", sql(derive))
-            loaded += _upsert(con, scratch, table, load_id, "derived")
+            w = _upsert(con, scratch, job, table, load_id, earlier, "derived")
         else:
-            loaded += _upsert(con, scratch, table, load_id, "mapped", keys_in="staged")
-    return loaded
+            w = _upsert(con, scratch, job, table, load_id, earlier, "mapped", keys_in="staged")
+        rows, withdrawn = rows + w.rows, withdrawn + w.withdrawn
+    return _Written(rows, withdrawn)
 
 
 def _upsert(
     con: duckdb.DuckDBPyConnection,
     scratch: _Scratch,
+    job: _Job,
     table: str,
     load_id: int,
+    earlier: list[int],
     relation: str,
     keys_in: str | None = None,
-) -> int:
-    """Write the valid rows of ``relation`` to ``table``, one row per key (``KEYS``), newest wins.
+) -> _Written:
+    """Write the valid rows of ``relation`` to ``table``, one row per key (``KEYS``).
 
-    Within the file the last row of a key wins; against the table, a row older than the stored
-    one (by ``updated_at``, where the table has it) is skipped, and rows identical to what is
-    stored are left alone. Rows that change are deleted and inserted again. The table has no
-    key index, so this is what keeps keys unique. ``keys_in`` is a cheaper relation holding the
-    same valid rows' keys (``staged``, behind the ``mapped`` view). Returns rows written.
+    Within the file the last row of a key wins. Against the table: a key that another
+    customer's record holds is refused (``_refuse_collisions``); what earlier loads of the same
+    content (``earlier``) wrote is replaced — their rows this load no longer has are deleted,
+    and their rows are rewritten whatever their ``updated_at`` (a reload with corrected
+    settings corrects); any other stored row newer than the file's (by ``updated_at``, where
+    the table has it) is kept ("newest wins"). Rows identical to what is stored are left alone;
+    rows that change are deleted and inserted again. The table has no key index, so this is
+    what keeps keys unique. ``keys_in`` is a cheaper relation holding the same valid rows' keys
+    (``staged``, behind the ``mapped`` view).
     """
     cols = _columns(con, table)
     q = quote_ident
@@ -641,25 +693,38 @@ def _upsert(
     repeated = scalar(
         con, f"select count(*) from (select 1 from {checked} group by {keys} having count(*) > 1)"
     )
-    if repeated:
-        scratch.create(
-            "table",
-            "to_write",
-            f"select * from {rows} "
-            f"qualify row_number() over (partition by {keys} order by _line desc) = 1",
-        )
+    stored = scalar(con, f"select count(*) > 0 from {q(table)}")
+    if repeated or stored:  # read the mapping view once, not once per statement below
+        last = f"qualify row_number() over (partition by {keys} order by _line desc) = 1"
+        scratch.create("table", "to_write", f"select * from {rows} {last if repeated else ''}")
         rows = "to_write"
-    new_only = ""
-    if scalar(con, f"select count(*) > 0 from {q(table)}"):
+    new_only, withdrawn = "", 0
+    if stored:
         join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in KEYS[table])
+        if "customer" in cols and not job.shared:
+            _refuse_collisions(con, job, table, rows, join, earlier)
+        params = {"earlier": earlier}
+        if earlier:
+            withdrawn = int(
+                scalar(
+                    con,
+                    f"delete from {q(table)} as t where list_contains($earlier, t.load_id) and "
+                    f"not exists (select 1 from {rows} as w where {join})",
+                    params,
+                )
+            )
         same = " and ".join(
             f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id"
         )
         keep_stored = f"({same})"
         if "updated_at" in cols:
-            keep_stored += " or coalesce(t.updated_at > w.updated_at, false)"
+            keep_stored += (
+                " or coalesce(t.updated_at > w.updated_at "
+                "and not list_contains($earlier, t.load_id), false)"
+            )
         con.execute(
-            f"delete from {q(table)} as t using {rows} as w where {join} and not ({keep_stored})"
+            f"delete from {q(table)} as t using {rows} as w where {join} and not ({keep_stored})",
+            _params(keep_stored, **params),
         )
         new_only = f"where not exists (select 1 from {q(table)} as t where {join})"
     select = ", ".join("$load_id as load_id" if c == "load_id" else f"w.{q(c)}" for c in cols)
@@ -671,7 +736,49 @@ def _upsert(
         )
     )
     scratch.drop_now("to_write")
-    return written
+    return _Written(written, withdrawn)
+
+
+def _refuse_collisions(
+    con: duckdb.DuckDBPyConnection,
+    job: _Job,
+    table: str,
+    rows: str,
+    join: str,
+    earlier: list[int],
+) -> None:
+    """An ``InputError`` when a row of the file has the key of a stored row that another
+    customer's record holds (unless an earlier load of this same content wrote it)."""
+    q = quote_ident
+    shown = [k for k in KEYS[table] if k != "source"]
+    found = con.execute(
+        f"select {', '.join(f'w.{q(k)}::varchar' for k in shown)}, w.source, w._line, "
+        "t.customer, w.customer, l.path, count(*) over () "
+        f"from {rows} as w join {q(table)} as t on {join} "
+        "left join load_log as l on l.load_id = t.load_id "
+        "where t.customer <> w.customer and not list_contains($earlier, t.load_id) "
+        f"order by w._line limit {_COLLISIONS_SHOWN}",
+        {"earlier": earlier},
+    ).fetchall()
+    if not found:
+        return
+    n = len(shown)
+    examples = [
+        f"line {r[n + 1]}: {' '.join(r[:n])} (source {r[n]}) is {r[n + 2]}'s, loaded from "
+        f"{r[n + 4]}; this file gives it to {r[n + 3]}"
+        for r in found
+    ]
+    total = found[0][-1]
+    raise InputError(
+        f"{job.source.path}: {_rows(total)} would replace another customer's {table} "
+        f"record with the same key; nothing was loaded:\n  "
+        + "\n  ".join(examples)
+        + ("\n  …" if total > len(found) else "")
+        + "\nIf the files come from different systems that number records alike, load each "
+        "with its own --source NAME (for example --source "
+        f"{found[0][n + 3]}-{found[0][n]}); if one system serves both customers and its "
+        "records move between them, load with --shared-source."
+    )
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -702,7 +809,9 @@ def _unmapped(con: duckdb.DuckDBPyConnection, fmt: Format, load_id: int) -> int:
 
 
 # ---------------------------------------------------------------------------- log
-def _warnings(job: _Job, fmt: Format, naive: bool, counts: _Counts, unmapped: int) -> list[str]:
+def _warnings(
+    job: _Job, fmt: Format, naive: bool, counts: _Counts, unmapped: int, withdrawn: int
+) -> list[str]:
     warnings = []
     if naive:
         warnings.append(
@@ -720,6 +829,12 @@ def _warnings(job: _Job, fmt: Format, naive: bool, counts: _Counts, unmapped: in
         warnings.append(
             f"{_rows(counts.quarantined)} quarantined; `slm quarantine --file "
             f"{job.source.path}` lists them with their reasons"
+        )
+    if withdrawn:
+        warnings.append(
+            f"{_rows(withdrawn)} that an earlier load of this same file wrote are gone: this "
+            "load has them under another key (other times or source) or not at all "
+            "(quarantined or skipped)"
         )
     return warnings
 

@@ -455,3 +455,51 @@ def test_attainment_table_piped_is_whole_and_exact(tmp_path: Path) -> None:
     assert [line.split("│")[-2].strip() for line in r.stdout.splitlines()[4:7]] == [
         "In progress"
     ] * 3
+
+
+def test_load_refuses_another_customers_number_and_keeps_named_sources_apart(
+    tmp_path: Path,
+) -> None:
+    """Two customers' ServiceNow instances both number INC0000001: the second load is refused
+    (exit 2, nothing loaded) until it names its own source."""
+    fix = ROOT / "tests" / "fixtures"
+    shutil.copy(fix / "servicenow_incidents.csv", tmp_path / "acme.csv")
+    # globex's own export: the same numbers, other tickets (the same bytes would be the same
+    # export loaded again, which replaces what it loaded before)
+    text = (fix / "servicenow_incidents.csv").read_text(encoding="utf-8")
+    (tmp_path / "globex.csv").write_text(text.replace("Caller", "Globex caller"), encoding="utf-8")
+    env = {**os.environ, "SLM_DB": "w.duckdb", "SLM_CATALOGUE": "none.yaml"}
+
+    def slm(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "slm_analysis", "load", "incidents", *args, "--timezone", "UTC"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=300,
+        )
+
+    assert slm("acme.csv", "--customer", "acme").returncode == 0
+    refused = slm("globex.csv", "--customer", "globex")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        "warning: no catalogue at none.yaml; records are loaded unmapped\n"
+        "error: globex.csv: 3 rows would replace another customer's incidents record with the "
+        "same key; nothing was loaded:\n"
+        "  line 2: INC0000001 (source servicenow) is acme's, loaded from acme.csv; this file "
+        "gives it to globex\n"
+        "  line 3: INC0000002 (source servicenow) is acme's, loaded from acme.csv; this file "
+        "gives it to globex\n"
+        "  line 7: INC0000006 (source servicenow) is acme's, loaded from acme.csv; this file "
+        "gives it to globex\n"
+        "If the files come from different systems that number records alike, load each with its "
+        "own --source NAME (for example --source globex-servicenow); if one system serves both "
+        "customers and its records move between them, load with --shared-source.\n"
+    )
+    kept = slm("globex.csv", "--customer", "globex", "--source", "globex-snow")
+    assert kept.returncode == 0, kept.stderr
+    assert "6 rows read, 3 new or changed, 3 quarantined" in kept.stdout
+    bad = slm("globex.csv", "--source", "a/b")
+    assert bad.returncode == 2
+    assert bad.stderr.splitlines()[-1].startswith("error: --source 'a/b': ")
