@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,13 @@ from slm_analysis.packs import FAILED, external_references
 from slm_analysis.paths import inside
 
 FIX = Path(__file__).parent.parent / "fixtures"
+# random ids: any text (mostly refused), slugs (mostly accepted: long ones and reserved names
+# are not) and texts of path characters
+IDS = st.one_of(
+    st.text(max_size=80),
+    st.from_regex(r"[A-Za-z0-9_-]{1,70}", fullmatch=True),
+    st.text(alphabet="aZ0-_./\\~: ", max_size=70),
+)
 
 
 def catalogue_with_customer(cid: str) -> str:
@@ -36,7 +44,7 @@ def test_unsafe_customer_ids_are_refused_by_the_catalogue(cid: str) -> None:
         parse_catalogue(catalogue_with_customer(cid), "c.yaml")
 
 
-@given(st.text(min_size=0, max_size=80))
+@given(IDS)
 @settings(max_examples=400, deadline=None)
 def test_every_id_the_catalogue_accepts_builds_a_path_inside_reports(cid: str) -> None:
     """Random ids (separators, dots, unicode, long): refused by the catalogue, or safe — the
@@ -93,3 +101,69 @@ def test_load_refuses_an_unsafe_customer_or_service(con: object, tmp_path: Path)
 )
 def test_external_references_are_found_outside_scripts(html: str, found: list[str]) -> None:
     assert external_references(html) == found
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+@pytest.fixture(scope="module")
+def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace whose warehouse exists (empty): renders below pass ``as_of``."""
+    from slm_analysis.warehouse import session
+
+    root = tmp_path_factory.mktemp("render-ids")
+    with session(root / "w.duckdb"):
+        pass
+    return root
+
+
+@given(cid=IDS, fails=st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_random_ids_render_only_inside_reports(
+    render_root: Path, cid: str, fails: bool, monkeypatch_module: pytest.MonkeyPatch
+) -> None:
+    """Random ids through catalogue → render_pack (notebook execution and HTML conversion
+    stubbed, everything else real: staging, the failure folder, publish, manifest): every file
+    written lies inside reports/, and nothing else appears in the workspace."""
+    import nbformat
+
+    from slm_analysis import packs
+
+    cat = render_root / "c.yaml"
+    text = catalogue_with_customer(cid)
+    cat.write_text(text, encoding="utf-8")
+    try:
+        accepted = parse_catalogue(text, "c.yaml").customers[0].id
+    except CatalogueError:
+        return
+
+    def execute(
+        tpl: Path, out: Path, params: object, timeout: int, root: Path, customer: str, p: object
+    ) -> None:
+        nbformat.write(nbformat.v4.new_notebook(), out)
+        if fails:  # as a failing cell does: the executed notebook is kept, nothing published
+            packs._keep_failed(out, root, customer, p)  # type: ignore[arg-type]
+            raise packs.RenderError("stubbed failure")
+
+    monkeypatch_module.setattr(packs, "_execute", execute)
+    monkeypatch_module.setattr(packs, "_to_html", lambda nb, tpl, started: ("<p>pack</p>", 0))
+    reports = render_root / "reports"
+    try:
+        packs.render_pack(
+            accepted,
+            "2026-03",
+            warehouse=render_root / "w.duckdb",
+            catalogue=cat,
+            reports=reports,
+            as_of="2026-04-01T00:00:00Z",
+        )
+    except packs.RenderError:
+        assert fails
+    assert sorted(p.name for p in render_root.iterdir()) == ["c.yaml", "reports", "w.duckdb"]
+    written = [p for p in reports.rglob("*") if p.is_file()]
+    assert written and all(p.resolve().is_relative_to(reports.resolve()) for p in written)
+    expected = reports / ("_failed" if fails else accepted)
+    assert any(p.is_relative_to(expected) for p in written)
