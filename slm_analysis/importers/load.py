@@ -703,29 +703,7 @@ def _upsert(
         join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in KEYS[table])
         if "customer" in cols and not job.shared:
             _refuse_collisions(con, job, table, rows, join, earlier)
-        params = {"earlier": earlier}
-        if earlier:
-            withdrawn = int(
-                scalar(
-                    con,
-                    f"delete from {q(table)} as t where list_contains($earlier, t.load_id) and "
-                    f"not exists (select 1 from {rows} as w where {join})",
-                    params,
-                )
-            )
-        same = " and ".join(
-            f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id"
-        )
-        keep_stored = f"({same})"
-        if "updated_at" in cols:
-            keep_stored += (
-                " or coalesce(t.updated_at > w.updated_at "
-                "and not list_contains($earlier, t.load_id), false)"
-            )
-        con.execute(
-            f"delete from {q(table)} as t using {rows} as w where {join} and not ({keep_stored})",
-            _params(keep_stored, **params),
-        )
+        withdrawn = _clear_stored(con, table, cols, rows, join, earlier)
         new_only = f"where not exists (select 1 from {q(table)} as t where {join})"
     select = ", ".join("$load_id as load_id" if c == "load_id" else f"w.{q(c)}" for c in cols)
     written = int(
@@ -737,6 +715,42 @@ def _upsert(
     )
     scratch.drop_now("to_write")
     return _Written(written, withdrawn)
+
+
+def _clear_stored(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    cols: list[str],
+    rows: str,
+    join: str,
+    earlier: list[int],
+) -> int:
+    """Delete the stored rows ``rows`` replace: those of earlier loads of the same content that
+    this load lacks (their count is returned), and those it changes — unless the stored one is
+    newer by ``updated_at`` and no earlier load of the same content wrote it."""
+    q = quote_ident
+    withdrawn = 0
+    if earlier:
+        withdrawn = int(
+            scalar(
+                con,
+                f"delete from {q(table)} as t where list_contains($earlier, t.load_id) and "
+                f"not exists (select 1 from {rows} as w where {join})",
+                {"earlier": earlier},
+            )
+        )
+    same = " and ".join(f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id")
+    keep_stored = f"({same})"
+    if "updated_at" in cols:
+        keep_stored += (
+            " or coalesce(t.updated_at > w.updated_at "
+            "and not list_contains($earlier, t.load_id), false)"
+        )
+    con.execute(
+        f"delete from {q(table)} as t using {rows} as w where {join} and not ({keep_stored})",
+        _params(keep_stored, earlier=earlier),
+    )
+    return withdrawn
 
 
 def _refuse_collisions(
