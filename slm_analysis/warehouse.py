@@ -110,6 +110,9 @@ def connect(
                 "DuckDB database, move it away and rebuild with `slm load`"
             ) from None
     con.execute("set TimeZone = 'UTC'")
+    # DuckDB draws a progress bar on standard output for a query that runs over 2 s: it would
+    # end up in piped CLI output (JSON included)
+    con.execute("set enable_progress_bar = false")
     # the default, relied on: a load's staged rows keep file order, which gives their lines
     con.execute("set preserve_insertion_order = true")
     if not read_only or target == ":memory:":

@@ -123,7 +123,7 @@ def test_killed_load_leaves_the_previous_state_intact(tmp_path: Path) -> None:
         write = load._write
         def written(*args, **kwargs):
             n = write(*args, **kwargs)
-            print("written", n, flush=True)
+            print("written", n.rows, flush=True)
             time.sleep(120)
             return n
         load._write = written
@@ -159,3 +159,11 @@ def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
         assert con.execute("select line, reason, customer from quarantine").fetchall() == [
             (2, "r", None)
         ]
+
+
+def test_no_progress_bar_reaches_standard_output(tmp_path: Path) -> None:
+    """DuckDB draws a progress bar on stdout for queries over 2 s (it broke this file's kill
+    test under load): every connection turns it off, so piped CLI output stays clean."""
+    for con in (warehouse.connect(tmp_path / "w.duckdb"), warehouse.connect(":memory:")):
+        assert warehouse.scalar(con, "select current_setting('enable_progress_bar')") is False
+        con.close()
