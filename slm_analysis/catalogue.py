@@ -267,8 +267,30 @@ class MappingRule(_Model):
 
 # ---------------------------------------------------------------------------- targets
 class CreditTier(_Model):
-    below: float = Field(description="achieved value under which this credit applies")
+    below: float | None = Field(
+        None,
+        description="achieved value under which this credit applies (targets where higher is "
+        "better: every metric but incident_count)",
+    )
+    above: float | None = Field(
+        None, description="achieved value over which this credit applies (incident_count)"
+    )
     credit_percent: Percent = Field(description="% of the period's service charge credited")
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> CreditTier:
+        if (self.below is None) == (self.above is None):
+            raise ValueError(
+                "a credit tier has either `below` (a value under which it applies) or `above` "
+                "(for incident_count: a count over which it applies), not both or neither"
+            )
+        return self
+
+    def applies(self, achieved: float) -> bool:
+        if self.below is not None:
+            return achieved < self.below
+        assert self.above is not None
+        return achieved > self.above
 
 
 class _TargetBase(_Model):
@@ -289,6 +311,20 @@ class _TargetBase(_Model):
     credits: list[CreditTier] = Field(default_factory=list)
 
     higher_is_better: bool = True
+
+    @model_validator(mode="after")
+    def _credit_side(self) -> _TargetBase:
+        side, wrong = ("below", "above") if self.higher_is_better else ("above", "below")
+        for c in self.credits:
+            if getattr(c, wrong) is not None:
+                better = "higher" if self.higher_is_better else "lower"
+                raise ValueError(
+                    f"credit tier `{wrong}: {getattr(c, wrong):g}`: this target is better "
+                    f"{better}, so its credits apply to values {side} a level; write "
+                    f"`{side}:` (e.g. {{{side}: {self.objective:g}, credit_percent: "
+                    f"{c.credit_percent:g}}})"
+                )
+        return self
 
     @model_validator(mode="after")
     def _warning_side(self) -> _TargetBase:

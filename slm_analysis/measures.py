@@ -633,7 +633,7 @@ def _record(
     if status in (Status.MET, Status.AT_RISK, Status.MISSED) and t.credits:
         assert achieved is not None
         rec["credit_percent"] = max(
-            (c.credit_percent for c in t.credits if achieved < c.below), default=0.0
+            (c.credit_percent for c in t.credits if c.applies(achieved)), default=0.0
         )
     return rec
 

@@ -33,6 +33,7 @@ import pytest
 
 from slm_analysis import measures
 from slm_analysis.catalogue import parse_catalogue
+from slm_analysis.errors import CatalogueError
 
 QUARTERLY = """
 customers: [{id: c, name: C, timezone: UTC}]
@@ -165,37 +166,48 @@ customers: [{id: c, name: C, timezone: UTC}]
 services: [{id: email, name: Email}]
 agreements:
   - {id: m, customer: c, services: [email], targets: [
-      {id: n, metric: incident_count, objective: 2, credits: [{below: 3, credit_percent: 10}]}]}
+      {id: n, metric: incident_count, objective: 2, credits: [{above: 2, credit_percent: 10},
+                                                              {above: 3, credit_percent: 25}]}]}
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="credit tiers are applied as `achieved < below` for every target, also for an "
-    "incident count (lower is better): a month with no incidents earns the customer the credit "
-    "and a month over the allowance earns none",
-)
-def test_an_incident_count_credit_is_never_paid_for_a_good_month(
+def test_an_incident_count_credit_applies_above_its_level(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    """At most 2 incidents a month, with a 10 % credit tier written `below: 3` (the only form
-    a tier has). September has no incident (Met, the best month possible), October 4 (Missed).
-    Whatever a tier means for a lower-is-better target, the good month must not carry a credit
-    and the missed month must carry at least as much as the good one. Today September gets
-    10 % (0 < 3) and October 0 % (4 is not < 3). (If the fix is to refuse credits on incident
-    counts in the catalogue, this test needs rewriting to expect that refusal.)"""
-    for number, opened in [("A", utc(2026, 8, 20, 9))] + [
-        (f"O{i}", utc(2026, 10, i, 9)) for i in range(1, 5)
-    ]:
+    """At most 2 incidents a month; 10 % credit above 2, 25 % above 3. August 1 incident (Met,
+    no credit), September none (Met, no credit), October 4 (Missed; 4 > 2 and 4 > 3: the
+    larger tier, 25 %), November 3 (4 > 2 only: 10 %)."""
+    opened = [utc(2026, 8, 20, 9)] + [utc(2026, 10, d, 9) for d in range(1, 5)]
+    opened += [utc(2026, 11, d, 9) for d in range(1, 4)]
+    for i, at in enumerate(opened):
         con.execute(
             "insert into incidents (source, number, customer, service, priority, state, "
             "opened_at, load_id) values ('t', $n, 'c', 'email', 3, 'New', $o, 0)",
-            {"n": number, "o": opened},
+            {"n": f"I{i}", "o": at},
         )
     cat = parse_catalogue(CREDITED)
-    sep = measures.attainment(con, cat, "c", "2026-09", as_of=AS_OF).iloc[0]
-    oct_ = measures.attainment(con, cat, "c", "2026-10", as_of=AS_OF).iloc[0]
-    assert (sep["achieved"], sep["status"]) == (0.0, "Met")
-    assert (oct_["achieved"], oct_["status"]) == (4.0, "Missed")
-    assert sep["credit_percent"] == 0.0
-    assert oct_["credit_percent"] >= sep["credit_percent"]
+    got = {
+        month: tuple(
+            measures.attainment(con, cat, "c", month, as_of=AS_OF).iloc[0][
+                ["achieved", "status", "credit_percent"]
+            ]
+        )
+        for month in ("2026-08", "2026-09", "2026-10", "2026-11")
+    }
+    assert got == {
+        "2026-08": (1.0, "Met", 0.0),
+        "2026-09": (0.0, "Met", 0.0),
+        "2026-10": (4.0, "Missed", 25.0),
+        "2026-11": (3.0, "Missed", 10.0),
+    }
+
+
+def test_a_credit_tier_on_the_wrong_side_is_refused() -> None:
+    with pytest.raises(CatalogueError) as e:
+        parse_catalogue(CREDITED.replace("above: 2,", "below: 3,"), "c.yaml")
+    assert "credit tier `below: 3`: this target is better lower, so its credits apply to " in str(
+        e.value
+    )
+    assert "write `above:` (e.g. {above: 2, credit_percent: 10})" in str(e.value)
+    with pytest.raises(CatalogueError, match=r"either `below`.*or `above`"):
+        parse_catalogue(CREDITED.replace("above: 2,", "above: 2, below: 1,"), "c.yaml")
