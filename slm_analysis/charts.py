@@ -40,7 +40,9 @@ def _layout(fig: go.Figure, title: str, yaxis: str, height: int = 360) -> go.Fig
 
 
 def _nothing(fig: go.Figure, text: str) -> go.Figure:
-    """An empty chart that says why it is empty, instead of bare axes."""
+    """An empty chart that says why it is empty, instead of bare axes (or objective lines
+    alone)."""
+    fig.data = ()
     fig.add_annotation(text=label(text), showarrow=False, x=0.5, y=0.5, xref="paper",
                        yref="paper", font={"size": 14, "color": "#555"})  # fmt: skip
     fig.update_xaxes(visible=False)
@@ -108,6 +110,8 @@ def availability_trend(r: Review) -> go.Figure:
     fig = _layout(fig, "Availability against objective", "Availability")
     if av.empty:
         return _nothing(fig, "No availability target in the agreements of this period")
+    if av["availability"].isna().all():
+        return _nothing(fig, "No outage data covers these periods: availability is not measured")
     lo = min([99.0, *av["availability"].dropna().tolist()])
     fig.update_yaxes(range=[max(lo - 0.1, 0), 100.02], ticksuffix=" %")
     return fig
@@ -147,7 +151,14 @@ def ticket_attainment(r: Review) -> go.Figure:
         fig, f"Response and resolution by priority, {r.period.label()}", "Tickets within target"
     )
     fig.update_layout(hovermode="closest")
+    if cur.empty:
+        return _nothing(fig, NO_TICKET_TARGET)
+    if cur["achieved"].isna().all():
+        return _nothing(fig, f"No ticket counted towards a target in {r.period.label()}")
     return fig
+
+
+NO_TICKET_TARGET = "No response or resolution target in the agreements of this period"
 
 
 def attainment_trend(r: Review) -> go.Figure:
@@ -160,7 +171,12 @@ def attainment_trend(r: Review) -> go.Figure:
         name = str(grp["name"].iloc[-1])
         fig.add_trace(_achieved(periods, g, name, SERIES[i % len(SERIES)]))
     fig.update_yaxes(range=[0, 103], ticksuffix=" %")
-    return _layout(fig, "Ticket targets over twelve periods", "Tickets within target")
+    fig = _layout(fig, "Ticket targets over twelve periods", "Tickets within target")
+    if att.empty:
+        return _nothing(fig, NO_TICKET_TARGET)
+    if att["achieved"].isna().all():
+        return _nothing(fig, "No ticket counted towards a target in these periods")
+    return fig
 
 
 def volume_trend(r: Review) -> go.Figure:
@@ -199,7 +215,10 @@ def volume_trend(r: Review) -> go.Figure:
         )
     )
     fig.update_layout(barmode="stack")
-    return _layout(fig, "Incident volumes and backlog", "Incidents")
+    fig = _layout(fig, "Incident volumes and backlog", "Incidents")
+    if v.empty:
+        return _nothing(fig, "No incident was opened, resolved or open in these periods")
+    return fig
 
 
 def breach_timeline(r: Review, limit: int = 15) -> go.Figure:
@@ -259,4 +278,6 @@ def satisfaction_trend(r: Review) -> go.Figure:
     fig = _layout(fig, "Customer satisfaction", "Score")
     if s.empty:
         return _nothing(fig, "No satisfaction target in the agreements of this period")
+    if s["achieved"].isna().all():
+        return _nothing(fig, "No survey response in these periods")
     return fig

@@ -258,31 +258,31 @@ EMPTY_CHARTS: dict[str, Callable[[Review], go.Figure]] = {
     "volume_trend": charts.volume_trend,
     "satisfaction_trend": charts.satisfaction_trend,
 }
+EMPTY_CHARTS_SAY = {
+    "availability_trend": "No outage data covers these periods: availability is not measured",
+    "attainment_trend": "No ticket counted towards a target in these periods",
+    "volume_trend": "No incident was opened, resolved or open in these periods",
+    "satisfaction_trend": "No survey response in these periods",
+}
 
 
 @pytest.mark.parametrize("name", list(EMPTY_CHARTS))
-@pytest.mark.xfail(
-    strict=True,
-    reason="a chart whose target has nothing measured in any period (no outage feed, no "
-    "ticket, no survey response) or a volume chart without incidents draws bare axes (only the "
-    "objective line) and no annotation; only breach_timeline and the no-target cases use "
-    "charts._nothing to say why",
-)
 def test_a_chart_with_nothing_measured_says_why(nothing_measured: Review, name: str) -> None:
     fig = EMPTY_CHARTS[name](nothing_measured)
-    assert all(all(v is None for v in values(t.y)) for t in fig.data if "objective" not in t.name)
-    assert len(says_why(fig)) == 1 and says_why(fig)[0]
+    assert not fig.data  # no bare axes, no objective line alone
+    assert says_why(fig) == [EMPTY_CHARTS_SAY[name]]
 
 
 @pytest.mark.parametrize("name", ["ticket_attainment", "attainment_trend"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="without any response or resolution target, ticket_attainment and attainment_trend "
-    "draw empty axes with no annotation (the pack shows them for every customer)",
-)
 def test_a_ticket_chart_without_ticket_targets_says_why(
     no_ticket_target: Review, name: str
 ) -> None:
     fig = getattr(charts, name)(no_ticket_target)
-    assert all(all(v is None for v in values(t.y)) for t in fig.data)
-    assert len(says_why(fig)) == 1 and says_why(fig)[0]
+    assert not fig.data
+    assert says_why(fig) == ["No response or resolution target in the agreements of this period"]
+
+
+def test_the_period_bar_chart_without_tickets_says_why(nothing_measured: Review) -> None:
+    fig = charts.ticket_attainment(nothing_measured)
+    assert not fig.data
+    assert says_why(fig) == ["No ticket counted towards a target in October 2026"]
