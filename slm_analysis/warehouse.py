@@ -20,9 +20,9 @@ import pandas as pd
 from .errors import WarehouseError, first_lines
 from .paths import SQL_DIR, db_path
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # in-place upgrades from an older schema version to the next (the statement, in sql/)
-MIGRATIONS = {"2": "migrate_2_to_3"}
+MIGRATIONS = {"2": "migrate_2_to_3", "3": "migrate_3_to_4"}
 TABLES = (
     "incidents",
     "incident_states",

@@ -202,7 +202,7 @@ def load_file(
                 0.0,
                 _warnings(job, fmt, naive, counts, unmapped, written.withdrawn),
             )
-            _log(con, result, started_at, sha256)
+            _log(con, result, started_at, sha256, job.instance or fmt.source)
     finally:
         scratch.drop()
     _finished(con, load_id)
@@ -853,14 +853,16 @@ def _warnings(
     return warnings
 
 
-def _log(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime, sha256: str) -> None:
+def _log(
+    con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime, sha256: str, source: str
+) -> None:
     """Replace the file's quarantined rows with this load's (the quarantine keeps each file's
     latest load) and record the load."""
     con.execute("delete from quarantine where path = $path", {"path": r.path})
     con.execute(sql("quarantine_insert"), {"load_id": r.load_id, "kind": r.kind, "path": r.path})
     con.execute(
         "insert into load_log values ($id, $kind, $format, $path, $sha, $read, $loaded, "
-        "$quarantined, $unmapped, $started, $finished, $warnings)",
+        "$quarantined, $unmapped, $started, $finished, $warnings, $source)",
         {
             "id": r.load_id,
             "kind": r.kind,
@@ -874,6 +876,7 @@ def _log(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime, sh
             "started": started_at,
             "finished": datetime.now(UTC),
             "warnings": r.warnings,
+            "source": source,
         },
     )
 

@@ -9,13 +9,22 @@ import duckdb
 
 from ..defaults import QUARANTINE_LIMIT
 from ..warehouse import query, scalar, sql
+from .formats import FORMATS
 
 
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Rows per table and source, time ranges and quarantine counts, every load (newest first)
     with its rows read, loaded, quarantined and unmapped and its wall-clock seconds, and the
     rows in the quarantine now (each file's latest load)."""
-    tables = query(con, "status_tables")
+    tables = query(
+        con,
+        "status_tables",
+        {
+            "format_names": list(FORMATS),
+            "format_tables": [f.table for f in FORMATS.values()],
+            "format_sources": [f.source for f in FORMATS.values()],
+        },
+    )
     loads = query(con, "status_loads")
     return {
         "tables": tables.to_dict(orient="records"),

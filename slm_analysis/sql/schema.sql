@@ -19,7 +19,8 @@ create table if not exists load_log (
     rows_unmapped bigint not null,
     started_at timestamptz not null,
     finished_at timestamptz not null,
-    warnings varchar[] not null
+    warnings varchar[] not null,
+    source varchar                -- the source its records are keyed by (null: before schema 4)
 );
 create table if not exists quarantine (
     load_id integer not null,

@@ -1,5 +1,8 @@
 -- What is loaded: rows, time range and customers per table and source, plus quarantine. A state
 -- history has no customer of its own (it follows its incident): its unmapped count is null.
+-- Quarantined rows count against the table and source of their load: the format's table
+-- ($format_names/$format_tables/$format_sources, the formats' declarations) and the load's
+-- source, else (loads before schema 4) the format's family.
 with data as (
     select 'incidents' as table_name, source, opened_at as t, customer, true as has_customer
     from incidents
@@ -23,14 +26,18 @@ per_table as (
     from data
     group by table_name, source
 ),
-kinds as (
+formats as (
     select
-        case kind
-            when 'maintenance' then 'maintenance_windows' else kind
-        end as table_name,
-        count(*) as quarantined
-    from quarantine
-    group by 1
+        unnest($format_names) as format,
+        unnest($format_tables) as table_name,
+        unnest($format_sources) as family
+),
+rejected as (
+    select f.table_name, coalesce(l.source, f.family) as source, count(*) as quarantined
+    from quarantine as q
+    join load_log as l using (load_id)
+    join formats as f using (format)
+    group by all
 )
 select
     p.table_name,
@@ -41,5 +48,5 @@ select
     strftime(p.last_at, '%Y-%m-%dT%H:%M:%SZ') as last_at,
     coalesce(k.quarantined, 0) as quarantined
 from per_table as p
-left join kinds as k using (table_name)
+left join rejected as k using (table_name, source)
 order by p.table_name, p.source

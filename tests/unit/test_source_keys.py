@@ -184,3 +184,18 @@ def test_a_genuinely_newer_export_still_wins(
     load_file(con, "incidents", newer, catalogue=CATALOGUE)
     assert load_file(con, "incidents", older, catalogue=CATALOGUE).rows_loaded == 0
     assert held(con) == [("servicenow", "INC1", "acme", "New")]
+
+
+def test_status_counts_quarantined_rows_against_the_loads_source(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    from slm_analysis.importers.status import status
+
+    load_file(
+        con, "incidents", FIX / "servicenow_incidents.csv", timezone="UTC", source="acme-snow"
+    )
+    tables = status(con)["tables"]
+    assert isinstance(tables, list)
+    assert [(t["table_name"], t["source"], t["rows"], t["quarantined"]) for t in tables] == [
+        ("incidents", "acme-snow", 3, 3)
+    ]

@@ -147,15 +147,17 @@ def test_transaction_rolls_back_on_error(con: duckdb.DuckDBPyConnection) -> None
 
 
 def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
-    """Schema 3 keeps the customer of quarantined rows; a schema-2 file (no such column) opened
-    — even read-only — is upgraded once, its rows kept."""
+    """Schema 3 keeps the customer of quarantined rows, schema 4 the source of each load; a
+    schema-2 file (no such columns) opened — even read-only — is upgraded once, its rows
+    kept."""
     db = tmp_path / "old.duckdb"
     with warehouse.session(db) as con:
         con.execute("alter table quarantine drop column customer")
+        con.execute("alter table load_log drop column source")
         con.execute("insert into quarantine values (1, 'incidents', 'f.csv', 2, 'x', 'v', 'r')")
         con.execute("update meta set value = '2' where key = 'schema_version'")
     with warehouse.session(db, read_only=True) as con:
-        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "3"
+        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "4"
         assert con.execute("select line, reason, customer from quarantine").fetchall() == [
             (2, "r", None)
         ]
