@@ -583,10 +583,10 @@ class _Sources:
         start, end = u.bounds(zone)
         first, last = self.feed
         if first is None or last is None or first >= end or last < start:  # outside the feed
-            return {"n": 0, "covered": 0}
+            return {"n": 0, "covered": 0, "units": 1}
         vol = volumes(self.con, self.customer, [u], services=services, zone=zone)
         rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
-        return {"n": float(rows["opened"].sum()), "covered": 1}
+        return {"n": float(rows["opened"].sum()), "covered": 1, "units": 1}
 
 
 def _record(
@@ -604,7 +604,7 @@ def _record(
         for k, x in obs.items():
             total[k] = total.get(k, 0.0) + x
     services = t.services or v.agreement.services
-    objective, warning = _objectives(t, v.agreement, p)
+    objective, warning = _objectives(t, v.agreement, p, int(total.get("covered", 0)))
     in_progress = as_of < p.bounds(cat.zone_of(v.agreement))[1]
     rec: dict[str, object] = {
         "id": t.id,
@@ -651,7 +651,12 @@ def _achieved(t: TargetModel, total: dict[str, float]) -> dict[str, object]:
             "coverage": sched / whole if whole > 0 else None,
         }
     if isinstance(t, IncidentCountTarget):
-        return {"unit": "incidents", "achieved": float(n) if total.get("covered") else None}
+        covered = total["covered"]
+        return {
+            "unit": "incidents",
+            "achieved": float(n) if covered else None,
+            "coverage": covered / total["units"],
+        }
     if isinstance(t, SatisfactionTarget) and t.measure == "mean":
         return {"unit": f"/ {t.scale}", "achieved": total["score"] / n if n else None}
     met = int(total.get("n_met", 0))
@@ -665,14 +670,17 @@ def _achieved(t: TargetModel, total: dict[str, float]) -> dict[str, object]:
     }
 
 
-def _objectives(t: TargetModel, a: Agreement, p: Period) -> tuple[float, float | None]:
+def _objectives(
+    t: TargetModel, a: Agreement, p: Period, covered: int = 0
+) -> tuple[float, float | None]:
     """The objective and warning level for period ``p``. An incident count's are per review
-    period of the agreement (a month or a quarter), so they scale with the period's length: a
-    quarter has three times a month's allowance, a week 12/52 of it."""
+    period of the agreement (a month or a quarter), so they scale with the months (weeks) the
+    incident feed ``covered`` (all of ``p`` when none): a quarter has three times a month's
+    allowance, a week 12/52 of it, a quarter whose first month precedes the feed two months'."""
     if not isinstance(t, IncidentCountTarget):
         return t.objective, t.warning
     per_month = 1 / (3 if a.review_period == "quarter" else 1)
-    scale = per_month * p.count * (12 / 52 if p.unit == "week" else 1)
+    scale = per_month * (covered or p.count) * (12 / 52 if p.unit == "week" else 1)
     return t.objective * scale, None if t.warning is None else t.warning * scale
 
 

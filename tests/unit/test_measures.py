@@ -672,9 +672,10 @@ def test_an_incident_count_is_judged_per_period_length_and_only_where_the_feed_r
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     """At most 2 incidents a month, warning at 1: October has 3 (Missed), November 2 (At risk:
-    met, but above the warning level), September none though the feed ran (Met), the quarter 5
-    of 6 (warning 3: At risk). A week's allowance is 2 × 12/52. December comes after the last
-    incident: no data, not 0."""
+    met, but above the warning level), September none though the feed ran (Met). December comes
+    after the last incident: no data, not 0 — so the quarter is judged over the two months the
+    feed covers: 5 against an allowance of 2 × 2 = 4 (warning 1 × 2 = 2), Missed, over 2/3 of
+    the quarter. A week's allowance is 2 × 12/52."""
     cat = parse_catalogue(COUNTED)
     for number, day in [("S0", utc(2026, 8, 20, 9)), ("O1", utc(2026, 10, 5, 9)),
                         ("O2", utc(2026, 10, 6, 9)), ("O3", utc(2026, 10, 20, 9)),
@@ -691,10 +692,11 @@ def test_an_incident_count_is_judged_per_period_length_and_only_where_the_feed_r
     q4 = count("2026-Q4")
     assert (q4["achieved"], q4["objective"], q4["warning"], q4["status"]) == (
         5.0,
-        6.0,
-        3.0,
-        "At risk",
+        4.0,
+        2.0,
+        "Missed",
     )
+    assert q4["coverage"] == pytest.approx(2 / 3)
     week = count("2026-W41")  # 5–11 October: O1, O2
     assert week["objective"] == pytest.approx(2 * 12 / 52) and week["status"] == "Missed"
     dec = count("2026-12")
