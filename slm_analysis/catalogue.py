@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays as holidays_lib
 from dateutil.rrule import rrulestr
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -36,7 +35,7 @@ from .calendars import WEEKDAYS, Calendar, Segment, parse_segment
 from .durations import DURATION_HELP, Span, describe_duration, parse_duration
 from .errors import CatalogueError, Problem, UnknownNameError
 from .ical import closure_dates
-from .ids import ID_HELP, ID_PATTERN, check_id
+from .ids import Id
 from .periods import Period
 from .yamlcheck import Lines, read_text, read_yaml, validate
 
@@ -83,12 +82,6 @@ def _check_zone(value: str) -> str:
 
 
 Zone = Annotated[str, BeforeValidator(_check_zone)]
-# every id of the catalogue: a safe slug (ids become folder names; see ids.py)
-Id = Annotated[
-    str,
-    AfterValidator(check_id),
-    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "description": ID_HELP}),
-]
 
 
 def _known(info: ValidationInfo, kind: str, value: str) -> str:

@@ -10,6 +10,9 @@ characters, and not a name Windows reserves for devices.
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import AfterValidator, WithJsonSchema
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 _ID = re.compile(ID_PATTERN)
@@ -25,3 +28,11 @@ def check_id(value: str) -> str:
     if value.lower() in _RESERVED:
         raise ValueError("a name Windows reserves for a device, not a valid id; choose another")
     return value
+
+
+# the id type of pydantic models (catalogue, import mappings)
+Id = Annotated[
+    str,
+    AfterValidator(check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "description": ID_HELP}),
+]

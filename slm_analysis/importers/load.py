@@ -240,6 +240,7 @@ def _detect(
     if mapping is not None:
         fmt = mapping.base
         timezone = timezone or mapping.timezone
+        instance = instance or mapping.source
     elif source.header is not None:
         fmt = _choose_format(p, kind, source.header, format_name)
     for what, value in (("customer", customer), ("service", service), ("source", instance)):

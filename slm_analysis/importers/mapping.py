@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..errors import MappingError, Problem
+from ..ids import Id
 from ..yamlcheck import read_text, validate_yaml
 from .formats import GENERIC_BASE, KINDS, Format
 
@@ -34,6 +35,11 @@ class ImportMapping(BaseModel):
     kind: Kind = Field(description="what the file holds")
     timezone: str | None = Field(
         None, description="IANA zone of date-times without an offset (--timezone overrides)"
+    )
+    source: Id | None = Field(
+        None,
+        description="the system the file comes from, which keys its records (--source "
+        "overrides; default: the format's family)",
     )
     timestamp_format: Annotated[list[str], BeforeValidator(_as_list)] = Field(
         default_factory=list,

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from slm_analysis.catalogue import parse_catalogue
-from slm_analysis.errors import InputError
+from slm_analysis.errors import InputError, MappingError
 from slm_analysis.importers import load_file
 from slm_analysis.warehouse import TABLES
 
@@ -199,3 +199,23 @@ def test_status_counts_quarantined_rows_against_the_loads_source(
     assert [(t["table_name"], t["source"], t["rows"], t["quarantined"]) for t in tables] == [
         ("incidents", "acme-snow", 3, 3)
     ]
+
+
+def test_a_mapping_names_its_source_and_the_cli_option_wins(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from slm_analysis.importers.mapping import load_mapping
+
+    text = (FIX / "generic_tickets.mapping.yaml").read_text(encoding="utf-8")
+    m = tmp_path / "m.yaml"
+    m.write_text(text.replace("kind: incidents\n", "kind: incidents\nsource: helpdesk\n"))
+    rules = load_mapping(m)
+    sources = "select source, count(*) from incidents group by all order by all"
+    load_file(con, "incidents", FIX / "generic_tickets.tsv", mapping=rules)
+    assert con.execute(sources).fetchall() == [("helpdesk", 2)]
+    # the same file again under another name: a correction, which replaces what it loaded
+    load_file(con, "incidents", FIX / "generic_tickets.tsv", mapping=rules, source="desk-2")
+    assert con.execute(sources).fetchall() == [("desk-2", 2)]
+    m.write_text(text.replace("kind: incidents\n", "kind: incidents\nsource: ../x\n"))
+    with pytest.raises(MappingError, match=r"m\.yaml:3: source: found '\.\./x'; not a valid id"):
+        load_mapping(m)
