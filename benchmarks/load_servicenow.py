@@ -173,9 +173,10 @@ def main() -> None:
             measure("again", path, str(Path(d) / f"slm{k}.db"))[0] for k in range(args.repeat)
         )
         print(f"again : the same export into the loaded warehouse file {repeat:.2f} s")
-        # a newer export of the same incidents (each updated two hours later: a minute could land in the hour that summer time skips, where the stored update stays newer) into copies of
-        # the loaded warehouse: every row is rewritten, after the check that no row is another
-        # customer's; --shared-source skips that check (the baseline of this line)
+        # a newer export of the same incidents into copies of the loaded warehouse: every row is
+        # rewritten, after the check that no row is another customer's; --shared-source skips
+        # that check (the baseline of this line). Each is updated two hours later: a minute
+        # could land in the hour summer time skips, where the stored update stays the newer.
         newer = Path(d) / "incidents-newer.csv"
         generate(newer, args.rows, "3 day 2 hour")
         upd: dict[str, list[float]] = {"newer": [], "newer-shared": []}
