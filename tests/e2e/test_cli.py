@@ -242,6 +242,87 @@ def test_unknown_customer_is_a_clean_error(demo_env: dict[str, Path]) -> None:
     )
 
 
+def test_implausible_years_are_quarantined_and_attainment_still_works(
+    demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    """Before: incidents opened in year 0001 or 9999 loaded, and `slm attainment` then failed
+    with "internal error: OverflowError"; outages likewise."""
+    db = tmp_path / "w.duckdb"
+    shutil.copy(demo_env["db"], db)
+    common = ["--db", str(db), "--catalogue", str(demo_env["catalogue"])]
+    incidents = tmp_path / "incidents.csv"
+    incidents.write_text(
+        "number,opened_at,priority,state,company,business_service,resolved_at,sys_updated_on\n"
+        "INC9000001,0001-01-01 00:00:00,2 - High,New,Acme Retail Ltd,Email,,\n"
+        "INC9000002,2026-10-05 09:00:00,2 - High,Resolved,Acme Retail Ltd,Email,"
+        "9999-12-31 10:00:00,\n"
+        "INC9000003,2026-10-06 09:00:00,2 - High,Resolved,Acme Retail Ltd,Email,"
+        "2026-10-06 11:00:00,2026-10-06 11:00:00\n"
+    )
+    outages = tmp_path / "outages.csv"
+    outages.write_text(
+        "number,type,cmdb_ci,begin,end\n"
+        "OUT9000001,Outage,EXCH-CLUSTER-01,9999-01-01 00:00:00,9999-01-01 01:00:00\n"
+        "OUT9000002,Outage,EXCH-CLUSTER-01,0001-01-01 00:00:00,2026-10-01 01:00:00\n"
+        "OUT9000003,Outage,EXCH-CLUSTER-01,2026-10-07 00:00:00,2026-10-07 00:10:00\n"
+    )
+    for kind, path in (("incidents", incidents), ("outages", outages)):
+        r = run(*common, "load", kind, str(path), "--timezone", "UTC", "--max-quarantined", "100")
+        assert r.returncode == 0, r.stderr
+        assert "3 rows read, 1 new or changed, 2 quarantined" in r.stdout
+    r = run(*common, "quarantine", "--json")
+    rows = [(q["file"], q["line"], q["column"], q["value"]) for q in json.loads(r.stdout)["rows"]]
+    assert rows == [
+        (str(outages), 2, "begin", "9999-01-01 00:00:00"),
+        (str(outages), 3, "begin", "0001-01-01 00:00:00"),
+        (str(incidents), 2, "opened_at", "0001-01-01 00:00:00"),
+        (str(incidents), 3, "resolved_at", "9999-12-31 10:00:00"),
+    ]
+    assert {q["reason"].split(";")[0] for q in json.loads(r.stdout)["rows"]} == {
+        "year 9999 is outside the plausible years 1970–2100 (UTC)",
+        "year 0001 is outside the plausible years 1970–2100 (UTC)",
+    }
+    for args in (["attainment", "--period", "2026-10"], ["attainment", "--period", "2026"]):
+        r = run(*common, *args, "--customer", "acme", "--json")
+        assert r.returncode == 0 and "internal error" not in r.stderr, r.stderr
+        assert json.loads(r.stdout)
+    assert run(*common, "status").returncode == 0
+    assert run(*common, "check").returncode == 0
+
+
+def test_periods_and_instants_outside_the_plausible_years_exit_2(
+    demo_env: dict[str, Path],
+) -> None:
+    """Before: --as-of 0001-01-01 was "internal error: OverflowError" and 1970-01 said "year
+    1969 is outside 1970–2200" (its rolling twelve months)."""
+    common = ["--db", str(demo_env["db"]), "--catalogue", str(demo_env["catalogue"])]
+    for args, message in [
+        (
+            ["--period", "0000-01"],
+            "error: year 0 is outside the plausible years 1970–2100; check the period's year\n",
+        ),
+        (
+            ["--period", "9999-12"],
+            "error: year 9999 is outside the plausible years 1970–2100; check the period's year\n",
+        ),
+        (
+            ["--period", "2026-10", "--as-of", "0001-01-01"],
+            "error: 0001-01-01 is outside the plausible years 1970–2100 (UTC); give an instant "
+            "such as 2026-11-01T00:00\n",
+        ),
+        (
+            ["--period", "2026-10", "--as-of", "9999-12-31T23:59:59-01:00"],
+            "error: 9999-12-31T23:59:59-01:00 is outside the plausible years 1970–2100 (UTC); "
+            "give an instant such as 2026-11-01T00:00\n",
+        ),
+    ]:
+        r = run(*common, "attainment", "--customer", "acme", *args)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", message), args
+    r = run(*common, "attainment", "--customer", "acme", "--period", "1970-01", "--json")
+    assert r.returncode == 0, r.stderr
+    assert {x["rolling_12_months"]["period"] for x in json.loads(r.stdout)} == {"1969-02..1970-01"}
+
+
 def test_load_with_a_mapping_file(tmp_path: Path) -> None:
     fix = ROOT / "tests" / "fixtures"
     base = ["--db", str(tmp_path / "w.duckdb"), "--catalogue", str(tmp_path / "none.yaml")]
