@@ -36,6 +36,7 @@ from .durations import DURATION_HELP, Span, describe_duration, parse_duration
 from .errors import CatalogueError, Problem, UnknownNameError
 from .ical import closure_dates
 from .ids import Id
+from .paths import workspace_file
 from .periods import Period
 from .yamlcheck import Lines, read_text, read_yaml, validate
 
@@ -150,11 +151,13 @@ class CalendarSpec(_Model):
         if v is None:
             return v
         base = Path((info.context or {}).get("base_dir") or ".")
-        path = (base / v).resolve()
-        if not path.is_file():
+        path = workspace_file(base, v)  # raises ValueError when it leaves the workspace
+        if not path.exists():
             raise ValueError(
                 f"iCalendar file {path} not found; give a path relative to the catalogue"
             )
+        if not path.is_file():
+            raise ValueError(f"{path} is not a file; name the iCalendar file itself")
         closure_dates(path)  # raises ValueError naming the problem
         return str(path)
 

@@ -374,3 +374,46 @@ def test_import_mappings_are_read_with_the_same_limits(tmp_path: Path) -> None:
     laughs.write_text(text + textwrap.dedent(LAUGHS.split("calendars:\n", 1)[1]))
     with pytest.raises(MappingError, match=r"aliases of a file may add at most 10,000 nodes"):
         load_mapping(laughs)
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("../../etc/passwd", "/etc/passwd, outside the catalogue's folder"),
+        ("/etc/passwd", "an absolute path is not allowed"),
+        ("holidays/../../hol.ics", "outside the catalogue's folder"),
+        ("escape.ics", "the path leads to"),  # a symbolic link out of the workspace
+    ],
+)
+def test_an_ical_path_outside_the_workspace_is_refused(
+    tmp_path: Path, value: str, found: str
+) -> None:
+    """The iCalendar file a catalogue names must lie inside the catalogue's folder (symbolic
+    links resolved): a catalogue from someone else cannot make slm read a file elsewhere."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "shutdown.ics"
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (tmp_path / "hol.ics").write_bytes(fixture.read_bytes())  # beside the workspace, not in it
+    (workspace / "escape.ics").symlink_to(tmp_path / "hol.ics")
+    text = VALID.replace("subdivision: ENG}}", f"subdivision: ENG}}, ical: '{value}'}}")
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(text, "c.yaml", base_dir=workspace)
+    (problem,) = err.value.problems
+    assert problem.where == "calendars.office.ical"
+    assert problem.found == f"found {value!r}"
+    assert found in problem.expected
+    assert problem.expected.endswith(
+        f"give a path relative to the catalogue's folder {workspace.resolve()} that stays inside "
+        "it (e.g. holidays/shutdown.ics), and copy the file there"
+    )
+
+
+def test_an_ical_path_inside_the_workspace_is_read(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "shutdown.ics"
+    (tmp_path / "holidays").mkdir()
+    (tmp_path / "holidays" / "shutdown.ics").write_bytes(fixture.read_bytes())
+    (tmp_path / "inside.ics").symlink_to(tmp_path / "holidays" / "shutdown.ics")
+    for value in ("holidays/shutdown.ics", "./holidays/../holidays/shutdown.ics", "inside.ics"):
+        text = VALID.replace("subdivision: ENG}}", f"subdivision: ENG}}, ical: '{value}'}}")
+        cat = parse_catalogue(text, "c.yaml", base_dir=tmp_path)
+        assert date(2026, 12, 24) in cat.calendar("office").closures, value
