@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -111,8 +111,11 @@ def connect(
             ) from None
     con.execute("set TimeZone = 'UTC'")
     # DuckDB draws a progress bar on standard output for a query that runs over 2 s: it would
-    # end up in piped CLI output (JSON included)
-    con.execute("set enable_progress_bar = false")
+    # end up in piped CLI output (JSON included). In a notebook kernel DuckDB draws it with
+    # ipywidgets, and without them refuses to change the setting (and draws nothing): left as it
+    # is there.
+    with suppress(duckdb.InvalidInputException):
+        con.execute("set enable_progress_bar = false")
     # the default, relied on: a load's staged rows keep file order, which gives their lines
     con.execute("set preserve_insertion_order = true")
     if not read_only or target == ":memory:":
