@@ -222,23 +222,28 @@ def _layout(p: Path, head: bytes) -> Source:
             f"{p}: is UTF-16 text; export as CSV (UTF-8), or convert it with "
             f"`iconv -f UTF-16 -t UTF-8 {p.name} > {p.stem}-utf8{p.suffix}`"
         )
-    # NULs in the first line, or many of them (over 8, and over 1 % of the bytes), make a binary
-    # file; a few in the records of a text file are quarantined with their records
-    # (importers.load._door)
-    header_line = re.match(rb"[^\r\n]*", head)
-    assert header_line is not None
-    nuls = head.count(b"\x00")
-    if b"\x00" in header_line.group() or (nuls > 8 and nuls * 100 > len(head)):
-        raise InputError(f"{p}: is a binary file, not a CSV export; export as CSV (UTF-8)")
     try:
-        text = head.decode("utf-8-sig")
+        text, bad = head.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         if len(head) < HEAD or exc.start < len(head) - 4:  # a char cut at the block end is fine
-            raise InputError(
-                f"{p}: byte {exc.start} is not UTF-8; export as UTF-8 CSV (or convert with "
-                "`iconv -f latin1 -t utf-8`)"
-            ) from None
-        text = head[: exc.start].decode("utf-8-sig")
+            text, bad = "", exc.start
+        else:
+            text, bad = head[: exc.start].decode("utf-8-sig"), None
+    # NULs in a file that is not UTF-8, in its first line, or many of them (over 8, and over 1 %
+    # of the bytes) make a binary file; a few in the records of a text file are quarantined
+    # with their records (importers.load._door)
+    nuls = head.count(b"\x00")
+    header_line = re.match(rb"[^\r\n]*", head)
+    assert header_line is not None
+    if nuls and (
+        bad is not None or b"\x00" in header_line.group() or (nuls > 8 and nuls * 100 > len(head))
+    ):
+        raise InputError(f"{p}: is a binary file, not a CSV export; export as CSV (UTF-8)")
+    if bad is not None:
+        raise InputError(
+            f"{p}: byte {bad} is not UTF-8; export as UTF-8 CSV (or convert with "
+            "`iconv -f latin1 -t utf-8`)"
+        )
     if text.lstrip()[:1] in ("{", "["):
         return Source(p, JSON)
     first = text.splitlines()[0] if text.splitlines() else ""
