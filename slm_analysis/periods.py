@@ -36,6 +36,7 @@ _SHAPES: dict[str, tuple[str, int, tuple[int, ...]]] = {
     "week": ("week", 1, ()),
 }
 FIRST_YEAR, LAST_YEAR = YEARS
+MAX_RANGE = {"month": 120, "week": 522}  # the longest range, in its units: ten years
 RELATIVE_UNITS = ("week", "month", "quarter", "half", "year")
 HELP = (
     "write a month as 2026-10, a quarter 2026-Q3, a half 2026-H1, a year 2026, an ISO week "
@@ -112,6 +113,13 @@ class Period:
         if last < first:
             raise InputError(f"range {first}..{last} ends before it starts; swap its ends")
         count = _units_between(first.first, last.first, first.unit) + 1
+        most = MAX_RANGE[first.unit]
+        if count > most:
+            raise InputError(
+                f"range {first}..{last} runs {count} {first.unit}s; a range runs at most {most} "
+                f"{first.unit}s (ten years: each {first.unit} is measured on its own, and longer "
+                "ranges take minutes) — report a longer span year by year"
+            )
         for kind, (unit, n, starts) in _SHAPES.items():
             if (
                 unit == first.unit

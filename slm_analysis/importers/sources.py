@@ -80,8 +80,15 @@ class Source:
 def inspect(p: Path) -> Source:
     """The layout of the file at ``p`` (inside its gzip or zip wrapper); rejects missing, empty,
     undecodable and unsupported files with one message each."""
-    if not p.is_file():
+    if not p.exists():
         raise InputError(f"{p}: no such file; check the path")
+    if p.is_dir():
+        raise InputError(f"{p}: is a folder, not a file; give the export file in it")
+    if not p.is_file():
+        raise InputError(
+            f"{p}: is not a regular file (a device, pipe or socket); save the export to a file "
+            "and load that"
+        )
     wrapper = Source(p, CSV)
     head = _head(wrapper)
     if head.startswith(_GZIP_MAGIC):
@@ -213,7 +220,7 @@ def _refuse_archives(p: Path, head: bytes, inside: str | None) -> None:
 
 def _layout(p: Path, head: bytes) -> Source:
     """CSV (with its delimiter and header), JSON or Parquet, from the content's first bytes."""
-    if not head.strip():
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():  # nothing, or a byte-order mark only
         raise InputError(f"{p}: the file is empty; export again with the column header row")
     if head.startswith(b"PAR1"):
         return Source(p, PARQUET)

@@ -198,3 +198,18 @@ def test_the_plausible_years_ends_are_instants() -> None:
     assert parse_instant("2100-12-31T23:59:59") == datetime.fromisoformat(
         "2100-12-31T23:59:59+00:00"
     )
+
+
+def test_a_range_runs_at_most_ten_years() -> None:
+    """Before: 1970-01..2026-10 took 84 s and 1970-W01..2026-W40 over five minutes."""
+    assert Period.parse("2016-11..2026-10").count == 120
+    assert Period.parse("2016-W45..2026-W45").count == 522
+    with pytest.raises(
+        InputError,
+        match=r"range 1970-01\.\.2026-10 runs 682 months; a range runs at most 120 months \(ten "
+        r"years: each month is measured on its own, and longer ranges take minutes\) — report a "
+        r"longer span year by year",
+    ):
+        Period.parse("1970-01..2026-10")
+    with pytest.raises(InputError, match="runs 523 weeks; a range runs at most 522 weeks"):
+        Period.parse("2016-W45..2026-W46")
