@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays as holidays_lib
 from dateutil.rrule import rrulestr
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -32,10 +33,12 @@ from pydantic import (
 )
 
 from .calendars import WEEKDAYS, Calendar, Segment, parse_segment
+from .defaults import YEARS
 from .durations import DURATION_HELP, Span, describe_duration, parse_duration
 from .errors import CatalogueError, Problem, UnknownNameError
 from .ical import closure_dates
 from .ids import Id
+from .paths import workspace_file
 from .periods import Period
 from .yamlcheck import Lines, read_text, read_yaml, validate
 
@@ -82,6 +85,21 @@ def _check_zone(value: str) -> str:
 
 
 Zone = Annotated[str, BeforeValidator(_check_zone)]
+
+
+def _plausible_year(value: Any) -> Any:
+    """A date or date-time of the catalogue: in one of the plausible years, as loaded data."""
+    first, last = YEARS
+    if not first <= value.year <= last:
+        raise ValueError(
+            f"year {value.year} is outside the plausible years {first}–{last}; check the year "
+            "(a version with no end leaves effective_to out)"
+        )
+    return value
+
+
+Day = Annotated[date, AfterValidator(_plausible_year)]
+Instant = Annotated[datetime, AfterValidator(_plausible_year)]
 
 
 def _known(info: ValidationInfo, kind: str, value: str) -> str:
@@ -136,7 +154,7 @@ class CalendarSpec(_Model):
     timezone: Zone = "UTC"
     hours: Literal["24x7"] | dict[str, str | list[str]] = "24x7"
     holidays: HolidaySpec | None = None
-    closures: list[date] = Field(default_factory=list)
+    closures: list[Day] = Field(default_factory=list)
     ical: str | None = Field(
         None,
         description="iCalendar file (path relative to the catalogue) whose events close "
@@ -150,11 +168,13 @@ class CalendarSpec(_Model):
         if v is None:
             return v
         base = Path((info.context or {}).get("base_dir") or ".")
-        path = (base / v).resolve()
-        if not path.is_file():
+        path = workspace_file(base, v)  # raises ValueError when it leaves the workspace
+        if not path.exists():
             raise ValueError(
                 f"iCalendar file {path} not found; give a path relative to the catalogue"
             )
+        if not path.is_file():
+            raise ValueError(f"{path} is not a file; name the iCalendar file itself")
         closure_dates(path)  # raises ValueError naming the problem
         return str(path)
 
@@ -229,7 +249,7 @@ class Service(_Model):
     owner: str | None = None
     description: str | None = None
     offerings: list[str] = Field(default_factory=list)
-    monitored_since: date | None = Field(
+    monitored_since: Day | None = Field(
         None,
         description="first day (in the agreement's zone) its outage or monitoring feed covers; "
         "availability before it is 'no data'. Default: the day of its first outage record",
@@ -299,8 +319,8 @@ class _TargetBase(_Model):
         "the objective but not this level is 'At risk' (amber). Higher-is-better targets: at or "
         "above the objective; incident counts: at or below it. Default: no warning band",
     )
-    effective_from: date | None = None
-    effective_to: date | None = None
+    effective_from: Day | None = None
+    effective_to: Day | None = None
     credits: list[CreditTier] = Field(default_factory=list)
 
     higher_is_better: bool = True
@@ -642,8 +662,8 @@ class Agreement(_Model):
     timezone: Zone | None = Field(
         None, description="zone of period boundaries (default: customer's)"
     )
-    effective_from: date | None = None
-    effective_to: date | None = None
+    effective_from: Day | None = None
+    effective_to: Day | None = None
     clock: ClockSettings = Field(default_factory=ClockSettings)  # type: ignore[arg-type]
     targets: list[Target]
 
@@ -664,14 +684,17 @@ class Agreement(_Model):
 
 
 # ---------------------------------------------------------------------------- maintenance
+MAX_WINDOWS_A_YEAR = 10_000  # occurrences of a recurring window in its first year (hourly: 8,784)
+
+
 class MaintenanceWindow(_Model):
     """A planned window: one-off (``start`` + ``end``) or recurring (RRULE + ``duration``)."""
 
     id: Id
     services: list[str]
     timezone: Zone = "UTC"
-    start: datetime = Field(description="local wall-clock start (first occurrence if recurring)")
-    end: datetime | None = None
+    start: Instant = Field(description="local wall-clock start (first occurrence if recurring)")
+    end: Instant | None = None
     rrule: str | None = Field(None, description="RFC 5545 rule, e.g. FREQ=MONTHLY;BYDAY=1SU")
     duration: Duration | None = None
     description: str | None = None
@@ -688,10 +711,19 @@ class MaintenanceWindow(_Model):
         if self.rrule:
             if self.duration is None:
                 raise ValueError("a recurring window needs a duration, e.g. duration: 4h")
+            first = self.start.replace(tzinfo=None)
             try:
-                rrulestr(self.rrule, dtstart=self.start.replace(tzinfo=None))
+                rule = rrulestr(self.rrule, dtstart=first)
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"rrule {self.rrule!r} is not valid RFC 5545: {exc}") from None
+            for n, when in enumerate(rule, 1):  # measuring expands it: bounded here
+                if when > first + timedelta(days=366):
+                    break
+                if n > MAX_WINDOWS_A_YEAR:
+                    raise ValueError(
+                        f"rrule {self.rrule!r} repeats the window more than "
+                        f"{MAX_WINDOWS_A_YEAR:,} times a year; maintenance recurs hourly at most"
+                    )
         elif self.end is None or self.end <= self.start:
             raise ValueError("a one-off window needs an end after its start (or an rrule)")
         return self

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .defaults import MAX_QUARANTINED, QUARANTINE_LIMIT
+from .defaults import DEMO_MAX_MONTHS, MAX_QUARANTINED, QUARANTINE_LIMIT
 from .errors import SlmError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -100,7 +100,7 @@ def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
     "--months",
     default=13,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, DEMO_MAX_MONTHS),
     metavar="N",
     help="Months of history.",
 )

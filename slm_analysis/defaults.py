@@ -5,3 +5,9 @@ nothing, so the CLI can declare its options without loading DuckDB or pandas."""
 MAX_QUARANTINED = 50.0
 # quarantined records `slm quarantine` lists unless asked for more
 QUARANTINE_LIMIT = 50
+# months of history `slm demo` writes at most (ten years: about 1.4M check results)
+DEMO_MAX_MONTHS = 120
+# The plausible years, first and last, both included. A loaded date-time outside them (in UTC)
+# is quarantined, and periods and --as-of instants must name a time within them: a year 0001 or
+# 9999 is a placeholder or a typing slip, never service data, and would overflow later sums.
+YEARS = (1970, 2100)

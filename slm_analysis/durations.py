@@ -16,6 +16,9 @@ _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*", re.IGNORECASE)
 _ISO = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
 
 DURATION_HELP = "a duration such as 30m, 4h, 2h30m, 3d, '4 hours' or PT4H"
+# the longest duration read: a target's `within` or a maintenance window's length is at most a
+# (leap) year; longer is a typing slip, and days by the billion overflow date arithmetic
+MAX_DAYS = 366
 
 
 class Span(timedelta):
@@ -43,13 +46,13 @@ def parse_duration(text: str | int | float | timedelta) -> Span:
     if isinstance(text, bool):
         raise ValueError(f"expected {DURATION_HELP}")
     if isinstance(text, int | float):
-        return Span(text)
+        return Span(_bounded(text, text))
     value = str(text).strip()
     if m := _ISO.match(value):
         if not any(m.groups()):
             raise ValueError(f"{value!r} is not {DURATION_HELP}")
         d, h, mi, s = (int(g or 0) for g in m.groups())
-        return Span(d * 86400 + h * 3600 + mi * 60 + s, written_days=d)
+        return Span(_bounded(d * 86400 + h * 3600 + mi * 60 + s, value), written_days=d)
     pos, total, days = 0, 0.0, 0.0
     for part in _PART.finditer(value):
         if part.start() != pos:
@@ -63,7 +66,17 @@ def parse_duration(text: str | int | float | timedelta) -> Span:
         pos = part.end()
     if pos != len(value) or pos == 0:
         raise ValueError(f"{value!r} is not {DURATION_HELP}")
-    return Span(round(total), written_days=days)
+    return Span(round(_bounded(total, value)), written_days=days)
+
+
+def _bounded(seconds: float, written: object) -> float:
+    """``seconds``, when at most ``MAX_DAYS`` days; else a ``ValueError`` saying so."""
+    if not seconds <= MAX_DAYS * 86400:  # NaN included
+        raise ValueError(
+            f"{written!r} is longer than {MAX_DAYS} days, the longest duration read (a target's "
+            "time or a maintenance window is at most a year)"
+        )
+    return seconds
 
 
 def format_duration(value: timedelta | float | int | None) -> str:

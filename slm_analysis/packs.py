@@ -226,13 +226,18 @@ def render_pack(
             f"customer {customer!r} has no agreement in force in {p}; nothing to render"
         )
     tpl = Path(template) if template else DEFAULT_TEMPLATE
-    if not tpl.is_file():
-        raise RenderError(f"notebook template {tpl} not found; pass --template PATH")
+    _check_template(tpl)
     root = reports_path(reports).resolve()
     final = inside(root, customer, str(p))
     _remove_stale_staging(final.parent)
     staging = inside(root, customer, f"{STAGING}{p}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    staging.mkdir(parents=True, exist_ok=True)
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # --reports names a file, or a folder that cannot be written
+        raise InputError(
+            f"cannot make the folder {staging.parent} for the pack ({exc.strerror}); give "
+            "--reports (or SLM_REPORTS) a folder you can write"
+        ) from None
     executed = staging / "service_review.ipynb"
     params = {
         "customer": customer,
@@ -290,6 +295,25 @@ def render_pack(
     )
 
 
+def _check_template(tpl: Path) -> None:
+    """An ``InputError`` (bad input, exit 2) unless ``tpl`` is a notebook file (JSON with cells)."""
+    if not tpl.exists():
+        raise InputError(f"notebook template {tpl} not found; pass --template PATH")
+    try:
+        notebook = json.loads(tpl.read_bytes())
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not JSON"
+        raise InputError(
+            f"notebook template {tpl} is not a Jupyter notebook ({why}); pass --template "
+            "a .ipynb file (the default is notebooks/service_review.ipynb)"
+        ) from None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise InputError(
+            f"notebook template {tpl} is JSON but not a Jupyter notebook (no cells); pass "
+            "--template a .ipynb file (the default is notebooks/service_review.ipynb)"
+        )
+
+
 def render_many(
     jobs: list[tuple[str, str]],
     *,
@@ -300,7 +324,7 @@ def render_many(
     _check_positive(workers=workers, timeout=kwargs.get("timeout", 1))
     if workers <= 1 or len(jobs) <= 1:
         return [_safe_render(c, p, kwargs) for c, p in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:  # forks them all
         futures = [pool.submit(_safe_render, c, p, kwargs) for c, p in jobs]
         return [f.result() for f in futures]
 

@@ -48,3 +48,24 @@ def inside(root: Path, *parts: str) -> Path:
     if not target.is_relative_to(base):
         raise InputError(f"{target} is outside {base}; nothing was written")
     return target
+
+
+def workspace_file(root: Path, relative: str) -> Path:
+    """The file a catalogue refers to (an iCalendar file): ``relative`` under ``root`` (the
+    workspace, the folder holding the catalogue), resolved with its symbolic links. It must be
+    a relative path that stays inside the resolved ``root`` — an absolute path, ``..`` that
+    leaves it or a link that points out of it is a ``ValueError`` saying how to fix it, so a
+    catalogue (which may come from someone else) reads no file elsewhere on the disk."""
+    base = root.resolve()
+    fix = (
+        f"give a path relative to the catalogue's folder {base} that stays inside it (e.g. "
+        "holidays/shutdown.ics), and copy the file there"
+    )
+    if "\0" in relative:
+        raise ValueError(f"a path cannot hold a NUL character; {fix}")
+    if Path(relative).is_absolute():
+        raise ValueError(f"an absolute path is not allowed; {fix}")
+    target = (base / relative).resolve()
+    if not target.is_relative_to(base):
+        raise ValueError(f"the path leads to {target}, outside the catalogue's folder; {fix}")
+    return target

@@ -6,6 +6,12 @@ Forms read by ``Period.parse``: ``2026-10`` (month), ``2026-Q3``, ``2026-H1``, `
 (``last-month``, ``this-quarter``, ``next-week`` …). A ``Period`` is a run of whole months or
 whole ISO weeks; its kind is checked against its span when it is built, so a period whose label
 does not describe its span cannot exist.
+
+A period named by a user (any form ``Period.parse`` reads, the named constructors, an as-of
+instant) must lie in the plausible years (``defaults.YEARS``, 1970–2100), the same years a load
+accepts in its records. Periods reached by arithmetic from a named one — the rolling twelve months
+of January 1970, the month after December 2100 — may fall outside them: they exist, and there is
+simply no data in them.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from .defaults import YEARS
 from .errors import InputError
 
 Kind = Literal["month", "quarter", "half", "year", "week", "range"]
@@ -28,7 +35,8 @@ _SHAPES: dict[str, tuple[str, int, tuple[int, ...]]] = {
     "year": ("month", 12, (1,)),
     "week": ("week", 1, ()),
 }
-FIRST_YEAR, LAST_YEAR = 1970, 2200
+FIRST_YEAR, LAST_YEAR = YEARS
+MAX_RANGE = {"month": 120, "week": 522}  # the longest range, in its units: ten years
 RELATIVE_UNITS = ("week", "month", "quarter", "half", "year")
 HELP = (
     "write a month as 2026-10, a quarter 2026-Q3, a half 2026-H1, a year 2026, an ISO week "
@@ -105,6 +113,13 @@ class Period:
         if last < first:
             raise InputError(f"range {first}..{last} ends before it starts; swap its ends")
         count = _units_between(first.first, last.first, first.unit) + 1
+        most = MAX_RANGE[first.unit]
+        if count > most:
+            raise InputError(
+                f"range {first}..{last} runs {count} {first.unit}s; a range runs at most {most} "
+                f"{first.unit}s (ten years: each {first.unit} is measured on its own, and longer "
+                "ranges take minutes) — report a longer span year by year"
+            )
         for kind, (unit, n, starts) in _SHAPES.items():
             if (
                 unit == first.unit
@@ -258,7 +273,16 @@ def parse_instant(value: str | datetime | None) -> datetime | None:
                 f"{value!r} is not an instant; write ISO 8601 such as 2026-11-01T00:00 (UTC) "
                 "or 2026-11-01T00:00+01:00"
             ) from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+        moment = datetime.min.replace(tzinfo=UTC)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InputError(
+            f"{value!s} is outside the plausible years {FIRST_YEAR}–{LAST_YEAR} (UTC); give an "
+            "instant such as 2026-11-01T00:00"
+        )
+    return moment
 
 
 def today_in(zone: str, now: datetime | None = None) -> date:
@@ -268,9 +292,11 @@ def today_in(zone: str, now: datetime | None = None) -> date:
 
 # ---------------------------------------------------------------------------- helpers
 def _check_year(year: int) -> None:
+    """A year a user names: one of the plausible years."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputError(
-            f"year {year} is outside {FIRST_YEAR}–{LAST_YEAR}; check the period's year"
+            f"year {year} is outside the plausible years {FIRST_YEAR}–{LAST_YEAR}; check the "
+            "period's year"
         )
 
 
@@ -282,8 +308,8 @@ def _first_of(year: int, month: int) -> date:
 
 
 def _check_shape(first: date, count: int, kind: str, unit: str) -> None:
-    """Refuse a period whose kind does not describe its span."""
-    _check_year(first.year)
+    """Refuse a period whose kind does not describe its span (its years are checked where a
+    user names it: arithmetic may reach a year or so beyond the plausible ones)."""
     aligned = first.isoweekday() == 1 if unit == "week" else first.day == 1
     if kind == "range":
         ok = count >= 2 and unit in ("month", "week")
@@ -300,10 +326,15 @@ def _check_shape(first: date, count: int, kind: str, unit: str) -> None:
 
 
 def _add_units(d: date, n: int, unit: str) -> date:
-    if unit == "week":
-        return d + timedelta(weeks=n)
-    index = d.year * 12 + d.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
+    try:
+        if unit == "week":
+            return d + timedelta(weeks=n)
+        index = d.year * 12 + d.month - 1 + n
+        return date(index // 12, index % 12 + 1, 1)
+    except (OverflowError, ValueError):
+        raise InputError(
+            f"{n} {unit}s from {d} is outside the calendar (years 1–9999); ask for fewer periods"
+        ) from None
 
 
 def _units_between(a: date, b: date, unit: str) -> int:

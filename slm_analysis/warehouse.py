@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from .errors import WarehouseError, first_lines
-from .paths import SQL_DIR, db_path
+from .paths import DEFAULT_DB, SQL_DIR, db_path
 
 SCHEMA_VERSION = "4"
 # in-place upgrades from an older schema version to the next (the statement, in sql/)
@@ -105,10 +105,17 @@ def connect(
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
         except duckdb.Error as exc:
+            if "in-memory database in read-only mode" in str(exc):  # a data file, read-only
+                raise _data_file(target) from None
             raise WarehouseError(
                 f"cannot open warehouse {target}: {first_lines(exc)}; if the file is not a "
                 "DuckDB database, move it away and rebuild with `slm load`"
             ) from None
+    if target != ":memory:" and scalar(
+        con, "select path is null from duckdb_databases() where database_name = current_database()"
+    ):  # DuckDB opens an existing CSV, JSON or Parquet file as a view in an in-memory database
+        con.close()
+        raise _data_file(target)
     con.execute("set TimeZone = 'UTC'")
     # DuckDB draws a progress bar on standard output for a query that runs over 2 s: it would
     # end up in piped CLI output (JSON included). In a Jupyter kernel without ipywidgets it is
@@ -213,6 +220,14 @@ def row(
     """The first row of a small query (the result is fully consumed)."""
     rows = con.execute(statement, dict(params or {})).fetchall()
     return rows[0] if rows else None
+
+
+def _data_file(target: str) -> WarehouseError:
+    return WarehouseError(
+        f"{target} is a data file, not a warehouse: DuckDB would read it into memory and keep "
+        f"nothing; give the warehouse's path with --db or SLM_DB (default {DEFAULT_DB}), and "
+        "the export to `slm load`"
+    )
 
 
 def scalar(

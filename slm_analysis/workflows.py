@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from .catalogue import Catalogue, catalogue_json_schema, load_catalogue
+from .defaults import DEMO_MAX_MONTHS, YEARS
 from .demo import generate, is_demo_catalogue
 from .errors import CatalogueError, InputError, WarehouseError
 from .importers import load_file
@@ -61,11 +62,21 @@ def run_demo(
     echo: Callable[[str], object] = print,
 ) -> DemoResult:
     """Generate, load and render the demo; refuses to overwrite non-demo files unless forced."""
-    if months < 1:
-        raise InputError(f"months is {months}; the demo needs at least 1 month of history")
+    if not 1 <= months <= DEMO_MAX_MONTHS:
+        raise InputError(
+            f"months is {months}; the demo writes 1 to {DEMO_MAX_MONTHS} months of history"
+        )
     period = Period.parse(end) if end else last_complete_month()
     if period.kind != "month":
         raise InputError("--end takes a month such as 2026-10")
+    # the demo's records start a month before its first month, its actions 200 days before --end
+    first = period.shift(-max(months, 7))
+    if first.first.year < YEARS[0]:
+        raise InputError(
+            f"--end {period} with {months} months of history would write records from {first} "
+            f"on, but they must lie in the plausible years {YEARS[0]}–{YEARS[1]}; give a later "
+            "--end or fewer --months"
+        )
     if period.bounds("UTC")[1] > datetime.now(UTC):
         raise InputError(
             f"--end {period} has not ended yet; the demo's history ends with a complete month, "

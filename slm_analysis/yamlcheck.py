@@ -15,7 +15,9 @@ only when a message needs one):
 - aliases (``*name``) that add at most ``MAX_ALIAS_NODES`` nodes when expanded: a "billion
   laughs" file of a few lines would otherwise expand to 10⁹ values and exhaust memory;
 - at most ``MAX_DEPTH`` levels of nesting; no alias inside the node it refers to;
-- only the plain YAML types (text, numbers, booleans, null, dates, lists, mappings).
+- only the plain YAML types (text, numbers, booleans, null, dates, lists, mappings);
+- no NUL character in a value (YAML writes one as ``"\\0"``): it would be matched against
+  loaded data (which holds none) or printed into a pack.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -261,6 +264,8 @@ def problem(source: str, err: Any, data: Any, lines: Lines) -> Problem:
         and len(found) <= 10
         and not any(isinstance(x, dict | list) for x in found)
     )
+    if isinstance(found, date):  # a YAML date or date-time, as written
+        found = found.isoformat(sep=" ") if isinstance(found, datetime) else found.isoformat()
     shown = "invalid entry" if isinstance(found, dict | list) and not plain else f"found {found!r}"
     return Problem(source, where, shown, msg, line)
 
@@ -476,6 +481,13 @@ class _Builder:
     def scalar(self, event: Any) -> Any:
         value: str = event.value
         tag = event.tag
+        if "\x00" in value:  # a "\0" escape: no text of ours (names, values to match) has one
+            self.problems.append(
+                self.problem(
+                    f"{value!r}, with a NUL character", event, "remove the \\0 from the value"
+                )
+            )
+            return value.replace("\x00", "")
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return value  # quoted

@@ -22,7 +22,9 @@ class Format:
     # filter, join, window or aggregate; irrelevant rows are flagged `_skip`), so a row's
     # position in `staged` gives its line. A rejected row has `_column` (the canonical column
     # at fault, a key of `columns`: the loader reports it under the file's own header),
-    # `_value` (its text) and `_reason` (unreadable date-times: slm_ts_reason($layouts))
+    # `_value` (its text) and `_reason` (unreadable date-times: slm_ts_reason($layouts)).
+    # What no format may store — a NUL character, a date-time outside the plausible years — the
+    # loader checks on every staging query's rows (importers.load._door), not the query itself
     staging: str
     source: str  # source-system family stored in the `source` column
     signature: tuple[str, ...] = field(default=())  # headers that must be present to detect

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from ..catalogue import MAPPING_FIELDS, Catalogue
-from ..defaults import MAX_QUARANTINED
+from ..defaults import MAX_QUARANTINED, YEARS
 from ..errors import InputError, QuarantineGroup, QuarantineLimitError, first_lines
 from ..ids import check_id
 from ..warehouse import KEYS, quote_ident, row, scalar, sql, transaction
@@ -38,6 +38,7 @@ from .sources import (
     check_line_endings,
     direct_compression,
     inspect,
+    may_hold_nul,
     unpacked,
 )
 
@@ -184,6 +185,7 @@ def load_file(
         with unpacked(job.source) as data, transaction(con):
             scratch.macros()
             fmt, naive = _stage(con, scratch, job, data)
+            _door(con, scratch, job, fmt, data)
             _map(con, scratch, job)
             counts = _validate(con, job)
             sha256 = digest()
@@ -453,7 +455,7 @@ def _mapped_stage(
     headers = dict(mapping.columns)
     headers.update({name: f"{name} (the mapping's constant)" for name in mapping.constants})
     if first_update:
-        con.execute(sql("stage_first_update"), {"zone": job.zone})
+        con.execute(sql("stage_first_update"), {"zone": job.zone, **_plausible()})
         headers["opened_at"] = f"{mapping.columns['sys_updated_at']} (its first update)"
     return headers
 
@@ -564,6 +566,42 @@ def _has_naive_timestamps(con: duckdb.DuckDBPyConnection, fmt: Format) -> bool:
         row(con, f"select 1 from (select * from stage {head}) where {naive} limit 1")
         for head in limits
     )
+
+
+# ---------------------------------------------------------------------------- door
+def _door(
+    con: duckdb.DuckDBPyConnection, scratch: _Scratch, job: _Job, fmt: Format, data: Path
+) -> None:
+    """Reject the staged records that would store what no column of any format may hold: a NUL
+    character in a text, or a date-time outside the plausible years (``defaults.YEARS``, in
+    UTC). Each staging query checks its own format's rules; these two are checked here, once,
+    on what would be stored: a cheap look over ``staged`` (text looked into only when
+    ``may_hold_nul`` cannot rule NULs out), and only records it flags are read again to name
+    the file's column and value (door_rejected.sql)."""
+    types = dict(con.execute("select column_name, column_type from (describe staged)").fetchall())
+    texts = [c for c, t in types.items() if t == "VARCHAR" and c not in ("_column", "_reason")]
+    stamps = [c for c, t in types.items() if t == "TIMESTAMP WITH TIME ZONE"]
+    params: dict[str, object] = {
+        "texts": texts,
+        "stamps": stamps,
+        "nul": may_hold_nul(job.source, data),
+        **_plausible(),
+    }
+    scratch.create("table", "door_rows", sql("door_flagged"), params)
+    if not scalar(con, "select count(*) from door_rows"):
+        return
+    columns = list(fmt.columns)
+    read = columns if params["nul"] else list(fmt.timestamps)
+    params.update(zone=job.zone, years=list(YEARS), columns=columns, read=read)
+    scratch.create("table", "door", sql("door_rejected"), _params(sql("door_rejected"), **params))
+    con.execute(sql("door_update"))
+
+
+def _plausible() -> dict[str, datetime]:
+    """The plausible years as the instants that bound them: ``first`` (included) and ``end``
+    (the first instant after the last year), UTC."""
+    first, last = YEARS
+    return {"first": datetime(first, 1, 1, tzinfo=UTC), "end": datetime(last + 1, 1, 1, tzinfo=UTC)}
 
 
 # ---------------------------------------------------------------------------- map

@@ -10,12 +10,21 @@ mapped columns then go through the same staging, validation and quarantine as a 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+import duckdb
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from ..errors import MappingError, Problem
+from ..errors import MappingError, Problem, first_lines
 from ..ids import Id
 from ..yamlcheck import read_text, validate_yaml
 from .formats import GENERIC_BASE, KINDS, Format
@@ -59,6 +68,25 @@ class ImportMapping(BaseModel):
         default_factory=dict, description="field → the value every row has"
     )
 
+    @field_validator("timestamp_format")
+    @classmethod
+    def _layouts(cls, v: list[str]) -> list[str]:
+        """Each layout as DuckDB's strptime reads it (checked here, not when a file is read)."""
+        con = duckdb.connect()
+        try:
+            for layout in v:
+                try:
+                    con.execute("select try_strptime('', $f)", {"f": layout})
+                except duckdb.Error as exc:
+                    reason = re.sub(r"^.*format specifier [^:]*: ", "", first_lines(exc))
+                    raise ValueError(
+                        f"{layout!r} is not a strptime layout ({reason}); write one such as "
+                        "'%d.%m.%Y %H:%M' (%d day, %m month, %Y year, %H hour, %M minute)"
+                    ) from None
+        finally:
+            con.close()
+        return v
+
     @property
     def base(self) -> Format:
         """The format whose staging the mapped columns feed."""
@@ -77,6 +105,12 @@ class ImportMapping(BaseModel):
                     f"{where}: unknown field(s) {', '.join(unknown)} (the {self.kind} fields "
                     f"are {', '.join(self.base.columns)})"
                 )
+        both = sorted(set(self.columns) & set(self.constants))
+        if both:
+            mistakes.append(
+                f"field(s) {', '.join(both)} both mapped to a column and given as a constant; "
+                "keep one"
+            )
         optional_in_log = {"opened_at"} if self.event_log else set()
         missing = [
             f

@@ -129,12 +129,34 @@ def test_numbers_out_of_range_exit_2_with_the_range_and_nothing_run() -> None:
         (
             ["demo", "--months", "0"],
             "Usage: slm demo [OPTIONS]\nTry 'slm demo --help' for help.",
-            "Error: Invalid value for '--months': 0 is not in the range x>=1.",
+            "Error: Invalid value for '--months': 0 is not in the range 1<=x<=120.",
         ),
         (
             ["quarantine", "--load", "-1"],
             "Usage: slm quarantine [OPTIONS]\nTry 'slm quarantine --help' for help.",
             "Error: Invalid value for '--load': -1 is not in the range x>=1.",
+        ),
+        (
+            ["quarantine", "--limit", "-1"],
+            "Usage: slm quarantine [OPTIONS]\nTry 'slm quarantine --help' for help.",
+            "Error: Invalid value for '--limit': -1 is not in the range x>=0.",
+        ),
+        (
+            ["demo", "--months", "121"],
+            "Usage: slm demo [OPTIONS]\nTry 'slm demo --help' for help.",
+            "Error: Invalid value for '--months': 121 is not in the range 1<=x<=120.",
+        ),
+        (
+            ["load", "surveys", "responses.csv", "--scale", "11"],
+            "Usage: slm load [OPTIONS] {incidents|outages|checks|surveys|maintenance|actions} "
+            "FILES...\nTry 'slm load --help' for help.",
+            "Error: Invalid value for '--scale': 11 is not in the range 2<=x<=10.",
+        ),
+        (
+            ["load", "surveys", "responses.csv", "--max-quarantined", "101"],
+            "Usage: slm load [OPTIONS] {incidents|outages|checks|surveys|maintenance|actions} "
+            "FILES...\nTry 'slm load --help' for help.",
+            "Error: Invalid value for '--max-quarantined': 101.0 is not in the range 0<=x<=100.",
         ),
     ]:
         r = runner.invoke(main, args, prog_name="slm", terminal_width=100)
@@ -164,7 +186,20 @@ def test_out_of_range_numbers_given_to_the_library_are_input_errors(tmp_path: Pa
             lambda: run_demo(
                 tmp_path / "w.duckdb", tmp_path / "c.yaml", tmp_path / "raw", months=0
             ),
-            "months is 0; the demo needs at least 1 month of history",
+            "months is 0; the demo writes 1 to 120 months of history",
+        ),
+        (
+            lambda: run_demo(
+                tmp_path / "w.duckdb", tmp_path / "c.yaml", tmp_path / "raw", months=121
+            ),
+            "months is 121; the demo writes 1 to 120 months of history",
+        ),
+        (
+            lambda: run_demo(
+                tmp_path / "w.duckdb", tmp_path / "c.yaml", tmp_path / "raw", end="1970-04"
+            ),
+            "--end 1970-04 with 13 months of history would write records from 1969-03 on, but "
+            "they must lie in the plausible years 1970–2100; give a later --end or fewer --months",
         ),
         (
             lambda: load_file(connect(":memory:"), "surveys", csv, scale=0),
@@ -240,6 +275,147 @@ def test_unknown_customer_is_a_clean_error(demo_env: dict[str, Path]) -> None:
     assert (
         "customer 'initech' is not in" in r.stderr and "known customers: acme, globex" in r.stderr
     )
+
+
+def test_implausible_years_are_quarantined_and_attainment_still_works(
+    demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    """Before: incidents opened in year 0001 or 9999 loaded, and `slm attainment` then failed
+    with "internal error: OverflowError"; outages likewise."""
+    db = tmp_path / "w.duckdb"
+    shutil.copy(demo_env["db"], db)
+    common = ["--db", str(db), "--catalogue", str(demo_env["catalogue"])]
+    incidents = tmp_path / "incidents.csv"
+    incidents.write_text(
+        "number,opened_at,priority,state,company,business_service,resolved_at,sys_updated_on\n"
+        "INC9000001,0001-01-01 00:00:00,2 - High,New,Acme Retail Ltd,Email,,\n"
+        "INC9000002,2026-10-05 09:00:00,2 - High,Resolved,Acme Retail Ltd,Email,"
+        "9999-12-31 10:00:00,\n"
+        "INC9000003,2026-10-06 09:00:00,2 - High,Resolved,Acme Retail Ltd,Email,"
+        "2026-10-06 11:00:00,2026-10-06 11:00:00\n"
+    )
+    outages = tmp_path / "outages.csv"
+    outages.write_text(
+        "number,type,cmdb_ci,begin,end\n"
+        "OUT9000001,Outage,EXCH-CLUSTER-01,9999-01-01 00:00:00,9999-01-01 01:00:00\n"
+        "OUT9000002,Outage,EXCH-CLUSTER-01,0001-01-01 00:00:00,2026-10-01 01:00:00\n"
+        "OUT9000003,Outage,EXCH-CLUSTER-01,2026-10-07 00:00:00,2026-10-07 00:10:00\n"
+    )
+    for kind, path in (("incidents", incidents), ("outages", outages)):
+        r = run(*common, "load", kind, str(path), "--timezone", "UTC", "--max-quarantined", "100")
+        assert r.returncode == 0, r.stderr
+        assert "3 rows read, 1 new or changed, 2 quarantined" in r.stdout
+    r = run(*common, "quarantine", "--json")
+    rows = [(q["file"], q["line"], q["column"], q["value"]) for q in json.loads(r.stdout)["rows"]]
+    assert rows == [
+        (str(outages), 2, "begin", "9999-01-01 00:00:00"),
+        (str(outages), 3, "begin", "0001-01-01 00:00:00"),
+        (str(incidents), 2, "opened_at", "0001-01-01 00:00:00"),
+        (str(incidents), 3, "resolved_at", "9999-12-31 10:00:00"),
+    ]
+    assert {q["reason"].split(";")[0] for q in json.loads(r.stdout)["rows"]} == {
+        "year 9999 is outside the plausible years 1970–2100 (UTC)",
+        "year 0001 is outside the plausible years 1970–2100 (UTC)",
+    }
+    for args in (["attainment", "--period", "2026-10"], ["attainment", "--period", "2026"]):
+        r = run(*common, *args, "--customer", "acme", "--json")
+        assert r.returncode == 0 and "internal error" not in r.stderr, r.stderr
+        assert json.loads(r.stdout)
+    assert run(*common, "status").returncode == 0
+    assert run(*common, "check").returncode == 0
+
+
+def test_periods_and_instants_outside_the_plausible_years_exit_2(
+    demo_env: dict[str, Path],
+) -> None:
+    """Before: --as-of 0001-01-01 was "internal error: OverflowError" and 1970-01 said "year
+    1969 is outside 1970–2200" (its rolling twelve months)."""
+    common = ["--db", str(demo_env["db"]), "--catalogue", str(demo_env["catalogue"])]
+    for args, message in [
+        (
+            ["--period", "0000-01"],
+            "error: year 0 is outside the plausible years 1970–2100; check the period's year\n",
+        ),
+        (
+            ["--period", "9999-12"],
+            "error: year 9999 is outside the plausible years 1970–2100; check the period's year\n",
+        ),
+        (
+            ["--period", "2026-10", "--as-of", "0001-01-01"],
+            "error: 0001-01-01 is outside the plausible years 1970–2100 (UTC); give an instant "
+            "such as 2026-11-01T00:00\n",
+        ),
+        (
+            ["--period", "2026-10", "--as-of", "9999-12-31T23:59:59-01:00"],
+            "error: 9999-12-31T23:59:59-01:00 is outside the plausible years 1970–2100 (UTC); "
+            "give an instant such as 2026-11-01T00:00\n",
+        ),
+    ]:
+        r = run(*common, "attainment", "--customer", "acme", *args)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", message), args
+    r = run(*common, "attainment", "--customer", "acme", "--period", "1970-01", "--json")
+    assert r.returncode == 0, r.stderr
+    assert {x["rolling_12_months"]["period"] for x in json.loads(r.stdout)} == {"1969-02..1970-01"}
+
+
+def test_careless_paths_are_named_clearly_and_nothing_is_lost(tmp_path: Path) -> None:
+    """Before: `--db export.csv` loaded into an in-memory database (DuckDB opens a CSV file so)
+    and exited 0 with nothing kept; a folder or a device given to `slm load` was "no such file";
+    a file holding only a byte-order mark was "not a CSV header row: ''"."""
+    fix = ROOT / "tests" / "fixtures"
+    export = tmp_path / "export.csv"
+    shutil.copy(fix / "servicenow_incidents.csv", export)
+    before = export.read_bytes()
+    for command in (["load", "incidents", str(export)], ["status"]):
+        r = run("--db", str(export), "--catalogue", str(tmp_path / "none.yaml"), *command)
+        assert (r.returncode, r.stdout) == (2, ""), command
+        assert r.stderr.splitlines()[-1] == (
+            f"error: {export} is a data file, not a warehouse: DuckDB would read it into memory "
+            "and keep nothing; give the warehouse's path with --db or SLM_DB (default "
+            "data/warehouse.duckdb), and the export to `slm load`"
+        )
+    assert export.read_bytes() == before
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf")
+    base = ["--db", str(tmp_path / "w.duckdb"), "--catalogue", str(tmp_path / "none.yaml")]
+    for path, message in [
+        (tmp_path, "is a folder, not a file; give the export file in it"),
+        (Path("/dev/null"), "is not a regular file (a device, pipe or socket); save the export "
+         "to a file and load that"),
+        (bom, "the file is empty; export again with the column header row"),
+    ]:  # fmt: skip
+        r = run(*base, "load", "incidents", str(path))
+        assert (r.returncode, r.stderr.splitlines()[-1]) == (2, f"error: {path}: {message}")
+
+
+def test_a_template_or_reports_folder_that_cannot_serve_exits_2(
+    demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    """Before: a --reports that is a file was "internal error NotADirectoryError", a template
+    that is not a notebook failed the pack blaming the .venv."""
+    common = ["--db", str(demo_env["db"]), "--catalogue", str(demo_env["catalogue"])]
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    cases = [
+        (
+            ["--reports", str(afile)],
+            f"cannot make the folder {afile.resolve()}/acme for the pack (Not a directory); "
+            "give --reports (or SLM_REPORTS) a folder you can write",
+        ),
+        (
+            ["--template", str(demo_env["catalogue"])],
+            f"notebook template {demo_env['catalogue']} is not a Jupyter notebook (not JSON); "
+            "pass --template a .ipynb file (the default is notebooks/service_review.ipynb)",
+        ),
+        (
+            ["--template", str(tmp_path)],
+            f"notebook template {tmp_path} is not a Jupyter notebook (Is a directory); pass "
+            "--template a .ipynb file (the default is notebooks/service_review.ipynb)",
+        ),
+    ]
+    for args, message in cases:
+        r = run(*common, "render", "--customer", "acme", "--period", "2026-10", *args)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", f"error: {message}\n"), args
 
 
 def test_load_with_a_mapping_file(tmp_path: Path) -> None:

@@ -374,3 +374,157 @@ def test_import_mappings_are_read_with_the_same_limits(tmp_path: Path) -> None:
     laughs.write_text(text + textwrap.dedent(LAUGHS.split("calendars:\n", 1)[1]))
     with pytest.raises(MappingError, match=r"aliases of a file may add at most 10,000 nodes"):
         load_mapping(laughs)
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("../../etc/passwd", "/etc/passwd, outside the catalogue's folder"),
+        ("/etc/passwd", "an absolute path is not allowed"),
+        ("holidays/../../hol.ics", "outside the catalogue's folder"),
+        ("escape.ics", "the path leads to"),  # a symbolic link out of the workspace
+    ],
+)
+def test_an_ical_path_outside_the_workspace_is_refused(
+    tmp_path: Path, value: str, found: str
+) -> None:
+    """The iCalendar file a catalogue names must lie inside the catalogue's folder (symbolic
+    links resolved): a catalogue from someone else cannot make slm read a file elsewhere."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "shutdown.ics"
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (tmp_path / "hol.ics").write_bytes(fixture.read_bytes())  # beside the workspace, not in it
+    (workspace / "escape.ics").symlink_to(tmp_path / "hol.ics")
+    text = VALID.replace("subdivision: ENG}}", f"subdivision: ENG}}, ical: '{value}'}}")
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(text, "c.yaml", base_dir=workspace)
+    (problem,) = err.value.problems
+    assert problem.where == "calendars.office.ical"
+    assert problem.found == f"found {value!r}"
+    assert found in problem.expected
+    assert problem.expected.endswith(
+        f"give a path relative to the catalogue's folder {workspace.resolve()} that stays inside "
+        "it (e.g. holidays/shutdown.ics), and copy the file there"
+    )
+
+
+def test_an_ical_path_inside_the_workspace_is_read(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "shutdown.ics"
+    (tmp_path / "holidays").mkdir()
+    (tmp_path / "holidays" / "shutdown.ics").write_bytes(fixture.read_bytes())
+    (tmp_path / "inside.ics").symlink_to(tmp_path / "holidays" / "shutdown.ics")
+    for value in ("holidays/shutdown.ics", "./holidays/../holidays/shutdown.ics", "inside.ics"):
+        text = VALID.replace("subdivision: ENG}}", f"subdivision: ENG}}, ical: '{value}'}}")
+        cat = parse_catalogue(text, "c.yaml", base_dir=tmp_path)
+        assert date(2026, 12, 24) in cat.calendar("office").closures, value
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "effective_to: 2026-06-30}",
+            "effective_to: 9999-12-31}",
+            "c.yaml:16: agreements[0].targets[1].effective_to: found '9999-12-31'; year 9999 is "
+            "outside the plausible years 1970–2100; check the year (a version with no end leaves "
+            "effective_to out)",
+        ),
+        (
+            "start: 2026-01-04T02:00:00",
+            "start: 0001-01-04T02:00:00",
+            "c.yaml:21: maintenance[0].start: found '0001-01-04 02:00:00'; year 1 is outside the "
+            "plausible years 1970–2100; check the year (a version with no end leaves "
+            "effective_to out)",
+        ),
+        (
+            "subdivision: ENG}}",
+            "subdivision: ENG}, closures: [1969-12-31]}",
+            "c.yaml:3: calendars.office.closures[0]: found '1969-12-31'; year 1969 is outside "
+            "the plausible years 1970–2100; check the year (a version with no end leaves "
+            "effective_to out)",
+        ),
+        (
+            "within: 4h,",
+            "within: 99999999999d,",
+            "c.yaml:14: agreements[0].targets[0].within: found '99999999999d'; '99999999999d' is "
+            "longer than 366 days, the longest duration read (a target's time or a maintenance "
+            "window is at most a year)",
+        ),
+        (
+            "duration: 4h}",
+            "duration: P400D}",
+            "c.yaml:22: maintenance[0].duration: found 'P400D'; 'P400D' is longer than 366 days, "
+            "the longest duration read (a target's time or a maintenance window is at most a "
+            "year)",
+        ),
+        (
+            'rrule: "FREQ=MONTHLY;BYDAY=1SU"',
+            'rrule: "FREQ=SECONDLY"',
+            "c.yaml:21: maintenance[0]: invalid entry; rrule 'FREQ=SECONDLY' repeats the window "
+            "more than 10,000 times a year; maintenance recurs hourly at most",
+        ),
+        (
+            "{id: acme, name: Acme,",
+            '{id: acme, name: "Ac\\0me",',
+            "c.yaml:6: customers[0].name: 'Ac\\x00me', with a NUL character; remove the \\0 "
+            "from the value",
+        ),
+    ],
+)
+def test_values_that_would_break_measuring_later_are_refused_at_load(
+    old: str, new: str, problem: str
+) -> None:
+    """Before: a 99999999999-day `within` was "internal error: OverflowError" in `slm check`
+    and `attainment`, a secondly maintenance rule never finished, dates in year 1 or 9999 and
+    NULs were accepted."""
+    assert old in VALID
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(VALID.replace(old, new), "c.yaml")
+    assert [str(p) for p in err.value.problems] == [problem]
+
+
+def test_the_plausible_years_and_the_longest_duration_are_accepted() -> None:
+    text = VALID.replace(
+        "effective_to: 2026-06-30}", "effective_from: 1970-01-01, effective_to: 2026-06-30}"
+    )
+    text = text.replace(
+        "effective_from: 2026-07-01}", "effective_from: 2026-07-01, effective_to: 2100-12-31}"
+    )
+    text = text.replace("within: 4h,", "within: 366d,").replace('1SU"', '1SU;BYHOUR=1,2,3"')
+    cat = parse_catalogue(text.replace("start: 2026-01-04", "start: 1970-01-04"), "c.yaml")
+    assert cat.agreements[0].targets[0].within == timedelta(days=366)  # type: ignore[union-attr]
+
+
+def test_mapping_layouts_and_fields_are_checked_when_it_loads(tmp_path: Path) -> None:
+    """Before: a layout strptime does not know failed the load with a message blaming the
+    export file; a field both mapped and constant showed the constant's name in the quarantine
+    while the column's values were used; a NUL in a constant was stored."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "generic_tickets.mapping.yaml"
+    text = fixture.read_text(encoding="utf-8")
+    cases = [
+        (
+            text.replace('"%d.%m.%Y %H:%M"', '"%d.%m.%Y %Q"'),
+            "  - {path}:4: timestamp_format: found '%d.%m.%Y %Q'; '%d.%m.%Y %Q' is not a strptime "
+            "layout (Unrecognized format for strftime/strptime: %Q); write one such as "
+            "'%d.%m.%Y %H:%M' (%d day, %m month, %Y year, %H hour, %M minute)",
+        ),
+        (
+            text.replace("  business_service: Email", "  business_service: Email\n  priority: 2"),
+            "  - {path}:2: top level: invalid entry; field(s) priority both mapped to a column "
+            "and given as a constant; keep one",
+        ),
+        (
+            text.replace("  business_service: Email", '  business_service: "E\\0mail"'),
+            "  - {path}:17: constants.business_service: 'E\\x00mail', with a NUL character; "
+            "remove the \\0 from the value",
+        ),
+    ]
+    for n, (content, line) in enumerate(cases):
+        path = tmp_path / f"m{n}.yaml"
+        path.write_text(content)
+        with pytest.raises(MappingError) as err:
+            load_mapping(path)
+        assert str(err.value).splitlines() == [
+            "the import mapping has 1 mistake:",
+            line.format(path=path),
+        ]

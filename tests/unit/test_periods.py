@@ -88,8 +88,13 @@ def test_today_depends_on_the_zone() -> None:
         ("2026-H3", "half 3 does not exist"),
         ("2026-W54", "week 54 does not exist in ISO year 2026 (it has 53 weeks)"),
         ("2025-W53", "week 53 does not exist in ISO year 2025 (it has 52 weeks)"),
-        ("0000-01", "year 0 is outside 1970–2200"),
-        ("9999-12", "year 9999 is outside 1970–2200"),
+        ("0000-01", "year 0 is outside the plausible years 1970–2100; check the period's year"),
+        ("9999-12", "year 9999 is outside the plausible years 1970–2100"),
+        ("1969-12", "year 1969 is outside the plausible years 1970–2100"),
+        ("2101-01", "year 2101 is outside the plausible years 1970–2100"),
+        ("2101", "year 2101 is outside the plausible years 1970–2100"),
+        ("1969-W52", "year 1969 is outside the plausible years 1970–2100"),
+        ("2026-01..2101-01", "year 2101 is outside the plausible years 1970–2100"),
         ("2026-06..2026-01", "range 2026-06..2026-01 ends before it starts; swap its ends"),
         ("2026-01..2026-W03", "a range runs from one month to another or one week to another"),
         ("2026-Q1..2026-Q2", "a range runs from one month to another or one week to another"),
@@ -145,3 +150,66 @@ def test_bounds_of_a_week_follow_the_zone() -> None:
     assert start == datetime.fromisoformat("2026-03-23T00:00:00+00:00")
     assert end == datetime.fromisoformat("2026-03-29T23:00:00+00:00")
     assert (end - start).total_seconds() == 7 * 86400 - 3600
+
+
+def test_the_plausible_years_bound_named_periods_not_their_arithmetic() -> None:
+    """The first and last plausible years can be named in every form; the periods reached from
+    them (a rolling twelve months, the month before, next-month) exist and hold no data."""
+    from slm_analysis.defaults import YEARS
+
+    assert YEARS == (1970, 2100)
+    assert str(Period.parse("1970-01").rolling_year()) == "1969-02..1970-01"
+    assert str(Period.parse("1970-01").previous()) == "1969-12"
+    assert [str(p) for p in Period.parse("1970-02").history(3)] == ["1969-12", "1970-01", "1970-02"]
+    assert Period.parse("1970-W01").first == date(1969, 12, 29)  # ISO year 1970
+    assert str(Period.parse("1970-W01").rolling_year()) == "1969-W02..1970-W01"
+    assert Period.parse("2100-12").end == date(2101, 1, 1)
+    assert str(Period.parse("2100-W52")) == "2100-W52"
+    assert str(Period.parse("next-month", today=date(2100, 12, 15))) == "2101-01"
+    assert str(Period.parse("2100-12").shift(1)) == "2101-01"
+
+
+def test_arithmetic_beyond_the_calendar_is_an_input_error() -> None:
+    with pytest.raises(InputError, match=r"outside the calendar \(years 1–9999\); ask for fewer"):
+        Period.parse("1970-01").history(30_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0001-01-01", "0001-01-01 is outside the plausible years 1970–2100 (UTC)"),
+        ("0001-01-01T00:00+01:00", "is outside the plausible years 1970–2100 (UTC)"),
+        ("1969-12-31T23:59", "1969-12-31T23:59 is outside the plausible years 1970–2100 (UTC)"),
+        ("2101-01-01", "2101-01-01 is outside the plausible years 1970–2100 (UTC)"),
+        ("9999-12-31T23:59:59-01:00", "is outside the plausible years 1970–2100 (UTC)"),
+    ],
+)
+def test_an_instant_outside_the_plausible_years_is_refused(text: str, message: str) -> None:
+    from slm_analysis.periods import parse_instant
+
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_instant(text)
+
+
+def test_the_plausible_years_ends_are_instants() -> None:
+    from slm_analysis.periods import parse_instant
+
+    assert parse_instant("1970-01-01T00:00") == datetime.fromisoformat("1970-01-01T00:00+00:00")
+    assert parse_instant("2100-12-31T23:59:59") == datetime.fromisoformat(
+        "2100-12-31T23:59:59+00:00"
+    )
+
+
+def test_a_range_runs_at_most_ten_years() -> None:
+    """Before: 1970-01..2026-10 took 84 s and 1970-W01..2026-W40 over five minutes."""
+    assert Period.parse("2016-11..2026-10").count == 120
+    assert Period.parse("2016-W45..2026-W45").count == 522
+    with pytest.raises(
+        InputError,
+        match=r"range 1970-01\.\.2026-10 runs 682 months; a range runs at most 120 months \(ten "
+        r"years: each month is measured on its own, and longer ranges take minutes\) — report a "
+        r"longer span year by year",
+    ):
+        Period.parse("1970-01..2026-10")
+    with pytest.raises(InputError, match="runs 523 weeks; a range runs at most 522 weeks"):
+        Period.parse("2016-W45..2026-W46")
