@@ -21,6 +21,7 @@ from .catalogue import (
     Catalogue,
     ClockSettings,
     IncidentCountTarget,
+    NoDataPolicy,
     SatisfactionTarget,
     TargetModel,
     TicketTimeTarget,
@@ -28,6 +29,7 @@ from .catalogue import (
     target_title,
 )
 from .errors import InputError
+from .monitoring import check_outages
 from .periods import Period, parse_instant, today_in
 from .status import RAG, Status, judge
 from .warehouse import query, row, scalar, sql, temp_table
@@ -557,6 +559,7 @@ class _Sources:
                     partial_weight=t.partial_weight,
                     zone=zone,
                     as_of=self.as_of,
+                    no_data=v.agreement.monitoring.no_data,
                 )
             return {
                 "n": float(av["outages"].sum()),
@@ -707,6 +710,7 @@ def availability(
     partial_weight: float,
     zone: str,
     as_of: datetime,
+    no_data: NoDataPolicy = "exclude",
 ) -> pd.DataFrame:
     """Per service: scheduled and unplanned-down seconds of ``calendar`` time in the period,
     over the time its outage feed covers (see sql/availability.sql).
@@ -715,6 +719,12 @@ def availability(
     from both scheduled time and downtime. ``monitored`` is false for a service with no feed at
     all; ``scheduled_s`` is 0 when the feed covers none of the period (before it starts, or
     after ``as_of``): its availability is unknown, not 100 %.
+
+    A service with a catalogue ``monitoring`` block also has the outages inferred from its
+    checks (``monitoring.check_outages``), as full outages merged with the recorded ones; the
+    time its checks do not cover (and no record does) is ``no_data_s``, counted by the
+    agreement's ``no_data`` policy: ``exclude`` (neither scheduled nor down), ``up`` or
+    ``down``. Instants are whole seconds here (inferred stretches are rounded to the second).
     """
     start, end = period.bounds(zone)
     ids = register_calendars(
@@ -727,6 +737,11 @@ def availability(
         for s in services
         if cat.service(s).monitored_since is not None
     }
+    monitored = [s for s in services if cat.service(s).monitoring is not None]
+    down = gaps = pd.DataFrame(columns=["service", "start_at", "end_at"])
+    if monitored:
+        inferred = check_outages(con, cat, customer, start, end, as_of=as_of, services=monitored)
+        down, gaps = inferred.down, inferred.no_data
     return query(
         con,
         "availability",
@@ -740,8 +755,26 @@ def availability(
             "partial_weight": partial_weight,
             "since_services": list(since),
             "since": list(since.values()),
+            "monitored": monitored,
+            "no_data": no_data,
+            **_stretches("inf", down),
+            **_stretches("gap", gaps),
         },
     )
+
+
+def _stretches(prefix: str, df: pd.DataFrame) -> dict[str, list[object]]:
+    """Stretches as the parallel lists availability.sql binds: service, start and end in epoch
+    seconds (rounded to the nearest second)."""
+
+    def seconds(col: str) -> list[object]:
+        return [round(pd.Timestamp(t).timestamp()) for t in df[col]]
+
+    return {
+        f"{prefix}_service": [str(s) for s in df["service"]],
+        f"{prefix}_s": seconds("start_at"),
+        f"{prefix}_e": seconds("end_at"),
+    }
 
 
 def _local_midnight(day: date | None, zone: str) -> float:
@@ -751,8 +784,8 @@ def _local_midnight(day: date | None, zone: str) -> float:
 
 AVAILABILITY_HISTORY_COLUMNS = [
     "agreement", "id", "objective", "period", "service", "period_scheduled_s", "scheduled_s",
-    "maintenance_s", "downtime_s", "outages", "monitored", "covered_from", "coverage",
-    "availability", "budget_s",
+    "maintenance_s", "downtime_s", "outages", "monitored", "covered_from", "no_data_s",
+    "coverage", "availability", "budget_s",
 ]  # fmt: skip
 
 
@@ -774,7 +807,7 @@ def availability_history(
             df = availability(
                 con, cat, customer, p, services=list(t.services or a.services),
                 calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),
-                as_of=as_of,
+                as_of=as_of, no_data=a.monitoring.no_data,
             )  # fmt: skip
             df.insert(0, "period", str(p))
             df.insert(0, "objective", t.objective)

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from slm_analysis import measures
 from slm_analysis.catalogue import Catalogue, parse_catalogue
 from slm_analysis.errors import InputError
 from slm_analysis.importers import load_file
@@ -293,3 +294,89 @@ def test_nothing_is_left_on_the_connection_and_bad_windows_are_refused(
         check_outages(con, _catalogue(), "acme", T0.replace(tzinfo=None), _at(4), as_of=_at(4))
     with pytest.raises(InputError, match="is empty"):
         check_outages(con, _catalogue(), "acme", T0, T0, as_of=_at(4))
+
+
+AVAILABILITY_CATALOGUE = """
+calendars: {{always: {{hours: 24x7}}}}
+customers: [{{id: acme, name: Acme}}]
+services:
+  - {{id: web, name: Web Shop, monitored_since: 2026-03-01, monitoring: {{}}}}
+agreements:
+  - id: sla
+    customer: acme
+    services: [web]
+    monitoring: {{no_data: {no_data}}}
+    targets:
+      - {{id: av, metric: availability, calendar: always, objective: 99.9, partial_weight: 0.5}}
+maintenance:
+  - {{id: patch, services: [web], start: 2026-03-01T02:45:00, end: 2026-03-01T03:15:00}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("no_data", "scheduled_min", "down_min"),
+    [
+        # exclude: 720 − 30 maintenance − 50 no data = 640 measured; 62.5 down
+        ("exclude", 640, 62.5),
+        # up: the 50 no-data minutes are measured and up: 690; 62.5 down
+        ("up", 690, 62.5),
+        # down: measured and down: 690; 62.5 + 50 = 112.5 down
+        ("down", 690, 112.5),
+    ],
+)
+def test_availability_merges_inferred_and_recorded_outages_and_maintenance(
+    con: duckdb.DuckDBPyConnection, no_data: str, scheduled_min: float, down_min: float
+) -> None:
+    # 1 March (UTC, 24x7), as of 12:00: the service is monitored from 00:00 (monitored_since),
+    # so 720 minutes are covered. A check every minute 00:00-11:59, failing 02:00-02:59 and
+    # silent 05:00-05:59 → inferred down [02:00, 03:00), no data [05:00, 06:00).
+    # Recorded: a partial outage 02:30-03:30 and a full one 05:30-05:40. Maintenance
+    # 02:45-03:15. Segment by segment (partial weight 0.5, the heaviest impact wins):
+    #   02:00-02:30 inferred (full)            30 min down
+    #   02:30-02:45 inferred + partial → full  15 min down
+    #   02:45-03:15 maintenance                neither scheduled nor down (30 min)
+    #   03:15-03:30 partial                    15 × 0.5 = 7.5 min down
+    #   05:00-05:30 no data                    30 min no data
+    #   05:30-05:40 recorded full (a record is data, not a gap)   10 min down
+    #   05:40-06:00 no data                    20 min no data
+    # down 30 + 15 + 7.5 + 10 = 62.5 minutes; no data 50 minutes. Outages: the two records;
+    # the inferred one overlaps the partial record (the same event), so it is not counted again.
+    cat = parse_catalogue(AVAILABILITY_CATALOGUE.format(no_data=no_data))
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    pattern = "u" * 120 + "f" * 60 + "u" * 120 + "." * 60 + "u" * 360
+    assert len(pattern) == 720
+    rows = [
+        ("monitoring", "web-https", "acme", "web", start + i * MIN, c == "u", None, 1, "polled")
+        for i, c in enumerate(pattern)
+        if c != "."
+    ]
+    con.executemany("insert into checks values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    for oid, s, e, impact in (
+        ("OUT1", "02:30", "03:30", "partial"),
+        ("OUT2", "05:30", "05:40", "full"),
+    ):
+        con.execute(
+            "insert into outages values ('servicenow', $i, 'acme', 'web', $s, $e, $impact, false, "
+            "null, null, 1)",
+            {
+                "i": oid,
+                "s": f"2026-03-01 {s}:00+00",
+                "e": f"2026-03-01 {e}:00+00",
+                "impact": impact,
+            },
+        )
+    as_of = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    av = measures.availability(
+        con, cat, "acme", Period.parse("2026-03"), services=["web"], calendar="always",
+        partial_weight=0.5, zone="UTC", as_of=as_of, no_data=no_data,  # type: ignore[arg-type]
+    )  # fmt: skip
+    row = av.iloc[0]
+    assert row["maintenance_s"] == 30 * 60
+    assert row["no_data_s"] == 50 * 60
+    assert row["scheduled_s"] == scheduled_min * 60
+    assert row["downtime_s"] == down_min * 60
+    assert row["outages"] == 2
+    att = measures.attainment(con, cat, "acme", "2026-03", as_of=as_of).set_index("id")
+    assert att.loc["av", "achieved"] == pytest.approx(
+        100 * (scheduled_min - down_min) / scheduled_min, rel=1e-12
+    )
