@@ -46,6 +46,8 @@ class CheckOutages:
 
     ``no_data``: one row per stretch in which no check of the service had data, with its
     minutes. ``settings``: the monitoring settings each service was read with.
+    ``first_results``: each service's earliest check result before the as-of instant (where
+    its monitoring feed begins; services without results are absent).
     """
 
     customer: str
@@ -55,6 +57,7 @@ class CheckOutages:
     settings: dict[str, ServiceMonitoring]
     down: pd.DataFrame
     no_data: pd.DataFrame
+    first_results: dict[str, datetime]
 
     def minutes(self, no_data: NoDataPolicy = "exclude") -> pd.DataFrame:
         """Per service: the window's minutes, and how many were down, without data and up;
@@ -144,7 +147,15 @@ def check_outages(
         "stop": stop,
         "as_of": as_of,
     }
-    raw = con.execute(sql("check_outages"), params).df()
+    everything = con.execute(sql("check_outages"), params).df()
+    first = everything["state"] == "first_result"
+    first_results = {
+        str(service): pd.Timestamp(int(us), unit="us", tz="UTC").to_pydatetime()
+        for service, us in zip(
+            everything.loc[first, "service"], everything.loc[first, "start_us"], strict=True
+        )
+    }
+    raw = everything[~first].reset_index(drop=True)
     minutes = (raw["end_us"] - raw["start_us"]) / _US_PER_MINUTE
     frame = pd.DataFrame(
         {
@@ -160,7 +171,7 @@ def check_outages(
     )
     down = frame[frame["state"] == "down"][DOWN_COLUMNS].reset_index(drop=True)
     gaps = frame[frame["state"] == "no_data"][NO_DATA_COLUMNS].reset_index(drop=True)
-    return CheckOutages(customer, start, stop, as_of, settings, down, gaps)
+    return CheckOutages(customer, start, stop, as_of, settings, down, gaps, first_results)
 
 
 def _missing(value: object) -> bool:

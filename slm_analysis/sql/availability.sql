@@ -1,8 +1,8 @@
 -- Time-based availability per service over the open time of one calendar in [ps, pe), measured
 -- only where the service's outage feed covers it: from `covered_from` (the catalogue's
 -- monitored_since, else the service's first outage record — or, for a service whose outages
--- are inferred from checks ($monitored), its first check result if earlier) until the data
--- ends ($as_of). Time outside that window is neither up nor down; a service with no covered
+-- are inferred from checks, its first check result ($check_services, $first_check) if
+-- earlier) until the data ends ($as_of). Time outside that window is neither up nor down; a service with no covered
 -- time in the period has no data, which is never 100 %. ws / we are the covered window
 -- clipped to the period.
 -- Outages: the recorded unplanned ones, and for monitored services the down stretches inferred
@@ -34,12 +34,9 @@ recorded as (
     group by o.service
 ),
 checked as (
-    select c.service, min(epoch(c.checked_at))::bigint as first_check
-    from checks as c
-    where len($monitored::varchar[]) > 0  -- no scan of the checks when none is monitored
-        and c.customer = $customer
-        and list_contains($monitored::varchar[], c.service)
-    group by c.service
+    select
+        unnest($check_services::varchar[]) as service,
+        unnest($first_check::bigint[]) as first_check
 ),
 feed as (
     select s.service, coalesce(d.since, least(r.first_record, k.first_check)) as covered_from

@@ -33,6 +33,8 @@
 --   first_success_at = e, when at e a check starts an up stretch with a succeeding result
 --                      (the first of its M successes, or its change to up); else null — the
 --                      outage ended because data stopped, or still ran at as_of.
+-- Besides the stretches, one row per service with results, state 'first_result': start_us is
+-- its earliest result before as_of (where its monitoring feed begins).
 -- Set-based: each check gets a small integer id (the window then sorts narrow (id, t) rows,
 -- not four text keys: 4× faster on 10M results); one sorted pass over the results (lag, row
 -- number), then only run starts (few) are kept: a run's length is the difference of row
@@ -78,13 +80,18 @@ sequenced as materialized (
     window w as (partition by ck order by t)
 ),
 per_check as (
-    select ck, count(*) as n, max(t) as last_t, quantile_disc(spacing, 0.5) as median_us
+    select
+        ck,
+        count(*) as n,
+        min(t) as first_t,
+        max(t) as last_t,
+        quantile_disc(spacing, 0.5) as median_us
     from sequenced
     group by ck
 ),
 check_settings as (
     select
-        k.ck, k.service, k.source, k.check_name, k.stream, p.n, p.last_t,
+        k.ck, k.service, k.source, k.check_name, k.stream, p.n, p.first_t, p.last_t,
         s.down_after, s.up_after, s.gap_factor,
         case when k.stream = 'polled' then coalesce(s.interval_us, p.median_us) end as iv
     from per_check as p
@@ -261,4 +268,8 @@ select
 from clipped as c
 left join evidence as ev using (service, s)
 left join recoveries as r on c.state = 'down' and r.service = c.service and r.t = c.e
-order by c.service, c.cs
+union all
+select service, 'first_result', min(first_t), null, null, null, null
+from check_settings
+group by service
+order by service, start_us

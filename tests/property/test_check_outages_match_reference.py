@@ -147,6 +147,11 @@ def test_sql_inference_equals_reference(
     ]  # fmt: skip
     actual.sort(key=lambda x: (x.service, x.start))
     assert actual == expected
+    firsts: dict[str, int] = {}
+    for r in results:
+        if r.t < as_of:
+            firsts[r.service] = min(firsts.get(r.service, r.t), r.t)
+    assert {s: _us(t) for s, t in got.first_results.items()} == firsts
     for x in expected:
         event(f"{x.state} stretch")
         if x.state == "down":

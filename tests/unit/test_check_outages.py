@@ -380,3 +380,18 @@ def test_availability_merges_inferred_and_recorded_outages_and_maintenance(
     assert att.loc["av", "achieved"] == pytest.approx(
         100 * (scheduled_min - down_min) / scheduled_min, rel=1e-12
     )
+    # months measured together share one inference over all of them: the same numbers
+    months = [Period.parse("2026-02"), Period.parse("2026-03")]
+    history = measures.availability_history(con, cat, "acme", months, as_of)
+    march = history[history["period"] == "2026-03"].iloc[0]
+    assert (march["scheduled_s"], march["downtime_s"], march["no_data_s"]) == (
+        scheduled_min * 60,
+        down_min * 60,
+        50 * 60,
+    )
+    other = check_outages(con, cat, "acme", start, as_of, as_of=as_of - MIN)
+    with pytest.raises(InputError, match="pass check_outages of those, or none"):
+        measures.availability(
+            con, cat, "acme", Period.parse("2026-03"), services=["web"], calendar="always",
+            partial_weight=0.5, zone="UTC", as_of=as_of, inferred=other,
+        )  # fmt: skip
