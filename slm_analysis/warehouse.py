@@ -111,8 +111,10 @@ def connect(
             ) from None
     con.execute("set TimeZone = 'UTC'")
     # DuckDB draws a progress bar on standard output for a query that runs over 2 s: it would
-    # end up in piped CLI output (JSON included)
-    con.execute("set enable_progress_bar = false")
+    # end up in piped CLI output (JSON included). In a Jupyter kernel without ipywidgets it is
+    # off already, and changing the setting there is an error.
+    if scalar(con, "select current_setting('enable_progress_bar')"):
+        con.execute("set enable_progress_bar = false")
     # the default, relied on: a load's staged rows keep file order, which gives their lines
     con.execute("set preserve_insertion_order = true")
     if not read_only or target == ":memory:":

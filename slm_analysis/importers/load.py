@@ -766,11 +766,10 @@ def _refuse_collisions(
     """An ``InputError`` when a row of the file has the key of a stored row that another
     customer's record holds (unless an earlier load of this same content wrote it)."""
     q = quote_ident
-    shown = [k for k in KEYS[table] if k != "source"]
+    key = ", ".join(f"w.{q(k)}::varchar" for k in KEYS[table] if k != "source")
     found = con.execute(
-        f"select {', '.join(f'w.{q(k)}::varchar' for k in shown)}, w.source, w._line, "
-        "t.customer, w.customer, l.path, count(*) over () "
-        f"from {rows} as w join {q(table)} as t on {join} "
+        f"select concat_ws(' ', {key}), w.source, w._line, t.customer, w.customer, l.path, "
+        f"count(*) over () from {rows} as w join {q(table)} as t on {join} "
         "left join load_log as l on l.load_id = t.load_id "
         "where t.customer <> w.customer and not list_contains($earlier, t.load_id) "
         f"order by w._line limit {_COLLISIONS_SHOWN}",
@@ -778,13 +777,12 @@ def _refuse_collisions(
     ).fetchall()
     if not found:
         return
-    n = len(shown)
     examples = [
-        f"line {r[n + 1]}: {' '.join(r[:n])} (source {r[n]}) is {r[n + 2]}'s, loaded from "
-        f"{r[n + 4]}; this file gives it to {r[n + 3]}"
-        for r in found
+        f"line {line}: {k} (source {source}) is {theirs}'s, loaded from {path}; this file "
+        f"gives it to {ours}"
+        for k, source, line, theirs, ours, path, _ in found
     ]
-    total = found[0][-1]
+    total, ours, source = found[0][-1], found[0][4], found[0][1]
     raise InputError(
         f"{job.source.path}: {_rows(total)} would replace another customer's {table} "
         f"record with the same key; nothing was loaded:\n  "
@@ -792,7 +790,7 @@ def _refuse_collisions(
         + ("\n  …" if total > len(found) else "")
         + "\nIf the files come from different systems that number records alike, load each "
         "with its own --source NAME (for example --source "
-        f"{found[0][n + 3]}-{found[0][n]}); if one system serves both customers and its "
+        f"{ours}-{source}); if one system serves both customers and its "
         "records move between them, load with --shared-source."
     )
 
