@@ -45,6 +45,7 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 bench: $(STAMP) ## Run the benchmarks (results: docs/benchmarks.md)
 	$(BIN)/python benchmarks/clock_attainment.py
 	$(BIN)/python benchmarks/load_servicenow.py
+	$(BIN)/python benchmarks/check_outages.py
 
 clean: ## Remove the environment, generated data, warehouse and packs
 	rm -rf $(VENV) data/raw data/*.duckdb data/*.duckdb.wal reports/*/ reports/_failed \

@@ -38,6 +38,8 @@ _EXPORTS = {
     "stop_findings": "measures",
     "ticket_clocks": "measures",
     "wilson_interval": "measures",
+    "CheckOutages": "monitoring",
+    "check_outages": "monitoring",
     "render_pack": "packs",
     "Period": "periods",
     "Review": "review",
@@ -52,6 +54,7 @@ __all__ = [
     "Calendar",
     "Catalogue",
     "CatalogueError",
+    "CheckOutages",
     "InputError",
     "LoadResult",
     "Period",
@@ -65,6 +68,7 @@ __all__ = [
     "attainment",
     "availability",
     "charts",
+    "check_outages",
     "connect",
     "load_catalogue",
     "load_file",
@@ -117,6 +121,7 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
         ticket_clocks,
         wilson_interval,
     )
+    from .monitoring import CheckOutages, check_outages
     from .packs import render_pack
     from .periods import Period
     from .review import Review, open_review

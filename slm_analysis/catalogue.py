@@ -243,6 +243,70 @@ class Customer(_Model):
     description: str | None = None
 
 
+CombineRule = Literal["any", "all", "majority"]
+NoDataPolicy = Literal["exclude", "up", "down"]
+
+
+class ServiceMonitoring(_Model):
+    """How outages are inferred from the service's checks (docs/metrics.md, *Outages inferred
+    from checks*). Every switch has a stated default; ``monitoring: {}`` takes them all."""
+
+    down_after: int = Field(
+        default=2,
+        ge=1,
+        le=1000,
+        description="a polled check is down after this many consecutive failed results; the "
+        "outage begins at the first of them. Default 2: one failed result alone is a blip",
+    )
+    up_after: int = Field(
+        default=2,
+        ge=1,
+        le=1000,
+        description="a down polled check is up again after this many consecutive succeeding "
+        "results; the outage ends at the first of them. Default 2: one success amid failures "
+        "does not split an outage",
+    )
+    gap_factor: float = Field(
+        default=2.5,
+        ge=1,
+        le=1000,
+        description="two consecutive results of a polled check more than gap_factor × its "
+        "interval apart leave a gap: after the earlier result's own interval, no data until "
+        "the later one. Default 2.5: one missed result (with up to half an interval of "
+        "jitter) is tolerated, two are not",
+    )
+    interval: Duration | None = Field(
+        default=None,
+        description="how often the checks run; default: per check, the median spacing of its "
+        "consecutive results (the lower median)",
+    )
+    combine: CombineRule = Field(
+        default="any",
+        description="when several checks watch the service, it is down while: any = at least "
+        "one check with data is down; all = every check with data is down; majority = more "
+        "than half of the checks with data are down. Default any: an outage the provider's "
+        "own monitoring saw is never hidden",
+    )
+
+    @field_validator("interval")
+    @classmethod
+    def _positive_interval(cls, v: Span | None) -> Span | None:
+        if v is not None and v.total_seconds() <= 0:
+            raise ValueError("must be longer than zero, e.g. 1m")
+        return v
+
+
+class AgreementMonitoring(_Model):
+    """How an agreement counts time its services' checks do not cover."""
+
+    no_data: NoDataPolicy = Field(
+        default="exclude",
+        description="time no check of a monitored service covers: exclude = left out of the "
+        "measured time (neither up nor down; the default), up = counted as up, down = counted "
+        "as down. Always reported with its minutes",
+    )
+
+
 class Service(_Model):
     id: Id
     name: str
@@ -253,6 +317,11 @@ class Service(_Model):
         None,
         description="first day (in the agreement's zone) its outage or monitoring feed covers; "
         "availability before it is 'no data'. Default: the day of its first outage record",
+    )
+    monitoring: ServiceMonitoring | None = Field(
+        None,
+        description="infer the service's outages from the checks mapped to it (the check "
+        "rows whose service is this one); `monitoring: {}` takes every default",
     )
 
 
@@ -665,6 +734,7 @@ class Agreement(_Model):
     effective_from: Day | None = None
     effective_to: Day | None = None
     clock: ClockSettings = Field(default_factory=ClockSettings)  # type: ignore[arg-type]
+    monitoring: AgreementMonitoring = Field(default_factory=AgreementMonitoring)
     targets: list[Target]
 
     def in_force(self, period: Period) -> bool:

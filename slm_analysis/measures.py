@@ -21,6 +21,7 @@ from .catalogue import (
     Catalogue,
     ClockSettings,
     IncidentCountTarget,
+    NoDataPolicy,
     SatisfactionTarget,
     TargetModel,
     TicketTimeTarget,
@@ -28,6 +29,7 @@ from .catalogue import (
     target_title,
 )
 from .errors import InputError
+from .monitoring import CheckOutages, check_outages
 from .periods import Period, parse_instant, today_in
 from .status import RAG, Status, judge
 from .warehouse import query, row, scalar, sql, temp_table
@@ -465,7 +467,8 @@ def attainment(
     ):
         counts = ticket_counts(con, units)
     first, last = row(con, sql("incident_feed"), {"customer": customer}) or (None, None)
-    seen = _Sources(con, cat, customer, as_of, counts, availability, (first, last))
+    inferred = _InferredOutages(con, cat, customer, units, as_of)
+    seen = _Sources(con, cat, customer, as_of, counts, availability, (first, last), inferred)
     observed: dict[tuple[Period, str], tuple[TargetVersion, Observation]] = {}
     for u in units:
         for v in vs:  # a later version in force in the same month replaces an earlier one
@@ -536,6 +539,7 @@ class _Sources:
     counts: dict[tuple[str, str], tuple[int, int]]
     known_availability: pd.DataFrame | None
     feed: tuple[datetime | None, datetime | None]  # first and last incident opening
+    inferred: _InferredOutages
 
     def observe(self, v: TargetVersion, u: Period) -> Observation:
         """The amounts of target version ``v`` in month (week) ``u``."""
@@ -557,6 +561,8 @@ class _Sources:
                     partial_weight=t.partial_weight,
                     zone=zone,
                     as_of=self.as_of,
+                    no_data=v.agreement.monitoring.no_data,
+                    inferred=self.inferred.get(zone),
                 )
             return {
                 "n": float(av["outages"].sum()),
@@ -707,6 +713,8 @@ def availability(
     partial_weight: float,
     zone: str,
     as_of: datetime,
+    no_data: NoDataPolicy = "exclude",
+    inferred: CheckOutages | None = None,
 ) -> pd.DataFrame:
     """Per service: scheduled and unplanned-down seconds of ``calendar`` time in the period,
     over the time its outage feed covers (see sql/availability.sql).
@@ -715,6 +723,15 @@ def availability(
     from both scheduled time and downtime. ``monitored`` is false for a service with no feed at
     all; ``scheduled_s`` is 0 when the feed covers none of the period (before it starts, or
     after ``as_of``): its availability is unknown, not 100 %.
+
+    A service with a catalogue ``monitoring`` block also has the outages inferred from its
+    checks (``monitoring.check_outages``), as full outages merged with the recorded ones; the
+    time its checks do not cover (and no record does) is ``no_data_s``, counted by the
+    agreement's ``no_data`` policy: ``exclude`` (neither scheduled nor down), ``up`` or
+    ``down``. Instants are whole seconds here (inferred stretches are rounded to the second).
+    ``inferred``: a ``check_outages`` answer to reuse — of this customer and ``as_of``, over a
+    window holding the period, for every monitored service (an ``InputError`` otherwise) —
+    so that months measured in a row do not each read every check result again.
     """
     start, end = period.bounds(zone)
     ids = register_calendars(
@@ -727,6 +744,18 @@ def availability(
         for s in services
         if cat.service(s).monitored_since is not None
     }
+    monitored = [s for s in services if cat.service(s).monitoring is not None]
+    down = gaps = pd.DataFrame(columns=["service", "start_at", "end_at"])
+    first_checks: dict[str, datetime] = {}
+    if monitored:
+        if inferred is None:
+            inferred = check_outages(
+                con, cat, customer, start, end, as_of=as_of, services=monitored
+            )
+        else:
+            _check_inferred(inferred, customer, as_of, start, end, monitored)
+        down, gaps = inferred.down, inferred.no_data
+        first_checks = {s: t for s, t in inferred.first_results.items() if s in monitored}
     return query(
         con,
         "availability",
@@ -740,8 +769,92 @@ def availability(
             "partial_weight": partial_weight,
             "since_services": list(since),
             "since": list(since.values()),
+            "check_services": list(first_checks),
+            "first_check": [round(t.timestamp()) for t in first_checks.values()],
+            "no_data": no_data,
+            **_stretches("inf", down),
+            **_stretches("gap", gaps),
         },
     )
+
+
+def _check_inferred(
+    inferred: CheckOutages,
+    customer: str,
+    as_of: datetime,
+    start: datetime,
+    end: datetime,
+    services: list[str],
+) -> None:
+    """An ``InputError`` unless ``inferred`` answers for this customer, as-of instant, window
+    and services."""
+    stop = max(start, min(end, as_of))
+    missing = [s for s in services if s not in inferred.settings]
+    if (
+        inferred.customer != customer
+        or inferred.as_of != as_of
+        or inferred.start > start
+        or inferred.stop < stop
+        or missing
+    ):
+        raise InputError(
+            f"the inferred outages given are {inferred.customer!r}'s as of {inferred.as_of} over "
+            f"[{inferred.start}, {inferred.stop}) for {', '.join(inferred.settings) or 'none'}; "
+            f"this availability needs {customer!r}'s as of {as_of} over [{start}, {stop}) for "
+            f"{', '.join(services)}: pass check_outages of those, or none"
+        )
+
+
+class _InferredOutages:
+    """Outages inferred from checks over all the periods measured together, once per zone:
+    each month clips the same answer (a month's start state depends on every earlier result,
+    so inferring month by month would read them all again each time)."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        cat: Catalogue,
+        customer: str,
+        periods: list[Period],
+        as_of: datetime,
+    ) -> None:
+        self.con, self.cat, self.customer, self.periods, self.as_of = (
+            con, cat, customer, periods, as_of
+        )  # fmt: skip
+        self.monitored = [
+            s for s in cat.services_of(customer) if cat.service(s).monitoring is not None
+        ]
+        self._by_zone: dict[str, CheckOutages] = {}
+
+    def get(self, zone: str) -> CheckOutages | None:
+        if not self.monitored or not self.periods:
+            return None
+        if zone not in self._by_zone:
+            bounds = [p.bounds(zone) for p in self.periods]
+            self._by_zone[zone] = check_outages(
+                self.con,
+                self.cat,
+                self.customer,
+                min(b[0] for b in bounds),
+                max(b[1] for b in bounds),
+                as_of=self.as_of,
+                services=self.monitored,
+            )
+        return self._by_zone[zone]
+
+
+def _stretches(prefix: str, df: pd.DataFrame) -> dict[str, list[object]]:
+    """Stretches as the parallel lists availability.sql binds: service, start and end in epoch
+    seconds (rounded to the nearest second)."""
+
+    def seconds(col: str) -> list[object]:
+        return [round(pd.Timestamp(t).timestamp()) for t in df[col]]
+
+    return {
+        f"{prefix}_service": [str(s) for s in df["service"]],
+        f"{prefix}_s": seconds("start_at"),
+        f"{prefix}_e": seconds("end_at"),
+    }
 
 
 def _local_midnight(day: date | None, zone: str) -> float:
@@ -751,8 +864,8 @@ def _local_midnight(day: date | None, zone: str) -> float:
 
 AVAILABILITY_HISTORY_COLUMNS = [
     "agreement", "id", "objective", "period", "service", "period_scheduled_s", "scheduled_s",
-    "maintenance_s", "downtime_s", "outages", "monitored", "covered_from", "coverage",
-    "availability", "budget_s",
+    "maintenance_s", "downtime_s", "outages", "monitored", "covered_from", "no_data_s",
+    "coverage", "availability", "budget_s",
 ]  # fmt: skip
 
 
@@ -767,6 +880,7 @@ def availability_history(
     the availability % (NaN where the feed covers none of the period), the share of the period
     covered and the downtime budget of the covered time."""
     frames = []
+    inferred = _InferredOutages(con, cat, customer, periods, as_of)
     for p in periods:
         for a, t in cat.targets_for(customer, p):
             if not isinstance(t, AvailabilityTarget):
@@ -774,7 +888,8 @@ def availability_history(
             df = availability(
                 con, cat, customer, p, services=list(t.services or a.services),
                 calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),
-                as_of=as_of,
+                as_of=as_of, no_data=a.monitoring.no_data,
+                inferred=inferred.get(cat.zone_of(a)),
             )  # fmt: skip
             df.insert(0, "period", str(p))
             df.insert(0, "objective", t.objective)

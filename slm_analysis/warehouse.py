@@ -20,9 +20,9 @@ import pandas as pd
 from .errors import WarehouseError, first_lines
 from .paths import DEFAULT_DB, SQL_DIR, db_path
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # in-place upgrades from an older schema version to the next (the statement, in sql/)
-MIGRATIONS = {"2": "migrate_2_to_3", "3": "migrate_3_to_4"}
+MIGRATIONS = {"2": "migrate_2_to_3", "3": "migrate_3_to_4", "4": "migrate_4_to_5"}
 TABLES = (
     "incidents",
     "incident_states",

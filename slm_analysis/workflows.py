@@ -175,8 +175,8 @@ RowCounts = dict[str, dict[tuple[str, str | None], int]]
 
 
 def _customer_rows(con: duckdb.DuckDBPyConnection) -> RowCounts:
-    """customer → {(table, service): rows} of incidents, surveys and outages (outages per
-    service, the others with service None), for every customer in one query."""
+    """customer → {(table, service): rows} of incidents, surveys, outages and checks (outages
+    and checks per service, the others with service None), for every customer in one query."""
     out: RowCounts = {}
     for table, customer, service, n in con.execute(sql("customer_rows")).fetchall():
         out.setdefault(customer, {})[(table, service)] = int(n)
@@ -269,6 +269,20 @@ def _coverage_problems(rows: RowCounts, cat: Catalogue, customer: str) -> list[t
         s for a, t in targets if t.metric == "availability" for s in t.services or a.services
     ]
     for svc in dict.fromkeys(available):
+        if cat.service(svc).monitoring is not None:
+            if not _count(rows, "outages", customer, svc) and not _count(
+                rows, "checks", customer, svc
+            ):
+                problems.append(
+                    (
+                        "warning",
+                        f"service {svc!r} of {customer!r} has neither outage records nor check "
+                        "results: its availability shows as no data (load its checks with `slm "
+                        "load checks FILE` and map them to it, or its outages with `slm load "
+                        "outages FILE`)",
+                    )
+                )
+            continue
         if not _count(rows, "outages", customer, svc):
             problems.append(
                 (

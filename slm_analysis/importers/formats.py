@@ -8,6 +8,13 @@ whose required columns are all present; ties go to the one that matches more col
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+# How a check export's rows are read (checks only): `polled` — one row per check run, a result
+# speaks for its own interval and a gap is no data; `status-change` — a row only when the
+# monitor's state changes, which then holds until the next row (see docs/metrics.md)
+Stream = Literal["polled", "status-change"]
+STREAMS: tuple[str, ...] = Stream.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class Format:
     timestamps: tuple[str, ...] = field(default=())
     # macros.sql: the macro listing the date-time layouts the staging query reads
     layouts: str = "slm_ts_layouts"
+    # checks: the kind of stream the rows are (stored per row in checks.stream); None otherwise
+    stream: Stream | None = None
 
     def resolve(self, header: list[str]) -> dict[str, str]:
         """canonical column → actual header (first match), for the columns present."""
@@ -129,21 +138,41 @@ SERVICENOW_OUTAGES = Format(
     timestamps=("begin", "end"),
 )
 
+_CHECK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "checked_at": ("timestamp", "time"),
+    "check_name": ("check", "monitor", "monitor_name", "monitor_id", "name"),
+    "status": ("ok", "up", "result"),
+    "latency_ms": ("response_time_ms", "latency", "ping", "duration_ms"),
+    # a status-change stream keeps only its rows flagged important (Uptime Kuma's flips)
+    "important": (),
+}
+
 UPTIME_CHECKS = Format(
     name="uptime-checks",
     kind="checks",
     table="checks",
-    description="Uptime check results: timestamp, check, status (up/down, 1/0), latency",
+    description="Uptime check results, polled: timestamp, check, status (up/down, 1/0), latency",
     source="monitoring",
-    columns={
-        "checked_at": ("timestamp", "time"),
-        "check_name": ("check", "monitor", "monitor_name", "monitor_id", "name"),
-        "status": ("ok", "up", "result"),
-        "latency_ms": ("response_time_ms", "latency", "ping", "duration_ms"),
-    },
+    columns=_CHECK_COLUMNS,
     required=("checked_at", "check_name", "status"),
     staging="stage_uptime_checks",
     timestamps=("checked_at",),
+    stream="polled",
+)
+
+UPTIME_KUMA_HEARTBEATS = Format(
+    name="uptime-kuma-heartbeats",
+    kind="checks",
+    table="checks",
+    description="Uptime Kuma heartbeats with their `important` flag, read as a status-change "
+    "stream: the important rows are the monitor's flips; the others are skipped",
+    source="uptime-kuma",
+    columns=_CHECK_COLUMNS,
+    required=("checked_at", "check_name", "status", "important"),
+    staging="stage_uptime_checks",
+    signature=("important",),
+    timestamps=("checked_at",),
+    stream="status-change",
 )
 
 SURVEY_RESPONSES = Format(
@@ -317,6 +346,7 @@ FORMATS: dict[str, Format] = {
         SERVICENOW_OUTAGES,
         STATUSPAGE_DOWNTIME,
         UPTIME_CHECKS,
+        UPTIME_KUMA_HEARTBEATS,
         SURVEY_RESPONSES,
         SERVICENOW_CHANGES,
         ACTION_REGISTER,

@@ -510,6 +510,7 @@ def _staged(con: duckdb.DuckDBPyConnection, scratch: _Scratch, job: _Job, fmt: F
         scale=job.scale,
         ts_format=_timestamp_format(con, fmt),
         layouts=layouts,
+        stream=(job.mapping.stream if job.mapping else None) or fmt.stream,
     )
     head = con.execute(f"select * from ({staging}) limit 0", params)
     present = {d[0] for d in head.description or ()}

@@ -27,7 +27,7 @@ from pydantic import (
 from ..errors import MappingError, Problem, first_lines
 from ..ids import Id
 from ..yamlcheck import read_text, validate_yaml
-from .formats import GENERIC_BASE, KINDS, Format
+from .formats import GENERIC_BASE, KINDS, Format, Stream
 
 Kind = Literal["incidents", "outages", "checks", "surveys", "maintenance", "actions"]
 
@@ -59,6 +59,13 @@ class ImportMapping(BaseModel):
         False,
         description="one row per update of a ticket (incidents only): build snapshots "
         "and state histories; map number, incident_state and sys_updated_at",
+    )
+    stream: Stream | None = Field(
+        None,
+        description="checks only: `polled` (one row per check run; a gap is no data) or "
+        "`status-change` (a row only when the monitor's state changes; the state holds until "
+        "the next row, and with an `important` column only the rows flagged important are "
+        "kept). Default: polled",
     )
     columns: dict[str, str] = Field(description="field → column of the file")
     values: dict[str, dict[str, str | int | float]] = Field(
@@ -96,6 +103,8 @@ class ImportMapping(BaseModel):
     def _fields_exist(self) -> ImportMapping:
         if (self.kind, self.event_log) not in GENERIC_BASE:
             raise ValueError(f"event_log mode is for incidents, not {self.kind}")
+        if self.stream is not None and self.kind != "checks":
+            raise ValueError(f"stream is for checks, not {self.kind}; remove it")
         known = set(self.base.columns)
         mistakes = []
         for where in ("columns", "values", "constants"):

@@ -1,15 +1,25 @@
 -- Time-based availability per service over the open time of one calendar in [ps, pe), measured
 -- only where the service's outage feed covers it: from `covered_from` (the catalogue's
--- monitored_since, else the service's first outage record) until the data ends ($as_of). Time
--- outside that window is neither up nor down; a service with no covered time in the period has
--- no data, which is never 100 %. ws / we are the covered window clipped to the period.
--- Elementary segments between every outage / maintenance / window boundary; each segment takes
--- the heaviest impact covering it (full = 1, partial = $partial_weight); segments inside planned
--- maintenance count neither as scheduled nor as down. F(t) = open time before t, by as-of
--- look-up on cal_open.
+-- monitored_since, else the service's first outage record — or, for a service whose outages
+-- are inferred from checks, its first check result ($check_services, $first_check) if
+-- earlier) until the data ends ($as_of). Time outside that window is neither up nor down; a service with no covered
+-- time in the period has no data, which is never 100 %. ws / we are the covered window
+-- clipped to the period.
+-- Outages: the recorded unplanned ones, and for monitored services the down stretches inferred
+-- from checks (parallel lists $inf_service, $inf_s, $inf_e; check_outages.sql), which are full
+-- outages. The checks' no-data stretches ($gap_service, $gap_s, $gap_e) are "no data" where no
+-- recorded outage covers them (a record is data), and count by the agreement's policy
+-- $no_data: exclude = neither scheduled nor down, up = scheduled and up, down = a full outage.
+-- Elementary segments between every outage / maintenance / no-data / window boundary; each
+-- segment takes the heaviest impact covering it (full = 1, partial = $partial_weight); segments
+-- inside planned maintenance count neither as scheduled nor as down (nor as no data). F(t) =
+-- open time before t, by as-of look-up on cal_open.
 --   period_scheduled_s = F(pe) − F(ps) − maintenance open time in [ps, pe)
+--   no_data_s          = open time of no-data, unmaintained segments in [ws, we)
 --   scheduled_s        = F(we) − F(ws) − maintenance open time in [ws, we)
---   downtime_s         = Σ weight × open time of unplanned, unmaintained segments in [ws, we)
+--                        − (no_data_s when $no_data = exclude)
+--   downtime_s         = Σ weight × open time of measured, unmaintained segments in [ws, we)
+--   outages            = recorded unplanned outages + inferred ones overlapping none of them
 with svc as (
     select unnest($services::varchar[]) as service
 ),
@@ -23,11 +33,17 @@ recorded as (
     where o.customer = $customer
     group by o.service
 ),
+checked as (
+    select
+        unnest($check_services::varchar[]) as service,
+        unnest($first_check::bigint[]) as first_check
+),
 feed as (
-    select s.service, coalesce(d.since, r.first_record) as covered_from
+    select s.service, coalesce(d.since, least(r.first_record, k.first_check)) as covered_from
     from svc as s
     left join declared as d using (service)
     left join recorded as r using (service)
+    left join checked as k using (service)
 ),
 win as (
     select
@@ -39,6 +55,18 @@ win as (
 window_bounds as (
     select service, covered_from, ws, greatest(ws, least($as_of, $pe)) as we
     from win
+),
+inferred as (
+    select
+        unnest($inf_service::varchar[]) as service,
+        unnest($inf_s::bigint[]) as s0,
+        unnest($inf_e::bigint[]) as e0
+),
+gaps as (
+    select
+        unnest($gap_service::varchar[]) as service,
+        unnest($gap_s::bigint[]) as s0,
+        unnest($gap_e::bigint[]) as e0
 ),
 unplanned as (
     select
@@ -53,6 +81,18 @@ unplanned as (
 unplanned_in as (
     select * from unplanned where e > s
 ),
+inferred_in as (
+    select i.service, greatest(i.s0, w.ws) as s, least(i.e0, w.we) as e
+    from inferred as i
+    join window_bounds as w using (service)
+    where least(i.e0, w.we) > greatest(i.s0, w.ws)
+),
+gaps_in as (
+    select g.service, greatest(g.s0, w.ws) as s, least(g.e0, w.we) as e
+    from gaps as g
+    join window_bounds as w using (service)
+    where least(g.e0, w.we) > greatest(g.s0, w.ws)
+),
 maint as (
     select m.service, greatest(m.s, $ps) as s, least(m.e, $pe) as e
     from avail_maintenance as m
@@ -62,6 +102,10 @@ maint as (
 bounds as (
     select service, s as b from unplanned_in
     union select service, e from unplanned_in
+    union select service, s from inferred_in
+    union select service, e from inferred_in
+    union select service, s from gaps_in
+    union select service, e from gaps_in
     union select service, s from maint
     union select service, e from maint
     union select service, ws from window_bounds
@@ -71,20 +115,35 @@ elementary as (
     select service, b as s, lead(b) over (partition by service order by b) as e
     from bounds
 ),
-weighted as (
+covering as (
     select
         el.service,
         el.s,
         el.e,
-        coalesce(max(u.weight), 0) as weight,
+        coalesce(max(u.weight), 0) as recorded_weight,
+        bool_or(i.service is not null) as inferred_down,
+        bool_or(g.service is not null) as check_gap,
         bool_or(m.service is not null) as in_maintenance,
         el.s >= w.ws and el.e <= w.we as covered
     from elementary as el
     join window_bounds as w using (service)
     left join unplanned_in as u on u.service = el.service and u.s <= el.s and u.e >= el.e
+    left join inferred_in as i on i.service = el.service and i.s <= el.s and i.e >= el.e
+    left join gaps_in as g on g.service = el.service and g.s <= el.s and g.e >= el.e
     left join maint as m on m.service = el.service and m.s <= el.s and m.e >= el.e
     where el.e is not null
     group by el.service, el.s, el.e, w.ws, w.we
+),
+weighted as (
+    select
+        service, s, e, in_maintenance, covered,
+        check_gap and recorded_weight = 0 as no_data,
+        greatest(
+            recorded_weight,
+            case when inferred_down then 1.0 else 0 end,
+            case when check_gap and $no_data = 'down' then 1.0 else 0 end
+        ) as weight
+    from covering
 ),
 points as (
     select service, s as t from weighted
@@ -104,7 +163,7 @@ f as (
 ),
 segment_open as (
     select
-        w.service, w.weight, w.in_maintenance, w.covered,
+        w.service, w.weight, w.in_maintenance, w.covered, w.no_data,
         f1.open_before - f0.open_before as open_s
     from weighted as w
     join f as f0 on f0.service = w.service and f0.t = w.s
@@ -115,26 +174,44 @@ totals as (
         service,
         coalesce(sum(open_s) filter (where in_maintenance), 0) as period_maintenance_s,
         coalesce(sum(open_s) filter (where in_maintenance and covered), 0) as maintenance_s,
-        coalesce(sum(open_s * weight) filter (where covered and not in_maintenance), 0)
-            as downtime_s
+        coalesce(sum(open_s) filter (where no_data and covered and not in_maintenance), 0)
+            as no_data_s,
+        coalesce(
+            sum(open_s * weight) filter (
+                where covered and not in_maintenance and not (no_data and $no_data = 'exclude')
+            ),
+            0
+        ) as downtime_s
     from segment_open
     group by service
 ),
 outage_counts as (
     select service, count(*) as outages
-    from unplanned_in
+    from (
+        select service from unplanned_in
+        union all
+        select i.service
+        from inferred_in as i
+        where not exists (
+            select 1 from unplanned_in as u
+            where u.service = i.service and u.s < i.e and u.e > i.s
+        )
+    )
     group by service
 )
 select
     w.service,
     (fpe.open_before - fps.open_before) - coalesce(t.period_maintenance_s, 0)
         as period_scheduled_s,
-    (fwe.open_before - fws.open_before) - coalesce(t.maintenance_s, 0) as scheduled_s,
+    (fwe.open_before - fws.open_before) - coalesce(t.maintenance_s, 0)
+        - case when $no_data = 'exclude' then coalesce(t.no_data_s, 0) else 0 end
+        as scheduled_s,
     coalesce(t.maintenance_s, 0) as maintenance_s,
     coalesce(t.downtime_s, 0) as downtime_s,
     coalesce(c.outages, 0) as outages,
     w.covered_from is not null as monitored,
-    to_timestamp(w.covered_from) as covered_from
+    to_timestamp(w.covered_from) as covered_from,
+    coalesce(t.no_data_s, 0) as no_data_s
 from window_bounds as w
 join f as fps on fps.service = w.service and fps.t = $ps
 join f as fpe on fpe.service = w.service and fpe.t = $pe

@@ -85,7 +85,8 @@ create table if not exists checks (
     checked_at timestamptz not null,
     ok boolean not null,
     latency_ms double,
-    load_id integer not null
+    load_id integer not null,
+    stream varchar not null default 'polled'  -- polled | status-change (schema 5)
 );
 create table if not exists surveys (
     source varchar not null,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from slm_analysis.catalogue import parse_catalogue
-from slm_analysis.errors import InputError
+from slm_analysis.errors import InputError, MappingError
 from slm_analysis.importers import FORMATS, detect_format, load_file
 from slm_analysis.importers.mapping import load_mapping
 from slm_analysis.warehouse import TABLES, sql
@@ -363,16 +363,65 @@ def test_mapping_mistakes_are_listed_with_their_lines(tmp_path: Path) -> None:
     assert "unknown field(s) opend_at" in text and "required field(s) opened_at, priority" in text
 
 
-def test_status_change_stream_loads_as_check_points(con: duckdb.DuckDBPyConnection) -> None:
+def test_status_change_stream_loads_as_status_changes(con: duckdb.DuckDBPyConnection) -> None:
     # Uptime Kuma's "important heartbeats": a row only when the monitor flips
     r = load_file(con, "checks", FIX / "uptime_kuma_important_heartbeats.csv", timezone="UTC")
-    assert (r.format, r.rows_loaded, r.rows_quarantined) == ("uptime-checks", 3, 0)
-    got = con.execute("select check_name, checked_at, ok, latency_ms from checks order by 2")
+    assert (r.format, r.rows_loaded, r.rows_quarantined) == ("uptime-kuma-heartbeats", 3, 0)
+    got = con.execute(
+        "select source, check_name, checked_at, ok, latency_ms, stream from checks order by 3"
+    )
     assert got.fetchall() == [
-        ("shop-https", datetime(2026, 3, 10, 8, tzinfo=UTC), True, 120.0),
-        ("shop-https", datetime(2026, 3, 10, 9, 12, 30, tzinfo=UTC), False, None),
-        ("shop-https", datetime(2026, 3, 10, 9, 20, tzinfo=UTC), True, 140.0),
-    ]
+        ("uptime-kuma", "shop-https", datetime(2026, 3, 10, 8, tzinfo=UTC), True, 120.0,
+         "status-change"),
+        ("uptime-kuma", "shop-https", datetime(2026, 3, 10, 9, 12, 30, tzinfo=UTC), False, None,
+         "status-change"),
+        ("uptime-kuma", "shop-https", datetime(2026, 3, 10, 9, 20, tzinfo=UTC), True, 140.0,
+         "status-change"),
+    ]  # fmt: skip
+
+
+def test_heartbeats_that_changed_nothing_are_skipped_in_a_status_change_stream(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A full Uptime Kuma heartbeat export flags its flips `important`; read as a status-change
+    stream only those are kept; read as polled results (--format uptime-checks) every row is."""
+    f = tmp_path / "heartbeats.csv"
+    f.write_text(
+        "monitor_name,time,status,msg,ping,important\n"
+        "shop,2026-03-10 08:00:00,1,OK,120,1\n"
+        "shop,2026-03-10 08:01:00,1,OK,121,0\n"
+        "shop,2026-03-10 08:02:00,0,timeout,,1\n"
+        "shop,2026-03-10 08:03:00,0,timeout,,false\n"
+    )
+    r = load_file(con, "checks", f, timezone="UTC")
+    assert (r.format, r.rows_read, r.rows_loaded) == ("uptime-kuma-heartbeats", 4, 2)
+    assert "2 rows skipped as not relevant to checks" in r.warnings
+    stored = "select source, stream, count(*) from checks group by all order by all"
+    assert con.execute(stored).fetchall() == [("uptime-kuma", "status-change", 2)]
+    # the same file again, read the other way, replaces what its first load wrote
+    polled = load_file(con, "checks", f, timezone="UTC", format="uptime-checks")
+    assert (polled.rows_read, polled.rows_loaded) == (4, 4)
+    assert con.execute(stored).fetchall() == [("monitoring", "polled", 4)]
+
+
+def test_a_mapping_declares_a_status_change_stream(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    f = tmp_path / "flips.csv"
+    f.write_text("probe;at;state\nweb;2026-03-10 08:00;UP\nweb;2026-03-10 09:00;DOWN\n")
+    m = tmp_path / "flips.yaml"
+    m.write_text(
+        "kind: checks\nstream: status-change\ntimezone: UTC\n"
+        "columns: {check_name: probe, checked_at: at, status: state}\n"
+    )
+    r = load_file(con, "checks", f, mapping=load_mapping(m))
+    assert r.rows_loaded == 2
+    got = con.execute("select check_name, ok, stream from checks order by checked_at")
+    assert got.fetchall() == [("web", True, "status-change"), ("web", False, "status-change")]
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("kind: outages\nstream: polled\ncolumns: {outage_id: a}\n")
+    with pytest.raises(MappingError, match="stream is for checks, not outages"):
+        load_mapping(wrong)
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])

@@ -428,6 +428,35 @@ def test_check_warns_about_services_without_outage_records(tmp_path: Path) -> No
     ]
 
 
+def test_check_counts_check_results_for_services_whose_outages_are_inferred(
+    tmp_path: Path,
+) -> None:
+    """crm's outages are inferred from checks (`monitoring:`): its check results are its feed,
+    so it is warned about only while it has neither checks nor outage records."""
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(
+        TWO_SERVICES.replace("{id: crm, name: CRM}", "{id: crm, name: CRM, monitoring: {}}")
+    )
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db) as con:
+        add_incident(con, "A", utc(2026, 10, 5, 7), utc(2026, 10, 5, 10))
+        add_outage(con, "one", "email", utc(2026, 10, 14, 10))
+    assert run_check(db, catalogue) == [
+        (
+            "warning",
+            "service 'crm' of 'c' has neither outage records nor check results: its "
+            "availability shows as no data (load its checks with `slm load checks FILE` and map "
+            "them to it, or its outages with `slm load outages FILE`)",
+        )
+    ]
+    with warehouse.session(db) as con:
+        con.execute(
+            "insert into checks values ('monitoring', 'crm-https', 'c', 'crm', "
+            "'2026-10-01 00:00:00+00', true, null, 1, 'polled')"
+        )
+    assert run_check(db, catalogue) == []
+
+
 def test_two_agreements_with_the_same_target_id_never_mix(con: duckdb.DuckDBPyConnection) -> None:
     """Each agreement's `p3-res` counts its own incidents: 1/1 for email, 1/2 for crm (they
     were both reported 2/3 when versions were keyed by target id alone)."""

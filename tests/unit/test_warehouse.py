@@ -147,19 +147,38 @@ def test_transaction_rolls_back_on_error(con: duckdb.DuckDBPyConnection) -> None
 
 
 def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
-    """Schema 3 keeps the customer of quarantined rows, schema 4 the source of each load; a
-    schema-2 file (no such columns) opened — even read-only — is upgraded once, its rows
+    """Schema 3 keeps the customer of quarantined rows, schema 4 the source of each load, schema
+    5 the stream kind of each check row; a schema-2 file (no such columns) opened — even read-only — is upgraded once, its rows
     kept."""
     db = tmp_path / "old.duckdb"
     with warehouse.session(db) as con:
         con.execute("alter table quarantine drop column customer")
         con.execute("alter table load_log drop column source")
+        con.execute("alter table checks drop column stream")
         con.execute("insert into quarantine values (1, 'incidents', 'f.csv', 2, 'x', 'v', 'r')")
         con.execute("update meta set value = '2' where key = 'schema_version'")
     with warehouse.session(db, read_only=True) as con:
-        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "4"
+        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "5"
         assert con.execute("select line, reason, customer from quarantine").fetchall() == [
             (2, "r", None)
+        ]
+
+
+def test_a_schema_4_warehouse_keeps_its_checks_as_polled(tmp_path: Path) -> None:
+    """Schema 5 records the stream kind of each check row; rows loaded before it came from the
+    polled formats and are upgraded in place as polled."""
+    db = tmp_path / "old.duckdb"
+    with warehouse.session(db) as con:
+        con.execute("alter table checks drop column stream")
+        con.execute(
+            "insert into checks values ('monitoring', 'shop', 'acme', 'webshop', "
+            "'2026-03-10 08:00:00+00', true, 120, 1)"
+        )
+        con.execute("update meta set value = '4' where key = 'schema_version'")
+    with warehouse.session(db, read_only=True) as con:
+        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "5"
+        assert con.execute("select check_name, ok, stream from checks").fetchall() == [
+            ("shop", True, "polled")
         ]
 
 
