@@ -176,18 +176,20 @@ def register_calendars(
 def _maintenance_intervals(
     con: duckdb.DuckDBPyConnection,
     cat: Catalogue,
+    customer: str,
     services: list[str],
     start: datetime,
     end: datetime,
 ) -> pd.DataFrame:
-    """Planned windows per service: catalogue windows, loaded change windows, planned outages."""
+    """Planned windows per service: catalogue windows, and the change windows and planned
+    outages loaded for ``customer`` (or for no customer) — never another customer's."""
     rows = []
     for w in cat.maintenance:
         for svc in w.services:
             if svc in services:
                 for s, e in w.occurrences(start, end):
                     rows.append((svc, int(s.timestamp()), int(e.timestamp())))
-    loaded = query(con, "maintenance_intervals", {"services": services})
+    loaded = query(con, "maintenance_intervals", {"services": services, "customer": customer})
     df = pd.DataFrame(rows, columns=["service", "s", "e"])
     out = pd.concat([df, loaded], ignore_index=True)
     return out.astype({"service": "string", "s": "int64", "e": "int64"})
@@ -307,7 +309,8 @@ def _register_inputs(
     )
     temp_table(con, "clock_targets", df)
     temp_table(con, "clock_state_roles", _state_roles(profiles))
-    temp_table(con, "clock_maintenance", _maintenance_intervals(con, cat, services, start, end))
+    maintenance = _maintenance_intervals(con, cat, customer, services, start, end)
+    temp_table(con, "clock_maintenance", maintenance)
     con.execute(f"create or replace temp view clock_stops as {sql('clock_stops')}")
 
 
@@ -737,7 +740,7 @@ def availability(
     ids = register_calendars(
         con, cat, {calendar}, start - timedelta(days=1), end + timedelta(days=1)
     )
-    maint = _maintenance_intervals(con, cat, services, start, end)
+    maint = _maintenance_intervals(con, cat, customer, services, start, end)
     temp_table(con, "avail_maintenance", maint)
     since = {
         s: int(_local_midnight(cat.service(s).monitored_since, zone))

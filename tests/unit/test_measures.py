@@ -154,6 +154,38 @@ def test_availability_merges_weights_and_excludes_maintenance(
     assert att.loc["av", "credit_percent"] == 5.0
 
 
+def test_another_customers_planned_work_never_excuses_downtime(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Customer c's email is down 10:00-11:00 on 5 October; another customer's planned outage
+    and change window on the same (shared) service cover those hours. c's downtime stays 1 h,
+    its maintenance the catalogue's own 1 h window. The feed covers from c's first outage
+    record (5 October 10:00 UTC, 108 h after October begins in Paris): 745 - 108 - 1 h."""
+    cat = parse_catalogue(CATALOGUE)
+    con.execute(
+        "insert into outages values ('t', 'down', 'c', 'email', $s, $e, 'full', false, "
+        "null, null, 0), ('t', 'theirs', 'other', 'email', $s, $e, 'full', true, null, null, 0)",
+        {"s": utc(2026, 10, 5, 10), "e": utc(2026, 10, 5, 11)},
+    )
+    con.execute(
+        "insert into maintenance_windows values ('t', 'w', 'other', 'email', $s, $e, null, 0)",
+        {"s": utc(2026, 10, 5, 9), "e": utc(2026, 10, 5, 12)},
+    )
+    row = measures.availability(
+        con,
+        cat,
+        "c",
+        Period.parse("2026-10"),
+        services=["email"],
+        calendar="always",
+        partial_weight=0.5,
+        zone="Europe/Paris",
+        as_of=AS_OF,
+    ).iloc[0]
+    assert (row["maintenance_s"], row["downtime_s"]) == (3600, 3600)
+    assert row["scheduled_s"] == (745 - 108 - 1) * 3600
+
+
 def test_wilson_interval() -> None:
     assert measures.wilson_interval(0, 0) == (None, None)
     lo, hi = measures.wilson_interval(10, 10)
