@@ -23,7 +23,7 @@ ID_HELP = "letters, digits, '-' and '_', starting with a letter or digit, at mos
 
 def check_id(value: str) -> str:
     """``value`` when it is a safe id; a ``ValueError`` saying what is wrong otherwise."""
-    if not isinstance(value, str) or not _ID.match(value):
+    if not isinstance(value, str) or not _ID.fullmatch(value):
         raise ValueError(f"not a valid id; use {ID_HELP} (e.g. acme-retail)")
     if value.lower() in _RESERVED:
         raise ValueError("a name Windows reserves for a device, not a valid id; choose another")

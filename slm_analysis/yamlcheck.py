@@ -58,7 +58,7 @@ MAX_DEPTH = 64  # levels of nesting (a catalogue uses 7)
 _TAG = "tag:yaml.org,2002:"
 MAP_TAG, SEQ_TAG, STR_TAG = _TAG + "map", _TAG + "seq", _TAG + "str"
 MERGE_TAG, VALUE_TAG = _TAG + "merge", _TAG + "value"
-SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "binary", "timestamp")}
+SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "timestamp")}
 
 
 def size_problem(source: str, size: int) -> Problem | None:

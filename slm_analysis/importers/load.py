@@ -160,7 +160,7 @@ def load_file(
     validation; above it nothing is loaded (100 loads the valid rows whatever the rest).
     ``source`` names the system the file comes from (an id; default: the format's family, such
     as ``servicenow``): records are keyed by source and number, so two systems that number
-    alike are kept apart. A record that another customer's load wrote under the same key is
+    alike are kept apart. A load that would change the customer of a record that has one is
     refused unless ``shared_source`` (one system serving several customers). A file loaded
     again with the same content replaces what its earlier loads wrote.
     """
@@ -738,11 +738,11 @@ def _upsert(
         last = f"qualify row_number() over (partition by {keys} order by _line desc) = 1"
         scratch.create("table", "to_write", f"select * from {rows} {last if repeated else ''}")
         rows = "to_write"
+    if not job.shared:
+        _refuse_collisions(con, job, table, rows, cols)
     new_only, withdrawn = "", 0
     if stored:
         join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in KEYS[table])
-        if "customer" in cols and not job.shared:
-            _refuse_collisions(con, job, table, rows, join, earlier)
         withdrawn = _clear_stored(con, table, cols, rows, join, earlier)
         new_only = f"where not exists (select 1 from {q(table)} as t where {join})"
     select = ", ".join("$load_id as load_id" if c == "load_id" else f"w.{q(c)}" for c in cols)
@@ -794,43 +794,54 @@ def _clear_stored(
 
 
 def _refuse_collisions(
-    con: duckdb.DuckDBPyConnection,
-    job: _Job,
-    table: str,
-    rows: str,
-    join: str,
-    earlier: list[int],
+    con: duckdb.DuckDBPyConnection, job: _Job, table: str, rows: str, cols: list[str]
 ) -> None:
-    """An ``InputError`` when a row of the file has the key of a stored row that another
-    customer's record holds (unless an earlier load of this same content wrote it)."""
+    """An ``InputError`` when a row of the file has the key of a stored record that another
+    customer holds — a record with a customer never changes hands (nor loses its customer)
+    unless the source is shared. A state-history row is checked against its incident, when
+    the load says whose it is (``--customer`` or a mapping)."""
     q = quote_ident
+    if "customer" in cols:
+        owner, keys, moved = table, KEYS[table], "t.customer is distinct from w.customer"
+    elif table == "incident_states" and "customer" in _relation_columns(con, rows):
+        owner, keys, moved = "incidents", KEYS["incidents"], "t.customer <> w.customer"
+    else:
+        return
+    if not scalar(con, f"select count(*) > 0 from {q(owner)}"):
+        return
+    join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in keys)
     key = ", ".join(f"w.{q(k)}::varchar" for k in KEYS[table] if k != "source")
     found = con.execute(
         f"select concat_ws(' ', {key}), w.source, w._line, t.customer, w.customer, l.path, "
-        f"count(*) over () from {rows} as w join {q(table)} as t on {join} "
+        f"count(*) over () from {rows} as w join {q(owner)} as t on {join} "
         "left join load_log as l on l.load_id = t.load_id "
-        "where t.customer <> w.customer and not list_contains($earlier, t.load_id) "
-        f"order by w._line limit {_COLLISIONS_SHOWN}",
-        {"earlier": earlier},
+        f"where t.customer is not null and {moved} order by w._line limit {_COLLISIONS_SHOWN}"
     ).fetchall()
     if not found:
         return
     examples = [
         f"line {line}: {k} (source {source}) is {theirs}'s, loaded from {path}; this file "
-        f"gives it to {ours}"
+        f"gives it to {ours or 'no customer'}"
         for k, source, line, theirs, ours, path, _ in found
     ]
     total, ours, source = found[0][-1], found[0][4], found[0][1]
     raise InputError(
-        f"{job.source.path}: {_rows(total)} would replace another customer's {table} "
-        f"record with the same key; nothing was loaded:\n  "
+        f"{job.source.path}: {_rows(total)} would change the customer of {owner} records that "
+        "belong to another customer; nothing was loaded:\n  "
         + "\n  ".join(examples)
         + ("\n  …" if total > len(found) else "")
         + "\nIf the files come from different systems that number records alike, load each "
-        "with its own --source NAME (for example --source "
-        f"{ours}-{source}); if one system serves both customers and its "
-        "records move between them, load with --shared-source."
+        f"with its own --source NAME (for example --source {ours or 'other'}-{source}); if one "
+        "system serves several customers and its records move between them (or a mapping "
+        "was wrong), load with --shared-source."
     )
+
+
+def _relation_columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
+    cur = con.execute(f"select * from {relation} limit 0")
+    names = {d[0] for d in cur.description or ()}
+    cur.fetchall()
+    return names
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

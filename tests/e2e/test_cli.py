@@ -661,8 +661,8 @@ def test_load_refuses_another_customers_number_and_keeps_named_sources_apart(
     assert (refused.returncode, refused.stdout) == (2, "")
     assert refused.stderr == (
         "warning: no catalogue at none.yaml; records are loaded unmapped\n"
-        "error: globex.csv: 3 rows would replace another customer's incidents record with the "
-        "same key; nothing was loaded:\n"
+        "error: globex.csv: 3 rows would change the customer of incidents records that belong to "
+        "another customer; nothing was loaded:\n"
         "  line 2: INC0000001 (source servicenow) is acme's, loaded from acme.csv; this file "
         "gives it to globex\n"
         "  line 3: INC0000002 (source servicenow) is acme's, loaded from acme.csv; this file "
@@ -670,8 +670,9 @@ def test_load_refuses_another_customers_number_and_keeps_named_sources_apart(
         "  line 7: INC0000006 (source servicenow) is acme's, loaded from acme.csv; this file "
         "gives it to globex\n"
         "If the files come from different systems that number records alike, load each with its "
-        "own --source NAME (for example --source globex-servicenow); if one system serves both "
-        "customers and its records move between them, load with --shared-source.\n"
+        "own --source NAME (for example --source globex-servicenow); if one system serves "
+        "several customers and its records move between them (or a mapping was wrong), load "
+        "with --shared-source.\n"
     )
     kept = slm("globex.csv", "--customer", "globex", "--source", "globex-snow")
     assert kept.returncode == 0, kept.stderr

@@ -528,3 +528,9 @@ def test_mapping_layouts_and_fields_are_checked_when_it_loads(tmp_path: Path) ->
             "the import mapping has 1 mistake:",
             line.format(path=path),
         ]
+
+
+def test_a_binary_value_is_refused_so_no_nul_gets_in() -> None:
+    bad = VALID.replace("customers:", "customers_x: !!binary QUMAWA==\ncustomers:", 1)
+    with pytest.raises(CatalogueError, match=r"the YAML tag !!binary; remove the tag"):
+        parse_catalogue(bad, "c.yaml")

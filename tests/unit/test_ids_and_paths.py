@@ -37,7 +37,7 @@ agreements: [{{id: a, customer: "{quoted}", services: [s], targets: []}}]
 @pytest.mark.parametrize(
     "cid",
     ["../../evil1", "x/../../../evil2", "acme/../globex", ".", "..", "_failed", ".staging-x",
-     "a" * 65, "con", "NUL", "lpt1", "a b", "ümlaut", "x\\y", ""],
+     "a" * 65, "con", "NUL", "lpt1", "a b", "ümlaut", "x\\y", "", "acme\n"],
 )  # fmt: skip
 def test_unsafe_customer_ids_are_refused_by_the_catalogue(cid: str) -> None:
     with pytest.raises(CatalogueError, match=r"customers\[0\]\.id.*(not a valid id|reserves)"):

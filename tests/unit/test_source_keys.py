@@ -65,13 +65,14 @@ def test_another_customers_number_is_refused_with_both_named(
     with pytest.raises(InputError) as e:
         load_file(con, "incidents", globex, catalogue=CATALOGUE)
     assert e.value.message == (
-        f"{globex}: 1 row would replace another customer's incidents record with the same key; "
-        "nothing was loaded:\n"
+        f"{globex}: 1 row would change the customer of incidents records that belong to another "
+        "customer; nothing was loaded:\n"
         f"  line 3: INC1 (source servicenow) is acme's, loaded from {acme}; this file gives it "
         "to globex\n"
         "If the files come from different systems that number records alike, load each with "
         "its own --source NAME (for example --source globex-servicenow); if one system serves "
-        "both customers and its records move between them, load with --shared-source."
+        "several customers and its records move between them (or a mapping was wrong), load "
+        "with --shared-source."
     )
     assert everything(con) == before
 
@@ -219,3 +220,40 @@ def test_a_mapping_names_its_source_and_the_cli_option_wins(
     m.write_text(text.replace("kind: incidents\n", "kind: incidents\nsource: ../x\n"))
     with pytest.raises(MappingError, match=r"m\.yaml:3: source: found '\.\./x'; not a valid id"):
         load_mapping(m)
+
+
+def test_a_record_never_loses_its_customer_silently(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The same incident loaded again where no mapping rule gives it a customer (another
+    file, or the same file with another --customer) is refused, not stripped of acme."""
+    acme = incidents(tmp_path / "a.csv", "Acme Retail Ltd", "INC1,2026-03-02 09:00:00,Mail")
+    load_file(con, "incidents", acme, catalogue=CATALOGUE)
+    other = incidents(tmp_path / "b.csv", "Initech", "INC1,2026-03-02 10:00:00,Mail")
+    with pytest.raises(
+        InputError, match=r"INC1 .* is acme's, .*; this file gives it to no customer"
+    ):
+        load_file(con, "incidents", other, catalogue=CATALOGUE)
+    with pytest.raises(InputError, match="this file gives it to globex"):
+        load_file(con, "incidents", acme, customer="globex")  # the same bytes
+    assert held(con) == [("servicenow", "INC1", "acme", "Mail")]
+
+
+def test_a_state_history_given_to_another_customer_is_refused(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """State metrics name no customer; loaded with --customer globex for acme's incident
+    number, they would pause acme's clock: refused, naming the incident's customer."""
+    acme = incidents(tmp_path / "a.csv", "Acme Retail Ltd", "INC1,2026-03-02 09:00:00,Mail")
+    load_file(con, "incidents", acme, catalogue=CATALOGUE)
+    states = tmp_path / "states.csv"
+    states.write_text(
+        "id,definition,value,start,end,duration,calculation_complete\n"
+        "INC1,Incident State Duration,On Hold,2026-03-02 09:30:00,2026-03-02 10:00:00,"
+        "30 Minutes,true\n"
+    )
+    with pytest.raises(InputError, match="would change the customer of incidents records"):
+        load_file(con, "incidents", states, catalogue=CATALOGUE, customer="globex")
+    assert con.execute("select count(*) from incident_states").fetchall() == [(0,)]
+    load_file(con, "incidents", states, catalogue=CATALOGUE, customer="acme")
+    assert con.execute("select count(*) from incident_states").fetchall() == [(1,)]
