@@ -245,8 +245,10 @@ def load(
     rules = load_mapping(mapping) if mapping is not None else None
     cat = load_catalogue(obj.catalogue) if obj.catalogue.exists() else None
     if cat is None:
+        given = "what --customer/--service give" if customer or service else "no customer"
         click.echo(
-            f"warning: no catalogue at {obj.catalogue}; records are loaded unmapped", err=True
+            f"warning: no catalogue at {obj.catalogue}; no mapping rules: records get {given}",
+            err=True,
         )
     from rich.console import Console
 

@@ -499,7 +499,7 @@ def test_load_refusal_quarantine_listing_and_status(tmp_path: Path) -> None:
     refused = slm("load", "incidents", "servicenow_incidents_dotted.csv", "--timezone", "UTC")
     assert refused.returncode == 1 and refused.stdout == ""
     assert refused.stderr == (
-        "warning: no catalogue at none.yaml; records are loaded unmapped\n"
+        "warning: no catalogue at none.yaml; no mapping rules: records get no customer\n"
         "error: servicenow_incidents_dotted.csv: 3 of 4 rows (75 %) fail validation, more than "
         "the 50 % a load may quarantine; nothing was loaded (the warehouse is unchanged).\n"
         "The file probably needs a mapping (--mapping M.yaml naming its columns) or a date "
@@ -660,7 +660,8 @@ def test_load_refuses_another_customers_number_and_keeps_named_sources_apart(
     refused = slm("globex.csv", "--customer", "globex")
     assert (refused.returncode, refused.stdout) == (2, "")
     assert refused.stderr == (
-        "warning: no catalogue at none.yaml; records are loaded unmapped\n"
+        "warning: no catalogue at none.yaml; no mapping rules: records get what "
+        "--customer/--service give\n"
         "error: globex.csv: 3 rows would change the customer of incidents records that belong to "
         "another customer; nothing was loaded:\n"
         "  line 2: INC0000001 (source servicenow) is acme's, loaded from acme.csv; this file "

@@ -173,7 +173,7 @@ def test_slm_load_reports_each_file_until_the_bad_one(
         "their reasons\n"
     )
     assert r.stderr == (
-        f"warning: no catalogue at {none}; records are loaded unmapped\n"
+        f"warning: no catalogue at {none}; no mapping rules: records get no customer\n"
         f"error: {files['headless']}: header matches no known incidents format (closest: "
         "servicenow-incidents, missing number, opened_at, priority, state); the header has: a, "
         "b. If it is one of the known formats, pass --format F; otherwise name its columns in a "
