@@ -41,11 +41,17 @@ from .warehouse import session
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
-# attributes whose value a browser fetches (<a href> only navigates, so it is not one of them)
+# attributes whose value a browser fetches; `href` too, on every element but the links a reader
+# follows (<a>, <area>)
 FETCHED = {"src", "srcset", "imagesrcset", "poster", "data", "background", "action",
-           "formaction", "xlink:href", "icon", "manifest"}  # fmt: skip
+           "formaction", "xlink:href", "icon", "manifest", "href"}  # fmt: skip
+FOLLOWED = {"a", "area"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(?:url\()?\s*['"]?([^'")\s;]+)""",
                      re.IGNORECASE)  # fmt: skip
+CSS_IMAGE_SET = re.compile(r"image-set\(([^)]*)\)", re.IGNORECASE)
+CSS_STRING = re.compile(r"""(['"])(.*?)\1""")
+CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
+META_REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'"]+)""", re.IGNORECASE)
 
 
 class _References(HTMLParser):
@@ -60,18 +66,18 @@ class _References(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._style = tag == "style"
-        for name, value in attrs:
-            if value is None:
+        given = {name: value for name, value in attrs if value is not None}
+        for name, value in given.items():
+            if name == "href" and tag in FOLLOWED:
                 continue
-            if name in FETCHED or (name == "href" and tag in ("link", "image", "use", "base")):
-                urls = (
-                    [c.split()[0] for c in value.split(",") if c.split()]
-                    if "srcset" in name
-                    else [value]
-                )
-                self.found += urls
+            if name in FETCHED:
+                self.found += _srcset_urls(value) if "srcset" in name else [value]
             elif name == "style":
                 self._css(value)
+            elif name == "srcdoc":  # a document of its own
+                self.found += external_references(value)
+        if tag == "meta" and given.get("http-equiv", "").lower() == "refresh":
+            self.found += META_REFRESH_URL.findall(given.get("content", ""))
 
     handle_startendtag = handle_starttag
 
@@ -83,8 +89,40 @@ class _References(HTMLParser):
             self._css(data)
 
     def _css(self, text: str) -> None:
+        text = CSS_ESCAPE.sub(_css_unescaped, text)
         for m in CSS_URL.finditer(text):
             self.found.append(m.group(2) if m.group(2) is not None else m.group(3))
+        for m in CSS_IMAGE_SET.finditer(text):
+            self.found += [s for _, s in CSS_STRING.findall(m.group(1))]
+
+
+def _css_unescaped(m: re.Match[str]) -> str:
+    """A CSS escape (``\\75 `` or ``\\u``) as the character it stands for."""
+    if m.group(1):
+        code = int(m.group(1), 16)
+        return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+    return m.group(2)
+
+
+def _srcset_urls(value: str) -> list[str]:
+    """The URLs of a ``srcset`` (HTML's parsing: a URL runs to whitespace, a candidate to the
+    next comma), so a ``data:`` URI with commas stays whole."""
+    urls, i, n = [], 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        j = i
+        while j < n and not value[j].isspace():
+            j += 1
+        url = value[i:j]
+        if url.endswith(","):
+            url, i = url.rstrip(","), j
+        else:
+            i = value.find(",", j)
+            i = n if i < 0 else i + 1
+        if url:
+            urls.append(url)
+    return urls
 
 
 def external_references(html: str) -> list[str]:

@@ -97,6 +97,13 @@ def test_load_refuses_an_unsafe_customer_or_service(con: object, tmp_path: Path)
         ('<img src="data:image/png;base64,AAAA"><a href="https://example.com">doc</a>', []),
         ('<a href="#availability">Availability</a><svg><use href="#dot"/></svg>', []),
         ("<script>var u = 'https://x/tiles'; var s = 'url(https://x)';</script>", []),
+        ('<iframe srcdoc="<img src=https://x/i.png>"></iframe>', ["https://x/i.png"]),
+        ('<svg><feImage href="https://x/f.png"/></svg>', ["https://x/f.png"]),
+        (r"<style>p { background: \75 rl(https://x/e.png) }</style>", ["https://x/e.png"]),
+        ("<style>p { background: image-set('https://x/1.png' 1x) }</style>", ["https://x/1.png"]),
+        ('<meta http-equiv="refresh" content="0; url=https://x/next">', ["https://x/next"]),
+        ('<img srcset="data:image/png;base64,AA,BB 1x, data:,x 2x">', []),
+        ('<area href="https://example.com/map">', []),
     ],
 )
 def test_external_references_are_found_outside_scripts(html: str, found: list[str]) -> None:
