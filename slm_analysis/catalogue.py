@@ -969,19 +969,21 @@ def _duplicates(cat: Catalogue, source: str, lines: Lines) -> list[Problem]:
     problems: list[Problem] = []
 
     def dup(kind: str, ids: list[str]) -> None:
-        seen: set[str] = set()
-        for i, x in enumerate(ids):
-            if x in seen:
+        seen: dict[str, str] = {}  # ids compared without case: a customer's id names a folder,
+        for i, x in enumerate(ids):  # and Windows and macOS file names ignore case
+            other = seen.get(x.casefold())
+            if other is not None:
+                same = "" if other == x else f" (as {other!r}, which differs only in case)"
                 problems.append(
                     Problem(
                         source,
                         f"{kind}[{i}].id",
-                        f"duplicate id {x!r}",
-                        "ids must be unique",
+                        f"duplicate id {x!r}{same}",
+                        "ids must be unique, whatever their case",
                         lines.get((kind, i)),
                     )
                 )
-            seen.add(x)
+            seen.setdefault(x.casefold(), x)
 
     dup("customers", [c.id for c in cat.customers])
     dup("services", [s.id for s in cat.services])

@@ -174,3 +174,17 @@ def test_random_ids_render_only_inside_reports(
     assert written and all(p.resolve().is_relative_to(reports.resolve()) for p in written)
     expected = reports / ("_failed" if fails else accepted)
     assert any(p.is_relative_to(expected) for p in written)
+
+
+def test_customer_ids_differing_only_in_case_are_one_id() -> None:
+    """Acme's and ACME's packs would share one folder where file names ignore case."""
+    text = catalogue_with_customer("acme").replace(
+        'customers: [{id: "acme", name: C}]',
+        "customers: [{id: acme, name: C}, {id: ACME, name: D}]",
+    )
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(text, "c.yaml")
+    assert (
+        "customers[1].id: duplicate id 'ACME' (as 'acme', which differs only in case); ids "
+        "must be unique, whatever their case" in str(err.value)
+    )
