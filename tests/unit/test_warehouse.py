@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -62,13 +63,22 @@ def test_missing_or_foreign_files_give_clear_errors(tmp_path: Path) -> None:
         warehouse.connect(junk)
 
 
-def test_second_writer_waits_for_the_first(tmp_path: Path) -> None:
-    """While another process holds the write lock the load waits (it has not connected after
-    a second); once the lock is released it goes ahead. No stopwatch bounds to break."""
+def test_second_writer_waits_for_the_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While another process holds the write lock the load retries (connect's retry loop is
+    seen to sleep, and nothing is loaded yet); once the lock is released it goes ahead. No
+    stopwatch bounds to break."""
     db = tmp_path / "w.duckdb"
     warehouse.connect(db).close()
     holder = hold_write_lock(db)
     done: list[int] = []
+    retrying = threading.Event()
+    sleep = time.sleep
+
+    def waiting(seconds: float) -> None:
+        retrying.set()
+        sleep(seconds)
+
+    monkeypatch.setattr(warehouse.time, "sleep", waiting)
 
     def load() -> None:
         with warehouse.session(db, timeout=60) as con:
@@ -78,8 +88,8 @@ def test_second_writer_waits_for_the_first(tmp_path: Path) -> None:
 
     writer = threading.Thread(target=load)
     writer.start()
-    writer.join(timeout=1.0)
-    assert writer.is_alive() and done == []  # still waiting for the lock
+    assert retrying.wait(timeout=60)  # the lock was found taken and is being waited for
+    assert writer.is_alive() and done == []
     assert holder.stdin is not None and holder.stdout is not None
     holder.stdin.write(b"go\n")
     holder.stdin.flush()
