@@ -202,7 +202,7 @@ def load_file(
                 counts.quarantined,
                 unmapped,
                 0.0,
-                _warnings(job, fmt, naive, counts, unmapped, written.withdrawn),
+                _warnings(job, fmt, naive, counts, unmapped, written),
             )
             _log(con, result, started_at, sha256, job.instance or fmt.source)
     finally:
@@ -669,6 +669,7 @@ def _validate(con: duckdb.DuckDBPyConnection, job: _Job) -> _Counts:
 class _Written:
     rows: int  # new or changed rows written
     withdrawn: int  # rows an earlier load of the same content wrote that this load no longer has
+    older: int = 0  # rows not written: the stored record, from another file, was updated later
 
 
 def _loads_of(con: duckdb.DuckDBPyConnection, sha256: str) -> list[int]:
@@ -690,15 +691,15 @@ def _write(
     earlier: list[int],
 ) -> _Written:
     """Upsert the valid rows into the format's table(s)."""
-    rows = withdrawn = 0
+    rows = withdrawn = older = 0
     for table, derive in fmt.derive or ((fmt.table, ""),):
         if derive:
             scratch.create("table", "derived", sql(derive))
             w = _upsert(con, scratch, job, table, load_id, earlier, "derived")
         else:
             w = _upsert(con, scratch, job, table, load_id, earlier, "mapped", keys_in="staged")
-        rows, withdrawn = rows + w.rows, withdrawn + w.withdrawn
-    return _Written(rows, withdrawn)
+        rows, withdrawn, older = rows + w.rows, withdrawn + w.withdrawn, older + w.older
+    return _Written(rows, withdrawn, older)
 
 
 def _upsert(
@@ -740,10 +741,10 @@ def _upsert(
         rows = "to_write"
     if not job.shared:
         _refuse_collisions(con, job, table, rows, cols)
-    new_only, withdrawn = "", 0
+    new_only, withdrawn, older = "", 0, 0
     if stored:
         join = " and ".join(f"t.{q(k)} = w.{q(k)}" for k in KEYS[table])
-        withdrawn = _clear_stored(con, table, cols, rows, join, earlier)
+        withdrawn, older = _clear_stored(con, table, cols, rows, join, earlier)
         new_only = f"where not exists (select 1 from {q(table)} as t where {join})"
     select = ", ".join("$load_id as load_id" if c == "load_id" else f"w.{q(c)}" for c in cols)
     written = int(
@@ -754,7 +755,7 @@ def _upsert(
         )
     )
     scratch.drop_now("to_write")
-    return _Written(written, withdrawn)
+    return _Written(written, withdrawn, older)
 
 
 def _clear_stored(
@@ -764,10 +765,10 @@ def _clear_stored(
     rows: str,
     join: str,
     earlier: list[int],
-) -> int:
+) -> tuple[int, int]:
     """Delete the stored rows ``rows`` replace: those of earlier loads of the same content that
-    this load lacks (their count is returned), and those it changes — unless the stored one is
-    newer by ``updated_at`` and no earlier load of the same content wrote it."""
+    this load lacks (counted first), and those it changes — unless the stored one is newer by
+    ``updated_at`` and no earlier load of the same content wrote it (counted second)."""
     q = quote_ident
     withdrawn = 0
     if earlier:
@@ -780,17 +781,23 @@ def _clear_stored(
             )
         )
     same = " and ".join(f"t.{q(c)} is not distinct from w.{q(c)}" for c in cols if c != "load_id")
-    keep_stored = f"({same})"
+    keep_stored, older = f"({same})", 0
     if "updated_at" in cols:
-        keep_stored += (
-            " or coalesce(t.updated_at > w.updated_at "
-            "and not list_contains($earlier, t.load_id), false)"
+        newer = "t.updated_at > w.updated_at and not list_contains($earlier, t.load_id)"
+        keep_stored += f" or coalesce({newer}, false)"
+        older = int(
+            scalar(
+                con,
+                f"select count(*) from {q(table)} as t join {rows} as w on {join} "
+                f"where {newer} and not ({same})",
+                {"earlier": earlier},
+            )
         )
     con.execute(
         f"delete from {q(table)} as t using {rows} as w where {join} and not ({keep_stored})",
         _params(keep_stored, earlier=earlier),
     )
-    return withdrawn
+    return withdrawn, older
 
 
 def _refuse_collisions(
@@ -873,7 +880,7 @@ def _unmapped(con: duckdb.DuckDBPyConnection, fmt: Format, load_id: int) -> int:
 
 # ---------------------------------------------------------------------------- log
 def _warnings(
-    job: _Job, fmt: Format, naive: bool, counts: _Counts, unmapped: int, withdrawn: int
+    job: _Job, fmt: Format, naive: bool, counts: _Counts, unmapped: int, written: _Written
 ) -> list[str]:
     warnings = []
     if naive:
@@ -893,10 +900,16 @@ def _warnings(
             f"{_rows(counts.quarantined)} quarantined; `slm quarantine --file "
             f"{job.source.path}` lists them with their reasons"
         )
-    if withdrawn:
+    if written.older:
         warnings.append(
-            f"{_rows(withdrawn)} that an earlier load of this same file wrote are gone: this "
-            "load has them under another key (other times or source) or not at all "
+            f"{_rows(written.older)} not written: another file loaded a later update of the "
+            "same record (the newest update wins); to correct what an earlier file loaded "
+            "(say, its time zone), load that same file again with the corrected settings"
+        )
+    if written.withdrawn:
+        warnings.append(
+            f"{_rows(written.withdrawn)} that an earlier load of this same file wrote are "
+            "gone: this load has them under another key (other times or source) or not at all "
             "(quarantined or skipped)"
         )
     return warnings

@@ -257,3 +257,25 @@ def test_a_state_history_given_to_another_customer_is_refused(
     assert con.execute("select count(*) from incident_states").fetchall() == [(0,)]
     load_file(con, "incidents", states, catalogue=CATALOGUE, customer="acme")
     assert con.execute("select count(*) from incident_states").fetchall() == [(1,)]
+
+
+def test_an_older_update_from_another_file_is_not_written_and_says_why(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The newer export first, then an older one (or a re-export read in another zone whose
+    times come out earlier): the stored rows stay, and the load says so and how to correct."""
+    newer = incidents(tmp_path / "new.csv", "Acme Retail Ltd", "INC1,2026-07-02 10:00:00,New")
+    older = incidents(tmp_path / "old.csv", "Acme Retail Ltd", "INC1,2026-07-02 09:00:00,Old")
+    load_file(con, "incidents", newer, catalogue=CATALOGUE)
+    r = load_file(con, "incidents", older, catalogue=CATALOGUE, timezone="UTC")
+    assert (r.rows_loaded, r.warnings) == (
+        0,
+        [
+            "1 row not written: another file loaded a later update of the same record (the "
+            "newest update wins); to correct what an earlier file loaded (say, its time zone), "
+            "load that same file again with the corrected settings"
+        ],
+    )
+    # the same (newer) file again: identical rows are not "older", nothing to say
+    assert load_file(con, "incidents", newer, catalogue=CATALOGUE, timezone="UTC").warnings == []
+    assert held(con) == [("servicenow", "INC1", "acme", "New")]
