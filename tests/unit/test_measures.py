@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from slm_analysis import measures, present, warehouse
-from slm_analysis.catalogue import parse_catalogue
+from slm_analysis.catalogue import Catalogue, parse_catalogue
 from slm_analysis.errors import InputError
 from slm_analysis.periods import Period
 from slm_analysis.review import open_review
@@ -111,6 +111,21 @@ def test_attainment_counts_each_ticket_once_in_the_right_period(
     assert (nov.loc["p1", "n"], nov.loc["p1", "achieved"]) == (1, 100.0)  # only C
 
 
+def october_email(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> pd.DataFrame:
+    """Customer c's email availability over October 2026 in Paris, 24x7, partial at 50 %."""
+    return measures.availability(
+        con,
+        cat,
+        "c",
+        Period.parse("2026-10"),
+        services=["email"],
+        calendar="always",
+        partial_weight=0.5,
+        zone="Europe/Paris",
+        as_of=AS_OF,
+    )
+
+
 def test_availability_merges_weights_and_excludes_maintenance(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -126,17 +141,7 @@ def test_availability_merges_weights_and_excludes_maintenance(
             "null, null, 0)",
             {"i": oid, "s": s, "e": e, "impact": impact, "planned": planned},
         )
-    av = measures.availability(
-        con,
-        cat,
-        "c",
-        Period.parse("2026-10"),
-        services=["email"],
-        calendar="always",
-        partial_weight=0.5,
-        zone="Europe/Paris",
-        as_of=AS_OF,
-    )
+    av = october_email(con, cat)
     row = av.iloc[0]
     # October in Paris: 2026-09-30 22:00Z .. 2026-10-31 23:00Z = 745 h. Maintenance: the
     # catalogue window (1 h) and the planned outage (1 h). Down: 1 h full, then the partial
@@ -171,17 +176,7 @@ def test_another_customers_planned_work_never_excuses_downtime(
         "insert into maintenance_windows values ('t', 'w', 'other', 'email', $s, $e, null, 0)",
         {"s": utc(2026, 10, 5, 9), "e": utc(2026, 10, 5, 12)},
     )
-    row = measures.availability(
-        con,
-        cat,
-        "c",
-        Period.parse("2026-10"),
-        services=["email"],
-        calendar="always",
-        partial_weight=0.5,
-        zone="Europe/Paris",
-        as_of=AS_OF,
-    ).iloc[0]
+    row = october_email(con, cat).iloc[0]
     assert (row["maintenance_s"], row["downtime_s"]) == (3600, 3600)
     assert row["scheduled_s"] == (745 - 108 - 1) * 3600
 
