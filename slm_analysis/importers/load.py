@@ -714,15 +714,15 @@ def _upsert(
 ) -> _Written:
     """Write the valid rows of ``relation`` to ``table``, one row per key (``KEYS``).
 
-    Within the file the last row of a key wins. Against the table: a row that would change
-    the customer of a stored record is refused (``_refuse_collisions``); what earlier loads of
-    the same content (``earlier``) wrote is replaced — their rows this load no longer has are
+    Within the file the last row of a key wins. Against the table: a row that would change the
+    customer of a stored record is refused (``_refuse_collisions``); what earlier loads of the
+    same content (``earlier``) wrote is replaced — their rows this load no longer has are
     deleted, and their rows are rewritten whatever their ``updated_at`` (a reload with
     corrected settings corrects); any other stored row newer than the file's (by
-    ``updated_at``, where the table has it) is kept ("newest wins"). Rows identical to what is stored are left alone;
-    rows that change are deleted and inserted again. The table has no key index, so this is
-    what keeps keys unique. ``keys_in`` is a cheaper relation holding the same valid rows' keys
-    (``staged``, behind the ``mapped`` view).
+    ``updated_at``, where the table has it) is kept ("newest wins"). Rows identical to what is
+    stored are left alone; rows that change are deleted and inserted again. The table has no
+    key index, so this is what keeps keys unique. ``keys_in`` is a cheaper relation holding the
+    same valid rows' keys (``staged``, behind the ``mapped`` view).
     """
     cols = _columns(con, table)
     q = quote_ident
