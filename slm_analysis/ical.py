@@ -17,7 +17,7 @@ A file that cannot be read so is a ``ValueError`` naming the file (and the event
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -124,7 +124,7 @@ def _naive_until(recur: Any) -> Any:
     """The rule with an UNTIL in UTC (``…Z``, as feeds write it even for all-day events) made
     naive like the dates it bounds: dateutil refuses an aware UNTIL with a naive start."""
     until = [
-        u.astimezone(timezone.utc).replace(tzinfo=None)
+        u.astimezone(UTC).replace(tzinfo=None)
         if isinstance(u, datetime) and u.tzinfo is not None
         else u
         for u in recur.get("UNTIL") or []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,18 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from .defaults import YEARS
 from .errors import WarehouseError, first_lines
 from .paths import DEFAULT_DB, SQL_DIR, db_path
 
-SCHEMA_VERSION = "5"
-# in-place upgrades from an older schema version to the next (the statement, in sql/)
-MIGRATIONS = {"2": "migrate_2_to_3", "3": "migrate_3_to_4", "4": "migrate_4_to_5"}
+SCHEMA_VERSION = "6"
+# in-place upgrades from an older schema version to the next (the statements, in sql/)
+MIGRATIONS = {
+    "2": "migrate_2_to_3",
+    "3": "migrate_3_to_4",
+    "4": "migrate_4_to_5",
+    "5": "migrate_5_to_6",
+}
 TABLES = (
     "incidents",
     "incident_states",
@@ -165,7 +172,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     if version is not None:
         while version in MIGRATIONS:
             with transaction(con):
-                con.execute(sql(MIGRATIONS[version]))
+                run_script(con, sql(MIGRATIONS[version]), years=list(YEARS), **plausible())
                 version = str(int(version) + 1)
                 con.execute(
                     "update meta set value = $v where key = 'schema_version'", {"v": version}
@@ -181,6 +188,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             "insert or replace into meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
         )
+
+
+def run_script(con: duckdb.DuckDBPyConnection, text: str, **params: Any) -> None:
+    """Run the statements of ``text`` in order, each with the ``params`` it names."""
+    for statement in con.extract_statements(text):
+        con.execute(statement, {k: params[k] for k in statement.named_parameters} or None)
+
+
+def plausible() -> dict[str, datetime]:
+    """The plausible years (``defaults.YEARS``) as the instants that bound them, UTC: ``first``
+    (included) and ``end`` (the first instant after the last year)."""
+    first, last = YEARS
+    return {"first": datetime(first, 1, 1, tzinfo=UTC), "end": datetime(last + 1, 1, 1, tzinfo=UTC)}
 
 
 def _version(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -27,7 +27,7 @@ from ..catalogue import MAPPING_FIELDS, Catalogue
 from ..defaults import MAX_QUARANTINED, YEARS
 from ..errors import InputError, QuarantineGroup, QuarantineLimitError, first_lines
 from ..ids import check_id
-from ..warehouse import KEYS, quote_ident, row, scalar, sql, transaction
+from ..warehouse import KEYS, plausible, quote_ident, row, scalar, sql, transaction
 from .formats import FORMATS, KINDS, Format
 from .mapping import ImportMapping
 from .sources import (
@@ -455,7 +455,7 @@ def _mapped_stage(
     headers = dict(mapping.columns)
     headers.update({name: f"{name} (the mapping's constant)" for name in mapping.constants})
     if first_update:
-        con.execute(sql("stage_first_update"), {"zone": job.zone, **_plausible()})
+        con.execute(sql("stage_first_update"), {"zone": job.zone, **plausible()})
         headers["opened_at"] = f"{mapping.columns['sys_updated_at']} (its first update)"
     return headers
 
@@ -586,7 +586,7 @@ def _door(
         "texts": texts,
         "stamps": stamps,
         "nul": may_hold_nul(job.source, data),
-        **_plausible(),
+        **plausible(),
     }
     scratch.create("table", "door_rows", sql("door_flagged"), params)
     if not scalar(con, "select count(*) from door_rows"):
@@ -596,13 +596,6 @@ def _door(
     params.update(zone=job.zone, years=list(YEARS), columns=columns, read=read)
     scratch.create("table", "door", sql("door_rejected"), _params(sql("door_rejected"), **params))
     con.execute(sql("door_update"))
-
-
-def _plausible() -> dict[str, datetime]:
-    """The plausible years as the instants that bound them: ``first`` (included) and ``end``
-    (the first instant after the last year), UTC."""
-    first, last = YEARS
-    return {"first": datetime(first, 1, 1, tzinfo=UTC), "end": datetime(last + 1, 1, 1, tzinfo=UTC)}
 
 
 # ---------------------------------------------------------------------------- map

@@ -158,8 +158,8 @@ def test_transaction_rolls_back_on_error(con: duckdb.DuckDBPyConnection) -> None
 
 def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
     """Schema 3 keeps the customer of quarantined rows, schema 4 the source of each load, schema
-    5 the stream kind of each check row; a schema-2 file (no such columns) opened — even read-only — is upgraded once, its rows
-    kept."""
+    5 the stream kind of each check row; a schema-2 file (no such columns) opened — even
+    read-only — is upgraded once, its rows kept."""
     db = tmp_path / "old.duckdb"
     with warehouse.session(db) as con:
         con.execute("alter table quarantine drop column customer")
@@ -168,7 +168,10 @@ def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
         con.execute("insert into quarantine values (1, 'incidents', 'f.csv', 2, 'x', 'v', 'r')")
         con.execute("update meta set value = '2' where key = 'schema_version'")
     with warehouse.session(db, read_only=True) as con:
-        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "5"
+        assert (
+            warehouse.scalar(con, "select value from meta where key = 'schema_version'")
+            == warehouse.SCHEMA_VERSION
+        )
         assert con.execute("select line, reason, customer from quarantine").fetchall() == [
             (2, "r", None)
         ]
@@ -186,10 +189,52 @@ def test_a_schema_4_warehouse_keeps_its_checks_as_polled(tmp_path: Path) -> None
         )
         con.execute("update meta set value = '4' where key = 'schema_version'")
     with warehouse.session(db, read_only=True) as con:
-        assert warehouse.scalar(con, "select value from meta where key = 'schema_version'") == "5"
+        assert (
+            warehouse.scalar(con, "select value from meta where key = 'schema_version'")
+            == warehouse.SCHEMA_VERSION
+        )
         assert con.execute("select check_name, ok, stream from checks").fetchall() == [
             ("shop", True, "polled")
         ]
+
+
+def test_a_schema_5_warehouse_quarantines_its_implausible_dates(tmp_path: Path) -> None:
+    """A warehouse loaded before the door checked years may hold 0001-01-01 or 9999-12-31, which
+    overflowed the measures ("internal error: OverflowError"). Upgrading moves those rows — and
+    only those — to the quarantine under the load that stored them, naming column and value."""
+    db = tmp_path / "old.duckdb"
+    with warehouse.session(db) as con:
+        con.execute(
+            "insert into load_log values (7, 'incidents', 'servicenow-incidents', 'inc.csv', "
+            "'x', 3, 3, 0, 0, now(), now(), [], 'servicenow')"
+        )
+        con.execute(
+            "insert into incidents (source, number, customer, opened_at, resolved_at, load_id) "
+            "values ('servicenow', 'INC1', 'acme', '2026-03-02 09:00+00', '2026-03-02 10:00+00', 7),"
+            " ('servicenow', 'INC2', 'acme', '0001-01-01 00:00+00', null, 7),"
+            " ('servicenow', 'INC3', 'globex', '2026-03-02 09:00+00', '9999-12-31 00:00+00', 7)"
+        )
+        con.execute(
+            "insert into incident_states values ('servicenow', 'INC1', 'New', "
+            "'2026-03-02 09:00+00', '2101-01-01 00:00+00', 7)"
+        )
+        con.execute("update meta set value = '5' where key = 'schema_version'")
+    with warehouse.session(db, read_only=True) as con:
+        assert con.execute("select number from incidents").fetchall() == [("INC1",)]
+        assert con.execute("select count(*) from incident_states").fetchone() == (0,)
+        assert con.execute(
+            "select load_id, kind, path, line, column_name, value, customer from quarantine "
+            "order by value"
+        ).fetchall() == [
+            (7, "incidents", "inc.csv", None, "opened_at", "0001-01-01 00:00:00+00", "acme"),
+            (7, "incidents", "inc.csv", None, "end_at", "2101-01-01 00:00:00+00", None),
+            (7, "incidents", "inc.csv", None, "resolved_at", "9999-12-31 00:00:00+00", "globex"),
+        ]
+        assert warehouse.scalar(con, "select min(reason) from quarantine") == (
+            "year 0001 is outside the plausible years 1970–2100 (UTC); it was stored before slm "
+            "checked dates at the door and is taken out of the incidents table; correct the date "
+            'in the export (a placeholder for "no date" should be an empty cell) and load it again'
+        )
 
 
 def test_no_progress_bar_reaches_standard_output(tmp_path: Path) -> None:
