@@ -74,7 +74,7 @@ class Quarantine:
             )
             cells = [
                 (
-                    f"line {r.line}",
+                    "line ?" if r.line is None else f"line {r.line}",
                     r.column or "",
                     "(empty)" if r.value is None else json.dumps(r.value, ensure_ascii=False),
                     r.reason,

@@ -17,6 +17,7 @@ import pytest
 from slm_analysis import warehouse
 from slm_analysis.errors import WarehouseError
 from slm_analysis.importers import load_file
+from slm_analysis.importers.status import quarantined
 
 FIX = Path(__file__).parent.parent / "fixtures"
 
@@ -235,6 +236,9 @@ def test_a_schema_5_warehouse_quarantines_its_implausible_dates(tmp_path: Path) 
             "checked dates at the door and is taken out of the incidents table; correct the date "
             'in the export (a placeholder for "no date" should be an empty cell) and load it again'
         )
+        listing = quarantined(con).text().splitlines()
+        assert listing[0] == "load 7, inc.csv (incidents): 3 rows quarantined"
+        assert listing[1].startswith('  line ?  end_at       "2101-01-01 00:00:00+00"  year 2101 ')
 
 
 def test_no_progress_bar_reaches_standard_output(tmp_path: Path) -> None:
