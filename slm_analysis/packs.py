@@ -8,6 +8,7 @@ under ``reports/_failed/`` for debugging.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -491,19 +492,29 @@ def _to_html(nb: Any, tpl: Path, started: datetime) -> tuple[str, int]:
 
 
 STAGING = ".staging-"  # a pack being rendered: .staging-<period>-<pid>-<random>
+REPLACED = ".old-"  # a published pack being replaced: .old-<period>-<random>
 FAILED = "_failed"  # failed notebooks, kept for debugging (ids cannot start with "_")
 STALE_AFTER = 24 * 3600  # seconds after which a staging folder of an unknown process is stale
 
 
 def _remove_stale_staging(folder: Path) -> None:
-    """Remove staging folders left by a render that was killed: its process is gone (same
-    host), or the folder is more than a day old."""
+    """Tidy what a render that was killed left behind: staging folders whose process is gone
+    (same host) or that are more than a day old; replaced packs (``_publish``) once their
+    successor is in place — and, when the kill came between the two renames, the replaced pack
+    put back, so a published pack never stays missing."""
     if not folder.is_dir():
         return
     for old in folder.glob(f"{STAGING}*"):
         pid = old.name.rsplit("-", 2)[-2] if old.name.count("-") >= 2 else ""
         if not _running(pid) or time.time() - old.stat().st_mtime > STALE_AFTER:
             shutil.rmtree(old, ignore_errors=True)
+    for old in sorted(folder.glob(f"{REPLACED}*"), key=lambda p: p.stat().st_mtime, reverse=True):
+        final = folder / old.name.removeprefix(REPLACED).rsplit("-", 1)[0]
+        if not final.exists():
+            with contextlib.suppress(OSError):  # another render published it meanwhile
+                old.rename(final)
+                continue
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _running(pid: str) -> bool:
@@ -522,7 +533,7 @@ def _publish(staging: Path, final: Path) -> None:
     """Swap the staged pack into place; the old one is removed only after the swap."""
     old = None
     if final.exists():
-        old = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
+        old = final.with_name(f"{REPLACED}{final.name}-{uuid.uuid4().hex[:8]}")
         final.rename(old)
     staging.rename(final)
     if old is not None:

@@ -220,8 +220,10 @@ def test_a_template_that_fetches_anything_is_not_published(
     demo_env: dict[str, Path], tmp_path: Path
 ) -> None:
     """A custom template with a CSS url(https://…), a srcset and a relative image: three
-    requests from an "offline" pack. The publish is refused and names them; a stale staging
-    folder of a killed render (dead pid) is cleaned up on the way."""
+    requests from an "offline" pack. The publish is refused and names them. On the way, what
+    killed renders left is tidied: a staging folder (dead pid) and a replaced pack whose
+    successor is published are removed, and a replaced pack whose successor never arrived (the
+    kill came between the two renames) is put back."""
     nb = nbformat.read(ROOT / "notebooks" / "service_review.ipynb", as_version=4)
     nb.cells.append(
         nbformat.v4.new_markdown_cell(
@@ -234,6 +236,9 @@ def test_a_template_that_fetches_anything_is_not_published(
     reports = tmp_path / "reports"
     stale = reports / "acme" / ".staging-2026-10-999999999-deadbeef"
     stale.mkdir(parents=True)
+    (reports / "acme" / "2026-09").mkdir()
+    (reports / "acme" / ".old-2026-09-0123abcd").mkdir()
+    (reports / "acme" / ".old-2026-08-4567cdef" / "x").mkdir(parents=True)
     with pytest.raises(RenderError) as info:
         render_pack(
             "acme", "2026-10", warehouse=demo_env["db"], catalogue=demo_env["catalogue"],
@@ -244,7 +249,9 @@ def test_a_template_that_fetches_anything_is_not_published(
         "('https://cdn.example/bg.png', 'https://cdn.example/logo.png', 'logo.png'); packs must "
         "be self-contained — embed them as data: URIs or remove them from the template"
     )
-    assert list((reports / "acme").iterdir()) == []  # nothing published, nothing staged
+    # nothing published, nothing staged; 2026-08 put back
+    assert sorted(p.name for p in (reports / "acme").iterdir()) == ["2026-08", "2026-09"]
+    assert (reports / "acme" / "2026-08" / "x").is_dir()
 
 
 def test_a_customer_id_that_would_escape_reports_is_refused(tmp_path: Path) -> None:
