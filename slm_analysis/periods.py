@@ -44,11 +44,11 @@ HELP = (
     "next-month (also -week, -quarter, -half, -year)"
 )
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q(\d)$")
-_HALF = re.compile(r"^(\d{4})-H(\d)$")
-_YEAR = re.compile(r"^(\d{4})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
+_QUARTER = re.compile(r"^(\d{4})-Q(\d)$", re.ASCII)
+_HALF = re.compile(r"^(\d{4})-H(\d)$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.ASCII)
 _RELATIVE = re.compile(r"^(last|this|next)-(week|month|quarter|half|year)$")
 
 
