@@ -100,7 +100,7 @@ def test_today_depends_on_the_zone() -> None:
         ("2026-Q1..2026-Q2", "a range runs from one month to another or one week to another"),
         ("Oct 2026", "is not a period; write a month as 2026-10"),
         ("26-10", "is not a period"),
-        ("２０２６-10", "is not a period"),  # full-width digits: \\d matched them, int() read them
+        ("２０２６-10", "is not a period"),  # full-width digits: \d matched them, int() read them
         ("", "is not a period"),
         ("last-month", "is relative; give the day it is relative to"),
         ("last-decade", "is not a period"),
