@@ -40,6 +40,8 @@ from .ical import closure_dates
 from .ids import Id
 from .paths import workspace_file
 from .periods import Period
+from .rrules import matches_nothing
+from .rrules import parts as rrule_parts
 from .yamlcheck import Lines, read_text, read_yaml, validate
 
 Source = Literal["incidents", "outages", "checks", "surveys", "maintenance", "actions"]
@@ -786,6 +788,17 @@ class MaintenanceWindow(_Model):
                 rule = rrulestr(self.rrule, dtstart=first)
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"rrule {self.rrule!r} is not valid RFC 5545: {exc}") from None
+            if rrule_parts(self.rrule).get("FREQ") in ("MINUTELY", "SECONDLY"):
+                raise ValueError(
+                    f"rrule {self.rrule!r} repeats the window within an hour; maintenance "
+                    "recurs hourly at most (FREQ=HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)"
+                )
+            if matches_nothing(self.rrule, first):
+                raise ValueError(
+                    f"rrule {self.rrule!r} gives no occurrence after the start {first:%Y-%m-%d %H:%M}"
+                    ", so the window never takes place; check its BY parts (e.g. BYMONTH=2 "
+                    "with BYMONTHDAY=30)"
+                )
             for n, when in enumerate(rule, 1):  # measuring expands it: bounded here
                 if when > first + timedelta(days=366):
                     break

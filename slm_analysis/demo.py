@@ -167,7 +167,8 @@ services:
   - {{id: webshop, name: Web Shop, owner: Web Team, offerings: [Checkout, Catalogue],
       monitored_since: {first.first}}}
   - {{id: erp, name: ERP Platform, owner: ERP Support, monitored_since: {first.first}}}
-  - {{id: tracking, name: Fleet Tracking, owner: Telematics, monitored_since: {first.first}}}
+  - {{id: tracking, name: Fleet Tracking, owner: Telematics, monitored_since: {first.first},
+      monitoring: {{down_after: 2, up_after: 2}}}}
 
 mapping:
   - {{match: {{company: Acme Retail Ltd, business_service: Email}}, customer: acme, service: email}}
@@ -368,7 +369,7 @@ def generate(
                 }
             )
     changes = _changes(rng, first, months)
-    checks_out = _checks(rng, outages, t0, t_end)
+    checks_out = _checks(rng, outages, t0, t_end, end.bounds("UTC")[0])
     actions = _actions(end)
     files = {
         "catalogue": out / "catalogue.yaml",
@@ -596,9 +597,16 @@ def _changes(rng: np.random.Generator, first: Period, months: int) -> list[dict[
 
 
 def _checks(
-    rng: np.random.Generator, outages: list[dict[str, object]], start: datetime, end: datetime
+    rng: np.random.Generator,
+    outages: list[dict[str, object]],
+    start: datetime,
+    end: datetime,
+    last_month: datetime,
 ) -> list[dict[str, object]]:
-    """A check every 15 minutes per service; failing inside unplanned full outages."""
+    """A check every 15 minutes per service; failing inside unplanned full outages. Fleet
+    Tracking, whose availability the catalogue infers from these checks, also has in the last
+    month an outage only the probe saw (10th, 03:00-04:30 UTC: six failed checks) and a
+    3-hour gap in its results (17th, 10:00-13:00 UTC: no data)."""
     names = {
         "EXCH-CLUSTER-01": "email-smtp",
         "SHOP-WEB-PROD": "webshop-https",
@@ -618,8 +626,14 @@ def _checks(
             e = datetime.strptime(str(o["end"]), FMT).replace(tzinfo=UTC).timestamp()
             inside = (grid >= s) & (grid < e)
             (slow if o["type"] == "Degradation" else down)[inside] = True
+        kept = np.ones(len(grid), dtype=bool)
+        if name == "tracking-api":
+            blip = int(last_month.timestamp()) + 9 * 86400 + 3 * 3600  # the 10th, 03:00
+            gap = blip + 7 * 86400 + 7 * 3600  # the 17th, 10:00
+            down[(grid >= blip) & (grid < blip + 5400)] = True
+            kept = (grid < gap) | (grid >= gap + 3 * 3600)
         latency = rng.lognormal(np.log(180), 0.3, len(grid)) * np.where(slow, 6, 1)
-        for t, d, lat in zip(grid, down, latency, strict=True):
+        for t, d, lat in zip(grid[kept], down[kept], latency[kept], strict=True):
             rows.append(
                 {
                     "timestamp": datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

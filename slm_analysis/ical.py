@@ -6,11 +6,10 @@ event. Only dates in the plausible years (``defaults.YEARS``) are kept. A file f
 cannot make the tool work for long:
 - a file over ``MAX_BYTES`` is not read;
 - a rule repeats daily at most (closures are dates; ``FREQ=HOURLY`` and finer are refused);
-- a daily or weekly rule whose parts match no date at all (``BYMONTH=2;BYMONTHDAY=30``) is
-  recognised before it is expanded — dateutil would walk every day to the year 9999 looking for
-  one (6 s for a daily rule); a monthly or yearly one walks there in under a second, a weekly
-  one with an unmatched BYSETPOS in about 3 s. Such an event closes its DTSTART date only, which
-  always counts as the first occurrence (RFC 5545);
+- a rule whose parts match no date at all (``BYMONTH=2;BYMONTHDAY=30``) is recognised before
+  it is expanded (``rrules.matches_nothing``); a weekly one with an unmatched BYSETPOS still
+  walks to 9999, in about 3 s. Such an event closes its DTSTART date only, which always counts
+  as the first occurrence (RFC 5545);
 - one event repeats at most ``MAX_OCCURRENCES`` times up to the plausible years' end.
 A file that cannot be read so is a ``ValueError`` naming the file (and the event).
 """
@@ -26,6 +25,7 @@ import icalendar
 from dateutil.rrule import rrulestr
 
 from .defaults import YEARS
+from .rrules import matches_nothing
 
 FIRST_DAY = date(YEARS[0], 1, 1)
 LAST_DAY = date(YEARS[1], 12, 31)
@@ -106,7 +106,7 @@ def _starts(recur: Any, first_day: date) -> list[date]:
     recur = _naive_until(recur)
     dtstart = datetime.combine(first_day, datetime.min.time())
     starts = [first_day]  # DTSTART always counts as the first occurrence (RFC 5545 §3.8.5.3)
-    if freq in ("DAILY", "WEEKLY") and _matches_nothing(recur, dtstart):
+    if matches_nothing(_text(recur), dtstart):
         return starts
     for occurrence in rrulestr(_text(recur), dtstart=dtstart):
         if occurrence > HORIZON:
@@ -130,19 +130,6 @@ def _naive_until(recur: Any) -> Any:
         for u in recur.get("UNTIL") or []
     ]
     return type(recur)({**recur, "UNTIL": until}) if until else recur
-
-
-def _matches_nothing(recur: Any, dtstart: datetime) -> bool:
-    """Whether a daily or weekly rule's BY parts match no date at all.
-
-    For these frequencies the BY parts only filter days, so the same parts in a yearly rule
-    (without interval, count, end or set positions) give a superset of its dates: when that
-    yearly rule has no occurrence, walked to the year 9999 in about 0.4 s, neither has the rule.
-    """
-    parts = {k: v for k, v in recur.items() if k not in ("INTERVAL", "COUNT", "UNTIL", "BYSETPOS")}
-    parts["FREQ"] = ["YEARLY"]
-    yearly = type(recur)(parts)
-    return next(iter(rrulestr(_text(yearly), dtstart=dtstart)), None) is None
 
 
 def _text(recur: Any) -> str:
