@@ -795,9 +795,9 @@ class MaintenanceWindow(_Model):
                 )
             if matches_nothing(self.rrule, first):
                 raise ValueError(
-                    f"rrule {self.rrule!r} gives no occurrence after the start {first:%Y-%m-%d %H:%M}"
-                    ", so the window never takes place; check its BY parts (e.g. BYMONTH=2 "
-                    "with BYMONTHDAY=30)"
+                    f"rrule {self.rrule!r} gives no occurrence after the start "
+                    f"{first:%Y-%m-%d %H:%M}, so the window never takes place; check its BY "
+                    "parts (e.g. BYMONTH=2 with BYMONTHDAY=30)"
                 )
             for n, when in enumerate(rule, 1):  # measuring expands it: bounded here
                 if when > first + timedelta(days=366):
