@@ -173,6 +173,33 @@ def register_calendars(
     return ids
 
 
+def planned_work(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    services: list[str],
+    start: datetime,
+    end: datetime,
+) -> pd.DataFrame:
+    """Planned windows per service: the catalogue's windows occurring in [start, end), and the
+    change windows and planned outages loaded for ``customer`` (or for no customer) — never
+    another customer's. Columns: service, s, e (epoch seconds), ref (window or record id),
+    title, origin (``catalogue``, ``change`` or ``planned outage``)."""
+    rows = [
+        (svc, int(s.timestamp()), int(e.timestamp()), w.id, w.description, "catalogue")
+        for w in cat.maintenance
+        for svc in w.services
+        if svc in services
+        for s, e in w.occurrences(start, end)
+    ]
+    loaded = query(con, "maintenance_intervals", {"services": services, "customer": customer})
+    df = pd.DataFrame(rows, columns=list(loaded.columns))
+    out = pd.concat([df, loaded], ignore_index=True)
+    return out.astype(
+        {"service": "string", "s": "int64", "e": "int64", "ref": "string", "title": "string"}
+    )
+
+
 def _maintenance_intervals(
     con: duckdb.DuckDBPyConnection,
     cat: Catalogue,
@@ -181,18 +208,8 @@ def _maintenance_intervals(
     start: datetime,
     end: datetime,
 ) -> pd.DataFrame:
-    """Planned windows per service: catalogue windows, and the change windows and planned
-    outages loaded for ``customer`` (or for no customer) — never another customer's."""
-    rows = []
-    for w in cat.maintenance:
-        for svc in w.services:
-            if svc in services:
-                for s, e in w.occurrences(start, end):
-                    rows.append((svc, int(s.timestamp()), int(e.timestamp())))
-    loaded = query(con, "maintenance_intervals", {"services": services, "customer": customer})
-    df = pd.DataFrame(rows, columns=["service", "s", "e"])
-    out = pd.concat([df, loaded], ignore_index=True)
-    return out.astype({"service": "string", "s": "int64", "e": "int64"})
+    """``planned_work``'s intervals: service, s, e."""
+    return planned_work(con, cat, customer, services, start, end)[["service", "s", "e"]]
 
 
 # ---------------------------------------------------------------------------- ticket clocks

@@ -7,6 +7,7 @@ nbconvert copies into the pack. Styling comes from the pack template's CSS class
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -183,7 +184,7 @@ def availability_table(r: Review) -> Html:
                 name,
                 e(format_value(a["availability"], "%", a["objective"])),
                 e(format_objective(a["objective"], "%")),
-                _coverage(a, r.zone),
+                _coverage(a, r.zone, r.period.bounds(r.zone)[0]),
                 format_duration(a["scheduled_s"]),
                 format_duration(a["downtime_s"]),
                 format_duration(a["budget_s"]),
@@ -198,16 +199,90 @@ def availability_table(r: Review) -> Html:
     return Html(table(headers, rows, "availability"))
 
 
-def _coverage(a: pd.Series, zone: str) -> str:
-    """How much of the period's service hours the outage feed covers, and from which local
-    date when it starts inside the period."""
+def _coverage(a: pd.Series, zone: str, start: datetime) -> str:
+    """How much of the period's service hours the outage feed covers, from which local date
+    when it starts inside the period (from ``start``), and the service hours no check
+    covered."""
     cov = _num(a["coverage"])
     if cov is None:
         return "–"
     text = coverage_text(cov)
-    if cov < 1 and pd.notna(a["covered_from"]):
+    if cov < 1 and pd.notna(a["covered_from"]) and a["covered_from"] > start:
         text += f" (feed from {a['covered_from'].tz_convert(zone):%Y-%m-%d})"
+    if (_num(a.get("no_data_s")) or 0) > 0:
+        text += f"; {format_duration(a['no_data_s'])} no data"
     return e(text)
+
+
+NO_DATA_COUNTED = {
+    "exclude": "left out of the measured time",
+    "up": "counted as up",
+    "down": "counted as down",
+}
+
+
+def measured_from(r: Review) -> Html:
+    """Where each availability target's services are measured from: outage records (and their
+    sources), checks with the rules that read them, and what time without data counts as."""
+    rows = []
+    feeds = r.feeds.set_index("service") if not r.feeds.empty else r.feeds
+    for a, t in r.catalogue.targets_for(r.customer.id, r.period):
+        if t.metric != "availability":
+            continue
+        for svc in t.services or a.services:
+            feed = feeds.loc[svc] if svc in feeds.index else None
+            rows.append(
+                [
+                    e(r.catalogue.service(svc).name),
+                    e(_feed_text(r, svc, feed)),
+                    e(NO_DATA_COUNTED[a.monitoring.no_data])
+                    if r.catalogue.service(svc).monitoring is not None
+                    else "–",
+                ]
+            )
+    return Html(table(["Service", "Measured from", "Time without data"], rows, "feeds"))
+
+
+def _feed_text(r: Review, service: str, feed: pd.Series | None) -> str:
+    records = int(feed["outage_records"]) if feed is not None else 0
+    sources = ", ".join(feed["outage_sources"]) if feed is not None else ""
+    recorded = (
+        f"{records} outage record{'' if records == 1 else 's'} ({sources})"
+        if records
+        else "outage records (none loaded)"
+    )
+    m = r.catalogue.service(service).monitoring
+    if m is None:
+        return recorded
+    checks = ", ".join(feed["checks"]) if feed is not None and len(feed["checks"]) else "none"
+    return (
+        f"checks {checks}: down after {m.down_after} failed results in a row, up after "
+        f"{m.up_after} successful ones, no data after a gap over {m.gap_factor:g} × the "
+        f"check interval; and {recorded}"
+    )
+
+
+def maintenance_table(r: Review) -> Html:
+    """Planned work taken in the period: excluded from availability, and from ticket clocks
+    where the agreement says so."""
+    rows = [
+        [
+            e(service_names(r, m["service"])),
+            e(m["ref"]) + (f" — {e(m['title'])}" if m["title"] else ""),
+            e(m["origin"]),
+            f"{m['start_at'].tz_convert(r.zone):%Y-%m-%d %H:%M}",
+            f"{m['end_at'].tz_convert(r.zone):%Y-%m-%d %H:%M}",
+            format_duration(m["duration_s"]),
+        ]
+        for _, m in r.maintenance.iterrows()
+    ]
+    return Html(
+        table(
+            ["Service", "Planned work", "From", f"Start ({r.zone})", f"End ({r.zone})", "Duration"],
+            rows,
+            "maintenance",
+        )
+    )
 
 
 def breaches_table(r: Review, limit: int = 50) -> Html:

@@ -48,6 +48,8 @@ class Review:
     majors: pd.DataFrame
     quality: pd.DataFrame
     loads: pd.DataFrame
+    feeds: pd.DataFrame  # per service: outage records, their sources, checks (review_feeds.sql)
+    maintenance: pd.DataFrame  # planned work overlapping the period (measures.planned_work)
     catalogue_sha256: str
     in_progress: bool = False  # the period has not ended at ``as_of``: values are to date
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -292,6 +294,8 @@ def open_review(
         if not findings.empty:
             quality = pd.concat([quality, stop_notes(findings)], ignore_index=True)
         loads = query(con, "review_loads", {"customer": customer})
+        feeds = query(con, "review_feeds", {"customer": customer, "services": services})
+        planned = measures.planned_work(con, cat, customer, services, s, e)
     return Review(
         catalogue=cat,
         customer=cust,
@@ -307,9 +311,40 @@ def open_review(
         majors=majors,
         quality=quality,
         loads=loads,
+        feeds=feeds,
+        maintenance=_taken(planned, s, e),
         catalogue_sha256=sha,
         in_progress=in_progress,
     )
+
+
+def _taken(planned: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:
+    """The planned work of ``measures.planned_work`` that overlaps [start, end), in time order,
+    with UTC ``start_at``/``end_at`` and its whole ``duration_s``. The same window of a service
+    recorded twice (in the catalogue and as a change or planned outage) is one row naming
+    both records."""
+    ps, pe = int(start.timestamp()), int(end.timestamp())
+    out = planned[(planned["s"] < pe) & (planned["e"] > ps)].fillna({"title": ""})
+    out = (
+        out.groupby(["service", "s", "e"], as_index=False, sort=True)
+        .agg(
+            ref=("ref", ", ".join),
+            title=("title", lambda t: "; ".join(dict.fromkeys(x for x in t if x))),
+            origin=("origin", lambda o: ", ".join(dict.fromkeys(o))),
+        )
+        .sort_values(["s", "service"])
+    )
+    return pd.DataFrame(
+        {
+            "service": out["service"],
+            "start_at": pd.to_datetime(out["s"], unit="s", utc=True),
+            "end_at": pd.to_datetime(out["e"], unit="s", utc=True),
+            "duration_s": (out["e"] - out["s"]).astype(float),
+            "ref": out["ref"],
+            "title": out["title"],
+            "origin": out["origin"],
+        }
+    ).reset_index(drop=True)
 
 
 def _keys(att: pd.DataFrame) -> pd.Series:

@@ -117,7 +117,8 @@ def review_of(att: pd.DataFrame, in_progress: bool) -> Review:
         catalogue=cat, customer=cat.customers[0], period=Period.parse("2026-10"),
         periods=[Period.parse("2026-10")], as_of=datetime(2026, 11, 2, tzinfo=UTC),
         attainment=att, clocks=empty, availability=empty, volumes=empty, satisfaction=empty,
-        actions=empty, majors=empty, quality=empty, loads=empty, catalogue_sha256="",
+        actions=empty, majors=empty, quality=empty, loads=empty, feeds=empty, maintenance=empty,
+        catalogue_sha256="",
         in_progress=in_progress,
     )  # fmt: skip
 

@@ -1,0 +1,57 @@
+"""The demo's monitoring story: Fleet Tracking's availability is inferred from its checks,
+which saw an outage no record has (the 10th, 03:00–04:30 UTC) and missed three hours of
+results (the 17th, 10:00–13:00 UTC); the review says so, in numbers and in words."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from slm_analysis import present
+from slm_analysis.review import open_review
+from tests.conftest import DEMO_PERIOD
+
+
+def review(demo_env: dict[str, Path]):  # type: ignore[no-untyped-def]
+    return open_review(
+        "globex", DEMO_PERIOD, warehouse=demo_env["db"], catalogue=demo_env["catalogue"]
+    )
+
+
+def test_the_probe_only_outage_and_the_gap_are_measured(demo_env: dict[str, Path]) -> None:
+    r = review(demo_env)
+    av = r.availability
+    row = av[(av["service"] == "tracking") & (av["period"] == DEMO_PERIOD)].iloc[0]
+    assert row["no_data_s"] == 3 * 3600
+    # October in Berlin is 745 hours (the clocks go back on the 25th), three of them no data
+    assert row["scheduled_s"] == (745 - 3) * 3600
+    assert row["downtime_s"] == 90 * 60  # no outage record for tracking this month
+    assert row["outages"] == 1
+    assert abs(row["availability"] - 100 * (1 - 90 / (742 * 60))) < 1e-9  # 99.7978 %
+
+
+def test_the_review_names_where_availability_comes_from(demo_env: dict[str, Path]) -> None:
+    r = review(demo_env)
+    html = present.measured_from(r)
+    assert (
+        "<td>Fleet Tracking</td><td>checks tracking-api: down after 2 failed results in a row, "
+        "up after 2 successful ones, no data after a gap over 2.5 × the check interval; and "
+    ) in html
+    assert "<td>left out of the measured time</td>" in html
+    assert "<td>ERP Platform</td><td>" in html and "outage record" in html
+    assert "; 3h 00m no data</td>" in present.availability_table(r)
+
+
+def test_planned_work_recorded_twice_is_listed_once(demo_env: dict[str, Path]) -> None:
+    """The demo's ERP patching is in the catalogue and exported as a planned outage too."""
+    m = review(demo_env).maintenance
+    erp = m[m["service"] == "erp"]
+    assert len(erp) == 1
+    first = erp.iloc[0]
+    # the third Saturday of October 2026 is the 17th, 22:00 Berlin summer time (20:00 UTC)
+    assert first["start_at"] == pd.Timestamp(datetime(2026, 10, 17, 20, tzinfo=UTC))
+    assert first["duration_s"] == 4 * 3600
+    assert first["origin"] == "catalogue, planned outage"
+    assert first["ref"].startswith("erp-patching, OUT-erp-patching-")
