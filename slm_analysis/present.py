@@ -7,8 +7,8 @@ nbconvert copies into the pack. Styling comes from the pack template's CSS class
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -225,12 +225,12 @@ def measured_from(r: Review) -> Html:
     """Where each availability target's services are measured from: outage records (and their
     sources), checks with the rules that read them, and what time without data counts as."""
     rows = []
-    feeds = r.feeds.set_index("service") if not r.feeds.empty else r.feeds
+    feeds = {f["service"]: f for f in r.feeds.to_dict("records")}
     for a, t in r.catalogue.targets_for(r.customer.id, r.period):
         if t.metric != "availability":
             continue
         for svc in t.services or a.services:
-            feed = feeds.loc[svc] if svc in feeds.index else None
+            feed = feeds.get(svc)
             rows.append(
                 [
                     e(r.catalogue.service(svc).name),
@@ -243,9 +243,9 @@ def measured_from(r: Review) -> Html:
     return Html(table(["Service", "Measured from", "Time without data"], rows, "feeds"))
 
 
-def _feed_text(r: Review, service: str, feed: pd.Series | None) -> str:
-    records = int(feed["outage_records"]) if feed is not None else 0
-    sources = ", ".join(feed["outage_sources"]) if feed is not None else ""
+def _feed_text(r: Review, service: str, feed: dict[str, Any] | None) -> str:
+    records = int(feed["outage_records"]) if feed else 0
+    sources = ", ".join(feed["outage_sources"]) if feed else ""
     recorded = (
         f"{records} outage record{'' if records == 1 else 's'} ({sources})"
         if records
@@ -254,7 +254,7 @@ def _feed_text(r: Review, service: str, feed: pd.Series | None) -> str:
     m = r.catalogue.service(service).monitoring
     if m is None:
         return recorded
-    checks = ", ".join(feed["checks"]) if feed is not None and len(feed["checks"]) else "none"
+    checks = ", ".join(feed["checks"]) if feed and len(feed["checks"]) else "none"
     return (
         f"checks {checks}: down after {m.down_after} failed results in a row, up after "
         f"{m.up_after} successful ones, no data after a gap over {m.gap_factor:g} × the "
