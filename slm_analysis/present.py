@@ -225,7 +225,9 @@ def measured_from(r: Review) -> Html:
     """Where each availability target's services are measured from: outage records (and their
     sources), checks with the rules that read them, and what time without data counts as."""
     rows = []
-    feeds = {f["service"]: f for f in r.feeds.to_dict("records")}
+    feeds = {
+        str(f["service"]): {str(k): v for k, v in f.items()} for f in r.feeds.to_dict("records")
+    }
     for a, t in r.catalogue.targets_for(r.customer.id, r.period):
         if t.metric != "availability":
             continue
