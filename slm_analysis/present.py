@@ -7,7 +7,7 @@ nbconvert copies into the pack. Styling comes from the pack template's CSS class
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -225,9 +225,7 @@ def measured_from(r: Review) -> Html:
     """Where each availability target's services are measured from: outage records (and their
     sources), checks with the rules that read them, and what time without data counts as."""
     rows = []
-    feeds = {
-        str(f["service"]): {str(k): v for k, v in f.items()} for f in r.feeds.to_dict("records")
-    }
+    feeds = {f["service"]: f for f in r.feeds.to_dict("records")}
     for a, t in r.catalogue.targets_for(r.customer.id, r.period):
         if t.metric != "availability":
             continue
@@ -245,7 +243,7 @@ def measured_from(r: Review) -> Html:
     return Html(table(["Service", "Measured from", "Time without data"], rows, "feeds"))
 
 
-def _feed_text(r: Review, service: str, feed: dict[str, Any] | None) -> str:
+def _feed_text(r: Review, service: str, feed: Mapping[Any, Any] | None) -> str:
     records = int(feed["outage_records"]) if feed else 0
     sources = ", ".join(feed["outage_sources"]) if feed else ""
     recorded = (
