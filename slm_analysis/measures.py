@@ -810,15 +810,15 @@ def availability(
             {
                 "customer": customer,
                 "services": rest,
-            "calendar": ids[calendar],
-            "ps": int(start.timestamp()),
-            "pe": int(end.timestamp()),
-            "as_of": int(as_of.timestamp()),
-            "partial_weight": partial_weight,
-            "since_services": list(since),
-            "since": list(since.values()),
-            "check_services": list(first_checks),
-            "first_check": [round(t.timestamp()) for t in first_checks.values()],
+                "calendar": ids[calendar],
+                "ps": int(start.timestamp()),
+                "pe": int(end.timestamp()),
+                "as_of": int(as_of.timestamp()),
+                "partial_weight": partial_weight,
+                "since_services": list(since),
+                "since": list(since.values()),
+                "check_services": list(first_checks),
+                "first_check": [round(t.timestamp()) for t in first_checks.values()],
                 "no_data": no_data,
                 **_stretches("inf", down),
                 **_stretches("gap", gaps),
@@ -839,17 +839,17 @@ def _day_table_limits(
     misaligned = av["misaligned"].fillna(False) if "misaligned" in av else False
     av = av.assign(misaligned=misaligned).sort_values("service", ignore_index=True)
     why: list[str | None] = []
-    for row in av.itertuples():
-        if row.service in by_days and not cal.always_open:
+    for service, misplaced in zip(av["service"].astype(str), av["misaligned"], strict=True):
+        if service in by_days and not cal.always_open:
             why.append(
-                f"{row.service}: its only outage feed is a status-page day table, which gives "
+                f"{service}: its only outage feed is a status-page day table, which gives "
                 "the minutes of downtime per day but not when in the day they were, so it "
                 f"cannot measure service hours ({calendar}: {cal.describe()}); measure it over "
                 "a 24x7 calendar, or load its outage windows (statuspage-downtime) or checks"
             )
-        elif row.service in by_days and row.misaligned:
+        elif service in by_days and misplaced:
             why.append(
-                f"{row.service}: the days of its status-page day table do not start at the "
+                f"{service}: the days of its status-page day table do not start at the "
                 f"period's midnights in {zone}; load the table again with --timezone {zone}"
             )
         else:

@@ -147,9 +147,7 @@ def test_service_hours_cannot_be_measured_from_a_day_table(
     assert att.loc["av", "status"] in ("Met", "Missed", "At risk")
 
 
-def test_days_of_another_zone_are_not_split(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_days_of_another_zone_are_not_split(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     # The table's days are UTC days; the agreement's March in Europe/Berlin runs from
     # 28 February 23:00 UTC to 31 March 22:00 UTC, so its first and last days are split.
     cat = _catalogue(zone="Europe/Berlin")
