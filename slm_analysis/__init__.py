@@ -40,6 +40,7 @@ _EXPORTS = {
     "wilson_interval": "measures",
     "CheckOutages": "monitoring",
     "check_outages": "monitoring",
+    "outage_list": "outages",
     "render_pack": "packs",
     "Period": "periods",
     "Review": "review",
@@ -74,6 +75,7 @@ __all__ = [
     "load_file",
     "load_files",
     "open_review",
+    "outage_list",
     "parse_catalogue",
     "present",
     "render_pack",
@@ -122,6 +124,7 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
         wilson_interval,
     )
     from .monitoring import CheckOutages, check_outages
+    from .outages import outage_list
     from .packs import render_pack
     from .periods import Period
     from .review import Review, open_review

@@ -8,7 +8,7 @@ Results are DataFrames; notebooks and the CLI only present them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -442,6 +442,7 @@ ATTAINMENT_COLUMNS = [
     "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
     "downtime_s", "coverage", "rolling_period", "rolling_achieved", "rolling_n", "sentence",
+    "note",
 ]  # fmt: skip
 # what is observed of a target in one month (or ISO week): amounts that add up over months
 Observation = dict[str, float]
@@ -499,6 +500,10 @@ def attainment(
         for key in dict.fromkeys(_name_key(v) for v in vs if _in_force(v, p)):
             rec = _record(
                 cat, [observed[(u, key)] for u in p.units() if (u, key) in observed], p, as_of
+            )
+            rec["note"] = next(
+                (seen.notes[(key, str(u))] for u in p.units() if (key, str(u)) in seen.notes),
+                None,
             )
             if p == end:
                 roll = _record(
@@ -560,6 +565,8 @@ class _Sources:
     known_availability: pd.DataFrame | None
     feed: tuple[datetime | None, datetime | None]  # first and last incident opening
     inferred: _InferredOutages
+    # (target across versions, month) → why its data cannot measure it (availability's `why`)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def observe(self, v: TargetVersion, u: Period) -> Observation:
         """The amounts of target version ``v`` in month (week) ``u``."""
@@ -584,6 +591,8 @@ class _Sources:
                     no_data=v.agreement.monitoring.no_data,
                     inferred=self.inferred.get(zone),
                 )
+            for why in av["why"].dropna():
+                self.notes.setdefault((_name_key(v), str(u)), str(why))
             return {
                 "n": float(av["outages"].sum()),
                 "scheduled_s": float(av["scheduled_s"].sum()),
@@ -752,6 +761,12 @@ def availability(
     ``inferred``: a ``check_outages`` answer to reuse — of this customer and ``as_of``, over a
     window holding the period, for every monitored service (an ``InputError`` otherwise) —
     so that months measured in a row do not each read every check result again.
+
+    A service whose only feed is a status-page day table (``downtime_days``; no unplanned
+    outage record, no ``monitoring``) is measured from its days (sql/day_availability.sql) —
+    over a 24x7 calendar only, and only a period of whole days of the table: otherwise its row
+    says ``why`` (a sentence; null on every other row) and has no scheduled time (no data),
+    never a number the days cannot support.
     """
     start, end = period.bounds(zone)
     ids = register_calendars(
@@ -776,26 +791,91 @@ def availability(
             _check_inferred(inferred, customer, as_of, start, end, monitored)
         down, gaps = inferred.down, inferred.no_data
         first_checks = {s: t for s, t in inferred.first_results.items() if s in monitored}
-    return query(
-        con,
-        "availability",
-        {
-            "customer": customer,
-            "services": services,
-            "calendar": ids[calendar],
-            "ps": int(start.timestamp()),
-            "pe": int(end.timestamp()),
-            "as_of": int(as_of.timestamp()),
-            "partial_weight": partial_weight,
-            "since_services": list(since),
-            "since": list(since.values()),
-            "check_services": list(first_checks),
-            "first_check": [round(t.timestamp()) for t in first_checks.values()],
-            "no_data": no_data,
-            **_stretches("inf", down),
-            **_stretches("gap", gaps),
-        },
+    by_days = [
+        s
+        for s in query(con, "day_table_services", {"customer": customer, "services": services})[
+            "service"
+        ]
+        if s not in monitored
+    ]
+    exact = cat.calendar(calendar).always_open
+    rest = [s for s in services if not (exact and s in by_days)]
+    frames = []
+    if exact and by_days:
+        frames.append(
+            query(
+                con,
+                "day_availability",
+                {
+                    "customer": customer,
+                    "services": by_days,
+                    "ps": int(start.timestamp()),
+                    "pe": int(end.timestamp()),
+                    "as_of": int(as_of.timestamp()),
+                    "partial_weight": partial_weight,
+                    "no_data": no_data,
+                    "m_service": maint["service"].astype(str).tolist(),
+                    "m_s": maint["s"].tolist(),
+                    "m_e": maint["e"].tolist(),
+                },
+            )
+        )
+    frames.append(
+        query(
+            con,
+            "availability",
+            {
+                "customer": customer,
+                "services": rest,
+                "calendar": ids[calendar],
+                "ps": int(start.timestamp()),
+                "pe": int(end.timestamp()),
+                "as_of": int(as_of.timestamp()),
+                "partial_weight": partial_weight,
+                "since_services": list(since),
+                "since": list(since.values()),
+                "check_services": list(first_checks),
+                "first_check": [round(t.timestamp()) for t in first_checks.values()],
+                "no_data": no_data,
+                **_stretches("inf", down),
+                **_stretches("gap", gaps),
+            },
+        )
     )
+    out = pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
+    return _day_table_limits(cat, out, by_days, calendar, zone)
+
+
+def _day_table_limits(
+    cat: Catalogue, av: pd.DataFrame, by_days: list[str], calendar: str, zone: str
+) -> pd.DataFrame:
+    """``av`` sorted by service with column ``why``: for each service measured by a day table
+    alone that the days cannot measure — a calendar that is not 24x7, or days that straddle
+    the period's bounds — the reason, and no scheduled time or downtime (no data)."""
+    cal = cat.calendar(calendar)
+    misaligned = av["misaligned"].fillna(False) if "misaligned" in av else False
+    av = av.assign(misaligned=misaligned).sort_values("service", ignore_index=True)
+    why: list[str | None] = []
+    for service, misplaced in zip(av["service"].astype(str), av["misaligned"], strict=True):
+        if service in by_days and not cal.always_open:
+            why.append(
+                f"{service}: its only outage feed is a status-page day table, which gives "
+                "the minutes of downtime per day but not when in the day they were, so it "
+                f"cannot measure service hours ({calendar}: {cal.describe()}); measure it over "
+                "a 24x7 calendar, or load its outage windows (statuspage-downtime) or checks"
+            )
+        elif service in by_days and misplaced:
+            why.append(
+                f"{service}: the days of its status-page day table do not start at the "
+                f"period's midnights in {zone}; load the table again with --timezone {zone}"
+            )
+        else:
+            why.append(None)
+    av["why"] = pd.Series(why, dtype=object)
+    refused = av["why"].notna()
+    av.loc[refused, ["scheduled_s", "downtime_s", "no_data_s", "maintenance_s", "outages"]] = 0
+    av.loc[refused, "monitored"] = True
+    return av.drop(columns="misaligned")
 
 
 def _check_inferred(
@@ -885,7 +965,7 @@ def _local_midnight(day: date | None, zone: str) -> float:
 AVAILABILITY_HISTORY_COLUMNS = [
     "agreement", "id", "objective", "period", "service", "period_scheduled_s", "scheduled_s",
     "maintenance_s", "downtime_s", "outages", "monitored", "covered_from", "no_data_s",
-    "coverage", "availability", "budget_s",
+    "coverage", "availability", "budget_s", "why",
 ]  # fmt: skip
 
 

@@ -20,7 +20,8 @@ from .errors import InputError
 from .warehouse import sql
 
 DOWN_COLUMNS = [
-    "service", "start_at", "end_at", "minutes", "first_failure_at", "first_success_at", "checks",
+    "service", "start_at", "end_at", "minutes", "first_failure_at", "first_failure_check",
+    "first_success_at", "first_success_check", "checks",
 ]  # fmt: skip
 NO_DATA_COLUMNS = ["service", "start_at", "end_at", "minutes"]
 MINUTES_COLUMNS = [
@@ -41,8 +42,10 @@ class CheckOutages:
     clipped to the window, ``minutes``, and the evidence: ``first_failure_at`` (the earliest
     failing check result behind it, possibly before the window), ``first_success_at`` (the
     check result that ended it — the first of the successes that brought a check up — or NaT
-    when data stopped or it still ran at the as-of instant) and ``checks`` (the names of the
-    checks that were down).
+    when data stopped or it still ran at the as-of instant), ``first_failure_check`` and
+    ``first_success_check`` (the names of the checks those results are of; of several at the
+    same instant the first by name; None where the instant is NaT) and ``checks`` (the names
+    of the checks that were down).
 
     ``no_data``: one row per stretch in which no check of the service had data, with its
     minutes. ``settings``: the monitoring settings each service was read with.
@@ -166,12 +169,19 @@ def check_outages(
             "minutes": minutes.astype(float),
             "first_failure_at": _instants(raw["first_failure_us"]),
             "first_success_at": _instants(raw["first_success_us"]),
+            "first_failure_check": _names(raw["first_failure_check"]),
+            "first_success_check": _names(raw["first_success_check"]),
             "checks": [[] if _missing(c) else list(c) for c in raw["checks"]],
         }
     )
     down = frame[frame["state"] == "down"][DOWN_COLUMNS].reset_index(drop=True)
     gaps = frame[frame["state"] == "no_data"][NO_DATA_COLUMNS].reset_index(drop=True)
     return CheckOutages(customer, start, stop, as_of, settings, down, gaps, first_results)
+
+
+def _names(values: pd.Series) -> pd.Series:
+    """Check names as objects, None where there is none (not a string column's NaN)."""
+    return pd.Series([None if _missing(v) else str(v) for v in values], dtype=object)
 
 
 def _missing(value: object) -> bool:

@@ -22,18 +22,20 @@ from .defaults import YEARS
 from .errors import WarehouseError, first_lines
 from .paths import DEFAULT_DB, SQL_DIR, db_path
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 # in-place upgrades from an older schema version to the next (the statements, in sql/)
 MIGRATIONS = {
     "2": "migrate_2_to_3",
     "3": "migrate_3_to_4",
     "4": "migrate_4_to_5",
     "5": "migrate_5_to_6",
+    "6": "migrate_6_to_7",
 }
 TABLES = (
     "incidents",
     "incident_states",
     "outages",
+    "downtime_days",
     "checks",
     "surveys",
     "maintenance_windows",
@@ -47,6 +49,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "incidents": ("source", "number"),
     "incident_states": ("source", "number", "start_at", "state"),
     "outages": ("source", "outage_id"),
+    "downtime_days": ("source", "component", "day"),
     "checks": ("source", "check_name", "checked_at"),
     "surveys": ("source", "response_id"),
     "maintenance_windows": ("source", "window_id"),

@@ -145,6 +145,9 @@ _CHECK_COLUMNS: dict[str, tuple[str, ...]] = {
     "latency_ms": ("response_time_ms", "latency", "ping", "duration_ms"),
     # a status-change stream keeps only its rows flagged important (Uptime Kuma's flips)
     "important": (),
+    # the check's name where check_name is empty (Prometheus: the job of a series without an
+    # instance label)
+    "job": (),
 }
 
 UPTIME_CHECKS = Format(
@@ -173,6 +176,73 @@ UPTIME_KUMA_HEARTBEATS = Format(
     signature=("important",),
     timestamps=("checked_at",),
     stream="status-change",
+)
+
+# Upptime's status history: every change of a site's status is a commit touching
+# history/<slug>.yml whose subject is "<prefix> <Site> is <up|down|degraded> (<code> in <ms> ms)
+# [skip ci] [upptime]" (the default `commitMessages.statusChange` of upptime/uptime-monitor);
+# exported as `commit<TAB>date<TAB>subject` rows from `git log --format='%H%x09%aI%x09%s'
+# -- history/` under that header (docs/user-guide.md). Other commits (summaries, graphs) are
+# skipped.
+UPPTIME_HISTORY = Format(
+    name="upptime-history",
+    kind="checks",
+    table="checks",
+    description="Upptime's git history of a status repository (commit, date, subject), read "
+    "as a status-change stream: each 'is up/down/degraded' commit is a change; degraded is down",
+    source="upptime",
+    columns={"commit": (), "committed_at": ("date",), "subject": ()},
+    required=("committed_at", "subject"),
+    staging="stage_upptime_history",
+    signature=("subject",),
+    timestamps=("committed_at",),
+    stream="status-change",
+)
+
+# Prometheus `up` reduced to its change points: the query_range answer of a changes()-style
+# query (`up and changes(up[1m]) > 0` at step 1m), named with --format (the same JSON read
+# without it is a polled `up` series: uptime-checks), or CSV rows timestamp, instance/job, value
+PROMETHEUS_CHANGES = Format(
+    name="prometheus-changes",
+    kind="checks",
+    table="checks",
+    description="Prometheus `up` change points (query_range JSON of a changes()-style query, "
+    "or CSV timestamp, instance, job, value), read as a status-change stream",
+    source="prometheus",
+    columns={
+        "checked_at": ("timestamp", "time"),
+        "check_name": ("check", "instance", "job"),
+        "status": ("value",),
+        "latency_ms": (),
+        "important": (),
+        "job": (),
+    },
+    required=("checked_at", "check_name", "status"),
+    staging="stage_uptime_checks",
+    signature=("value",),
+    timestamps=("checked_at",),
+    stream="status-change",
+)
+
+# The uptime bars of a hosted status page: per component and local day (the load's zone), the
+# minutes of partial and of major outage. They measure 24x7 availability exactly and nothing
+# finer (docs/metrics.md, "Status-page day tables").
+STATUSPAGE_DAYS = Format(
+    name="statuspage-days",
+    kind="outages",
+    table="downtime_days",
+    description="Status-page uptime bars: date, component, partial and major outage minutes "
+    "per day (days in the load's --timezone)",
+    source="statuspage",
+    columns={
+        "day": ("date",),
+        "component": ("name",),
+        "partial_minutes": ("partial", "partial_outage_minutes"),
+        "major_minutes": ("major", "major_outage_minutes"),
+    },
+    required=("day", "component", "partial_minutes", "major_minutes"),
+    staging="stage_statuspage_days",
+    timestamps=("day",),
 )
 
 SURVEY_RESPONSES = Format(
@@ -345,8 +415,11 @@ FORMATS: dict[str, Format] = {
         JIRA_ALL_FIELDS,
         SERVICENOW_OUTAGES,
         STATUSPAGE_DOWNTIME,
+        STATUSPAGE_DAYS,
         UPTIME_CHECKS,
         UPTIME_KUMA_HEARTBEATS,
+        UPPTIME_HISTORY,
+        PROMETHEUS_CHANGES,
         SURVEY_RESPONSES,
         SERVICENOW_CHANGES,
         ACTION_REGISTER,

@@ -33,6 +33,8 @@
 --   first_success_at = e, when at e a check starts an up stretch with a succeeding result
 --                      (the first of its M successes, or its change to up); else null — the
 --                      outage ended because data stopped, or still ran at as_of.
+--   first_failure_check, first_success_check = the check whose result that is (of several at
+--                      the same instant, the first by name).
 -- Besides the stretches, one row per service with results, state 'first_result': start_us is
 -- its earliest result before as_of (where its monitoring feed begins).
 -- Set-based: each check gets a small integer id (the window then sorts narrow (id, t) rows,
@@ -246,6 +248,8 @@ evidence as (
         c.service,
         c.s,
         min(g.first_failure) as first_failure,
+        first(g.check_name order by g.first_failure, g.check_name)
+            filter (where g.first_failure is not null) as first_failure_check,
         list(distinct g.check_name order by g.check_name) as checks
     from clipped as c
     join stretches as g on g.service = c.service and not g.up and g.s < c.e and g.e > c.s
@@ -253,9 +257,10 @@ evidence as (
     group by c.service, c.s
 ),
 recoveries as (
-    select distinct service, s as t
+    select service, s as t, min(check_name) as check_name
     from stretches
     where up and first_ok
+    group by service, s
 )
 select
     c.service,
@@ -264,12 +269,14 @@ select
     c.ce as end_us,
     ev.first_failure as first_failure_us,
     r.t as first_success_us,
-    ev.checks
+    ev.checks,
+    ev.first_failure_check,
+    r.check_name as first_success_check
 from clipped as c
 left join evidence as ev using (service, s)
 left join recoveries as r on c.state = 'down' and r.service = c.service and r.t = c.e
 union all
-select service, 'first_result', min(first_t), null, null, null, null
+select service, 'first_result', min(first_t), null, null, null, null, null, null
 from check_settings
 group by service
 order by service, start_us

@@ -8,6 +8,7 @@ with mine as (
         join incidents as i on i.source = s.source and i.number = s.number
         where i.customer = $customer
     union all select load_id from outages where customer = $customer
+    union all select load_id from downtime_days where customer = $customer
     union all select load_id from checks where customer = $customer
     union all select load_id from surveys where customer = $customer
     union all select load_id from maintenance_windows where customer = $customer

@@ -77,6 +77,18 @@ create table if not exists outages (
     cmdb_ci varchar,
     load_id integer not null
 );
+create table if not exists downtime_days (   -- schema 7: a status page's uptime bars
+    source varchar not null,
+    component varchar not null,         -- the status page's component
+    customer varchar,
+    service varchar,
+    day date not null,                  -- the local date of the status page's day
+    start_at timestamptz not null,      -- its local midnights: [start_at, end_at)
+    end_at timestamptz not null,
+    partial_minutes double not null,    -- minutes in partial outage that day
+    major_minutes double not null,      -- minutes in major outage that day
+    load_id integer not null
+);
 create table if not exists checks (
     source varchar not null,
     check_name varchar not null,

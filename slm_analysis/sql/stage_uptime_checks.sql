@@ -1,10 +1,11 @@
 -- Uptime check results → checks. Status: up/down, ok/fail, 1/0, true/false. $stream is the
 -- kind of stream the rows are (polled | status-change, the format's or the mapping's); in a
 -- status-change stream a row flagged not `important` (Uptime Kuma: a heartbeat that changed
--- nothing) is skipped, so the rows kept are the flips.
+-- nothing) is skipped, so the rows kept are the flips. A row without a check name takes its
+-- `job` (Prometheus: a series without an instance label is named by its job).
 with parsed as (
     select
-        slm_blank(check_name) as name,
+        coalesce(slm_blank(check_name), slm_blank(job)) as name,
         slm_ts(checked_at, $zone, $ts_format) as t,
         slm_bool(status) as is_up,
         try_cast(slm_blank(latency_ms) as double) as latency,

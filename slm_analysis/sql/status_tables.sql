@@ -8,6 +8,7 @@ with data as (
     from incidents
     union all select 'incident_states', source, start_at, null, false from incident_states
     union all select 'outages', source, start_at, customer, true from outages
+    union all select 'downtime_days', source, start_at, customer, true from downtime_days
     union all select 'checks', source, checked_at, customer, true from checks
     union all select 'surveys', source, submitted_at, customer, true from surveys
     union all select 'maintenance_windows', source, start_at, customer, true from maintenance_windows

@@ -46,6 +46,8 @@ class Stretch:
     first_failure: int | None = None
     first_success: int | None = None
     checks: tuple[str, ...] = field(default=())
+    first_failure_check: str | None = None  # of several failing at that instant, the first name
+    first_success_check: str | None = None  # likewise
 
 
 @dataclass
@@ -183,25 +185,28 @@ def infer(
                 out.append(Stretch(service, "no_data", lo, hi))
                 continue
             names: set[str] = set()
-            failures: list[int] = []
-            recovered = False
+            failures: list[tuple[int, str]] = []
+            recoverers: list[str] = []
             for c in checks:
                 for s0, e0, up, first_failure, first_ok in stretches[id(c)]:
                     if not up and s0 < b and e0 > a:
                         names.add(c.name)
                         if first_failure is not None:
-                            failures.append(first_failure)
+                            failures.append((first_failure, c.name))
                     if up and first_ok and s0 == b:
-                        recovered = True
+                        recoverers.append(c.name)
+            first = min(failures) if failures else None
             out.append(
                 Stretch(
                     service,
                     "down",
                     lo,
                     hi,
-                    min(failures) if failures else None,
-                    b if recovered else None,
+                    first[0] if first else None,
+                    b if recoverers else None,
                     tuple(sorted(names)),
+                    first[1] if first else None,
+                    min(recoverers) if recoverers else None,
                 )
             )
     return out

@@ -4,8 +4,8 @@ Hypothesis generates services with one to three checks each (polled and status-c
 two sources, a shared check name), every combining rule, N/M from 1 to 3, gap factors, median or
 configured intervals, results that flap, gaps, jitter and sub-second instants, and windows that
 start before, inside or after the data with as-of instants before or after the window's end.
-Every reported stretch — state, clipped start and end, first failure, first success, checks —
-must be equal to the microsecond. The no-data policies are checked on the minutes.
+Every reported stretch — state, clipped start and end, first failure and first success with
+the checks they are of, checks — must be equal to the microsecond. The no-data policies are checked on the minutes.
 """
 
 from __future__ import annotations
@@ -139,7 +139,8 @@ def test_sql_inference_equals_reference(
     expected = infer(results, services, start, stop, as_of)
     actual = [
         Stretch(r.service, "down", _us(r.start_at), _us(r.end_at), _us(r.first_failure_at),
-                _us(r.first_success_at), tuple(r.checks))  # type: ignore[arg-type]
+                _us(r.first_success_at), tuple(r.checks), r.first_failure_check,
+                r.first_success_check)  # type: ignore[arg-type]
         for r in got.down.itertuples()
     ] + [
         Stretch(r.service, "no_data", _us(r.start_at), _us(r.end_at))  # type: ignore[arg-type]

@@ -554,6 +554,9 @@ def test_unreadable_file_is_rejected_with_the_reason(
         ("checks", "uptime_checks.jsonl", None),
         ("checks", "prometheus_up_query_range.json", None),
         ("checks", "uptime_kuma_important_heartbeats.csv", None),
+        ("checks", "upptime_history.tsv", None),
+        ("checks", "prometheus_up_changes.csv", None),
+        ("outages", "statuspage_days.csv", None),
     ],
 )
 def test_every_fixture_loads_twice_to_the_same_contents(

@@ -247,3 +247,18 @@ def test_no_progress_bar_reaches_standard_output(tmp_path: Path) -> None:
     for con in (warehouse.connect(tmp_path / "w.duckdb"), warehouse.connect(":memory:")):
         assert warehouse.scalar(con, "select current_setting('enable_progress_bar')") is False
         con.close()
+
+
+def test_a_schema_6_warehouse_gets_the_day_table(tmp_path: Path) -> None:
+    """Schema 7 adds downtime_days (status-page day tables); a schema-6 file gets it in place."""
+    db = tmp_path / "old.duckdb"
+    with warehouse.session(db) as con:
+        con.execute("drop table downtime_days")
+        con.execute("update meta set value = '6' where key = 'schema_version'")
+    with warehouse.session(db, read_only=True) as con:
+        assert (
+            warehouse.scalar(con, "select value from meta where key = 'schema_version'")
+            == warehouse.SCHEMA_VERSION
+            == "7"
+        )
+        assert warehouse.scalar(con, "select count(*) from downtime_days") == 0
