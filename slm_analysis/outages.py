@@ -19,7 +19,7 @@ import pandas as pd
 
 from .calendars import Calendar
 from .catalogue import AvailabilityTarget, Catalogue
-from .measures import _maintenance_intervals, customer_zone, period_window
+from .measures import customer_zone, period_window, planned_work
 from .monitoring import check_outages
 from .periods import Period
 from .warehouse import plausible, query
@@ -64,7 +64,7 @@ def outage_list(
         {"customer": customer, "services": chosen, "start": start, "stop": stop},
     )
     rows = _merge(records, _inferred(con, cat, customer, chosen, start, stop, moment))
-    maint = _maintenance_intervals(con, cat, customer, chosen, start, end)
+    maint = planned_work(con, cat, customer, chosen, start, end)
     out = [
         _timed(r, _calendar(cat, customer, p, r["service"], calendar, zone), maint, start, stop)
         for r in rows

@@ -262,6 +262,87 @@ def _feed_text(r: Review, service: str, feed: Mapping[Any, Any] | None) -> str:
     )
 
 
+def outage_table(r: Review) -> Html:
+    """Every unplanned outage of the period: recorded, inferred from checks, or both (then the
+    record with the checks' evidence); its time inside the service hours (and how much of that
+    fell in planned maintenance, which availability does not count)."""
+    rows = []
+    for _, o in r.unplanned_outages.iterrows():
+        hours = format_duration(60 * o["service_minutes"])
+        if o["maintenance_minutes"] > 0:
+            hours += f" ({format_duration(60 * o['maintenance_minutes'])} in maintenance)"
+        rows.append(
+            [
+                e(service_names(r, o["service"])),
+                _outage_name(o),
+                e(o["impact"]),
+                _local(o["start_at"], r.zone),
+                "running" if pd.isna(o["end_at"]) else _local(o["end_at"], r.zone),
+                e(hours),
+                e(_evidence(o, r.zone)),
+            ]
+        )
+    headers = ["Service", "Outage", "Impact", f"Start ({r.zone})", f"End ({r.zone})",
+               "In service hours", "Source"]  # fmt: skip
+    return Html(table(headers, rows, "outages"))
+
+
+def _outage_name(o: pd.Series) -> str:
+    if o["outage_id"] is None:
+        return "inferred from checks"
+    return e(o["outage_id"]) + (f" — {e(o['title'])}" if o["title"] else "")
+
+
+def _evidence(o: pd.Series, zone: str) -> str:
+    """The outage's source, with the check results behind it when checks saw it."""
+    text = str(o["source"])
+    if not pd.isna(o["first_failure_at"]):
+        text += (
+            f"; first failed check {o['first_failure_check']} at "
+            f"{o['first_failure_at'].tz_convert(zone):%Y-%m-%d %H:%M}"
+        )
+    if not pd.isna(o["first_success_at"]):
+        text += (
+            f", first succeeding {o['first_success_check']} at "
+            f"{o['first_success_at'].tz_convert(zone):%Y-%m-%d %H:%M}"
+        )
+    return text
+
+
+def _local(moment: Any, zone: str) -> str:
+    return f"{pd.Timestamp(moment).tz_convert(zone):%Y-%m-%d %H:%M}"
+
+
+def credits_table(r: Review) -> Html:
+    """Each service credit due, with what caused it: the outages of its services in the
+    period, or the tickets that breached."""
+    rows = []
+    for _, c in r.current[r.current["credit_percent"] > 0].iterrows():
+        if c["metric"] == "availability":
+            mine = r.unplanned_outages[r.unplanned_outages["service"].isin(
+                [s.strip() for s in str(c["service"]).split(",")]
+            )]  # fmt: skip
+            cause = "; ".join(
+                f"{o['outage_id'] or 'checks ' + ', '.join(o['checks'])}, "
+                f"{_local(o['start_at'], r.zone)}, {format_duration(60 * o['service_minutes'])}"
+                for _, o in mine.iterrows()
+            )
+        else:
+            cause = "the breaches listed under Breaches"
+        rows.append(
+            [
+                e(c["name"]),
+                e(describe(c)),
+                e(format_objective(c["objective"], c["unit"])),
+                e(f"{c['credit_percent']:g} %"),
+                e(cause or "–"),
+            ]
+        )
+    if not rows:
+        return Html("")
+    return Html(table(["Target", "Achieved", "Objective", "Credit", "Caused by"], rows, "credits"))
+
+
 def maintenance_table(r: Review) -> Html:
     """Planned work taken in the period: excluded from availability, and from ticket clocks
     where the agreement says so."""

@@ -22,6 +22,7 @@ from .catalogue import (
     load_catalogue,
 )
 from .errors import UnknownNameError
+from .outages import outage_list
 from .paths import catalogue_path, db_path
 from .periods import Period
 from .status import Status, format_objective, format_value, overall
@@ -50,6 +51,7 @@ class Review:
     loads: pd.DataFrame
     feeds: pd.DataFrame  # per service: outage records, their sources, checks (review_feeds.sql)
     maintenance: pd.DataFrame  # planned work overlapping the period (measures.planned_work)
+    outages: pd.DataFrame  # recorded and inferred outages in the period (outages.outage_list)
     catalogue_sha256: str
     in_progress: bool = False  # the period has not ended at ``as_of``: values are to date
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -95,6 +97,14 @@ class Review:
         return b.sort_values(["priority", "pct_used"], ascending=[True, False]).reset_index(
             drop=True
         )
+
+    @property
+    def unplanned_outages(self) -> pd.DataFrame:
+        """The outages availability counts: unplanned, with an impact."""
+        o = self.outages
+        if o.empty:
+            return o
+        return o[~o["planned"].astype(bool) & (o["impact"] != "none")].reset_index(drop=True)
 
     @property
     def overall(self) -> Status:
@@ -296,6 +306,7 @@ def open_review(
         loads = query(con, "review_loads", {"customer": customer})
         feeds = query(con, "review_feeds", {"customer": customer, "services": services})
         planned = measures.planned_work(con, cat, customer, services, s, e)
+        outage_rows = outage_list(con, cat, customer, p, as_of=as_of)
     return Review(
         catalogue=cat,
         customer=cust,
@@ -313,6 +324,7 @@ def open_review(
         loads=loads,
         feeds=feeds,
         maintenance=_taken(planned, s, e),
+        outages=outage_rows,
         catalogue_sha256=sha,
         in_progress=in_progress,
     )

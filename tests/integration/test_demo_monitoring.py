@@ -55,3 +55,29 @@ def test_planned_work_recorded_twice_is_listed_once(demo_env: dict[str, Path]) -
     assert first["duration_s"] == 4 * 3600
     assert first["origin"] == "catalogue, planned outage"
     assert first["ref"].startswith("erp-patching, OUT-erp-patching-")
+
+
+def test_the_outage_list_shows_the_probe_only_outage_with_its_evidence(
+    demo_env: dict[str, Path],
+) -> None:
+    r = review(demo_env)
+    html = present.outage_table(r)
+    assert (
+        "<tr><td>Fleet Tracking</td><td>inferred from checks</td><td>full</td>"
+        "<td>2026-10-10 05:00</td><td>2026-10-10 06:30</td><td>1h 30m</td>"
+        "<td>checks: tracking-api; first failed check tracking-api at 2026-10-10 05:00, first "
+        "succeeding tracking-api at 2026-10-10 06:30</td></tr>"
+    ) in html  # Berlin summer time: 03:00-04:30 UTC
+
+
+def test_the_credit_names_the_outage_that_caused_it(demo_env: dict[str, Path]) -> None:
+    """90 minutes down in 742 measured hours is 99.798 %, under the 99.8 % objective: the 5 %
+    credit of tracking-availability is due, and the pack says which outage caused it."""
+    r = review(demo_env)
+    assert present.credits_table(r) == (
+        '<table class="slm credits"><thead><tr><th>Target</th><th>Achieved</th>'
+        "<th>Objective</th><th>Credit</th><th>Caused by</th></tr></thead><tbody><tr>"
+        "<td>Fleet Tracking availability</td><td>99.798 %</td><td>99.8 %</td><td>5 %</td>"
+        "<td>checks tracking-api, 2026-10-10 05:00, 1h 30m</td></tr></tbody></table>"
+    )
+    assert "Service credits due: Fleet Tracking availability 5 %." in r.headlines

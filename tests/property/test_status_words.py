@@ -118,6 +118,7 @@ def review_of(att: pd.DataFrame, in_progress: bool) -> Review:
         periods=[Period.parse("2026-10")], as_of=datetime(2026, 11, 2, tzinfo=UTC),
         attainment=att, clocks=empty, availability=empty, volumes=empty, satisfaction=empty,
         actions=empty, majors=empty, quality=empty, loads=empty, feeds=empty, maintenance=empty,
+        outages=empty,
         catalogue_sha256="",
         in_progress=in_progress,
     )  # fmt: skip
