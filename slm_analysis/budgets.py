@@ -167,11 +167,12 @@ def downtime_budget(
         "unit": "seconds",
         "basis": "scheduled time of the whole period" if in_progress else "scheduled time",
         "projected": False,
+        "error_budget_target": float(error_budget_target(objective)),
     }
     if scheduled_s <= 0:  # nothing measured yet: no budget to speak of
         return {**out, "state": "no data"}
     allowed = float(error_budget_target(objective) * Fraction(basis))
-    return {**out, **_spent(objective, basis, allowed, downtime_s)}
+    return {**out, **_spent(basis, allowed, downtime_s)}
 
 
 def miss_budget(
@@ -183,12 +184,13 @@ def miss_budget(
         "unit": unit,
         "basis": _counted(unit) + (" projected for the period" if projected is not None else ""),
         "projected": projected is not None,
+        "error_budget_target": float(error_budget_target(objective)),
     }
     if n == 0:
         return {**out, "state": "no data"}
     basis = projected if projected is not None else Fraction(n)
     allowed = allowed_misses(objective, basis)
-    return {**out, **_spent(objective, float(basis), allowed, n - met)}
+    return {**out, **_spent(float(basis), allowed, n - met)}
 
 
 def count_budget(objective: float, n: int, measured: bool) -> Amounts:
@@ -197,14 +199,13 @@ def count_budget(objective: float, n: int, measured: bool) -> Amounts:
     out = {"unit": "incidents", "basis": "objective", "projected": False}
     if not measured:
         return {**out, "state": "no data"}
-    return {**out, **_spent(None, float(objective), math.floor(objective), n)}
+    return {**out, **_spent(float(objective), math.floor(objective), n)}
 
 
-def _spent(objective: float | None, basis: float, allowed: float, consumed: float) -> Amounts:
+def _spent(basis: float, allowed: float, consumed: float) -> Amounts:
     remaining = allowed - consumed
     return {
         "basis_amount": basis,
-        "error_budget_target": None if objective is None else float(error_budget_target(objective)),
         "allowed": allowed,
         "consumed": consumed,
         "remaining": remaining,
@@ -630,3 +631,45 @@ def measure(
         con, cat, customer, period, history=history, as_of=as_of, clocks_ready=True
     )
     return report(con, cat, customer, att, as_of=as_of, clocks=clocks)
+
+
+def budget_record(
+    r: BudgetReport, agreement: str, target: str, period: str
+) -> dict[str, Any] | None:
+    """One target's error budget in ``period`` as plain values (None, ints, floats,
+    datetimes): the ``error_budget`` of ``slm attainment --json``; None for a target without
+    one (a mean score). ``burn_rates`` (window → rate) and ``alerts`` are None for a period
+    that has ended."""
+    b = r.budgets
+    row = b[(b["agreement"] == agreement) & (b["id"] == target) & (b["period"] == period)]
+    if row.empty or pd.isna(row["unit"].iloc[0]):
+        return None
+    rec = {str(k): _plain(v) for k, v in row.iloc[0].items() if k not in BUDGET_COLUMNS[:7]}
+    if rec["unit"] != "seconds":  # whole misses, responses, incidents
+        rec.update(
+            {k: int(rec[k]) for k in ("allowed", "consumed", "remaining") if rec[k] is not None}
+        )
+    burns, alerts = r.burn_rates, r.alerts
+    mine = burns[(burns["agreement"] == agreement) & (burns["id"] == target)]
+    rec["burn_rates"] = None
+    rec["alerts"] = None
+    if bool(row["in_progress"].iloc[0]) and not mine.empty:
+        rec["burn_rates"] = {
+            w: _plain(x) for w, x in zip(mine["window"], mine["burn_rate"], strict=True)
+        }
+        fired = alerts[(alerts["agreement"] == agreement) & (alerts["id"] == target)]
+        rec["alerts"] = [
+            {k: _plain(v) for k, v in a.items() if k not in ("agreement", "id")}
+            for a in fired.to_dict(orient="records")
+        ]
+    return rec
+
+
+def _plain(v: Any) -> Any:
+    """A frame's value as plain Python: NaN and NaT → None, numpy numbers → int or float,
+    timestamps → datetime."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    return v.item() if hasattr(v, "item") else v

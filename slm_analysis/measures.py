@@ -424,7 +424,8 @@ ATTAINMENT_COLUMNS = [
     "id", "agreement", "name", "service", "metric", "period", "objective", "warning",
     "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
-    "period_scheduled_s", "downtime_s", "coverage", "rolling_period", "rolling_achieved", "rolling_n", "sentence",
+    "period_scheduled_s", "downtime_s", "coverage", "rolling_period", "rolling_achieved",
+    "rolling_n", "sentence",
 ]  # fmt: skip
 # what is observed of a target in one month (or ISO week): amounts that add up over months
 Observation = dict[str, float]
