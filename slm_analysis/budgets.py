@@ -530,7 +530,8 @@ def _downtime_reaches(
         down = _downtime_since(con, cat, customer, v, start, stop, as_of)
         whole = down(stop)
         if whole >= need:
-            return _first_second(down, need, start, stop)
+            services = v.target.services or v.agreement.services
+            return _first_second(down, need, start, stop, whole, len(services))
         need -= whole
     return None
 
@@ -562,18 +563,28 @@ def _downtime_since(
 
 
 def _first_second(
-    down: Callable[[datetime], float], need: float, start: datetime, stop: datetime
-) -> datetime:
-    """The first whole second t in (start, stop] with down(t) ≥ need, given down(stop) ≥ need
-    > down(start) = 0 and a ``down`` that never decreases (downtime only grows with the window)."""
-    lo, hi = 0, math.ceil((stop - start).total_seconds())
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if down(start + timedelta(seconds=mid)) >= need:
-            hi = mid
+    down: Callable[[datetime], float], need: float, start: datetime, stop: datetime,
+    at_stop: float, slope: int,
+) -> datetime:  # fmt: skip
+    """The first whole second t in (start, stop] with down(t) ≥ need, given down(start) = 0
+    < need ≤ down(stop) = ``at_stop`` and a ``down`` that never decreases and grows at most
+    ``slope`` seconds a second (one per service). Bisection, with the interval narrowed by
+    the slope bound after every look: no t < lo + (need − down(lo)) / slope reaches need,
+    every t ≥ hi − (down(hi) − need) / slope does — inside an outage that counts in full the
+    bound lands on the answer."""
+    lo, hi = 0, math.ceil((stop - start).total_seconds())  # looked at: below, at or past
+    d_lo, d_hi = 0.0, at_stop
+    while True:
+        below = max(lo, math.ceil(lo + (need - d_lo) / slope) - 1)
+        past = min(hi, math.ceil(hi - (d_hi - need) / slope))
+        if past - below <= 1:
+            return min(start + timedelta(seconds=past), stop)
+        mid = (below + past) // 2
+        d = down(start + timedelta(seconds=mid))
+        if d >= need:
+            hi, d_hi = mid, d
         else:
-            lo = mid
-    return min(start + timedelta(seconds=hi), stop)
+            lo, d_lo = mid, d
 
 
 # ---------------------------------------------------------------------------- report
