@@ -6,7 +6,8 @@
 -- (at − w, at]: right-closed, because the data's latest instant is the as-of instant itself.
 --   valid(k, w) = #{tickets of k : at − w < counted_at ≤ at}
 --   bad(k, w)   = #{those not met}
--- Every (target, window) pair has a row, with 0 tickets when none falls in the window.
+-- Every (target, window) pair has a row, with 0 tickets when none falls in the window, in
+-- the order of $targets and $names.
 with tickets as (
     select
         unnest($keys::varchar[]) as target_key,
@@ -14,7 +15,9 @@ with tickets as (
         unnest($met::boolean[]) as met
 ),
 wanted as (
-    select unnest($targets::varchar[]) as target_key
+    select
+        unnest($targets::varchar[]) as target_key,
+        generate_subscripts($targets::varchar[], 1) as target_no
 ),
 windows as (
     select
@@ -31,5 +34,5 @@ from wanted as k
 cross join windows as w
 left join tickets as t
     on t.target_key = k.target_key and t.t > $at - w.length_us and t.t <= $at
-group by k.target_key, w.window_name, w.window_no
-order by k.target_key, w.window_no
+group by k.target_key, k.target_no, w.window_name, w.window_no
+order by k.target_no, w.window_no

@@ -42,7 +42,9 @@ def row(df: pd.DataFrame, target: str, **where: object) -> dict[str, object]:
 
 def rates(r: BudgetReport, target: str) -> dict[str, float | None]:
     b = r.burn_rates[r.burn_rates["id"] == target]
-    return {w: (None if pd.isna(x) else x) for w, x in zip(b["window"], b["burn_rate"], strict=True)}
+    return {
+        w: (None if pd.isna(x) else x) for w, x in zip(b["window"], b["burn_rate"], strict=True)
+    }
 
 
 def fired(r: BudgetReport, target: str) -> list[tuple[str, str, str, float, bool]]:
@@ -147,7 +149,10 @@ def test_ticket_budgets_of_a_full_month(hand_worked: tuple[BudgetReport, ...]) -
     assert res["exhausted_at"] == pd.Timestamp(utc(2026, 10, 8, 15))
     count = row(r.budgets, "count")
     assert (count["unit"], count["allowed"], count["consumed"], count["remaining"]) == (
-        "incidents", 10, 5, 5
+        "incidents",
+        10,
+        5,
+        5,
     )
     assert (count["consumed_percent"], count["state"]) == (50.0, "within budget")
     csat = row(r.budgets, "csat")
@@ -227,7 +232,9 @@ def test_availability_budget_of_a_month_in_progress(availability: BudgetReport) 
     b = row(availability.budgets, "av")
     att = row(availability.attainment, "av")
     assert (att["scheduled_s"], att["period_scheduled_s"], att["downtime_s"]) == (
-        820_800, 2_570_400, 5_400
+        820_800,
+        2_570_400,
+        5_400,
     )
     assert b["basis"] == "scheduled time of the whole period" and b["basis_amount"] == 2_570_400
     assert b["allowed"] == pytest.approx(12_852)
@@ -314,7 +321,11 @@ RECENT = [  # number, opened, resolved
 
 def _tickets(con: duckdb.DuckDBPyConnection) -> None:
     early = [
-        (f"E{k}", utc(2026, 11, 1) + timedelta(hours=12 * (k - 1)), timedelta(hours=6 if k == 3 else 1))
+        (
+            f"E{k}",
+            utc(2026, 11, 1) + timedelta(hours=12 * (k - 1)),
+            timedelta(hours=6 if k == 3 else 1),
+        )
         for k in range(1, 17)
     ]
     for number, opened, resolved in [(n, o, o + d) for n, o, d in early] + RECENT:
@@ -351,7 +362,10 @@ def test_ticket_budgets_of_a_period_in_progress(tickets: BudgetReport) -> None:
     assert (b90["consumed_percent"], b90["state"]) == (50.0, "within budget")
     b95 = row(tickets.budgets, "res95")
     assert (b95["allowed"], b95["consumed"], b95["remaining"], b95["state"]) == (
-        3, 3, 0, "exhausted"
+        3,
+        3,
+        0,
+        "exhausted",
     )
     assert b95["exhausted_at"] == pd.Timestamp(utc(2026, 11, 10, 11, 45))
     assert pd.isna(b95["exhaustion_at"])  # already spent: no date ahead
