@@ -676,6 +676,20 @@ def budget_record(
     return rec
 
 
+def format_amount(value: float | None, unit: str) -> str:
+    """A budget amount as text: whole misses, responses or incidents as they are, seconds as
+    ``44m 38s`` (under an hour; ``45s`` under a minute) or ``-5h 15m``, in whole seconds."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit != "seconds":
+        return f"{value:.0f}"
+    sign, s = "-" if value < 0 else "", int(abs(value))
+    h, m = s // 3600, s % 3600 // 60
+    if h:
+        return f"{sign}{h}h {m:02d}m"
+    return f"{sign}{m}m {s % 60:02d}s" if m else f"{sign}{s}s"
+
+
 def _plain(v: Any) -> Any:
     """A frame's value as plain Python: NaN and NaT → None, numpy numbers → int or float,
     timestamps → datetime."""

@@ -544,6 +544,8 @@ def budgets(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | No
 
 def _budget_cells(b: dict[str, Any] | None, metric: str) -> list[str]:
     """A target's error budget as the cells of `slm budgets`, after its id."""
+    from .budgets import format_amount
+
     if b is None:
         return ["–", "–", "–", "–", "–", *[""] * 4, "", f"no error budget ({metric})"]
     unit = "downtime" if b["unit"] == "seconds" else b["unit"]
@@ -551,7 +553,7 @@ def _budget_cells(b: dict[str, Any] | None, metric: str) -> list[str]:
     rates = b["burn_rates"] or {}
     return [
         unit + (" (projected)" if b["projected"] else ""),
-        *(_budget_amount(b[k], b["unit"]) for k in ("allowed", "consumed", "remaining")),
+        *(format_amount(b[k], b["unit"]) for k in ("allowed", "consumed", "remaining")),
         "–" if pct is None else f"{pct:.0f} %",
         *(_burn_text(rates.get(w), b["burn_rates"] is not None) for w in ("1h", "6h", "1d", "3d")),
         ", ".join(
@@ -562,20 +564,6 @@ def _budget_cells(b: dict[str, Any] | None, metric: str) -> list[str]:
         or ("–" if b["alerts"] is not None else ""),
         _outlook(b),
     ]
-
-
-def _budget_amount(v: float | None, unit: str) -> str:
-    """Whole misses or incidents as they are; seconds as ``44m 38s`` (under an hour) or
-    ``-5h 15m``, whole seconds."""
-    if v is None:
-        return "–"
-    if unit != "seconds":
-        return str(v)
-    sign, s = "-" if v < 0 else "", int(abs(v))
-    h, m = s // 3600, s % 3600 // 60
-    if h:
-        return f"{sign}{h}h {m:02d}m"
-    return f"{sign}{m}m {s % 60:02d}s" if m else f"{sign}{s}s"
 
 
 def _burn_text(rate: float | None, measured: bool) -> str:

@@ -12,16 +12,18 @@ Three cases:
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 import pytest
 from hand_worked import AS_OF, build
 
-from slm_analysis import budgets, warehouse
+from slm_analysis import budgets, charts, warehouse
 from slm_analysis.budgets import BudgetReport
 from slm_analysis.catalogue import load_catalogue, parse_catalogue
 
@@ -443,3 +445,64 @@ def test_burn_rates_after_the_data_are_refused(tmp_path: Path) -> None:
             budgets.burn_rates(con, cat, "c", targets, at=NOV10, as_of=NOV10 - timedelta(hours=1))
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------------------- chart
+GREEN, AMBER, RED = "#2e7d32", "#ef8f00", "#c62828"
+
+
+def _values(seq: Any) -> list[object]:
+    return [None if isinstance(v, float) and math.isnan(v) else v for v in seq or ()]
+
+
+def test_budget_chart_of_a_month_in_progress(tickets: BudgetReport) -> None:
+    """Consumed as a share of the allowance: res90 3 of 6 = 50 %, res95 3 of 3 = 100 %
+    (exhausted: amber), the allowance the 100 % tick; both share the name "All resolution",
+    so the id follows it. Below, the burn rates of ``test_ticket_burn_rates`` over the long
+    windows (res95: misses / tickets / 0.05, twice res90's) and the thresholds k of November."""
+    fig = charts.error_budgets(tickets)
+    names = ["All resolution (res90)", "All resolution (res95)"]
+    assert [(t.type, t.name, _values(t.y), _values(t.x)) for t in fig.data[:2]] == [
+        ("bar", "Consumed", names, [50.0, 100.0]),
+        ("scatter", "Allowed", names, [100.0, 100.0]),
+    ]
+    assert fig.data[0].marker.color == (GREEN, AMBER)
+    assert fig.data[0].text == (
+        "3 of 6 misses allowed (projected)",
+        "3 of 3 misses allowed (projected)",
+    )
+    burns = [(t.name, _values(t.x), _values(t.y)) for t in fig.data[2:]]
+    assert burns == [
+        (names[0], ["1h", "6h", "1d", "3d"], pytest.approx([10, 20 / 3, 5, 20 / 7])),
+        (names[1], ["1h", "6h", "1d", "3d"], pytest.approx([20, 40 / 3, 10, 40 / 7])),
+        ("Alert threshold k", ["1h", "6h", "1d", "3d"], pytest.approx([14.4, 6, 3, 1])),
+    ]
+    assert all(t.xaxis == "x2" for t in fig.data[2:])  # the second panel
+
+
+def test_budget_chart_of_a_decided_month(hand_worked: tuple[BudgetReport, ...]) -> None:
+    """October: P1 response allows nothing and used nothing (0 %), resolution 1 of 1 (100 %),
+    availability 21,600 of 2,678.4 s (806.45 %, red), incident count 5 of 10 (50 %); mean
+    satisfaction has no budget and no bar. No burn-rate panel: the month has ended."""
+    fig = charts.error_budgets(hand_worked[0])
+    assert [t.name for t in fig.data] == ["Consumed", "Allowed"]
+    bars = fig.data[0]
+    assert _values(bars.y) == ["P1 response", "All resolution", "Email availability",
+                               "Incident count"]  # fmt: skip
+    assert _values(bars.x) == [0.0, 100.0, pytest.approx(100 * 21_600 / 2_678.4), 50.0]
+    assert bars.marker.color == (AMBER, AMBER, RED, GREEN)
+    assert bars.text[2] == "6h 00m of 44m 38s allowed"
+    assert fig.layout.xaxis.range == (0, pytest.approx(100 * 21_600 / 2_678.4 + 10))
+
+
+def test_a_budget_chart_with_nothing_measured_says_why() -> None:
+    con = warehouse.connect(":memory:")
+    try:
+        r = budgets.measure(con, parse_catalogue(TICKETS), "c", "2026-11", as_of=NOV10)
+    finally:
+        con.close()
+    fig = charts.error_budgets(r)
+    assert not fig.data
+    assert [a.text for a in fig.layout.annotations] == [
+        "No target with an error budget was measured in this period"
+    ]
