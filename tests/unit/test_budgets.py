@@ -13,7 +13,7 @@ Three cases:
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -21,17 +21,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
+from budget_cases import NOV10, TICKETS, fill_tickets, utc
 from hand_worked import AS_OF, build
 
 from slm_analysis import budgets, charts, warehouse
 from slm_analysis.budgets import BudgetReport
 from slm_analysis.catalogue import load_catalogue, parse_catalogue
-
-NOV10 = datetime(2026, 11, 10, 12, tzinfo=UTC)
-
-
-def utc(*a: int) -> datetime:
-    return datetime(*a, tzinfo=UTC)
 
 
 def row(df: pd.DataFrame, target: str, **where: object) -> dict[str, object]:
@@ -299,50 +294,15 @@ def test_a_month_before_the_feed_has_no_budget() -> None:
 
 
 # ---------------------------------------------------------------------------- tickets
-TICKETS = """
-calendars: {always: {timezone: UTC, hours: 24x7}}
-customers: [{id: c, name: C, timezone: UTC}]
-services: [{id: web, name: Web}]
-agreements:
-  - id: sla
-    customer: c
-    services: [web]
-    targets:
-      - {id: res90, metric: resolution_time, within: 4h, calendar: always, objective: 90}
-      - {id: res95, metric: resolution_time, within: 4h, calendar: always, objective: 95}
-"""
-# E1..E16 opened every 12 h from 1 November 00:00 (E14 on 7 November 12:00), resolved 1 h
-# later — E3 (2 November 00:00) after 6 h: missed, counted 06:00. Then, near the as-of instant:
-RECENT = [  # number, opened, resolved
-    ("R4", utc(2026, 11, 9, 20), utc(2026, 11, 9, 21)),  # met, counted 9 Nov 21:00
-    ("R2", utc(2026, 11, 10, 9), utc(2026, 11, 10, 10)),  # met, counted 10:00
-    ("R1", utc(2026, 11, 10, 5), utc(2026, 11, 10, 11)),  # 6 h: missed, counted 11:00
-    ("R3", utc(2026, 11, 10, 6), utc(2026, 11, 10, 11, 45)),  # 5 h 45: missed, counted 11:45
-]
-
-
-def _tickets(con: duckdb.DuckDBPyConnection) -> None:
-    early = [
-        (
-            f"E{k}",
-            utc(2026, 11, 1) + timedelta(hours=12 * (k - 1)),
-            timedelta(hours=6 if k == 3 else 1),
-        )
-        for k in range(1, 17)
-    ]
-    for number, opened, resolved in [(n, o, o + d) for n, o, d in early] + RECENT:
-        con.execute(
-            "insert into incidents (source, number, customer, service, priority, state, "
-            "opened_at, resolved_at, load_id) values ('t', $n, 'c', 'web', 3, 'Resolved', $o, "
-            "$r, 0)",
-            {"n": number, "o": opened, "r": resolved},
-        )
-
-
+# budget_cases.TICKETS: resolution within 4 h at 90 % (res90) and at 95 % (res95). E1..E16
+# opened every 12 h from 1 November 00:00 (E14 on 7 November 12:00), resolved 1 h later — E3
+# (2 November 00:00) after 6 h: missed, counted 06:00. Then, near the as-of instant: R4 9
+# November 20:00–21:00 (met), R2 10 November 09:00–10:00 (met), R1 05:00–11:00 (6 h: missed,
+# counted 11:00), R3 06:00–11:45 (5 h 45: missed, counted 11:45).
 @pytest.fixture(scope="module")
 def tickets() -> BudgetReport:
     con = warehouse.connect(":memory:")
-    _tickets(con)
+    fill_tickets(con)
     try:
         return budgets.measure(con, parse_catalogue(TICKETS), "c", "2026-11", as_of=NOV10)
     finally:
