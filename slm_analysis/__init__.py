@@ -49,7 +49,7 @@ _EXPORTS = {
     "connect": "warehouse",
     "session": "warehouse",
 }
-_MODULES = ("charts", "present", "status")
+_MODULES = ("budgets", "charts", "present", "status")
 
 __all__ = [
     "Calendar",
@@ -68,6 +68,7 @@ __all__ = [
     "WarehouseError",
     "attainment",
     "availability",
+    "budgets",
     "charts",
     "check_outages",
     "connect",
@@ -103,7 +104,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # the names as the type checker and editors see them
-    from . import charts, present, status
+    from . import budgets, charts, present, status
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
     from .errors import (

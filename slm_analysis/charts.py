@@ -10,7 +10,9 @@ from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
+from .budgets import LONG_WINDOWS, BudgetReport, format_amount
 from .review import Review, describe
 from .status import format_value
 
@@ -281,3 +283,111 @@ def satisfaction_trend(r: Review) -> go.Figure:
     if s["achieved"].isna().all():
         return _nothing(fig, "No survey response in these periods")
     return fig
+
+
+BUDGET_COLOURS = {"within budget": RAG_COLOURS["green"], "exhausted": RAG_COLOURS["amber"],
+                  "overspent": RAG_COLOURS["red"]}  # fmt: skip
+
+
+def error_budgets(report: BudgetReport, period: str | None = None) -> go.Figure:
+    """Each target's error budget consumed, as a share of what it allows (the allowance is
+    the 100 % tick), coloured by the budget's state; for a period in progress a second panel
+    with the burn rate over 1 h, 6 h, 1 d and 3 d and each window's alert threshold k.
+    ``period``: the period shown (default the report's last)."""
+    b = report.budgets
+    period = period or (str(b["period"].iloc[-1]) if len(b) else None)
+    b = b[(b["period"] == period) & b["allowed"].notna()]
+    burns = report.burn_rates
+    burns = burns[burns["window"].isin(LONG_WINDOWS)] if len(b) else burns.iloc[:0]
+    fig = make_subplots(
+        rows=2 if len(burns) else 1, cols=1, vertical_spacing=0.22,
+        subplot_titles=["Budget consumed (share of the allowance)", "Burn rate"][
+            : 2 if len(burns) else 1
+        ],
+    )  # fmt: skip
+    b = b.assign(name=_unique_names(b))
+    _budget_bars(fig, b)
+    if len(burns):
+        _burn_bars(fig, burns, report.alerts, dict(zip(_target(b), b["name"], strict=True)))
+    fig = _layout(fig, "Error budgets", "", height=300 + 28 * len(b) + (260 if len(burns) else 0))
+    fig.update_layout(hovermode="closest", barmode="group")
+    if b.empty:
+        fig.layout.annotations = ()  # the panel titles
+        return _nothing(fig, "No target with an error budget was measured in this period")
+    return fig
+
+
+def _budget_bars(fig: go.Figure, b: pd.DataFrame) -> None:
+    """Horizontal bars: consumed / allowed × 100 per target (an allowance of nothing: 0 %
+    consumed is nothing, any use is off the scale at the axis' end), the 100 % tick."""
+    names = [label(n) for n in b["name"]]
+    shares = [
+        min(c / a * 100, 1000.0) if a > 0 else (0.0 if c == 0 else 1000.0)
+        for c, a in zip(b["consumed"], b["allowed"], strict=True)
+    ]
+    text = [label(_amounts_text(r)) for _, r in b.iterrows()]
+    fig.add_trace(
+        go.Bar(
+            y=names, x=shares, orientation="h", name="Consumed",
+            marker_color=[BUDGET_COLOURS[s] for s in b["state"]], text=text,
+            textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>",
+        ),
+        row=1, col=1,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            y=names, x=[100.0] * len(b), mode="markers", name="Allowed",
+            marker=_tick("line-ns-open", 18), hovertemplate="allowed<extra></extra>",
+        ),
+        row=1, col=1,
+    )  # fmt: skip
+    top = max([120.0, *[s + 10 for s in shares]])
+    fig.update_xaxes(range=[0, top], ticksuffix=" %", row=1, col=1)
+
+
+def _amounts_text(r: pd.Series) -> str:
+    """``6h 00m of 44m 38s allowed`` / ``3 of 6 misses allowed (projected)``."""
+    used, allowed = format_amount(r["consumed"], r["unit"]), format_amount(r["allowed"], r["unit"])
+    if r["unit"] == "seconds":
+        return f"{used} of {allowed} allowed"
+    projected = " (projected)" if r["projected"] else ""
+    return f"{used} of {allowed} {r['unit']} allowed{projected}"
+
+
+def _burn_bars(
+    fig: go.Figure, burns: pd.DataFrame, alerts: pd.DataFrame, names: dict[str, str]
+) -> None:
+    """Grouped bars: each target's burn rate per long window (none where the window held
+    nothing to measure), and the alert threshold k of each window."""
+    for i, (key, g) in enumerate(burns.groupby(_target(burns), sort=False)):
+        fig.add_trace(
+            go.Bar(
+                x=list(g["window"]), y=list(g["burn_rate"]), name=label(names.get(key, key)),
+                marker_color=SERIES[i % len(SERIES)],
+                hovertemplate="%{x}: burn rate %{y:.1f}<extra>" + label(names.get(key, key))
+                + "</extra>",
+            ),
+            row=2, col=1,
+        )  # fmt: skip
+    k = alerts.drop_duplicates(["long_window", "threshold"])  # one k per review period length
+    fig.add_trace(
+        go.Scatter(
+            x=list(k["long_window"]), y=list(k["threshold"]), mode="markers",
+            name="Alert threshold k", marker=_tick("line-ew-open", 30),
+            hovertemplate="%{x}: alert above %{y:.1f}<extra></extra>",
+        ),
+        row=2, col=1,
+    )  # fmt: skip
+    fig.update_yaxes(title="× the sustainable rate", rangemode="tozero", row=2, col=1)
+
+
+def _target(df: pd.DataFrame) -> pd.Series:
+    """``agreement/id``: a target id is unique only within its agreement."""
+    return df["agreement"] + "/" + df["id"]
+
+
+def _unique_names(b: pd.DataFrame) -> pd.Series:
+    """Target names, with the id after a name that two targets share (bars on one axis would
+    otherwise fall on one another)."""
+    shared = b["name"].duplicated(keep=False)
+    return b["name"].where(~shared, b["name"] + " (" + b["id"] + ")")

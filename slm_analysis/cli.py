@@ -408,7 +408,10 @@ PERIOD_HELP = (
 def attainment(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
     """One record per target: objective, achieved, status, n, the 95 % interval and the
     rolling twelve-month figure. A running period is measured to date (status In progress);
-    a period after the data is refused."""
+    a period after the data is refused. --json adds each target's error budget (see `slm
+    budgets`)."""
+    from .budgets import budget_record
+    from .budgets import measure as measure_budgets
     from .catalogue import load_catalogue
     from .measures import attainment as measure
     from .measures import period_window
@@ -420,9 +423,15 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str |
     cat.customer(customer)
     with session(obj.db, read_only=True) as con:
         p, moment, running = period_window(con, cat, customer, period, as_of=as_of)
-        df = measure(con, cat, customer, p, as_of=moment)
+        if as_json:
+            report = measure_budgets(con, cat, customer, p, as_of=moment)
+            df = report.attainment
+        else:
+            df = measure(con, cat, customer, p, as_of=moment)
     records = [_attainment_record(r, moment) for r in df.to_dict(orient="records")]
     if as_json:
+        for rec in records:
+            rec["error_budget"] = budget_record(report, rec["agreement"], rec["id"], rec["period"])
         click.echo(json.dumps(records, indent=2, default=_json))
         return
     from rich.table import Table
@@ -483,6 +492,102 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
             "n": _clean(r["rolling_n"]),
         },
     }
+
+
+# ---------------------------------------------------------------------------- budgets
+@main.command(context_settings=CONTEXT)
+@click.option("--customer", required=True, metavar="C", help="Customer id from the catalogue.")
+@click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
+@click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
+@click.pass_obj
+def budgets(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
+    """Error budget of every target: allowed, consumed, remaining (negative: overspent).
+
+    A running period's allowance is the whole period's (ticket counts projected from the
+    traffic so far), with the burn rates over the last 1 h, 6 h, 1 d and 3 d, the burn-rate
+    alerts that fire and when the budget runs out at the current burn."""
+    from .budgets import budget_record
+    from .budgets import measure as measure_budgets
+    from .catalogue import load_catalogue
+    from .measures import period_window
+    from .warehouse import session
+
+    cat = load_catalogue(obj.catalogue)
+    cat.customer(customer)
+    with session(obj.db, read_only=True) as con:
+        p, moment, running = period_window(con, cat, customer, period, as_of=as_of)
+        report = measure_budgets(con, cat, customer, p, as_of=moment)
+    records = [
+        {
+            **{k: r[k] for k in ("id", "agreement", "service", "metric", "period", "objective")},
+            "in_progress": bool(r["in_progress"]),
+            "as_of": moment,
+            "error_budget": budget_record(report, r["agreement"], r["id"], r["period"]),
+        }
+        for r in report.attainment.to_dict(orient="records")
+    ]
+    if as_json:
+        click.echo(json.dumps(records, indent=2, default=_json))
+        return
+    from rich.table import Table
+
+    when = f", to date (as of {moment:%Y-%m-%d %H:%M} UTC)" if running else ""
+    t = Table(title=f"{customer} {p} error budgets{when}")
+    for c in ("target", "budget in", "allowed", "consumed", "remaining", "used", "burn 1h",
+              "burn 6h", "burn 1d", "burn 3d", "alerts", "outlook"):  # fmt: skip
+        t.add_column(c)
+    for r in records:
+        t.add_row(str(r["id"]), *_budget_cells(r["error_budget"], r["metric"]))
+    _console().print(t)
+
+
+def _budget_cells(b: dict[str, Any] | None, metric: str) -> list[str]:
+    """A target's error budget as the cells of `slm budgets`, after its id."""
+    from .budgets import format_amount
+
+    if b is None:
+        return ["–", "–", "–", "–", "–", *[""] * 4, "", f"no error budget ({metric})"]
+    unit = "downtime" if b["unit"] == "seconds" else b["unit"]
+    pct = b["consumed_percent"]
+    rates = b["burn_rates"] or {}
+    return [
+        unit + (" (projected)" if b["projected"] else ""),
+        *(format_amount(b[k], b["unit"]) for k in ("allowed", "consumed", "remaining")),
+        "–" if pct is None else f"{pct:.0f} %",
+        *(_burn_text(rates.get(w), b["burn_rates"] is not None) for w in ("1h", "6h", "1d", "3d")),
+        ", ".join(
+            f"{a['severity']} {a['long_window']}/{a['short_window']}"
+            for a in b["alerts"] or []
+            if a["fires"]
+        )
+        or ("–" if b["alerts"] is not None else ""),
+        _outlook(b),
+    ]
+
+
+def _burn_text(rate: float | None, measured: bool) -> str:
+    """A burn rate with one decimal; – for a window with nothing to measure; blank for a
+    period that has ended."""
+    if not measured:
+        return ""
+    return "–" if rate is None else f"{rate:.1f}"
+
+
+def _outlook(b: dict[str, Any]) -> str:
+    """Where the budget stands: no data, exhausted or overspent (since when), or when it runs
+    out at the current burn."""
+    state: str = b["state"]
+    spent, ends = b["exhausted_at"], b["exhaustion_at"]
+    if state in ("exhausted", "overspent") and b["allowed"] == 0:
+        return f"{state}: none allowed"
+    if state in ("exhausted", "overspent"):
+        return state + (f", ran out {spent:%Y-%m-%d %H:%M}" if spent else "")
+    if ends is not None:
+        return f"runs out {ends:%Y-%m-%d %H:%M} at the {b['current_window']} burn"
+    if b["burn_rates"] is not None and b["current_burn_rate"] == 0:
+        return f"within budget, no burn over {b['current_window']}"
+    return state
 
 
 # ---------------------------------------------------------------------------- render

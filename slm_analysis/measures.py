@@ -441,8 +441,8 @@ ATTAINMENT_COLUMNS = [
     "id", "agreement", "name", "service", "metric", "period", "objective", "warning",
     "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
-    "downtime_s", "coverage", "rolling_period", "rolling_achieved", "rolling_n", "sentence",
-    "note",
+    "period_scheduled_s", "downtime_s", "coverage", "rolling_period", "rolling_achieved",
+    "rolling_n", "sentence", "note",
 ]  # fmt: skip
 # what is observed of a target in one month (or ISO week): amounts that add up over months
 Observation = dict[str, float]
@@ -681,6 +681,7 @@ def _achieved(t: TargetModel, total: dict[str, float]) -> dict[str, object]:
         return {
             "unit": "%",
             "scheduled_s": sched,
+            "period_scheduled_s": whole,
             "downtime_s": total["downtime_s"],
             "achieved": 100.0 * (sched - total["downtime_s"]) / sched if sched > 0 else None,
             "coverage": sched / whole if whole > 0 else None,
@@ -746,7 +747,34 @@ def availability(
     inferred: CheckOutages | None = None,
 ) -> pd.DataFrame:
     """Per service: scheduled and unplanned-down seconds of ``calendar`` time in the period,
-    over the time its outage feed covers (see sql/availability.sql).
+    over the time its outage feed covers (``availability_between`` the period's bounds).
+    """
+    start, end = period.bounds(zone)
+    return availability_between(
+        con, cat, customer, start, end, services=services, calendar=calendar,
+        partial_weight=partial_weight, zone=zone, as_of=as_of, no_data=no_data,
+        inferred=inferred,
+    )  # fmt: skip
+
+
+def availability_between(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    start: datetime,
+    end: datetime,
+    *,
+    services: list[str],
+    calendar: str,
+    partial_weight: float,
+    zone: str,
+    as_of: datetime,
+    no_data: NoDataPolicy = "exclude",
+    inferred: CheckOutages | None = None,
+) -> pd.DataFrame:
+    """Per service: scheduled and unplanned-down seconds of ``calendar`` time in [``start``,
+    ``end``) — a period, or any window such as a burn-rate window (``budgets``) —, over the
+    time its outage feed covers (see sql/availability.sql); ``zone`` places monitored_since.
 
     Overlapping outages are merged (the heaviest impact wins), planned maintenance is excluded
     from both scheduled time and downtime. ``monitored`` is false for a service with no feed at
@@ -768,7 +796,6 @@ def availability(
     says ``why`` (a sentence; null on every other row) and has no scheduled time (no data),
     never a number the days cannot support.
     """
-    start, end = period.bounds(zone)
     ids = register_calendars(
         con, cat, {calendar}, start - timedelta(days=1), end + timedelta(days=1)
     )
