@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -674,6 +675,29 @@ def budget_record(
             for a in fired.to_dict(orient="records")
         ]
     return rec
+
+
+def outlook(b: Mapping[str, Any], zone: str = "UTC") -> str:
+    """Where a ``budget_record`` stands, in words: no data, exhausted or overspent (since
+    when), or when it runs out at the current burn — times in ``zone``."""
+    state: str = b["state"]
+    spent, ends = (
+        None if t is None else t.astimezone(ZoneInfo(zone))
+        for t in (b["exhausted_at"], b["exhaustion_at"])
+    )
+    if state == "no data":
+        return state
+    if b["allowed"] == 0 and b["consumed"] == 0:  # met, but a single miss would miss it
+        return "none allowed at this volume, none used"
+    if state in ("exhausted", "overspent") and b["allowed"] == 0:
+        return f"{state}: none allowed"
+    if state in ("exhausted", "overspent"):
+        return state + (f", ran out {spent:%Y-%m-%d %H:%M}" if spent else "")
+    if ends is not None:
+        return f"runs out {ends:%Y-%m-%d %H:%M} at the {b['current_window']} burn"
+    if b["burn_rates"] is not None and b["current_burn_rate"] == 0:
+        return f"within budget, no burn over {b['current_window']}"
+    return state
 
 
 def format_amount(value: float | None, unit: str) -> str:

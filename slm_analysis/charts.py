@@ -289,6 +289,13 @@ BUDGET_COLOURS = {"within budget": RAG_COLOURS["green"], "exhausted": RAG_COLOUR
                   "overspent": RAG_COLOURS["red"]}  # fmt: skip
 
 
+def budget_chart(r: Review) -> go.Figure:
+    """The review period's ``error_budgets`` chart."""
+    if r.budgets is None:
+        return _nothing(_layout(go.Figure(), "Error budgets", ""), "No error budget was measured")
+    return error_budgets(r.budgets, str(r.period))
+
+
 def error_budgets(report: BudgetReport, period: str | None = None) -> go.Figure:
     """Each target's error budget consumed, as a share of what it allows (the allowance is
     the 100 % tick), coloured by the budget's state; for a period in progress a second panel

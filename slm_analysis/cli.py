@@ -544,7 +544,7 @@ def budgets(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | No
 
 def _budget_cells(b: dict[str, Any] | None, metric: str) -> list[str]:
     """A target's error budget as the cells of `slm budgets`, after its id."""
-    from .budgets import format_amount
+    from .budgets import format_amount, outlook
 
     if b is None:
         return ["–", "–", "–", "–", "–", *[""] * 4, "", f"no error budget ({metric})"]
@@ -562,7 +562,7 @@ def _budget_cells(b: dict[str, Any] | None, metric: str) -> list[str]:
             if a["fires"]
         )
         or ("–" if b["alerts"] is not None else ""),
-        _outlook(b),
+        outlook(b),
     ]
 
 
@@ -572,22 +572,6 @@ def _burn_text(rate: float | None, measured: bool) -> str:
     if not measured:
         return ""
     return "–" if rate is None else f"{rate:.1f}"
-
-
-def _outlook(b: dict[str, Any]) -> str:
-    """Where the budget stands: no data, exhausted or overspent (since when), or when it runs
-    out at the current burn."""
-    state: str = b["state"]
-    spent, ends = b["exhausted_at"], b["exhaustion_at"]
-    if state in ("exhausted", "overspent") and b["allowed"] == 0:
-        return f"{state}: none allowed"
-    if state in ("exhausted", "overspent"):
-        return state + (f", ran out {spent:%Y-%m-%d %H:%M}" if spent else "")
-    if ends is not None:
-        return f"runs out {ends:%Y-%m-%d %H:%M} at the {b['current_window']} burn"
-    if b["burn_rates"] is not None and b["current_burn_rate"] == 0:
-        return f"within budget, no burn over {b['current_window']}"
-    return state
 
 
 # ---------------------------------------------------------------------------- render

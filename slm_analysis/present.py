@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .budgets import budget_record, format_amount, outlook
 from .durations import format_duration
 from .review import Review, describe
 from .status import (
@@ -341,6 +342,32 @@ def credits_table(r: Review) -> Html:
     if not rows:
         return Html("")
     return Html(table(["Target", "Achieved", "Objective", "Credit", "Caused by"], rows, "credits"))
+
+
+def budget_table(r: Review) -> Html:
+    """Each target's error budget in the period: what its objective allows (misses, downtime,
+    unsatisfied responses, incidents — projected for a period in progress), what is used and
+    what remains (negative: overspent), and where it stands."""
+    rows = []
+    report = r.budgets
+    for _, t in r.current.iterrows():
+        b = None if report is None else budget_record(report, t["agreement"], t["id"], t["period"])
+        if b is None:
+            continue
+        unit = "downtime" if b["unit"] == "seconds" else b["unit"]
+        pct = b["consumed_percent"]
+        rows.append(
+            [
+                e(t["name"]),
+                e(unit + (" (projected)" if b["projected"] else "")),
+                *(e(format_amount(b[k], b["unit"])) for k in ("allowed", "consumed", "remaining")),
+                "–" if pct is None else f"{pct:.0f} %",
+                e(outlook(b, r.zone)),
+            ]
+        )
+    headers = ["Target", "Budget in", "Allowed", "Used", "Remaining", "Used %",
+               f"Outlook ({r.zone})"]  # fmt: skip
+    return Html(table(headers, rows, "budgets"))
 
 
 def maintenance_table(r: Review) -> Html:

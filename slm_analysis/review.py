@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 
 from . import measures
+from .budgets import BudgetReport
+from .budgets import report as budget_report
 from .catalogue import (
     Catalogue,
     Customer,
@@ -54,6 +56,7 @@ class Review:
     outages: pd.DataFrame  # recorded and inferred outages in the period (outages.outage_list)
     catalogue_sha256: str
     in_progress: bool = False  # the period has not ended at ``as_of``: values are to date
+    budgets: BudgetReport | None = None  # error budgets of the review period (budgets.report)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     # ------------------------------------------------------------------ derived views
@@ -305,6 +308,8 @@ def open_review(
             quality = pd.concat([quality, stop_notes(findings)], ignore_index=True)
         loads = query(con, "review_loads", {"customer": customer})
         feeds = query(con, "review_feeds", {"customer": customer, "services": services})
+        current = att[att["period"] == str(p)].reset_index(drop=True)
+        budget = budget_report(con, cat, customer, current, as_of=as_of, clocks=clocks)
         planned = measures.planned_work(con, cat, customer, services, s, e)
         outage_rows = outage_list(con, cat, customer, p, as_of=as_of)
     return Review(
@@ -327,6 +332,7 @@ def open_review(
         outages=outage_rows,
         catalogue_sha256=sha,
         in_progress=in_progress,
+        budgets=budget,
     )
 
 

@@ -61,7 +61,7 @@ def test_budgets_table_of_a_decided_month(slm: Slm, tmp_path: Path) -> None:
     assert [c.strip() for c in r.stdout.splitlines()[2].split("┃")[1:-1]] == HEADER
     blank = [""] * 5
     assert cells(r.stdout) == [
-        ["p1-resp", "misses", "0", "0", "0", "–", *blank, "exhausted: none allowed"],
+        ["p1-resp", "misses", "0", "0", "0", "–", *blank, "none allowed at this volume, none used"],
         ["res", "misses", "1", "1", "0", "100 %", *blank, "exhausted, ran out 2026-10-08 15:00"],
         ["av", "downtime", "44m 38s", "6h 00m", "-5h 15m", "806 %", *blank,
          "overspent, ran out 2026-10-20 00:44"],

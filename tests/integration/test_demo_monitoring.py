@@ -81,3 +81,16 @@ def test_the_credit_names_the_outage_that_caused_it(demo_env: dict[str, Path]) -
         "<td>checks tracking-api, 2026-10-10 05:00, 1h 30m</td></tr></tbody></table>"
     )
     assert "Service credits due: Fleet Tracking availability 5 %." in r.headlines
+
+
+def test_the_budget_table_says_when_the_tracking_budget_ran_out(
+    demo_env: dict[str, Path],
+) -> None:
+    """0.2 % of 742 measured hours allows 5,342.4 s (1h 29m 02.4s); downtime from 03:00 UTC
+    reaches it at 04:29:02.4, so the budget ran out in the second after: 06:29 in Berlin."""
+    html = present.budget_table(review(demo_env))
+    assert (
+        "<tr><td>Fleet Tracking availability</td><td>downtime</td><td>1h 29m</td><td>1h 30m</td>"
+        "<td>-57s</td><td>101 %</td><td>overspent, ran out 2026-10-10 06:29</td></tr>"
+    ) in html
+    assert "<th>Outlook (Europe/Berlin)</th>" in html

@@ -13,7 +13,7 @@ Three cases:
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from budget_cases import NOV10, TICKETS, fill_tickets, utc
 from hand_worked import AS_OF, build
 
 from slm_analysis import budgets, charts, warehouse
-from slm_analysis.budgets import BudgetReport
+from slm_analysis.budgets import BudgetReport, outlook
 from slm_analysis.catalogue import load_catalogue, parse_catalogue
 
 
@@ -466,3 +466,28 @@ def test_a_budget_chart_with_nothing_measured_says_why() -> None:
     assert [a.text for a in fig.layout.annotations] == [
         "No target with an error budget was measured in this period"
     ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "text"),
+    [
+        ({}, "within budget, no burn over 1d"),
+        # no ticket yet: nothing to project an allowance from, whatever the windows say
+        ({"state": "no data", "allowed": None, "consumed": None}, "no data"),
+        # met at 100 %, but at 3 tickets a 95 % objective allows no miss
+        ({"state": "exhausted", "allowed": 0, "consumed": 0, "remaining": 0},
+         "none allowed at this volume, none used"),
+        ({"state": "overspent", "allowed": 0, "consumed": 1, "remaining": -1},
+         "overspent: none allowed"),
+        ({"state": "overspent", "consumed": 5, "remaining": -2,
+          "exhausted_at": datetime(2026, 10, 8, 15, tzinfo=UTC)},
+         "overspent, ran out 2026-10-08 15:00"),
+        ({"exhaustion_at": datetime(2026, 10, 20, 6, tzinfo=UTC), "current_burn_rate": 2.0},
+         "runs out 2026-10-20 06:00 at the 1d burn"),
+    ],
+)  # fmt: skip
+def test_the_outlook_says_where_the_budget_stands(changes: dict[str, object], text: str) -> None:
+    b = {"state": "within budget", "unit": "misses", "allowed": 3, "consumed": 0,
+         "remaining": 3, "exhausted_at": None, "exhaustion_at": None, "current_window": "1d",
+         "current_burn_rate": 0.0, "burn_rates": {"1d": 0.0}}  # fmt: skip
+    assert outlook({**b, **changes}) == text
