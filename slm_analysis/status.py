@@ -156,11 +156,11 @@ def duration_text(seconds: float, places: int | None = None) -> str:
     p = places or 0
     r = round(float(seconds), p)
     sign = "-" if r < 0 else ""
-    h, rest = divmod(abs(r), 3600.0)
-    m, sec = divmod(rest, 60.0)
-    if h == 0 and m == 0:
+    hours, rest = divmod(abs(r), 3600.0)
+    mins, sec = divmod(rest, 60.0)
+    if hours == 0 and mins == 0:
         return f"{sign}{sec:.{p}f}s"
-    head = f"{int(h)}h {int(m):02d}m" if h else f"{int(m)}m"
+    head = f"{int(hours)}h {int(mins):02d}m" if hours else f"{int(mins)}m"
     return f"{sign}{head} {sec:0{3 + p if p else 2}.{p}f}s"
 
 
