@@ -401,9 +401,9 @@ class _TargetBase(_Model):
             if getattr(c, wrong) is not None:
                 better = "higher" if self.higher_is_better else "lower"
                 raise ValueError(
-                    f"credit tier `{wrong}: {getattr(c, wrong):g}`: this target is better "
-                    f"{better}, so its credits apply to values {side} a level; write "
-                    f"`{side}:` (e.g. {{{side}: {self.objective:g}, credit_percent: "
+                    f"credit tier `{wrong}: {self.level(getattr(c, wrong))}`: this target is "
+                    f"better {better}, so its credits apply to values {side} a level; write "
+                    f"`{side}:` (e.g. {{{side}: {self.level(self.objective)}, credit_percent: "
                     f"{c.credit_percent:g}}})"
                 )
         return self
@@ -415,15 +415,15 @@ class _TargetBase(_Model):
             return self
         if self.higher_is_better and w < o:
             raise ValueError(
-                f"warning {w:g} is below objective {o:g}; the warning level marks the 'At risk' "
-                f"band of values that meet the objective, so it must be at or above {o:g}; a "
-                "value below the objective is Missed"
+                f"warning {self.level(w)} is below objective {self.level(o)}; the warning level "
+                "marks the 'At risk' band of values that meet the objective, so it must be at or "
+                f"above {self.level(o)}; a value below the objective is Missed"
             )
         if not self.higher_is_better and w > o:
             raise ValueError(
-                f"warning {w:g} is above objective {o:g}; for a lower-is-better target the "
-                f"'At risk' band lies under the objective, so the warning must be at or below "
-                f"{o:g}"
+                f"warning {self.level(w)} is above objective {self.level(o)}; for a "
+                "lower-is-better target the 'At risk' band lies under the objective, so the "
+                f"warning must be at or below {self.level(o)}"
             )
         return self
 
@@ -436,6 +436,10 @@ class _TargetBase(_Model):
 
     def in_force(self, period: Period) -> bool:
         return in_force(self.effective_from, self.effective_to, period)
+
+    def level(self, value: float) -> str:
+        """An objective, warning or credit level as the catalogue would write it."""
+        return f"{value:g}"
 
 
 class _PercentTarget(_TargetBase):
@@ -633,6 +637,14 @@ class _DurationTarget(_TargetBase):
             raise ValueError("must be a duration longer than zero, e.g. 8h")
         return v
 
+    def level(self, value: float) -> str:
+        """A duration level as a catalogue would write it: ``8h``, ``90m``, ``45s``."""
+        seconds = round(value)
+        for unit, size in (("h", 3600), ("m", 60)):
+            if seconds and seconds % size == 0:
+                return f"{seconds // size}{unit}"
+        return f"{value:g}s"
+
 
 class TicketDurationTarget(_DurationTarget, _CalendarTarget, _PrioritySelector):
     """MTTA / MTTR: a statistic of the agreement's response (mtta) or resolution (mttr) clock
@@ -721,9 +733,10 @@ class ReopenRateTarget(_TargetBase, _PrioritySelector):
     higher_is_better: bool = False
 
     def sentence(self, cal: Calendar | None = None) -> str:
+        which = f" {_priorities(self.priority)}" if self.priority else ""
         return (
-            f"At most {_pct(self.objective)} of the {_priorities(self.priority)} incidents "
-            "resolved in the period reopened"
+            f"At most {_pct(self.objective)} of the{which} incidents resolved in the period "
+            "reopened"
         )
 
 

@@ -39,7 +39,13 @@ import pandas as pd
 import pytest
 
 from slm_analysis import measures, reliability
-from slm_analysis.catalogue import parse_catalogue
+from slm_analysis.catalogue import (
+    TicketDurationTarget,
+    parse_catalogue,
+    target_sentence,
+    target_title,
+)
+from slm_analysis.errors import CatalogueError
 
 CATALOGUE = """
 calendars:
@@ -122,8 +128,17 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
             "insert into incidents (source, number, customer, service, priority, state, "
             "opened_at, first_response_at, resolved_at, closed_at, reopen_count, load_id) "
             "values ('t', $n, 'c', $s, $p, $st, $o, $f, $r, $cl, $ro, 0)",
-            {"n": number, "s": service, "p": prio, "st": state, "o": opened, "f": responded,
-             "r": resolved, "cl": closed, "ro": reopens},  # fmt: skip
+            {
+                "n": number,
+                "s": service,
+                "p": prio,
+                "st": state,
+                "o": opened,
+                "f": responded,
+                "r": resolved,
+                "cl": closed,
+                "ro": reopens,
+            },
         )
     for state, s, e in C_HISTORY:
         con.execute(
@@ -141,3 +156,231 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
 def october(con: duckdb.DuckDBPyConnection, period: str = "2026-10") -> pd.DataFrame:
     cat = parse_catalogue(CATALOGUE)
     return measures.attainment(con, cat, "c", period, as_of=AS_OF).set_index("id")
+
+
+def test_mtta_and_mttr_are_statistics_of_the_ticket_clocks(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    att = october(worked)
+    # MTTA, 24x7: A 20 min, B 30 min, C 1 h (first move), D 5 min, E 30 min (E's response
+    # stopped though its resolution runs); F responded in September; G cancelled.
+    # 145 min / 5 = 29 min: met (≤ 30 min) but over the 20 min warning: At risk.
+    mtta = att.loc["mtta"]
+    assert (mtta["n"], mtta["achieved"], mtta["status"], mtta["unit"]) == (
+        5,
+        29 * 60,
+        "At risk",
+        "s",
+    )
+    assert mtta["open"] == 0
+    # MTTR, office hours: F 2 h, A 2 h, B 4 h, C 7 h, D 3 h = 18 h / 5 = 3 h 36 min; E is
+    # still open at the as-of instant: in no mean, counted as open.
+    mttr = att.loc["mttr"]
+    assert (mttr["n"], mttr["achieved"], mttr["open"], mttr["status"]) == (5, 3.6 * H, 1, "Met")
+    # p90 by nearest rank: ascending 2, 2, 3, 4, 7 h, rank ⌈0.9 × 5⌉ = 5 → 7 h > 6 h: Missed
+    # (linear interpolation would give 4 + 0.6 × 3 = 5.8 h: met — the method matters).
+    assert (att.loc["mttr-p90", "achieved"], att.loc["mttr-p90", "status"]) == (7 * H, "Missed")
+    # P1 only, 24x7: A 66 h, D 4 h; p50 = rank ⌈0.5 × 2⌉ = 1 → 4 h = the objective: Met.
+    p1 = att.loc["p1-mttr"]
+    assert (p1["n"], p1["achieved"], p1["status"]) == (2, 4 * H, "Met")
+
+
+def test_percentiles_pool_every_month_of_the_period(worked: duckdb.DuckDBPyConnection) -> None:
+    """September adds S1 (5 h in office hours): 2, 2, 3, 4, 5, 7 h. The p90 of the two months is
+    rank ⌈5.4⌉ = 6 → 7 h, the mean 23 h / 6; MTTA adds S1's 5 h (its response stops at its
+    resolution) and F's 10 min: 455 min / 7 = 65 min."""
+    att = october(worked, "2026-09..2026-10")
+    assert (att.loc["mttr-p90", "n"], att.loc["mttr-p90", "achieved"]) == (6, 7 * H)
+    assert att.loc["mttr", "achieved"] == pytest.approx(23 * H / 6, rel=1e-12)
+    assert (att.loc["mtta", "achieved"], att.loc["mtta", "status"]) == (65 * 60, "Missed")
+
+
+def test_reopen_rate_from_the_export_count_or_the_history(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    """Resolved in October: F, A, B, C, D. C was reopened (its history goes from Resolved back
+    to In Progress), D says reopen_count 1: 2 of 5 = 40 % > 20 %: Missed, with the Wilson
+    interval of 2 of 5."""
+    r = october(worked).loc["reopen"]
+    assert (r["n"], r["n_met"], r["achieved"], r["status"], r["unit"]) == (
+        5,
+        3,
+        40.0,
+        "Missed",
+        "%",
+    )
+    assert (r["interval_low"], r["interval_high"]) == pytest.approx((11.762, 76.928), abs=1e-3)
+
+
+def test_mtbf_and_mtrs_divide_availabilitys_numbers(worked: duckdb.DuckDBPyConnection) -> None:
+    """Email, 24x7 October = 744 h; down 1 h (O1's October hour) + 2 h + 1.5 h (O3 partial at
+    0.5) = 4.5 h over 3 outages: MTRS 1.5 h, MTBF (744 − 4.5) / 3 = 246.5 h."""
+    att = october(worked)
+    assert (att.loc["mtrs", "n"], att.loc["mtrs", "achieved"]) == (3, 1.5 * H)
+    assert (att.loc["mtbf", "achieved"], att.loc["mtbf", "status"]) == (246.5 * H, "Met")
+    assert att.loc["mtbf", "scheduled_s"] == 744 * H and att.loc["mtbf", "downtime_s"] == 4.5 * H
+
+
+def test_an_outage_across_a_month_boundary_counts_once(worked: duckdb.DuckDBPyConnection) -> None:
+    """September and October: O1 (30 Sep 23:00 → 1 Oct 01:00) is in both months' outage counts
+    (1 + 3) but is one outage: 3. Down 5.5 h of 1464 h: MTRS 5.5 / 3 h = 1 h 50 min, MTBF
+    (1464 − 5.5) / 3 h. The twelve months (from 1 January, 304 days) likewise: 3 outages."""
+    att = october(worked, "2026-09..2026-10")
+    assert (att.loc["mtrs", "n"], att.loc["mtrs", "achieved"]) == (3, 5.5 * H / 3)
+    assert att.loc["mtbf", "achieved"] == pytest.approx((1464 - 5.5) * H / 3, rel=1e-12)
+    oct_ = october(worked).loc["mtbf"]
+    assert oct_["rolling_n"] == 3
+    assert oct_["rolling_achieved"] == pytest.approx((7296 - 5.5) * H / 3, rel=1e-12)
+
+
+def test_no_outage_shows_no_number_and_mtbf_is_judged_on_its_failure_free_time(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    """CRM had no outage in its 744 monitored hours. MTBF has no value ("no failures"): Met
+    against 100 h (a first failure at the month's end would still leave 744 h), No data
+    against 1000 h (too little time to tell — never Missed); over September and October
+    (1464 h) it reaches 1000 h: Met. MTRS with nothing to restore: No data."""
+    att = october(worked)
+    for target, status in (("crm-mtbf", "Met"), ("crm-mtbf-long", "No data")):
+        row = att.loc[target]
+        assert pd.isna(row["achieved"])
+        assert (row["n"], row["note"], row["status"]) == (0, "no failures", status)
+    assert (att.loc["crm-mtrs", "status"], att.loc["crm-mtrs", "note"]) == ("No data", "no outages")
+    assert october(worked, "2026-09..2026-10").loc["crm-mtbf-long", "status"] == "Met"
+
+
+def test_no_incidents_is_no_data_and_a_running_period_in_progress(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    """November to date: no clock stopped (E is still open, opened in October) — No data,
+    never Met; MTBF of email (36 h without an outage) — In progress."""
+    cat = parse_catalogue(CATALOGUE)
+    nov = measures.attainment(worked, cat, "c", "2026-11", as_of=AS_OF).set_index("id")
+    for target in ("mtta", "mttr", "mttr-p90", "reopen"):
+        assert (nov.loc[target, "n"], nov.loc[target, "status"]) == (0, "No data")
+    assert nov.loc["mttr", "open"] == 0
+    assert nov.loc["mtbf", "status"] == "In progress"
+
+
+def test_the_reliability_measure_per_service(worked: duckdb.DuckDBPyConnection) -> None:
+    """The library measure, 24x7, October: email responses A 20, B 30, C 60, E 30 min (mean
+    35 min, p50 rank 2 = 30 min, p90 rank 4 = 1 h); resolutions A 66 h, B 92 h, C 7 h (26 h
+    less 2 h On Hold and 17 h resolved), F 18 h: mean 45.75 h; E open. CRM: D 5 min / 4 h,
+    reopened (1 of 1). Outages as in the MTBF test; CRM has none: NaT, not a number."""
+    cat = parse_catalogue(CATALOGUE)
+    df = reliability.reliability(worked, cat, "c", "2026-10", calendar="always", as_of=AS_OF)
+    email, crm = df.set_index("service").loc["email"], df.set_index("service").loc["crm"]
+    td = pd.Timedelta
+    assert (email["responded"], email["mtta"]) == (4, td(minutes=35))
+    assert (email["mtta_p50"], email["mtta_p90"]) == (td(minutes=30), td(hours=1))
+    assert (email["resolved"], email["mttr"], email["open"]) == (4, td(hours=45.75), 1)
+    assert (email["mttr_p50"], email["mttr_p90"]) == (td(hours=18), td(hours=92))
+    assert (email["reopened"], email["reopen_rate"]) == (1, 25.0)
+    assert (email["outages"], email["mtrs"], email["mtbf"]) == (3, td(hours=1.5), td(hours=246.5))
+    assert (crm["mtta"], crm["mttr"], crm["reopen_rate"]) == (td(minutes=5), td(hours=4), 100.0)
+    assert crm["outages"] == 0 and pd.isna(crm["mtbf"]) and pd.isna(crm["mtrs"])
+
+
+def test_the_measure_in_business_hours_over_two_months(worked: duckdb.DuckDBPyConnection) -> None:
+    """Office hours, September–October, email: MTTR S1 5, F 2, A 2, B 4, C 7 h = 4 h, p90 7 h.
+    Service hours 176 h + 168 h (22 and 21 working days) = 344 h; every outage fell outside
+    them (nights, a Saturday): down 0 over 3 outages, MTRS 0, MTBF 344 / 3 h."""
+    cat = parse_catalogue(CATALOGUE)
+    df = reliability.reliability(
+        worked, cat, "c", "2026-09..2026-10", calendar="office", as_of=AS_OF, percentiles=(90,)
+    ).set_index("service")
+    email = df.loc["email"]
+    assert (email["resolved"], email["mttr"], email["mttr_p90"]) == (
+        5,
+        pd.Timedelta(hours=4),
+        pd.Timedelta(hours=7),
+    )
+    assert email["scheduled"] == pd.Timedelta(hours=344) and email["mtrs"] == pd.Timedelta(0)
+    assert email["mtbf"] == pd.Timedelta(hours=344) / 3
+    assert "mttr_p50" not in df.columns
+
+
+@pytest.mark.parametrize(
+    ("values", "p", "expected"),
+    [([7, 2, 4, 2, 3], 90, 7), ([7, 2, 4, 2, 3], 50, 3), ([4, 66], 50, 4), ([1, 2, 3, 4], 25, 1),
+     ([1, 2, 3, 4], 26, 2), ([5], 99, 5), (list(range(1, 101)), 95, 95)],
+)  # fmt: skip
+def test_nearest_rank(values: list[float], p: int, expected: float) -> None:
+    assert reliability.nearest_rank(values, p) == expected
+
+
+ONE_TARGET = """
+calendars: {always: {timezone: UTC, hours: 24x7}}
+customers: [{id: c, name: C, timezone: UTC}]
+services: [{id: email, name: Email}]
+agreements:
+  - id: sla
+    customer: c
+    services: [email]
+    targets:
+      - %s
+"""
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("{id: x, metric: mttr, calendar: always, objective: 8h, statistic: median}",
+         "targets[0].statistic: found 'median'; 'median' is not a statistic; write mean, or a "
+         "percentile p1 … p99 such as p50, p90, p95 (nearest rank)"),
+        ("{id: x, metric: mttr, calendar: always, objective: 8h, statistic: p100}",
+         "'p100' is not a statistic"),
+        ("{id: x, metric: mttr, calendar: always, objective: eight hours}",
+         "targets[0].objective: found 'eight hours'; 'eight hours' is not a duration such as 30m"),
+        ("{id: x, metric: mtta, calendar: always, objective: 0s}",
+         "targets[0].objective: found '0s'; must be a duration longer than zero, e.g. 8h"),
+        ("{id: x, metric: mttr, objective: 8h}",
+         "targets[0].calendar: missing; add this required field"),
+        ("{id: x, metric: mttr, calendar: always, objective: 8h, warning: 10h}",
+         "warning 10h is above objective 8h; for a lower-is-better target the 'At risk' band "
+         "lies under the objective, so the warning must be at or below 8h"),
+        ("{id: x, metric: mtbf, calendar: always, objective: 100h, warning: 50h}",
+         "warning 50h is below objective 100h"),
+        ("{id: x, metric: mtbf, calendar: always, objective: 100h, statistic: p90}",
+         "statistic 'p90': mtbf is a mean over the period (downtime or up time divided by the "
+         "number of outages), not a distribution; write `statistic: mean` or leave it out"),
+        ("{id: x, metric: mttr, calendar: always, objective: 8h, "
+         "credits: [{below: 12h, credit_percent: 5}]}",
+         "credit tier `below: 12h`: this target is better lower, so its credits apply to values "
+         "above a level; write `above:` (e.g. {above: 8h, credit_percent: 5})"),
+        ("{id: x, metric: reopen_rate, objective: 120}",
+         "targets[0].objective: found 120; Input should be less than or equal to 100"),
+        ("{id: x, metric: mtrs, calendar: always, objective: 2h, partial_weight: 2}",
+         "targets[0].partial_weight: found 2"),
+    ],
+)  # fmt: skip
+def test_catalogue_refuses_a_reliability_target_with_a_fix(target: str, message: str) -> None:
+    with pytest.raises(CatalogueError) as e:
+        parse_catalogue(ONE_TARGET % target, "c.yaml")
+    assert "c.yaml:10: agreements[0]." in str(e.value)
+    assert message in str(e.value)
+
+
+def test_catalogue_reads_reliability_targets() -> None:
+    """Durations as seconds (credit levels too), the direction of each metric, the sentence."""
+    read = parse_catalogue(
+        ONE_TARGET
+        % "{id: x, metric: mttr, statistic: p90, priority: 1, calendar: always, objective: 8h, "
+        "warning: 6h, credits: [{above: 12h, credit_percent: 5}]}"
+    )
+    t = read.agreements[0].targets[0]
+    assert isinstance(t, TicketDurationTarget)
+    assert (t.objective, t.warning, t.credits[0].above, t.percentile) == (8 * H, 6 * H, 12 * H, 90)
+    assert not t.higher_is_better
+    assert target_sentence(read, t) == (
+        "90th percentile of the time to resolve Priority 1 incidents of at most 8 hours, "
+        + read.calendar("always").describe()
+    )
+    assert target_title(read, t, ["email"]) == "P1 MTTR p90"
+    mtbf = parse_catalogue(ONE_TARGET % "{id: x, metric: mtbf, calendar: always, objective: 30d}")
+    assert mtbf.agreements[0].targets[0].higher_is_better
+    assert mtbf.agreements[0].targets[0].objective == 720 * H
+    rate = parse_catalogue(ONE_TARGET % "{id: x, metric: reopen_rate, objective: 0}")
+    assert target_sentence(rate, rate.agreements[0].targets[0]) == (
+        "At most 0 % of the incidents resolved in the period reopened"
+    )
