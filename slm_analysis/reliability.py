@@ -81,7 +81,14 @@ def clock_observation(
 ) -> measures.Observation:
     """The amounts of one target version in one month (week), its services added up."""
     parts = [obs for (k, label, _), obs in observed.items() if k == key and label == str(unit)]
-    return add_up(parts) if parts else {"n": 0.0, "elapsed": [], "total_s": 0.0, "open": 0.0}
+    empty: measures.Observation = {
+        "n": 0.0,
+        "elapsed": [],
+        "total_s": 0.0,
+        "open": 0.0,
+        "reopened": 0.0,
+    }
+    return add_up(parts) if parts else empty
 
 
 def outage_observation(av: pd.DataFrame, unit: Period) -> measures.Observation:
