@@ -48,7 +48,7 @@ _EXPORTS = {
     "connect": "warehouse",
     "session": "warehouse",
 }
-_MODULES = ("charts", "present", "status")
+_MODULES = ("charts", "present", "reliability", "status")
 
 __all__ = [
     "Calendar",
@@ -76,6 +76,7 @@ __all__ = [
     "open_review",
     "parse_catalogue",
     "present",
+    "reliability",
     "render_pack",
     "session",
     "status",
@@ -101,7 +102,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # the names as the type checker and editors see them
-    from . import charts, present, status
+    from . import charts, present, reliability, status
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
     from .errors import (
