@@ -49,7 +49,7 @@ _EXPORTS = {
     "connect": "warehouse",
     "session": "warehouse",
 }
-_MODULES = ("budgets", "charts", "present", "status")
+_MODULES = ("budgets", "charts", "present", "reliability", "status")
 
 __all__ = [
     "Calendar",
@@ -79,6 +79,7 @@ __all__ = [
     "outage_list",
     "parse_catalogue",
     "present",
+    "reliability",
     "render_pack",
     "session",
     "status",
@@ -104,7 +105,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # the names as the type checker and editors see them
-    from . import budgets, charts, present, status
+    from . import budgets, charts, present, reliability, status
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
     from .errors import (

@@ -403,9 +403,9 @@ class _TargetBase(_Model):
             if getattr(c, wrong) is not None:
                 better = "higher" if self.higher_is_better else "lower"
                 raise ValueError(
-                    f"credit tier `{wrong}: {getattr(c, wrong):g}`: this target is better "
-                    f"{better}, so its credits apply to values {side} a level; write "
-                    f"`{side}:` (e.g. {{{side}: {self.objective:g}, credit_percent: "
+                    f"credit tier `{wrong}: {self.level(getattr(c, wrong))}`: this target is "
+                    f"better {better}, so its credits apply to values {side} a level; write "
+                    f"`{side}:` (e.g. {{{side}: {self.level(self.objective)}, credit_percent: "
                     f"{c.credit_percent:g}}})"
                 )
         return self
@@ -417,15 +417,15 @@ class _TargetBase(_Model):
             return self
         if self.higher_is_better and w < o:
             raise ValueError(
-                f"warning {w:g} is below objective {o:g}; the warning level marks the 'At risk' "
-                f"band of values that meet the objective, so it must be at or above {o:g}; a "
-                "value below the objective is Missed"
+                f"warning {self.level(w)} is below objective {self.level(o)}; the warning level "
+                "marks the 'At risk' band of values that meet the objective, so it must be at or "
+                f"above {self.level(o)}; a value below the objective is Missed"
             )
         if not self.higher_is_better and w > o:
             raise ValueError(
-                f"warning {w:g} is above objective {o:g}; for a lower-is-better target the "
-                f"'At risk' band lies under the objective, so the warning must be at or below "
-                f"{o:g}"
+                f"warning {self.level(w)} is above objective {self.level(o)}; for a "
+                "lower-is-better target the 'At risk' band lies under the objective, so the "
+                f"warning must be at or below {self.level(o)}"
             )
         return self
 
@@ -438,6 +438,10 @@ class _TargetBase(_Model):
 
     def in_force(self, period: Period) -> bool:
         return in_force(self.effective_from, self.effective_to, period)
+
+    def level(self, value: float) -> str:
+        """An objective, warning or credit level as the catalogue would write it."""
+        return f"{value:g}"
 
 
 class _PercentTarget(_TargetBase):
@@ -591,7 +595,167 @@ class IncidentCountTarget(_TargetBase, _PrioritySelector):
         return self.sentence().replace("per period", f"per {review_period}")
 
 
-TargetModel = AvailabilityTarget | TicketTimeTarget | SatisfactionTarget | IncidentCountTarget
+def _seconds(value: Any) -> float:
+    return parse_duration(value).total_seconds()
+
+
+# a duration read as seconds (a float like every objective): 8h, 30m, PT4H, or a number of seconds
+Seconds = Annotated[
+    float,
+    PlainValidator(_seconds),
+    WithJsonSchema({"type": ["string", "number"], "description": DURATION_HELP}),
+]
+STATISTIC = re.compile(r"^(mean|p([1-9]\d?))$")
+STATISTIC_HELP = "mean, or a percentile p1 … p99 such as p50, p90, p95 (nearest rank)"
+
+
+class _DurationTarget(_TargetBase):
+    """A target on a duration (``objective: 8h``): objective, warning and credit levels are
+    durations, read as seconds."""
+
+    objective: Seconds
+    warning: Seconds | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _credit_durations(cls, data: Any) -> Any:
+        """Credit levels of a duration target are durations too (``above: 12h``)."""
+        if not isinstance(data, dict) or not isinstance(data.get("credits"), list):
+            return data
+        tiers = []
+        for tier in data["credits"]:
+            if isinstance(tier, dict):
+                tier = {
+                    k: _seconds(x) if k in ("below", "above") and isinstance(x, str) else x
+                    for k, x in tier.items()
+                }
+            tiers.append(tier)
+        return {**data, "credits": tiers}
+
+    @field_validator("objective")
+    @classmethod
+    def _positive(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be a duration longer than zero, e.g. 8h")
+        return v
+
+    def level(self, value: float) -> str:
+        """A duration level as a catalogue would write it: ``8h``, ``90m``, ``45s``."""
+        seconds = round(value)
+        for unit, size in (("h", 3600), ("m", 60)):
+            if seconds and seconds % size == 0:
+                return f"{seconds // size}{unit}"
+        return f"{value:g}s"
+
+
+class TicketDurationTarget(_DurationTarget, _CalendarTarget, _PrioritySelector):
+    """MTTA / MTTR: a statistic of the agreement's response (mtta) or resolution (mttr) clock
+    over the incidents whose clock stopped in the period; lower is better."""
+
+    metric: Literal["mtta", "mttr"]
+    statistic: str = Field(
+        "mean", description=f"{STATISTIC_HELP} of the incidents' business elapsed times"
+    )
+    higher_is_better: bool = False
+
+    @field_validator("statistic")
+    @classmethod
+    def _statistic(cls, v: str) -> str:
+        if not STATISTIC.match(v):
+            raise ValueError(f"{v!r} is not a statistic; write {STATISTIC_HELP}")
+        return v
+
+    @property
+    def percentile(self) -> int | None:
+        """The percentile of ``statistic`` (90 for p90); None for the mean."""
+        return None if self.statistic == "mean" else int(self.statistic[1:])
+
+    def sentence(self, cal: Calendar) -> str:
+        what = "respond to" if self.metric == "mtta" else "resolve"
+        stat = (
+            "Mean time"
+            if self.percentile is None
+            else f"{_ordinal(self.percentile)} percentile of the time"
+        )
+        limit = describe_duration(timedelta(seconds=self.objective), largest="hour")
+        if not cal.always_open:
+            limit = re.sub(r"\b(hours?|minutes?)\b", r"business \1", limit, count=1)
+        return (
+            f"{stat} to {what} {_priorities(self.priority)} incidents of at most {limit}, "
+            f"{cal.describe()}"
+        )
+
+
+class OutageDurationTarget(_DurationTarget, _CalendarTarget):
+    """MTBF (higher is better) / MTRS (lower is better) of a service's outages over its service
+    hours, from the outages availability is measured from."""
+
+    metric: Literal["mtbf", "mtrs"]
+    statistic: Literal["mean"] = Field(
+        "mean", description="mean only: downtime and up time divided by the number of outages"
+    )
+    partial_weight: float = Field(
+        0.5, ge=0, le=1, description="share of a partial outage that counts as downtime"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _direction(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        stat = data.get("statistic", "mean")
+        if stat != "mean":
+            raise ValueError(
+                f"statistic {stat!r}: {data.get('metric', 'mtbf')} is a mean over the period "
+                "(downtime or up time divided by the number of outages), not a distribution; "
+                "write `statistic: mean` or leave it out"
+            )
+        return {**data, "higher_is_better": data.get("metric") == "mtbf"}
+
+    def sentence(self, cal: Calendar) -> str:
+        limit = describe_duration(timedelta(seconds=self.objective), largest="hour")
+        if self.metric == "mtbf":
+            return (
+                f"Mean time between failures of at least {limit} of service time "
+                f"({cal.describe()}), planned maintenance excluded"
+            )
+        return (
+            f"Mean time to restore service of at most {limit} of service time "
+            f"({cal.describe()}), planned maintenance excluded, partial outages counted at "
+            f"{self.partial_weight:.0%}"
+        )
+
+
+class ReopenRateTarget(_TargetBase, _PrioritySelector):
+    """Reopened incidents as a share of those resolved in the period; lower is better."""
+
+    metric: Literal["reopen_rate"]
+    objective: float = Field(ge=0, le=100, description="at most this % of resolved incidents")
+    warning: float | None = Field(None, ge=0, le=100)
+    higher_is_better: bool = False
+
+    def sentence(self, cal: Calendar | None = None) -> str:
+        which = f" {_priorities(self.priority)}" if self.priority else ""
+        return (
+            f"At most {_pct(self.objective)} of the{which} incidents resolved in the period "
+            "reopened"
+        )
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+TargetModel = (
+    AvailabilityTarget
+    | TicketTimeTarget
+    | SatisfactionTarget
+    | IncidentCountTarget
+    | TicketDurationTarget
+    | OutageDurationTarget
+    | ReopenRateTarget
+)
 Target = Annotated[TargetModel, Field(discriminator="metric")]
 
 
@@ -1058,6 +1222,16 @@ def target_title(cat: Catalogue, target: TargetModel, services: list[str]) -> st
         return f"{', '.join(names)} availability"
     if isinstance(target, SatisfactionTarget):
         return "Satisfaction" if target.measure == "mean" else "Satisfied customers"
+    if isinstance(target, TicketDurationTarget):
+        prios = target.priority
+        label = "" if not prios else "P" + "/".join(str(p) for p in prios) + " "
+        stat = "" if target.statistic == "mean" else f" {target.statistic}"
+        return f"{label}{target.metric.upper()}{stat}"
+    if isinstance(target, OutageDurationTarget):
+        names = [cat.service(s).name for s in target.services or services]
+        return f"{', '.join(names)} {target.metric.upper()}"
+    if isinstance(target, ReopenRateTarget):
+        return "Reopen rate"
     return "Incident count"
 
 

@@ -447,7 +447,7 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str |
             str(r["id"]),
             str(r["service"]),
             format_objective(row["objective"], row["unit"]),
-            describe(row) + _covered(row),
+            describe(row) + _covered(row) + _open(row),
             str(r["n"]),
             "–" if lo is None else f"{lo:.1f}–{hi:.1f}",
             describe(row, "rolling_achieved"),
@@ -464,6 +464,15 @@ def _covered(row: dict[Any, Any]) -> str:
     if cov is None or cov >= 1 or _clean(row["achieved"]) is None:
         return ""
     return f" ({coverage_text(cov)} covered)"
+
+
+def _open(row: dict[Any, Any]) -> str:
+    """`` (no failures)`` after an MTBF without outages; `` (2 open)`` after an MTTA, MTTR or
+    reopen rate whose clocks still running at the as-of instant are in no value."""
+    if isinstance(row.get("note"), str):
+        return f" ({row['note']})"
+    still_open = _clean(row.get("open"))
+    return f" ({int(still_open)} open)" if still_open else ""
 
 
 def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
@@ -486,6 +495,8 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
         "interval": [_clean(r["interval_low"]), _clean(r["interval_high"])],
         "unit": r["unit"],
         "coverage": _clean(r["coverage"]),
+        "open": None if _clean(r["open"]) is None else int(r["open"]),
+        "note": _clean(r["note"]),
         "rolling_12_months": {
             "period": r["rolling_period"],
             "achieved": _clean(r["rolling_achieved"]),

@@ -243,6 +243,8 @@ agreements:
           credits: [{{below: 99.8, credit_percent: 5}}, {{below: 99.0, credit_percent: 15}}]}}
       - {{id: globex-csat, metric: satisfaction, measure: percent_satisfied, scale: 5,
           satisfied_from: 4, objective: 80, warning: 85}}
+      - {{id: globex-p1-mttr, metric: mttr, priority: 1, calendar: always-berlin,
+          objective: 3h, warning: 2h}}
 
 maintenance:
   - id: email-patching

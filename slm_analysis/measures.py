@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
+from . import reliability
 from .catalogue import (
     Agreement,
     AvailabilityTarget,
@@ -22,8 +23,11 @@ from .catalogue import (
     ClockSettings,
     IncidentCountTarget,
     NoDataPolicy,
+    OutageDurationTarget,
+    ReopenRateTarget,
     SatisfactionTarget,
     TargetModel,
+    TicketDurationTarget,
     TicketTimeTarget,
     target_sentence,
     target_title,
@@ -271,7 +275,7 @@ def _prepare_clocks(
     chosen = [
         v
         for v in (targets if targets is not None else versions(cat, customer))
-        if isinstance(v.target, TicketTimeTarget)
+        if isinstance(v.target, CLOCKED)
     ]
     if not chosen:
         return False
@@ -309,20 +313,22 @@ def _register_inputs(
 ) -> None:
     names: set[str] = set()
     for v in chosen:
-        assert isinstance(v.target, TicketTimeTarget)
-        names.add(v.target.calendar)
-        if v.target.calendar_by:
+        if isinstance(v.target, TicketTimeTarget | TicketDurationTarget):
+            names.add(v.target.calendar)
+        if isinstance(v.target, TicketTimeTarget) and v.target.calendar_by:
             names.update(v.target.calendar_by.map.values())
     ids = register_calendars(con, cat, names, start, end, holidays=explain)
     if len(chosen) > 256:
-        raise InputError(f"customer {customer!r} has more than 256 ticket targets")
+        raise InputError(
+            f"customer {customer!r} has more than 256 ticket, MTTA, MTTR and reopen-rate targets"
+        )
     profiles = _state_profiles(chosen)
     rows = [
         _target_row(cat, customer, no, v, ids, profiles[_profile_key(v.agreement.clock)])
         for no, v in enumerate(chosen)
     ]
     df = pd.DataFrame(rows).astype(
-        {"target_no": "int64", "calendar": "int32", "calendar_field": "string"}
+        {"target_no": "int64", "calendar": "int32", "calendar_field": "string", "measure": "string"}
     )
     temp_table(con, "clock_targets", df)
     temp_table(con, "clock_state_roles", _state_roles(profiles))
@@ -339,27 +345,36 @@ def _target_row(
     ids: dict[str, int],
     profile: int,
 ) -> dict[str, object]:
-    """One row of ``clock_targets``: a ticket target version with its agreement's clock."""
+    """One row of ``clock_targets``: a ticket target version with its agreement's clock. An
+    MTTA (MTTR, reopen-rate) target is a response (resolution) clock with no threshold, marked
+    by ``measure``; a reopen rate uses only its stops, on no calendar (-1)."""
     t = v.target
-    assert isinstance(t, TicketTimeTarget)
+    assert isinstance(t, CLOCKED)
     clock = v.agreement.clock
-    by = t.calendar_by
-    stop_bit = 1 if t.metric == "response_time" else STOP_BITS[clock.resolution_stop]
+    by = t.calendar_by if isinstance(t, TicketTimeTarget) else None
+    metric = "response_time" if t.metric in ("response_time", "mtta") else "resolution_time"
+    stop_bit = 1 if metric == "response_time" else STOP_BITS[clock.resolution_stop]
+    threshold = (
+        clock.threshold_seconds(t.within, cat.calendar(t.calendar))
+        if isinstance(t, TicketTimeTarget)
+        else NO_THRESHOLD
+    )
     return {
         "target_key": v.key,
         "target_no": no,
         "customer": customer,
-        "metric": t.metric,
-        "calendar": ids[t.calendar],
+        "metric": metric,
+        "measure": None if isinstance(t, TicketTimeTarget) else t.metric,
+        "calendar": -1 if isinstance(t, ReopenRateTarget) else ids[t.calendar],
         "calendar_field": by.field if by else None,
         "map_values": list(by.map) if by else [],
         "map_calendars": [ids[n] for n in by.map.values()] if by else [],
         "map_thresholds": [
             clock.threshold_seconds(t.within, cat.calendar(n)) for n in by.map.values()
         ]
-        if by
+        if by and isinstance(t, TicketTimeTarget)
         else [],
-        "threshold_s": clock.threshold_seconds(t.within, cat.calendar(t.calendar)),
+        "threshold_s": threshold,
         "services": list(t.services or v.agreement.services),
         "priorities": list(t.priority) if t.priority else None,
         "pause_states": list(clock.pause_states),
@@ -377,6 +392,10 @@ def _target_row(
 
 
 STOP_BITS = {"resolved": 2, "closed": 4}
+# targets measured by ticket clocks: response/resolution targets, and MTTA, MTTR, reopen rate
+CLOCKED = (TicketTimeTarget, TicketDurationTarget, ReopenRateTarget)
+RELIABILITY = (TicketDurationTarget, OutageDurationTarget, ReopenRateTarget)
+NO_THRESHOLD = 2**40  # seconds: the clock of an MTTA/MTTR/reopen-rate target never breaches
 StateProfile = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 ROLES = ("resolved", "closed", "cancelled", "initial")
 
@@ -429,7 +448,7 @@ def stop_findings(
     ``clocks_ready`` reuses the inputs ``run_clocks`` just prepared on this connection.
     """
     as_of = as_of or as_of_time(con, customer)
-    if not any(isinstance(v.target, TicketTimeTarget) for v in versions(cat, customer)):
+    if not any(isinstance(v.target, CLOCKED) for v in versions(cat, customer)):
         return pd.DataFrame(columns=STOP_FINDING_COLUMNS)
     if not clocks_ready:
         _prepare_clocks(con, cat, customer, as_of, None, False)
@@ -442,10 +461,11 @@ ATTAINMENT_COLUMNS = [
     "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
     "period_scheduled_s", "downtime_s", "coverage", "rolling_period", "rolling_achieved",
-    "rolling_n", "sentence", "note",
+    "rolling_n", "sentence", "open", "note",
 ]  # fmt: skip
-# what is observed of a target in one month (or ISO week): amounts that add up over months
-Observation = dict[str, float]
+# what is observed of a target in one month (or ISO week): amounts that add up over months, and
+# lists that are joined (the elapsed times behind a percentile)
+Observation = dict[str, float | list[float]]
 
 
 def attainment(
@@ -483,13 +503,18 @@ def attainment(
     rolling = end.rolling_year()
     units = list(dict.fromkeys(u for p in [*periods, rolling] for u in p.units()))
     counts: dict[tuple[str, str], tuple[int, int]] = {}
-    if any(isinstance(v.target, TicketTimeTarget) for v in vs) and (
+    clocked: dict[tuple[str, str, str], Observation] = {}
+    if any(isinstance(v.target, CLOCKED) for v in vs) and (
         clocks_ready or run_clocks(con, cat, customer, as_of=as_of, targets=vs)
     ):
         counts = ticket_counts(con, units)
+        if any(isinstance(v.target, TicketDurationTarget | ReopenRateTarget) for v in vs):
+            clocked = reliability.clock_observations(con, units, as_of)
     first, last = row(con, sql("incident_feed"), {"customer": customer}) or (None, None)
     inferred = _InferredOutages(con, cat, customer, units, as_of)
-    seen = _Sources(con, cat, customer, as_of, counts, availability, (first, last), inferred)
+    seen = _Sources(
+        con, cat, customer, as_of, counts, availability, (first, last), inferred, clocked
+    )
     observed: dict[tuple[Period, str], tuple[TargetVersion, Observation]] = {}
     for u in units:
         for v in vs:  # a later version in force in the same month replaces an earlier one
@@ -501,10 +526,12 @@ def attainment(
             rec = _record(
                 cat, [observed[(u, key)] for u in p.units() if (u, key) in observed], p, as_of
             )
-            rec["note"] = next(
+            why = next(
                 (seen.notes[(key, str(u))] for u in p.units() if (key, str(u)) in seen.notes),
                 None,
             )
+            if why is not None:  # the data cannot measure it: that says more than any note
+                rec["note"] = why
             if p == end:
                 roll = _record(
                     cat,
@@ -565,6 +592,8 @@ class _Sources:
     known_availability: pd.DataFrame | None
     feed: tuple[datetime | None, datetime | None]  # first and last incident opening
     inferred: _InferredOutages
+    # (version key, month or week, service) → MTTA, MTTR, reopen-rate amounts
+    clocked: dict[tuple[str, str, str], Observation]
     # (target across versions, month) → why its data cannot measure it (availability's `why`)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -575,24 +604,16 @@ class _Sources:
         if isinstance(t, TicketTimeTarget):
             n, met = self.counts.get((v.key, str(u)), (0, 0))
             return {"n": float(n), "n_met": float(met)}
+        if isinstance(t, TicketDurationTarget | ReopenRateTarget):
+            return reliability.clock_observation(self.clocked, v.key, u)
+        if isinstance(t, OutageDurationTarget):
+            av = self._availability(v, t, u)
+            self._note(v, u, av)
+            return reliability.outage_observation(av, u)
         if isinstance(t, AvailabilityTarget):
-            av = _known(self.known_availability, v.agreement.id, t.id, u)
-            if av is None:
-                av = availability(
-                    self.con,
-                    self.cat,
-                    self.customer,
-                    u,
-                    services=services,
-                    calendar=t.calendar,
-                    partial_weight=t.partial_weight,
-                    zone=zone,
-                    as_of=self.as_of,
-                    no_data=v.agreement.monitoring.no_data,
-                    inferred=self.inferred.get(zone),
-                )
-            for why in av["why"].dropna():
-                self.notes.setdefault((_name_key(v), str(u)), str(why))
+            known = _known(self.known_availability, v.agreement.id, t.id, u)
+            av = self._availability(v, t, u) if known is None else known
+            self._note(v, u, av)
             return {
                 "n": float(av["outages"].sum()),
                 "scheduled_s": float(av["scheduled_s"].sum()),
@@ -623,6 +644,31 @@ class _Sources:
         rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
         return {"n": float(rows["opened"].sum()), "covered": 1, "units": 1}
 
+    def _note(self, v: TargetVersion, u: Period, av: pd.DataFrame) -> None:
+        """Keep why the data cannot measure a service of ``v`` in ``u`` (availability's
+        ``why``), for the record's note."""
+        for why in av["why"].dropna():
+            self.notes.setdefault((_name_key(v), str(u)), str(why))
+
+    def _availability(
+        self, v: TargetVersion, t: AvailabilityTarget | OutageDurationTarget, u: Period
+    ) -> pd.DataFrame:
+        """``availability`` of the target's services and service hours in month (week) ``u``."""
+        zone = self.cat.zone_of(v.agreement)
+        return availability(
+            self.con,
+            self.cat,
+            self.customer,
+            u,
+            services=t.services or v.agreement.services,
+            calendar=t.calendar,
+            partial_weight=t.partial_weight,
+            zone=zone,
+            as_of=self.as_of,
+            no_data=v.agreement.monitoring.no_data,
+            inferred=self.inferred.get(zone),
+        )
+
 
 def _record(
     cat: Catalogue,
@@ -634,10 +680,8 @@ def _record(
     judged by the version in force at the last of them."""
     v = parts[-1][0]
     t = v.target
-    total: dict[str, float] = {}
-    for _, obs in parts:
-        for k, x in obs.items():
-            total[k] = total.get(k, 0.0) + x
+    added = reliability.add_up(obs for _, obs in parts)
+    total = {k: x for k, x in added.items() if not isinstance(x, list)}
     services = t.services or v.agreement.services
     objective, warning = _objectives(t, v.agreement, p, int(total.get("covered", 0)))
     in_progress = as_of < p.bounds(cat.zone_of(v.agreement))[1]
@@ -656,19 +700,26 @@ def _record(
         "in_progress": in_progress,
         "n": int(total.get("n", 0)),
     }
-    rec.update(_achieved(t, total))
+    rec.update(
+        _achieved(t, total) if not isinstance(t, RELIABILITY) else reliability.achieved(t, added)
+    )
     achieved = rec["achieved"]
     assert achieved is None or isinstance(achieved, float)
-    status = judge(achieved, objective, warning, t.higher_is_better, in_progress=in_progress)
+    # an MTBF without failures has no value; it is judged on its failure-free time, never Missed
+    judged = rec.pop("judged", achieved)
+    assert judged is None or isinstance(judged, float)
+    status = judge(judged, objective, warning, t.higher_is_better, in_progress=in_progress)
+    if status is Status.MISSED and rec.get("note") == reliability.NO_FAILURES:
+        status = Status.NO_DATA
     rec.update(
         status=str(status),
         rag=RAG[status],
         met={Status.MET: True, Status.AT_RISK: True, Status.MISSED: False}.get(status),
     )
     if status in (Status.MET, Status.AT_RISK, Status.MISSED) and t.credits:
-        assert achieved is not None
+        assert judged is not None
         rec["credit_percent"] = max(
-            (c.credit_percent for c in t.credits if c.applies(achieved)), default=0.0
+            (c.credit_percent for c in t.credits if c.applies(judged)), default=0.0
         )
     return rec
 

@@ -19,10 +19,12 @@ from .durations import format_duration
 from .review import Review, describe
 from .status import (
     ABBREVIATIONS,
+    DURATION,
     MEANING,
     RAG,
     Status,
     coverage_text,
+    duration_text,
     format_objective,
     format_value,
 )
@@ -145,7 +147,7 @@ def target_table(r: Review) -> Html:
                 e(describe(t)) + _coverage_note(t),
                 interval,
                 e(t["n"]),
-                "–" if change is None else f"{change:+.1f}",
+                _change(change, t["unit"]),
                 e(describe(t, "rolling_achieved")),
                 sparkline(series, t["objective"]),
                 status_badge(t["status"]),
@@ -154,6 +156,15 @@ def target_table(r: Review) -> Html:
     headers = ["Target", "Service", "Objective", "Achieved", "95 % interval", "n",
                "Δ last period", "12 months", "12 periods", "Status"]  # fmt: skip
     return Html(table(headers, rows, "targets"))
+
+
+def _change(change: float | None, unit: str) -> str:
+    """The change since the last period: ``+1.5`` (points, score, count) or ``+1h 30m``."""
+    if change is None:
+        return "–"
+    if unit == DURATION:
+        return ("+" if change >= 0 else "-") + duration_text(abs(change))
+    return f"{change:+.1f}"
 
 
 def service_names(r: Review, ids: str) -> str:

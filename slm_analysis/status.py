@@ -121,6 +121,8 @@ def format_value(
     if _missing(value):
         return "–"
     assert value is not None
+    if unit == DURATION:
+        return _duration_value(value, objective, higher_is_better)
     places = _decimals(value, unit)
     if objective is not None:
         met = meets(value, objective, higher_is_better)
@@ -134,8 +136,50 @@ def format_value(
 
 
 def format_objective(objective: float, unit: str) -> str:
-    """An objective as written in the catalogue: ``99.9 %``, ``4.2 / 5``, ``12``."""
+    """An objective as written in the catalogue: ``99.9 %``, ``4.2 / 5``, ``12``, ``8h 00m``."""
+    if unit == DURATION:
+        return duration_text(objective, 0 if objective % 60 else None)
     return f"{objective:g}" if unit == "incidents" else f"{objective:g} {unit}"
+
+
+# the unit of a duration result (MTTA, MTTR, MTBF, MTRS): seconds, shown as 8h 05m
+DURATION = "s"
+
+
+def duration_text(seconds: float, places: int | None = None) -> str:
+    """``seconds`` as ``26h 05m`` or ``4m`` (``places`` None: to the minute), or with seconds
+    to ``places`` decimals: ``8h 00m 07s``, ``8h 00m 00.4s``; under a minute always seconds."""
+    if places is None and abs(seconds) >= 60:
+        minutes = round(seconds / 60)
+        h, m = divmod(abs(minutes), 60)
+        return ("-" if minutes < 0 else "") + (f"{h}h {m:02d}m" if h else f"{m}m")
+    p = places or 0
+    r = round(float(seconds), p)
+    sign = "-" if r < 0 else ""
+    hours, rest = divmod(abs(r), 3600.0)
+    mins, sec = divmod(rest, 60.0)
+    if hours == 0 and mins == 0:
+        return f"{sign}{sec:.{p}f}s"
+    head = f"{int(hours)}h {int(mins):02d}m" if hours else f"{int(mins)}m"
+    return f"{sign}{head} {sec:0{3 + p if p else 2}.{p}f}s"
+
+
+def _duration_value(value: float, objective: float | None, higher_is_better: bool) -> str:
+    """A duration to the minute, or finer when the minute would put it on the other side of
+    the objective (8h 00m 30s against 8h is missed, and shown so)."""
+    places: int | None = None
+    if objective is not None:
+        met = meets(value, objective, higher_is_better)
+
+        def shown(x: float) -> float:
+            return round(x / 60) * 60 if places is None else round(x, places)
+
+        while (places or 0) < 6 and (
+            meets(shown(value), objective, higher_is_better) != met
+            or (not met and shown(value) == shown(objective))
+        ):
+            places = 0 if places is None else places + 1
+    return duration_text(value, places)
 
 
 def coverage_text(share: float) -> str:

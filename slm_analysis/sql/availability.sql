@@ -20,6 +20,9 @@
 --                        − (no_data_s when $no_data = exclude)
 --   downtime_s         = Σ weight × open time of measured, unmaintained segments in [ws, we)
 --   outages            = recorded unplanned outages + inferred ones overlapping none of them
+--   outages_carried    = those of them that began before ws (running when the measured window
+--                        opened): over consecutive months, Σ outages − Σ outages_carried +
+--                        the first month's outages_carried counts each outage once
 with svc as (
     select unnest($services::varchar[]) as service
 ),
@@ -73,7 +76,8 @@ unplanned as (
         o.service,
         greatest(epoch(o.start_at)::bigint, w.ws) as s,
         least(coalesce(epoch(o.end_at)::bigint, w.we), w.we) as e,
-        case when o.impact = 'partial' then $partial_weight else 1.0 end as weight
+        case when o.impact = 'partial' then $partial_weight else 1.0 end as weight,
+        epoch(o.start_at) < w.ws as carried
     from outages as o
     join window_bounds as w using (service)
     where o.customer = $customer and not o.planned and o.impact <> 'none'
@@ -82,7 +86,7 @@ unplanned_in as (
     select * from unplanned where e > s
 ),
 inferred_in as (
-    select i.service, greatest(i.s0, w.ws) as s, least(i.e0, w.we) as e
+    select i.service, greatest(i.s0, w.ws) as s, least(i.e0, w.we) as e, i.s0 < w.ws as carried
     from inferred as i
     join window_bounds as w using (service)
     where least(i.e0, w.we) > greatest(i.s0, w.ws)
@@ -186,11 +190,11 @@ totals as (
     group by service
 ),
 outage_counts as (
-    select service, count(*) as outages
+    select service, count(*) as outages, count(*) filter (where carried) as outages_carried
     from (
-        select service from unplanned_in
+        select service, carried from unplanned_in
         union all
-        select i.service
+        select i.service, i.carried
         from inferred_in as i
         where not exists (
             select 1 from unplanned_in as u
@@ -209,6 +213,7 @@ select
     coalesce(t.maintenance_s, 0) as maintenance_s,
     coalesce(t.downtime_s, 0) as downtime_s,
     coalesce(c.outages, 0) as outages,
+    coalesce(c.outages_carried, 0) as outages_carried,
     w.covered_from is not null as monitored,
     to_timestamp(w.covered_from) as covered_from,
     coalesce(t.no_data_s, 0) as no_data_s

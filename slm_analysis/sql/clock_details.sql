@@ -1,6 +1,8 @@
 -- The clocks of temp table clock_results, explained: the incidents' descriptive columns, and
 -- the closed time split into holidays (would-be-open time on holiday and closure dates, by an
--- as-of look-up on cal_holiday) and ordinary out-of-hours time.
+-- as-of look-up on cal_holiday) and ordinary out-of-hours time. Only the clocks of ticket
+-- targets: an MTTA, MTTR or reopen-rate target's clocks (clock_targets.measure) have no
+-- threshold to breach.
 with points as (
     select target_key, source, number, calendar, epoch(start_at)::bigint as t, false as is_end
     from clock_results
@@ -33,4 +35,5 @@ from clock_results as c
 join incidents as i on i.source = c.source and i.number = c.number
 join holiday as h
     on h.target_key = c.target_key and h.source = c.source and h.number = c.number
+where c.target_key in (select target_key from clock_targets where measure is null)
 order by c.target_key, c.start_at, c.number
