@@ -28,6 +28,7 @@ from .catalogue import (
     target_sentence,
     target_title,
 )
+from .check_availability import check_availability
 from .errors import InputError
 from .monitoring import CheckOutages, check_outages
 from .periods import Period, parse_instant, today_in
@@ -551,6 +552,12 @@ class _Sources:
         if isinstance(t, TicketTimeTarget):
             n, met = self.counts.get((v.key, str(u)), (0, 0))
             return {"n": float(n), "n_met": float(met)}
+        if isinstance(t, AvailabilityTarget) and t.method != "time":  # events, timeslices
+            got = check_availability(self.con, self.cat, self.customer, [u], v.agreement, t,
+                                     self.as_of)  # fmt: skip
+            whole = got["period_slices"].sum() if t.method == "timeslices" else 0
+            return {"n": float(got["valid"].sum()), "n_met": float(got["good"].sum()),
+                    "period_slices": float(whole)}  # fmt: skip
         if isinstance(t, AvailabilityTarget):
             av = _known(self.known_availability, v.agreement.id, t.id, u)
             if av is None:
@@ -650,6 +657,14 @@ def _record(
 def _achieved(t: TargetModel, total: dict[str, float]) -> dict[str, object]:
     """The achieved value (None when nothing was observed), its unit and interval."""
     n = int(total.get("n", 0))
+    if isinstance(t, AvailabilityTarget) and t.method != "time":  # good / valid, summed
+        whole = total.get("period_slices", 0.0)
+        return {
+            "unit": "%",
+            "n_met": int(total.get("n_met", 0)),
+            "achieved": 100.0 * total["n_met"] / n if n else None,
+            "coverage": n / whole if whole > 0 else None,
+        }
     if isinstance(t, AvailabilityTarget):
         sched, whole = total["scheduled_s"], total["period_scheduled_s"]
         return {
@@ -886,8 +901,8 @@ def availability_history(
     inferred = _InferredOutages(con, cat, customer, periods, as_of)
     for p in periods:
         for a, t in cat.targets_for(customer, p):
-            if not isinstance(t, AvailabilityTarget):
-                continue
+            if not isinstance(t, AvailabilityTarget) or t.method != "time":
+                continue  # events and timeslices targets are not measured in outage time
             df = availability(
                 con, cat, customer, p, services=list(t.services or a.services),
                 calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),
