@@ -499,9 +499,9 @@ class GoodSlice(_Model):
                 "good_when needs a condition: {success_ratio: 0.9} or {latency_p95_ms: 800}"
             )
         if len(latencies) > 1:
+            named = ", ".join(sorted(latencies))
             raise ValueError(
-                f"good_when has {len(latencies)} latency conditions ({', '.join(sorted(latencies))}); "
-                "give one percentile"
+                f"good_when has {len(latencies)} latency conditions ({named}); give one percentile"
             )
         return self
 

@@ -82,9 +82,7 @@ def counted_time(
             for s, e in zip(rows["s"], rows["e"], strict=True)
         ]
         day = cat.service(svc).monitored_since
-        since = (
-            datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)) if day else None
-        )
+        since = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)) if day else None
         for p in periods:
             ps, pe = p.bounds(zone)
             for s, e in cal.free_intervals(ps, pe, windows):
@@ -215,19 +213,17 @@ def check_availability(
 ) -> pd.DataFrame:
     """``availability_events`` or ``availability_timeslices`` of an availability target whose
     method is ``events`` or ``timeslices``, under its agreement."""
-    common = {
-        "services": list(target.services or agreement.services),
-        "calendar": target.calendar,
-        "zone": cat.zone_of(agreement),
-        "as_of": as_of,
-    }
+    services = list(target.services or agreement.services)
+    zone = cat.zone_of(agreement)
     if target.method == "events":
         return availability_events(
-            con, cat, customer, periods, latency_ms=target.latency_ms, **common
-        )  # type: ignore[arg-type]
+            con, cat, customer, periods, services=services, calendar=target.calendar,
+            zone=zone, as_of=as_of, latency_ms=target.latency_ms,
+        )  # fmt: skip
     if target.method != "timeslices" or target.good_when is None:
         raise InputError(f"target {target.id!r} is measured by {target.method}, not by checks")
     return availability_timeslices(
-        con, cat, customer, periods, good_when=target.good_when,
-        slice_minutes=target.slice_minutes, no_data=agreement.monitoring.no_data, **common,
-    )  # type: ignore[arg-type]  # fmt: skip
+        con, cat, customer, periods, services=services, calendar=target.calendar, zone=zone,
+        as_of=as_of, good_when=target.good_when, slice_minutes=target.slice_minutes,
+        no_data=agreement.monitoring.no_data,
+    )  # fmt: skip

@@ -137,7 +137,12 @@ def test_sql_counts_equal_reference(sc: dict[str, object]) -> None:
             )
         common = {"services": SERVICES, "calendar": "cal", "zone": zone, "as_of": as_of}
         ev = availability_events(
-            con, cat, "acme", PERIODS, latency_ms=sc["event_latency"], **common  # type: ignore[arg-type]
+            con,
+            cat,
+            "acme",
+            PERIODS,
+            latency_ms=sc["event_latency"],
+            **common,  # type: ignore[arg-type]
         ).set_index(["period", "service"])
         sl = availability_timeslices(
             con, cat, "acme", PERIODS, good_when=good_when, slice_minutes=sc["slice"],  # type: ignore[arg-type]
@@ -149,7 +154,9 @@ def test_sql_counts_equal_reference(sc: dict[str, object]) -> None:
     size = int(sc["slice"]) * 60 * SECOND  # type: ignore[call-overload]
     windows = [(BASE_US + s * 60 * SECOND, BASE_US + e * 60 * SECOND) for s, e in sc["maintenance"]]  # type: ignore[attr-defined]
     day = sc["since"]
-    since = None if day is None else _us(datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)))  # type: ignore[attr-defined]
+    since = (
+        None if day is None else _us(datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)))
+    )  # type: ignore[attr-defined]
     good_latency = good_when.latency
     for p in PERIODS:
         ps, pe = p.bounds(zone)

@@ -594,10 +594,16 @@ AV = "{id: av, metric: availability, calendar: always, objective: 99.9, warning:
             "method: events, partial_weight: 0.3",
             "`partial_weight` applies to method: time, and this target's method is events",
         ),
-        ("latency_ms: 500", "`latency_ms` applies to method: events, and this target's method "
-         "is time; remove `latency_ms` or write `method: events`"),  # fmt: skip
-        ("method: slices", "agreements[0].targets[3].method: found 'slices'; Input should be "
-         "'time', 'events' or 'timeslices'"),  # fmt: skip
+        (
+            "latency_ms: 500",
+            "`latency_ms` applies to method: events, and this target's method "
+            "is time; remove `latency_ms` or write `method: events`",
+        ),
+        (
+            "method: slices",
+            "agreements[0].targets[3].method: found 'slices'; Input should be "
+            "'time', 'events' or 'timeslices'",
+        ),
         ("method: events, latency_ms: 0", "agreements[0].targets[3].latency_ms: found 0"),
         ("method: events, window: 5m", "agreements[0].targets[3].window: unknown field 'window'"),
     ],
@@ -624,15 +630,17 @@ def test_availability_methods_describe_themselves() -> None:
     latency = "method: timeslices, good_when: {success_ratio: 0.95, latency_p99_ms: 1500}"
     cat = parse_catalogue(
         VALID.replace(AV, AV[:-1] + ", " + latency + "}").replace(
-            "services: [email]\n    targets", "services: [email]\n    monitoring: {no_data: down}"
-            "\n    targets"
+            "services: [email]\n    targets",
+            "services: [email]\n    monitoring: {no_data: down}\n    targets",
         )
     )
     a = cat.agreements[0]
     assert target_sentence(cat, a.targets[3], a).startswith(
         "99.9 % of 5-minute slices good (≥ 95 % of checks succeed and p99 latency ≤ 1500 ms)"
     )
-    assert target_sentence(cat, a.targets[3], a).endswith("slices without check results counted as bad")
+    assert target_sentence(cat, a.targets[3], a).endswith(
+        "slices without check results counted as bad"
+    )
     events = "method: events, latency_ms: 800"
     cat = parse_catalogue(VALID.replace(AV, AV[:-1] + ", " + events + "}"))
     a = cat.agreements[0]

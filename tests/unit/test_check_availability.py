@@ -184,7 +184,12 @@ def test_events_with_and_without_a_latency_threshold(con: duckdb.DuckDBPyConnect
     assert (plain["valid"], plain["good"], plain["failed"], plain["slow"]) == (55, 51, 4, 0)
     assert plain["sli"] == 100 * 51 / 55
     fast = availability_events(
-        con, _catalogue(), "acme", [MARCH], latency_ms=800, **kwargs  # type: ignore[arg-type]
+        con,
+        _catalogue(),
+        "acme",
+        [MARCH],
+        latency_ms=800,
+        **kwargs,  # type: ignore[arg-type]
     ).iloc[0]
     assert (fast["valid"], fast["good"], fast["failed"], fast["slow"]) == (55, 48, 4, 3)
     # without the maintenance window 10:33 and 10:41 (both failed) would count: 57 valid

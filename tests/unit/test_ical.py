@@ -48,9 +48,7 @@ def test_a_rule_matching_no_date_closes_its_start_only(tmp_path: Path, freq: str
     counts as the first occurrence, and nothing else."""
     rule = f"RRULE:FREQ={freq};BYMONTH=2;BYMONTHDAY=30;UNTIL=20300101T000000Z"
     started = time.monotonic()
-    assert closure_dates(ics(tmp_path, "DTSTART;VALUE=DATE:20260105", rule)) == {
-        date(2026, 1, 5)
-    }
+    assert closure_dates(ics(tmp_path, "DTSTART;VALUE=DATE:20260105", rule)) == {date(2026, 1, 5)}
     assert time.monotonic() - started < 10  # a hang guard, not a benchmark
 
 
