@@ -35,6 +35,8 @@ _EXPORTS = {
     "load_files": "importers",
     "attainment": "measures",
     "availability": "measures",
+    "availability_events": "check_availability",
+    "availability_timeslices": "check_availability",
     "stop_findings": "measures",
     "ticket_clocks": "measures",
     "wilson_interval": "measures",
@@ -67,6 +69,8 @@ __all__ = [
     "WarehouseError",
     "attainment",
     "availability",
+    "availability_events",
+    "availability_timeslices",
     "charts",
     "check_outages",
     "connect",
@@ -104,6 +108,7 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
     from . import charts, present, status
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
+    from .check_availability import availability_events, availability_timeslices
     from .errors import (
         CatalogueError,
         InputError,

@@ -422,7 +422,7 @@ def stop_findings(
 
 # ---------------------------------------------------------------------------- attainment
 ATTAINMENT_COLUMNS = [
-    "id", "agreement", "name", "service", "metric", "period", "objective", "warning",
+    "id", "agreement", "name", "service", "metric", "method", "period", "objective", "warning",
     "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
     "downtime_s", "coverage", "rolling_period", "rolling_achieved", "rolling_n", "sentence",
@@ -628,6 +628,7 @@ def _record(
         "name": target_title(cat, t, services),
         "service": ", ".join(services),
         "metric": t.metric,
+        "method": t.method if isinstance(t, AvailabilityTarget) else None,
         "period": str(p),
         "objective": objective,
         "warning": warning,

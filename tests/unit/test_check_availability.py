@@ -32,15 +32,18 @@ On Monday 2 February one more result: 09:30 u 100 (slice 09:30, good under every
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from slm_analysis.catalogue import GoodSlice, parse_catalogue
+from slm_analysis import warehouse
+from slm_analysis.catalogue import Catalogue, GoodSlice, parse_catalogue
 from slm_analysis.check_availability import availability_events, availability_timeslices
 from slm_analysis.measures import attainment
 from slm_analysis.periods import Period
+from slm_analysis.workflows import run_check
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
 NOON = DAY + timedelta(hours=12)
@@ -68,8 +71,12 @@ maintenance:
 """
 
 
-def _catalogue(no_data: str = "exclude"):  # type: ignore[no-untyped-def]
-    return parse_catalogue(CATALOGUE.format(no_data=no_data))
+def _catalogue_text(no_data: str = "exclude") -> str:
+    return CATALOGUE.format(no_data=no_data)
+
+
+def _catalogue(no_data: str = "exclude") -> Catalogue:
+    return parse_catalogue(_catalogue_text(no_data))
 
 
 def _at(hh: int, mm: int, ss: int = 0, day: datetime = DAY) -> datetime:
@@ -251,3 +258,23 @@ def test_nothing_is_left_on_the_connection(con: duckdb.DuckDBPyConnection) -> No
     _fill(con)
     _slices(con, {"success_ratio": 0.9})
     assert con.execute("select count(*) from duckdb_tables() where temporary").fetchone() == (0,)
+
+
+def test_check_warns_about_a_target_by_checks_without_check_results(tmp_path: Path) -> None:
+    """A target by events or time slices needs check results, not outage records."""
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(_catalogue_text())
+    db = tmp_path / "w.duckdb"
+    with warehouse.session(db):
+        pass
+    assert run_check(db, catalogue) == [
+        (
+            "warning",
+            "service 'web' of 'acme' has no check results: its availability measured by events "
+            "or time slices shows as no data (load its checks with `slm load checks FILE` and "
+            "map them to it)",
+        ),
+    ]
+    with warehouse.session(db) as con:
+        _fill(con)
+    assert run_check(db, catalogue) == []
