@@ -25,8 +25,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import duckdb
-
 from check_outages import CPU, FILL, START, timed  # type: ignore[import-not-found]
+
 from slm_analysis import warehouse
 from slm_analysis.catalogue import GoodSlice, parse_catalogue
 from slm_analysis.check_availability import availability_events, availability_timeslices

@@ -57,8 +57,11 @@ class CountedTime:
     last: int
 
     def bind(self, prefix: str, which: str) -> dict[str, list[object]]:
+        """Parallel lists ``{prefix}_period``, ``_service`` (numbers: a period's position in
+        the list measured, a service's from 1), ``_s`` and ``_e``."""
         df = self.counted if which == "counted" else self.whole
-        return {f"{prefix}_{col}": df[col].tolist() for col in ("period", "service", "s", "e")}
+        cols = {"period": "pid", "service": "sid", "s": "s", "e": "e"}
+        return {f"{prefix}_{name}": df[col].tolist() for name, col in cols.items()}
 
 
 def counted_time(
@@ -70,12 +73,13 @@ def counted_time(
     as_of: datetime,
     maintenance: pd.DataFrame,
 ) -> CountedTime:
-    """The counted time of each service in each period (see ``CountedTime``); ``maintenance``
-    holds planned windows as (service, s, e) in epoch seconds."""
+    """The counted time of each service in each period (see ``CountedTime``), keyed by the
+    period's position in ``periods`` (pid) and the service's in ``services`` from 1 (sid);
+    ``maintenance`` holds planned windows as (service, s, e) in epoch seconds."""
     cal = cat.calendar(calendar)
-    counted: list[tuple[str, str, int, int]] = []
-    whole: list[tuple[str, str, int, int]] = []
-    for svc in services:
+    counted: list[tuple[int, int, int, int]] = []
+    whole: list[tuple[int, int, int, int]] = []
+    for sid, svc in enumerate(services, 1):
         rows = maintenance[maintenance["service"] == svc]
         windows = [
             (datetime.fromtimestamp(int(s), UTC), datetime.fromtimestamp(int(e), UTC))
@@ -83,14 +87,14 @@ def counted_time(
         ]
         day = cat.service(svc).monitored_since
         since = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)) if day else None
-        for p in periods:
+        for pid, p in enumerate(periods):
             ps, pe = p.bounds(zone)
             for s, e in cal.free_intervals(ps, pe, windows):
-                whole.append((str(p), svc, _us(s), _us(e)))
+                whole.append((pid, sid, _us(s), _us(e)))
             start, stop = max(ps, since or ps), min(pe, as_of)
             for s, e in cal.free_intervals(start, stop, windows) if stop > start else []:
-                counted.append((str(p), svc, _us(s), _us(e)))
-    columns = ["period", "service", "s", "e"]
+                counted.append((pid, sid, _us(s), _us(e)))
+    columns = ["pid", "sid", "s", "e"]
     c, w = pd.DataFrame(counted, columns=columns), pd.DataFrame(whole, columns=columns)
     first = int(c["s"].min()) if len(c) else 0
     last = int(c["e"].max()) if len(c) else 0
@@ -113,6 +117,7 @@ def _inputs(
     if as_of.tzinfo is None:
         raise InputError(f"as_of {as_of} has no time zone; give an aware datetime")
     cat.customer(customer)
+    services = list(dict.fromkeys(services))  # each once
     for s in services:
         cat.service(s)
     bounds = [p.bounds(zone) for p in periods]
@@ -120,13 +125,16 @@ def _inputs(
     hi = max((b[1] for b in bounds), default=as_of)
     maintenance = _maintenance_intervals(con, cat, customer, services, lo, hi)
     ct = counted_time(cat, calendar, services, periods, zone, as_of, maintenance)
-    grid = [(str(p), s) for p in periods for s in services]
+    grid = [(pid, sid) for pid in range(len(periods)) for sid in range(1, len(services) + 1)]
     params: dict[str, object] = {
         "customer": customer,
         "services": services,
+        "sids": list(range(1, len(services) + 1)),
         "as_of": as_of,
-        "g_period": [g[0] for g in grid],
-        "g_service": [g[1] for g in grid],
+        "g_pid": [g[0] for g in grid],
+        "g_sid": [g[1] for g in grid],
+        "g_period": [str(periods[g[0]]) for g in grid],
+        "g_service": [services[g[1] - 1] for g in grid],
         **ct.bind("c", "counted"),
     }
     return ct, params
@@ -192,7 +200,9 @@ def availability_timeslices(
         percentile=latency[0] if latency else None,
         latency_ms=latency[1] if latency else None,
         no_data=no_data,
-        declared=[s for s in services if cat.service(s).monitored_since is not None],
+        declared=[
+            sid for sid, s in enumerate(services, 1) if cat.service(s).monitored_since is not None
+        ],
         **ct.bind("p", "whole"),
     )
     df = con.execute(sql("availability_timeslices"), params).df()

@@ -8,7 +8,7 @@ Results are DataFrames; notebooks and the CLI only present them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -544,6 +544,7 @@ class _Sources:
     known_availability: pd.DataFrame | None
     feed: tuple[datetime | None, datetime | None]  # first and last incident opening
     inferred: _InferredOutages
+    by_checks: dict[str, pd.DataFrame] = field(default_factory=dict)  # version key → counts
 
     def observe(self, v: TargetVersion, u: Period) -> Observation:
         """The amounts of target version ``v`` in month (week) ``u``."""
@@ -553,8 +554,13 @@ class _Sources:
             n, met = self.counts.get((v.key, str(u)), (0, 0))
             return {"n": float(n), "n_met": float(met)}
         if isinstance(t, AvailabilityTarget) and t.method != "time":  # events, timeslices
-            got = check_availability(self.con, self.cat, self.customer, [u], v.agreement, t,
-                                     self.as_of)  # fmt: skip
+            if v.key not in self.by_checks:  # every month measured at once: one scan
+                self.by_checks[v.key] = check_availability(
+                    self.con, self.cat, self.customer, self.inferred.periods, v.agreement, t,
+                    self.as_of,
+                )  # fmt: skip
+            got = self.by_checks[v.key]
+            got = got[got["period"] == str(u)]
             whole = got["period_slices"].sum() if t.method == "timeslices" else 0
             return {"n": float(got["valid"].sum()), "n_met": float(got["good"].sum()),
                     "period_slices": float(whole)}  # fmt: skip

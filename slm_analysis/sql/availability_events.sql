@@ -13,45 +13,52 @@
 -- result is compared with more than the few intervals of its own day.
 with counted as (
     select
-        unnest($c_period::varchar[]) as period,
-        unnest($c_service::varchar[]) as service,
+        unnest($c_period::integer[]) as pid,
+        unnest($c_service::integer[]) as sid,
         unnest($c_s::bigint[]) as s,
         unnest($c_e::bigint[]) as e
 ),
 counted_days as (
-    select period, service, s, e, unnest(generate_series(s // 86400000000, (e - 1) // 86400000000)) as d
+    select pid, sid, s, e, unnest(generate_series(s // 86400000000, (e - 1) // 86400000000)) as d
     from counted
 ),
+services as (
+    select unnest($services::varchar[]) as service, unnest($sids::integer[]) as sid
+),
 results as (
-    select service, epoch_us(checked_at) as t, ok, latency_ms
-    from checks
-    where customer = $customer
-        and list_contains($services::varchar[], service)
-        and stream = 'polled'
-        and checked_at < $as_of::timestamptz
-        and checked_at >= $first::timestamptz
-        and checked_at < $last::timestamptz
+    select v.sid, epoch_us(c.checked_at) as t, c.ok, c.latency_ms
+    from checks as c
+    join services as v using (service)
+    where c.customer = $customer
+        and c.stream = 'polled'
+        and c.checked_at < $as_of::timestamptz
+        and c.checked_at >= $first::timestamptz
+        and c.checked_at < $last::timestamptz
 ),
 placed as (
-    select c.period, c.service, r.ok, r.latency_ms
+    select c.pid, c.sid, r.ok, r.latency_ms
     from results as r
-    join counted_days as c on c.service = r.service and c.d = r.t // 86400000000
+    join counted_days as c on c.sid = r.sid and c.d = r.t // 86400000000
     where r.t >= c.s and r.t < c.e
 ),
 totals as (
     select
-        period,
-        service,
+        pid,
+        sid,
         count(*) as valid,
         count(*) filter (
             where ok and ($latency_ms::double is null or latency_ms <= $latency_ms::double)
         ) as good,
         count(*) filter (where not ok) as failed
     from placed
-    group by period, service
+    group by pid, sid
 ),
 grid as (
-    select unnest($g_period::varchar[]) as period, unnest($g_service::varchar[]) as service
+    select
+        unnest($g_pid::integer[]) as pid,
+        unnest($g_sid::integer[]) as sid,
+        unnest($g_period::varchar[]) as period,
+        unnest($g_service::varchar[]) as service
 )
 select
     g.period,
@@ -61,5 +68,5 @@ select
     coalesce(t.failed, 0) as failed,
     coalesce(t.valid - t.good - t.failed, 0) as slow
 from grid as g
-left join totals as t using (period, service)
+left join totals as t using (pid, sid)
 order by g.period, g.service

@@ -13,7 +13,7 @@
 -- a failed result or one without a latency counting as slower than any threshold.
 --   measured      = slices with n ≥ 1
 --   slices        = slices of C from where the feed starts: monitored_since (services in
---                   $declared), else the service's first polled result before $as_of
+--                   $declared, by number), else the service's first polled result before $as_of
 --   no_data       = slices − measured
 --   period_slices = slices of the whole period's open, unmaintained time ($p_* lists, not cut
 --                   at the as-of instant or the feed start): the base of the coverage
@@ -24,59 +24,69 @@
 -- in the slice the previous interval (same period and service, by start) ended in.
 with counted as (
     select
-        unnest($c_period::varchar[]) as period,
-        unnest($c_service::varchar[]) as service,
+        unnest($c_period::integer[]) as pid,
+        unnest($c_service::integer[]) as sid,
         unnest($c_s::bigint[]) as s,
         unnest($c_e::bigint[]) as e
 ),
 whole as (
     select
-        unnest($p_period::varchar[]) as period,
-        unnest($p_service::varchar[]) as service,
+        unnest($p_period::integer[]) as pid,
+        unnest($p_service::integer[]) as sid,
         unnest($p_s::bigint[]) as s,
         unnest($p_e::bigint[]) as e
 ),
 counted_days as (
-    select period, service, s, e, unnest(generate_series(s // 86400000000, (e - 1) // 86400000000)) as d
+    select pid, sid, s, e, unnest(generate_series(s // 86400000000, (e - 1) // 86400000000)) as d
     from counted
 ),
+services as (
+    select unnest($services::varchar[]) as service, unnest($sids::integer[]) as sid
+),
 results as (
-    select service, epoch_us(checked_at) as t, ok, latency_ms
+    select v.sid, epoch_us(c.checked_at) as t, c.ok, c.latency_ms
+    from checks as c
+    join services as v using (service)
+    where c.customer = $customer
+        and c.stream = 'polled'
+        and c.checked_at < $as_of::timestamptz
+),
+first_results as (
+    select service, epoch_us(min(checked_at)) as since
     from checks
-    where customer = $customer
+    where customer = $customer and stream = 'polled' and checked_at < $as_of::timestamptz
         and list_contains($services::varchar[], service)
-        and stream = 'polled'
-        and checked_at < $as_of::timestamptz
+    group by service
 ),
 feed as (
-    select service, min(t) as since
-    from results
-    where not list_contains($declared::varchar[], service)
-    group by service
+    select v.sid, f.since
+    from first_results as f
+    join services as v using (service)
+    where not list_contains($declared::integer[], v.sid)
     union all
-    select unnest($declared::varchar[]), null
+    select unnest($declared::integer[]), null
 ),
 placed as (
-    select c.period, c.service, r.t // $slice_us::bigint as k, r.ok, r.latency_ms
+    select c.pid, c.sid, r.t // $slice_us::bigint as k, r.ok, r.latency_ms
     from results as r
-    join counted_days as c on c.service = r.service and c.d = r.t // 86400000000
+    join counted_days as c on c.sid = r.sid and c.d = r.t // 86400000000
     where r.t >= c.s and r.t < c.e and r.t >= $first::bigint and r.t < $last::bigint
 ),
 slices as (
     select
-        period,
-        service,
+        pid,
+        sid,
         k,
         count(*) as n,
         count(*) filter (where ok) as n_ok,
         count(*) filter (where ok and latency_ms <= $latency_ms::double) as n_fast
     from placed
-    group by period, service, k
+    group by pid, sid, k
 ),
 judged as (
     select
-        period,
-        service,
+        pid,
+        sid,
         count(*) as measured,
         count(*) filter (
             where ($ratio::double is null or n_ok / n >= $ratio::double)
@@ -84,26 +94,26 @@ judged as (
         ) as good,
         sum(n_ok / n) as ratio_sum
     from slices
-    group by period, service
+    group by pid, sid
 ),
 fed as (
-    select c.period, c.service, greatest(c.s, coalesce(f.since, c.s)) as s, c.e
+    select c.pid, c.sid, greatest(c.s, coalesce(f.since, c.s)) as s, c.e
     from counted as c
-    join feed as f using (service)
+    join feed as f using (sid)
     where c.e > greatest(c.s, coalesce(f.since, c.s))
 ),
 spans as (
-    select 'fed' as kind, period, service, s, e from fed
+    select 'fed' as kind, pid, sid, s, e from fed
     union all
-    select 'whole', period, service, s, e from whole
+    select 'whole', pid, sid, s, e from whole
 ),
 slice_spans as (
     select
-        kind, period, service,
+        kind, pid, sid,
         (e - 1) // $slice_us::bigint - s // $slice_us::bigint + 1
             - case
                 when lag((e - 1) // $slice_us::bigint) over (
-                    partition by kind, period, service order by s
+                    partition by kind, pid, sid order by s
                 ) = s // $slice_us::bigint then 1
                 else 0
             end as slices
@@ -111,15 +121,19 @@ slice_spans as (
 ),
 slice_totals as (
     select
-        period,
-        service,
+        pid,
+        sid,
         coalesce(sum(slices) filter (where kind = 'fed'), 0) as slices,
         coalesce(sum(slices) filter (where kind = 'whole'), 0) as period_slices
     from slice_spans
-    group by period, service
+    group by pid, sid
 ),
 grid as (
-    select unnest($g_period::varchar[]) as period, unnest($g_service::varchar[]) as service
+    select
+        unnest($g_pid::integer[]) as pid,
+        unnest($g_sid::integer[]) as sid,
+        unnest($g_period::varchar[]) as period,
+        unnest($g_service::varchar[]) as service
 ),
 counts as (
     select
@@ -131,8 +145,8 @@ counts as (
         coalesce(t.period_slices, 0) as period_slices,
         coalesce(j.ratio_sum, 0) as ratio_sum
     from grid as g
-    left join judged as j using (period, service)
-    left join slice_totals as t using (period, service)
+    left join judged as j using (pid, sid)
+    left join slice_totals as t using (pid, sid)
 )
 select
     period,
