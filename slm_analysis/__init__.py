@@ -35,6 +35,8 @@ _EXPORTS = {
     "load_files": "importers",
     "attainment": "measures",
     "availability": "measures",
+    "availability_events": "check_availability",
+    "availability_timeslices": "check_availability",
     "stop_findings": "measures",
     "ticket_clocks": "measures",
     "wilson_interval": "measures",
@@ -68,6 +70,8 @@ __all__ = [
     "WarehouseError",
     "attainment",
     "availability",
+    "availability_events",
+    "availability_timeslices",
     "budgets",
     "charts",
     "check_outages",
@@ -108,6 +112,7 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
     from . import budgets, charts, present, reliability, status
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
+    from .check_availability import availability_events, availability_timeslices
     from .errors import (
         CatalogueError,
         InputError,

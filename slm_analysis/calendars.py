@@ -158,11 +158,17 @@ class Calendar:
     # ------------------------------------------------------------------ the clock
     def elapsed(self, start: datetime, end: datetime, pauses: Sequence[Interval] = ()) -> timedelta:
         """Open time in [start, end) that is not inside any pause."""
+        free = self.free_intervals(start, end, pauses)
+        return sum((e - s for s, e in free), timedelta(0))
+
+    def free_intervals(
+        self, start: datetime, end: datetime, pauses: Sequence[Interval] = ()
+    ) -> list[Interval]:
+        """Merged UTC open intervals in [start, end) minus ``pauses`` (e.g. maintenance)."""
         a, b = _utc(start, "start"), _utc(end, "end")
         if b <= a:
-            return timedelta(0)
-        free = _subtract(self.open_intervals(a, b), _normalise(pauses))
-        return sum((e - s for s, e in free), timedelta(0))
+            return []
+        return _subtract(self.open_intervals(a, b), _normalise(pauses))
 
     def due(
         self,

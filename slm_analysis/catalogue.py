@@ -458,19 +458,154 @@ class _CalendarTarget(_Model):
         return _known(info, "calendars", v)
 
 
+AvailabilityMethod = Literal["time", "events", "timeslices"]
+LATENCY_PERCENTILES = (50, 75, 90, 95, 99)  # the `latency_pNN_ms` conditions of `good_when`
+DAY_MINUTES = 1440
+
+
+class GoodSlice(_Model):
+    """When a time slice is good: every condition written holds (docs/metrics.md,
+    *Availability from checks*)."""
+
+    success_ratio: float | None = Field(
+        None, description="at least this share (0–1) of the slice's check results succeed, "
+        "e.g. 0.9"
+    )  # fmt: skip
+    latency_p50_ms: float | None = Field(None, gt=0, description="median latency at most this")
+    latency_p75_ms: float | None = Field(None, gt=0, description="p75 latency at most this")
+    latency_p90_ms: float | None = Field(None, gt=0, description="p90 latency at most this")
+    latency_p95_ms: float | None = Field(None, gt=0, description="p95 latency at most this")
+    latency_p99_ms: float | None = Field(None, gt=0, description="p99 latency at most this")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys(cls, data: Any) -> Any:
+        wrong = [k for k in data if k not in cls.model_fields] if isinstance(data, dict) else []
+        if wrong:
+            raise ValueError(
+                f"unknown condition {wrong[0]!r}; a slice is good when `success_ratio: 0.9` "
+                "(share of its check results that succeed) and/or `latency_pNN_ms: 800` "
+                f"(NN one of {', '.join(map(str, LATENCY_PERCENTILES))}) holds"
+            )
+        return data
+
+    @field_validator("success_ratio")
+    @classmethod
+    def _ratio(cls, v: float | None) -> float | None:
+        if v is not None and not 0 < v <= 1:
+            hint = f"; for {v:g} % write {v / 100:g}" if 1 < v <= 100 else ""
+            raise ValueError(f"a share from 0 (exclusive) to 1{hint}")
+        return v
+
+    @model_validator(mode="after")
+    def _conditions(self) -> GoodSlice:
+        latencies = [f for f in self.model_fields_set if f.startswith("latency_")]
+        if self.success_ratio is None and not latencies:
+            raise ValueError(
+                "good_when needs a condition: {success_ratio: 0.9} or {latency_p95_ms: 800}"
+            )
+        if len(latencies) > 1:
+            named = ", ".join(sorted(latencies))
+            raise ValueError(
+                f"good_when has {len(latencies)} latency conditions ({named}); give one percentile"
+            )
+        return self
+
+    @property
+    def latency(self) -> tuple[int, float] | None:
+        """(percentile, milliseconds) of the latency condition, if any."""
+        for q in LATENCY_PERCENTILES:
+            ms = getattr(self, f"latency_p{q}_ms")
+            if ms is not None:
+                return q, float(ms)
+        return None
+
+    def describe(self) -> str:
+        parts = []
+        if self.success_ratio is not None:
+            parts.append(f"≥ {_pct(100 * self.success_ratio)} of checks succeed")
+        if self.latency is not None:
+            q, ms = self.latency
+            parts.append(f"p{q} latency ≤ {ms:g} ms")
+        return " and ".join(parts)
+
+
 class AvailabilityTarget(_PercentTarget, _CalendarTarget):
     metric: Literal["availability"]
-    method: Literal["time"] = Field(
-        "time", description="time-based: (scheduled − downtime) / scheduled"
+    method: AvailabilityMethod = Field(
+        "time",
+        description="time = (scheduled − downtime) / scheduled from outages; events = good "
+        "check results / valid check results; timeslices = good slices / measured slices",
     )
     partial_weight: float = Field(
-        0.5, ge=0, le=1, description="share of a partial outage that counts as downtime"
+        0.5, ge=0, le=1, description="time: share of a partial outage that counts as downtime"
+    )
+    latency_ms: float | None = Field(
+        None,
+        gt=0,
+        description="events: a good check result also answered within this many milliseconds "
+        "(default: success alone)",
+    )
+    slice: Duration | None = Field(
+        None, description="timeslices: length of a slice, whole minutes dividing a day (default 5m)"
+    )
+    good_when: GoodSlice | None = Field(
+        None,
+        description="timeslices: when a slice is good, e.g. {success_ratio: 0.9} or "
+        "{latency_p95_ms: 800}",
     )
 
-    def sentence(self, cal: Calendar) -> str:
+    @field_validator("slice")
+    @classmethod
+    def _slice(cls, v: Span | None) -> Span | None:
+        if v is None:
+            return v
+        minutes = v.total_seconds() / 60
+        if minutes < 1 or minutes != int(minutes) or DAY_MINUTES % int(minutes):
+            fits = ", ".join(f"{m}m" for m in range(1, 61) if DAY_MINUTES % m == 0)
+            raise ValueError(
+                f"a slice of {describe_duration(v)} does not divide a day into whole minutes; "
+                f"choose one of {fits} (or 2h, 3h, 4h, 6h, 8h, 12h, 24h)"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _method_settings(self) -> AvailabilityTarget:
+        own = {"time": ["partial_weight"], "events": ["latency_ms"],
+               "timeslices": ["slice", "good_when"]}  # fmt: skip
+        for method, keys in own.items():
+            for key in keys:
+                if method != self.method and key in self.model_fields_set:
+                    raise ValueError(
+                        f"`{key}` applies to method: {method}, and this target's method is "
+                        f"{self.method}; remove `{key}` or write `method: {method}`"
+                    )
+        if self.method == "timeslices" and self.good_when is None:
+            raise ValueError(
+                "a timeslices target needs `good_when`, e.g. good_when: {success_ratio: 0.9} "
+                "(≥ 90 % of a slice's check results succeed) or {latency_p95_ms: 800}"
+            )
+        return self
+
+    @property
+    def slice_minutes(self) -> int:
+        return 5 if self.slice is None else round(self.slice.total_seconds() / 60)
+
+    def sentence(self, cal: Calendar, no_data: str = "exclude") -> str:
+        hours = f"during service hours ({cal.describe()}), planned maintenance excluded"
+        if self.method == "events":
+            fast = f" and answered within {self.latency_ms:g} ms" if self.latency_ms else ""
+            return f"{_pct(self.objective)} of check results good (succeeded{fast}) {hours}"
+        if self.method == "timeslices":
+            assert self.good_when is not None
+            empty = {"up": "counted as good", "down": "counted as bad"}.get(no_data, "not counted")
+            return (
+                f"{_pct(self.objective)} of {self.slice_minutes}-minute slices good "
+                f"({self.good_when.describe()}) {hours}; slices without check results "
+                f"{empty}"
+            )
         return (
-            f"{_pct(self.objective)} availability during service hours ({cal.describe()}), "
-            f"planned maintenance excluded, partial outages counted at "
+            f"{_pct(self.objective)} availability {hours}, partial outages counted at "
             f"{self.partial_weight:.0%}"
         )
 
@@ -1219,7 +1354,8 @@ def target_title(cat: Catalogue, target: TargetModel, services: list[str]) -> st
         return f"{label} {'response' if target.metric == 'response_time' else 'resolution'}"
     if isinstance(target, AvailabilityTarget):
         names = [cat.service(s).name for s in target.services or services]
-        return f"{', '.join(names)} availability"
+        how = {"events": " (checks)", "timeslices": f" ({target.slice_minutes}-min slices)"}
+        return f"{', '.join(names)} availability{how.get(target.method, '')}"
     if isinstance(target, SatisfactionTarget):
         return "Satisfaction" if target.measure == "mean" else "Satisfied customers"
     if isinstance(target, TicketDurationTarget):
@@ -1243,6 +1379,8 @@ def target_sentence(cat: Catalogue, target: TargetModel, agreement: Agreement | 
     if isinstance(target, TicketTimeTarget) and cal is not None:
         working = agreement is not None and agreement.clock.day == "working_day"
         text = target.sentence(cal, working_days=working)
+    elif isinstance(target, AvailabilityTarget) and cal is not None:
+        text = target.sentence(cal, agreement.monitoring.no_data if agreement else "exclude")
     else:
         text = target.sentence(cal)  # type: ignore[arg-type]
     if isinstance(target, TicketTimeTarget) and target.calendar_by:

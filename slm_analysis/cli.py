@@ -482,6 +482,7 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
         "agreement": r["agreement"],
         "service": r["service"],
         "metric": r["metric"],
+        "method": r["method"],  # availability: time, events or timeslices
         "period": r["period"],
         "objective": r["objective"],
         "warning": _clean(r["warning"]),

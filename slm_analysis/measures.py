@@ -32,6 +32,7 @@ from .catalogue import (
     target_sentence,
     target_title,
 )
+from .check_availability import check_availability
 from .errors import InputError
 from .monitoring import CheckOutages, check_outages
 from .periods import Period, parse_instant, today_in
@@ -457,7 +458,7 @@ def stop_findings(
 
 # ---------------------------------------------------------------------------- attainment
 ATTAINMENT_COLUMNS = [
-    "id", "agreement", "name", "service", "metric", "period", "objective", "warning",
+    "id", "agreement", "name", "service", "metric", "method", "period", "objective", "warning",
     "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
     "period_scheduled_s", "downtime_s", "coverage", "rolling_period", "rolling_achieved",
@@ -596,6 +597,7 @@ class _Sources:
     clocked: dict[tuple[str, str, str], Observation]
     # (target across versions, month) → why its data cannot measure it (availability's `why`)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    by_checks: dict[str, pd.DataFrame] = field(default_factory=dict)  # version key → counts
 
     def observe(self, v: TargetVersion, u: Period) -> Observation:
         """The amounts of target version ``v`` in month (week) ``u``."""
@@ -610,6 +612,17 @@ class _Sources:
             av = self._availability(v, t, u)
             self._note(v, u, av)
             return reliability.outage_observation(av, u)
+        if isinstance(t, AvailabilityTarget) and t.method != "time":  # events, timeslices
+            if v.key not in self.by_checks:  # every month measured at once: one scan
+                self.by_checks[v.key] = check_availability(
+                    self.con, self.cat, self.customer, self.inferred.periods, v.agreement, t,
+                    self.as_of,
+                )  # fmt: skip
+            got = self.by_checks[v.key]
+            got = got[got["period"] == str(u)]
+            whole = got["period_slices"].sum() if t.method == "timeslices" else 0
+            return {"n": float(got["valid"].sum()), "n_met": float(got["good"].sum()),
+                    "period_slices": float(whole)}  # fmt: skip
         if isinstance(t, AvailabilityTarget):
             known = _known(self.known_availability, v.agreement.id, t.id, u)
             av = self._availability(v, t, u) if known is None else known
@@ -691,6 +704,7 @@ def _record(
         "name": target_title(cat, t, services),
         "service": ", ".join(services),
         "metric": t.metric,
+        "method": t.method if isinstance(t, AvailabilityTarget) else None,
         "period": str(p),
         "objective": objective,
         "warning": warning,
@@ -727,6 +741,14 @@ def _record(
 def _achieved(t: TargetModel, total: dict[str, float]) -> dict[str, object]:
     """The achieved value (None when nothing was observed), its unit and interval."""
     n = int(total.get("n", 0))
+    if isinstance(t, AvailabilityTarget) and t.method != "time":  # good / valid, summed
+        whole = total.get("period_slices", 0.0)
+        return {
+            "unit": "%",
+            "n_met": int(total.get("n_met", 0)),
+            "achieved": 100.0 * total["n_met"] / n if n else None,
+            "coverage": n / whole if whole > 0 else None,
+        }
     if isinstance(t, AvailabilityTarget):
         sched, whole = total["scheduled_s"], total["period_scheduled_s"]
         return {
@@ -1061,8 +1083,8 @@ def availability_history(
     inferred = _InferredOutages(con, cat, customer, periods, as_of)
     for p in periods:
         for a, t in cat.targets_for(customer, p):
-            if not isinstance(t, AvailabilityTarget):
-                continue
+            if not isinstance(t, AvailabilityTarget) or t.method != "time":
+                continue  # events and timeslices targets are not measured in outage time
             df = availability(
                 con, cat, customer, p, services=list(t.services or a.services),
                 calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from .catalogue import Catalogue, catalogue_json_schema, load_catalogue
+from .catalogue import AvailabilityTarget, Catalogue, catalogue_json_schema, load_catalogue
 from .defaults import DEMO_MAX_MONTHS, YEARS
 from .demo import generate, is_demo_catalogue
 from .errors import CatalogueError, InputError, WarehouseError
@@ -265,8 +265,27 @@ def _coverage_problems(rows: RowCounts, cat: Catalogue, customer: str) -> list[t
                 "surveys FILE`)",
             )
         )
+    by_checks = [  # availability by events or time slices counts check results only
+        s
+        for a, t in targets
+        if isinstance(t, AvailabilityTarget) and t.method != "time"
+        for s in t.services or a.services
+    ]
+    for svc in dict.fromkeys(by_checks):
+        if not _count(rows, "checks", customer, svc):
+            problems.append(
+                (
+                    "warning",
+                    f"service {svc!r} of {customer!r} has no check results: its availability "
+                    "measured by events or time slices shows as no data (load its checks with "
+                    "`slm load checks FILE` and map them to it)",
+                )
+            )
     available = [
-        s for a, t in targets if t.metric == "availability" for s in t.services or a.services
+        s
+        for a, t in targets
+        if isinstance(t, AvailabilityTarget) and t.method == "time"
+        for s in t.services or a.services
     ]
     for svc in dict.fromkeys(available):
         if cat.service(svc).monitoring is not None:

@@ -555,3 +555,124 @@ def test_a_binary_value_is_refused_so_no_nul_gets_in() -> None:
     bad = VALID.replace("customers:", "customers_x: !!binary QUMAWA==\ncustomers:", 1)
     with pytest.raises(CatalogueError, match=r"the YAML tag !!binary; remove the tag"):
         parse_catalogue(bad, "c.yaml")
+
+
+AV = "{id: av, metric: availability, calendar: always, objective: 99.9, warning: 99.95}"
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (
+            "method: timeslices, slice: 7m, good_when: {success_ratio: 0.9}",
+            "agreements[0].targets[3].slice: found '7m'; a slice of 7 minutes does not divide a "
+            "day into whole minutes; choose one of 1m, 2m, 3m, 4m, 5m, 6m, 8m, 9m, 10m, 12m, "
+            "15m, 16m, 18m, 20m, 24m, 30m, 32m, 36m, 40m, 45m, 48m, 60m (or 2h, 3h, 4h, 6h, 8h, "
+            "12h, 24h)",
+        ),
+        (
+            "method: timeslices, slice: 90s, good_when: {success_ratio: 0.9}",
+            "agreements[0].targets[3].slice: found '90s'; a slice of 1 minute 30 seconds does "
+            "not divide a day into whole minutes; choose one of",
+        ),
+        (
+            "method: timeslices, slice: 2d, good_when: {success_ratio: 0.9}",
+            "agreements[0].targets[3].slice: found '2d'; a slice of 2 days does not divide",
+        ),
+        (
+            "method: timeslices, good_when: {latency_p96_ms: 800}",
+            "agreements[0].targets[3].good_when: invalid entry; unknown condition "
+            "'latency_p96_ms'; a slice is good when `success_ratio: 0.9` (share of its check "
+            "results that succeed) and/or `latency_pNN_ms: 800` (NN one of 50, 75, 90, 95, 99) "
+            "holds",
+        ),
+        (
+            "method: timeslices, good_when: {success_ratio: 90}",
+            "agreements[0].targets[3].good_when.success_ratio: found 90; a share from 0 "
+            "(exclusive) to 1; for 90 % write 0.9",
+        ),
+        (
+            "method: timeslices, good_when: {}",
+            "agreements[0].targets[3].good_when: invalid entry; good_when needs a condition: "
+            "{success_ratio: 0.9} or {latency_p95_ms: 800}",
+        ),
+        (
+            "method: timeslices, good_when: {latency_p95_ms: 800, latency_p99_ms: 2000}",
+            "good_when has 2 latency conditions (latency_p95_ms, latency_p99_ms); give one "
+            "percentile",
+        ),
+        (
+            "method: timeslices",
+            "agreements[0].targets[3]: invalid entry; a timeslices target needs `good_when`, "
+            "e.g. good_when: {success_ratio: 0.9}",
+        ),
+        (
+            "method: events, slice: 5m",
+            "`slice` applies to method: timeslices, and this target's method is events; remove "
+            "`slice` or write `method: timeslices`",
+        ),
+        (
+            "method: events, partial_weight: 0.3",
+            "`partial_weight` applies to method: time, and this target's method is events",
+        ),
+        (
+            "latency_ms: 500",
+            "`latency_ms` applies to method: events, and this target's method "
+            "is time; remove `latency_ms` or write `method: events`",
+        ),
+        (
+            "method: slices",
+            "agreements[0].targets[3].method: found 'slices'; Input should be "
+            "'time', 'events' or 'timeslices'",
+        ),
+        ("method: events, latency_ms: 0", "agreements[0].targets[3].latency_ms: found 0"),
+        ("method: events, window: 5m", "agreements[0].targets[3].window: unknown field 'window'"),
+    ],
+)
+def test_availability_method_settings_are_checked_at_load(target: str, message: str) -> None:
+    text = VALID.replace(AV, AV[:-1] + ", " + target + "}")
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(text)
+    [line] = [x for x in str(err.value).splitlines()[1:]]
+    assert message in line
+
+
+def test_availability_methods_describe_themselves() -> None:
+    slices = "method: timeslices, slice: 5m, good_when: {success_ratio: 0.9}"
+    cat = parse_catalogue(VALID.replace(AV, AV[:-1] + ", " + slices + "}"))
+    a = cat.agreements[0]
+    av = a.targets[3]
+    assert target_sentence(cat, av, a) == (
+        "99.9 % of 5-minute slices good (≥ 90 % of checks succeed) during service hours (24 "
+        "hours a day, 7 days a week (UTC)), planned maintenance excluded; slices without check "
+        "results not counted"
+    )
+    assert target_title(cat, av, a.services) == "Email availability (5-min slices)"
+    latency = "method: timeslices, good_when: {success_ratio: 0.95, latency_p99_ms: 1500}"
+    cat = parse_catalogue(
+        VALID.replace(AV, AV[:-1] + ", " + latency + "}").replace(
+            "services: [email]\n    targets",
+            "services: [email]\n    monitoring: {no_data: down}\n    targets",
+        )
+    )
+    a = cat.agreements[0]
+    assert target_sentence(cat, a.targets[3], a).startswith(
+        "99.9 % of 5-minute slices good (≥ 95 % of checks succeed and p99 latency ≤ 1500 ms)"
+    )
+    assert target_sentence(cat, a.targets[3], a).endswith(
+        "slices without check results counted as bad"
+    )
+    events = "method: events, latency_ms: 800"
+    cat = parse_catalogue(VALID.replace(AV, AV[:-1] + ", " + events + "}"))
+    a = cat.agreements[0]
+    assert target_sentence(cat, a.targets[3], a) == (
+        "99.9 % of check results good (succeeded and answered within 800 ms) during service "
+        "hours (24 hours a day, 7 days a week (UTC)), planned maintenance excluded"
+    )
+    assert target_title(cat, a.targets[3], a.services) == "Email availability (checks)"
+    # the time-based sentence is as before
+    cat = parse_catalogue(VALID)
+    assert target_sentence(cat, cat.agreements[0].targets[3], cat.agreements[0]) == (
+        "99.9 % availability during service hours (24 hours a day, 7 days a week (UTC)), "
+        "planned maintenance excluded, partial outages counted at 50%"
+    )
