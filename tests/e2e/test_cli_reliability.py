@@ -95,6 +95,7 @@ def test_attainment_json_of_a_percentile_target(files: list[str]) -> None:
             "agreement": "sla",
             "service": "email",
             "metric": "mttr",
+            "method": None,  # availability targets only
             "period": "2026-10",
             "objective": 14400.0,
             "warning": None,
