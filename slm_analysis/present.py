@@ -259,7 +259,7 @@ def _feed_text(r: Review, service: str, feed: Mapping[Any, Any] | None) -> str:
     records = int(feed["outage_records"]) if feed else 0
     sources = ", ".join(feed["outage_sources"]) if feed else ""
     recorded = (
-        f"{records} outage record{'' if records == 1 else 's'} ({sources})"
+        f"outage records from {sources} ({records} unplanned, all periods)"
         if records
         else "outage records (none loaded)"
     )
@@ -397,7 +397,14 @@ def maintenance_table(r: Review) -> Html:
     ]
     return Html(
         table(
-            ["Service", "Planned work", "From", f"Start ({r.zone})", f"End ({r.zone})", "Duration"],
+            [
+                "Service",
+                "Planned work",
+                "Recorded in",
+                f"Start ({r.zone})",
+                f"End ({r.zone})",
+                "Duration",
+            ],  # fmt: skip
             rows,
             "maintenance",
         )

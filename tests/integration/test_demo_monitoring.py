@@ -40,7 +40,7 @@ def test_the_review_names_where_availability_comes_from(demo_env: dict[str, Path
         "up after 2 successful ones, no data after a gap over 2.5 × the check interval; and "
     ) in html
     assert "<td>left out of the measured time</td>" in html
-    assert "<td>ERP Platform</td><td>" in html and "outage record" in html
+    assert "<td>ERP Platform</td><td>outage records from servicenow (" in html
     assert "; 3h 00m no data</td>" in present.availability_table(r)
 
 
