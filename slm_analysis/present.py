@@ -404,7 +404,7 @@ def maintenance_table(r: Review) -> Html:
                 f"Start ({r.zone})",
                 f"End ({r.zone})",
                 "Duration",
-            ],  # fmt: skip
+            ],
             rows,
             "maintenance",
         )
