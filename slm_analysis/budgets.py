@@ -638,10 +638,9 @@ def measure(
 ) -> BudgetReport:
     """``measures.attainment`` of ``period`` (and the ``history`` - 1 periods before it) with
     its error budgets (``report``)."""
-    clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of)
-    att = measures.attainment(
-        con, cat, customer, period, history=history, as_of=as_of, clocks_ready=True
-    )
+    run = measures.run_clocks(con, cat, customer, as_of=as_of, explain=True)
+    clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of, clocks=run)
+    att = measures.attainment(con, cat, customer, period, history=history, as_of=as_of, clocks=run)
     return report(con, cat, customer, att, as_of=as_of, clocks=clocks)
 
 

@@ -8,8 +8,10 @@ Results are DataFrames; notebooks and the CLI only present them.
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -37,7 +39,7 @@ from .errors import InputError
 from .monitoring import CheckOutages, check_outages
 from .periods import Period, parse_instant, today_in
 from .status import RAG, Status, judge
-from .warehouse import query, row, scalar, sql, temp_table
+from .warehouse import inputs, query, row, scalar, sql, temp_table
 
 Z95 = 1.959963984540054
 
@@ -157,15 +159,27 @@ def register_calendars(
     end: datetime,
     holidays: bool = False,
 ) -> dict[str, int]:
-    """(Re)create temp table ``cal_open`` (and with ``holidays`` ``cal_holiday``) for the named
-    calendars.
+    """(Re)create the ticket clocks' temp table ``cal_open`` (and with ``holidays``
+    ``cal_holiday``) for the named calendars (``calendar_intervals``); the name → id map."""
+    ids, tables = calendar_intervals(cat, names, start, end, holidays)
+    for table, df in tables.items():
+        temp_table(con, table, df)
+    return ids
 
-    Both hold intervals over [start, end) as epoch seconds with the seconds before each
-    (``cal_holiday``: time that would be open but for a holiday). Calendars are keyed by a small
-    integer (the returned name → id map): as-of joins sort on the key, and integers sort much
-    faster than names.
-    """
+
+def calendar_intervals(
+    cat: Catalogue,
+    names: set[str],
+    start: datetime,
+    end: datetime,
+    holidays: bool = False,
+) -> tuple[dict[str, int], dict[str, pd.DataFrame]]:
+    """The open intervals of the named calendars over [start, end) as epoch seconds with the
+    open seconds before each (``cal_open``), and with ``holidays`` the time that would be open
+    but for a holiday (``cal_holiday``). Calendars are keyed by a small integer (the name → id
+    map returned): as-of joins sort on the key, and integers sort much faster than names."""
     ids = {name: i for i, name in enumerate(sorted(names))}
+    tables = {}
     for table, closed in (("cal_open", False), ("cal_holiday", True))[: 2 if holidays else 1]:
         frames = [pd.DataFrame({"calendar": [], "s": [], "e": [], "cum": []})]
         for name, i in ids.items():
@@ -174,8 +188,8 @@ def register_calendars(
         df = pd.concat(frames, ignore_index=True).astype(
             {"calendar": "int32", "s": "int64", "e": "int64", "cum": "int64"}
         )
-        temp_table(con, table, df.sort_values(["calendar", "s"]))
-    return ids
+        tables[table] = df.sort_values(["calendar", "s"])
+    return ids, tables
 
 
 def planned_work(
@@ -218,6 +232,42 @@ def _maintenance_intervals(
 
 
 # ---------------------------------------------------------------------------- ticket clocks
+@dataclass(frozen=True)
+class Clocks:
+    """The ticket clocks ``run_clocks`` computed on a connection: whose, as of when, for which
+    target versions, and the token its tables carry. A measure given them (instead of running
+    them again) checks that they are still the connection's and match what it measures."""
+
+    customer: str
+    as_of: datetime
+    keys: frozenset[str]  # TargetVersion.key of every version clocked
+    explained: bool  # the holiday intervals of the per-incident explanation are prepared
+    token: str
+
+    def check(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        customer: str,
+        as_of: datetime,
+        versions: list[TargetVersion],
+    ) -> None:
+        """An ``InputError`` unless these clocks answer for ``customer``, ``as_of`` and the
+        clocked ``versions`` and are still the ones on ``con``."""
+        missing = {v.key for v in versions if isinstance(v.target, CLOCKED)} - self.keys
+        current = scalar(con, "select token from clock_run") if _has_run(con) else None
+        if (customer, as_of) != (self.customer, self.as_of) or missing or current != self.token:
+            raise InputError(
+                f"the ticket clocks given are {self.customer!r}'s as of {self.as_of}"
+                + ("" if current == self.token else ", since replaced on this connection")
+                + f"; {customer!r} as of {as_of} needs its own: pass run_clocks of those, or none"
+                + (f" (not clocked: {', '.join(sorted(missing))})" if missing else "")
+            )
+
+
+def _has_run(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(scalar(con, "select count(*) from duckdb_tables() where table_name = 'clock_run'"))
+
+
 def ticket_clocks(
     con: duckdb.DuckDBPyConnection,
     cat: Catalogue,
@@ -225,11 +275,18 @@ def ticket_clocks(
     *,
     as_of: datetime | None = None,
     targets: list[TargetVersion] | None = None,
+    clocks: Clocks | None = None,
 ) -> pd.DataFrame:
-    """One row per (response/resolution target version, incident): the clock, explained."""
-    if not run_clocks(con, cat, customer, as_of=as_of, targets=targets, explain=True):
-        return pd.DataFrame()
-    return query(con, "clock_details")
+    """One row per (response/resolution target version, incident): the clock, explained.
+    ``clocks``: a ``run_clocks(..., explain=True)`` of the same customer and as-of to reuse."""
+    as_of = as_of or as_of_time(con, customer)
+    if clocks is None:
+        clocks = run_clocks(con, cat, customer, as_of=as_of, targets=targets, explain=True)
+    elif not clocks.explained:
+        raise InputError("the ticket clocks given were run without explain=True; rerun them")
+    else:
+        clocks.check(con, customer, as_of, targets or versions(cat, customer))
+    return pd.DataFrame() if clocks is None else query(con, "clock_details")
 
 
 def run_clocks(
@@ -240,15 +297,17 @@ def run_clocks(
     as_of: datetime | None = None,
     targets: list[TargetVersion] | None = None,
     explain: bool = False,
-) -> bool:
-    """Compute every ticket clock of the customer into temp table ``clock_results``.
+) -> Clocks | None:
+    """Compute every ticket clock of the customer into temp table ``clock_results``, and
+    return the handle that measures reusing them take (``Clocks``).
 
     ``explain`` also prepares the holiday intervals the per-incident explanation needs.
-    Returns False (and creates nothing) when the customer has no ticket targets.
+    Returns None (and creates nothing) when the customer has no ticket targets.
     """
     as_of = as_of or as_of_time(con, customer)
-    if not _prepare_clocks(con, cat, customer, as_of, targets, explain):
-        return False
+    chosen = _prepare_clocks(con, cat, customer, as_of, targets, explain)
+    if not chosen:
+        return None
     # DuckDB turns an as-of join whose probe side it estimates at < 64 rows into a nested
     # loop; its estimates for the filtered view are far too low (a million rows read as one),
     # and the loop then costs minutes. The look-ups are always as-of joins here.
@@ -261,7 +320,11 @@ def run_clocks(
         )
     finally:
         con.execute(f"set asof_loop_join_threshold = {int(before)}")
-    return True
+    token = uuid.uuid4().hex
+    con.execute(
+        "create or replace temp table clock_run as select $token as token", {"token": token}
+    )
+    return Clocks(customer, as_of, frozenset(v.key for v in chosen), explain, token)
 
 
 def _prepare_clocks(
@@ -271,15 +334,16 @@ def _prepare_clocks(
     as_of: datetime,
     targets: list[TargetVersion] | None,
     explain: bool,
-) -> bool:
-    """The clocks' inputs: calendars, targets, maintenance and the view ``clock_stops``."""
+) -> list[TargetVersion]:
+    """The clocks' inputs: calendars, targets, maintenance and the view ``clock_stops``; the
+    clocked target versions (none: nothing prepared)."""
     chosen = [
         v
         for v in (targets if targets is not None else versions(cat, customer))
         if isinstance(v.target, CLOCKED)
     ]
     if not chosen:
-        return False
+        return chosen
     earliest = scalar(
         con, "select min(opened_at) from incidents where customer = $c", {"c": customer}
     )
@@ -299,7 +363,7 @@ def _prepare_clocks(
         services,
         explain,
     )
-    return True
+    return chosen
 
 
 def _register_inputs(
@@ -439,20 +503,23 @@ def stop_findings(
     customer: str,
     *,
     as_of: datetime | None = None,
-    clocks_ready: bool = False,
+    clocks: Clocks | None = None,
 ) -> pd.DataFrame:
     """The customer's incidents whose clock stop cannot be known (a data-quality finding).
 
     A ticket in a closed or cancelled state (or resolved, where resolution stops the clock)
     with no stop time in its fields or state history is not counted and not running; it is
     listed here with its state, why, and the target versions that leave it out.
-    ``clocks_ready`` reuses the inputs ``run_clocks`` just prepared on this connection.
+    ``clocks``: a ``run_clocks`` of the same customer and as-of whose inputs to reuse.
     """
     as_of = as_of or as_of_time(con, customer)
-    if not any(isinstance(v.target, CLOCKED) for v in versions(cat, customer)):
+    vs = versions(cat, customer)
+    if not any(isinstance(v.target, CLOCKED) for v in vs):
         return pd.DataFrame(columns=STOP_FINDING_COLUMNS)
-    if not clocks_ready:
+    if clocks is None:
         _prepare_clocks(con, cat, customer, as_of, None, False)
+    else:
+        clocks.check(con, customer, as_of, vs)
     return query(con, "stop_findings", {"as_of": int(as_of.timestamp())})
 
 
@@ -478,7 +545,7 @@ def attainment(
     history: int = 1,
     as_of: datetime | None = None,
     now: datetime | None = None,
-    clocks_ready: bool = False,
+    clocks: Clocks | None = None,
     availability: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One record per target (agreement and id) and period — the last ``history`` periods up
@@ -490,9 +557,8 @@ def attainment(
     target changed counts its first months under the old version. ``period`` may be any form
     ``Period.parse`` reads; one that starts after the data ends (``as_of``) is an
     ``InputError``, one still running is measured to date and its targets are *In progress*.
-    ``clocks_ready`` reuses the clocks ``ticket_clocks``/``run_clocks`` just computed for the
-    same customer and ``as_of`` on this connection; ``availability`` reuses an
-    ``availability_history`` of the same months.
+    ``clocks`` reuses a ``run_clocks`` of the same customer and ``as_of`` (checked);
+    ``availability`` reuses an ``availability_history`` of the same months.
     """
     end = resolve_period(cat, customer, period, now)
     as_of = as_of or as_of_time(con, customer, now)
@@ -505,9 +571,11 @@ def attainment(
     units = list(dict.fromkeys(u for p in [*periods, rolling] for u in p.units()))
     counts: dict[tuple[str, str], tuple[int, int]] = {}
     clocked: dict[tuple[str, str, str], Observation] = {}
-    if any(isinstance(v.target, CLOCKED) for v in vs) and (
-        clocks_ready or run_clocks(con, cat, customer, as_of=as_of, targets=vs)
-    ):
+    if clocks is not None:
+        clocks.check(con, customer, as_of, vs)
+    elif any(isinstance(v.target, CLOCKED) for v in vs):
+        clocks = run_clocks(con, cat, customer, as_of=as_of, targets=vs)
+    if clocks is not None:
         counts = ticket_counts(con, units)
         if any(isinstance(v.target, TicketDurationTarget | ReopenRateTarget) for v in vs):
             clocked = reliability.clock_observations(con, units, as_of)
@@ -869,81 +937,95 @@ def availability_between(
     says ``why`` (a sentence; null on every other row) and has no scheduled time (no data),
     never a number the days cannot support.
     """
-    ids = register_calendars(
-        con, cat, {calendar}, start - timedelta(days=1), end + timedelta(days=1)
-    )
     maint = _maintenance_intervals(con, cat, customer, services, start, end)
-    temp_table(con, "avail_maintenance", maint)
+    monitored = [s for s in services if cat.service(s).monitoring is not None]
+    if monitored and inferred is not None:
+        _check_inferred(inferred, customer, as_of, start, end, monitored)
+    elif monitored:
+        inferred = check_outages(con, cat, customer, start, end, as_of=as_of, services=monitored)
+    found = query(con, "day_table_services", {"customer": customer, "services": services})
+    by_days = [s for s in found["service"] if s not in monitored]
+    exact = cat.calendar(calendar).always_open
+    window = {
+        "customer": customer,
+        "ps": int(start.timestamp()),
+        "pe": int(end.timestamp()),
+        "as_of": int(as_of.timestamp()),
+        "partial_weight": partial_weight,
+        "no_data": no_data,
+    }
+    frames = []
+    if exact and by_days:
+        frames.append(_by_days(con, window, by_days, maint))
+    rest = [s for s in services if not (exact and s in by_days)]
+    frames.append(_by_outages(con, cat, window, rest, calendar, zone, maint, inferred))
+    out = pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
+    return _day_table_limits(cat, out, by_days, calendar, zone)
+
+
+def _by_days(
+    con: duckdb.DuckDBPyConnection,
+    window: dict[str, Any],
+    services: list[str],
+    maint: pd.DataFrame,
+) -> pd.DataFrame:
+    """Availability of ``services`` from their status-page day tables (day_availability.sql)."""
+    return query(
+        con,
+        "day_availability",
+        {
+            **window,
+            "services": services,
+            "m_service": maint["service"].astype(str).tolist(),
+            "m_s": maint["s"].tolist(),
+            "m_e": maint["e"].tolist(),
+        },
+    )
+
+
+def _by_outages(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    window: dict[str, Any],
+    services: list[str],
+    calendar: str,
+    zone: str,
+    maint: pd.DataFrame,
+    inferred: CheckOutages | None,
+) -> pd.DataFrame:
+    """Availability of ``services`` from outage records and the outages ``inferred`` from
+    checks (availability.sql), over the calendar's open time: its intervals and the planned
+    windows are the query's inputs, gone when it is done."""
+    day = 86_400
+    ids, cal = calendar_intervals(
+        cat,
+        {calendar},
+        datetime.fromtimestamp(window["ps"] - day, UTC),
+        datetime.fromtimestamp(window["pe"] + day, UTC),
+    )
     since = {
         s: int(_local_midnight(cat.service(s).monitored_since, zone))
         for s in services
         if cat.service(s).monitored_since is not None
     }
-    monitored = [s for s in services if cat.service(s).monitoring is not None]
     down = gaps = pd.DataFrame(columns=["service", "start_at", "end_at"])
     first_checks: dict[str, datetime] = {}
-    if monitored:
-        if inferred is None:
-            inferred = check_outages(
-                con, cat, customer, start, end, as_of=as_of, services=monitored
-            )
-        else:
-            _check_inferred(inferred, customer, as_of, start, end, monitored)
+    if inferred is not None:
         down, gaps = inferred.down, inferred.no_data
-        first_checks = {s: t for s, t in inferred.first_results.items() if s in monitored}
-    by_days = [
-        s
-        for s in query(con, "day_table_services", {"customer": customer, "services": services})[
-            "service"
-        ]
-        if s not in monitored
-    ]
-    exact = cat.calendar(calendar).always_open
-    rest = [s for s in services if not (exact and s in by_days)]
-    frames = []
-    if exact and by_days:
-        frames.append(
-            query(
-                con,
-                "day_availability",
-                {
-                    "customer": customer,
-                    "services": by_days,
-                    "ps": int(start.timestamp()),
-                    "pe": int(end.timestamp()),
-                    "as_of": int(as_of.timestamp()),
-                    "partial_weight": partial_weight,
-                    "no_data": no_data,
-                    "m_service": maint["service"].astype(str).tolist(),
-                    "m_s": maint["s"].tolist(),
-                    "m_e": maint["e"].tolist(),
-                },
-            )
-        )
-    frames.append(
-        query(
-            con,
-            "availability",
-            {
-                "customer": customer,
-                "services": rest,
-                "calendar": ids[calendar],
-                "ps": int(start.timestamp()),
-                "pe": int(end.timestamp()),
-                "as_of": int(as_of.timestamp()),
-                "partial_weight": partial_weight,
-                "since_services": list(since),
-                "since": list(since.values()),
-                "check_services": list(first_checks),
-                "first_check": [round(t.timestamp()) for t in first_checks.values()],
-                "no_data": no_data,
-                **_stretches("inf", down),
-                **_stretches("gap", gaps),
-            },
-        )
-    )
-    out = pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
-    return _day_table_limits(cat, out, by_days, calendar, zone)
+        first_checks = {s: t for s, t in inferred.first_results.items() if s in services}
+    params = {
+        **window,
+        "services": services,
+        "calendar": ids[calendar],
+        "since_services": list(since),
+        "since": list(since.values()),
+        "check_services": list(first_checks),
+        "first_check": [round(t.timestamp()) for t in first_checks.values()],
+        **_stretches("inf", down),
+        **_stretches("gap", gaps),
+    }
+    with inputs(con, {"avail_calendar": cal["cal_open"], "avail_maintenance": maint}):
+        return query(con, "availability", params)
 
 
 def _day_table_limits(

@@ -274,10 +274,11 @@ def open_review(
     with session(db_path(warehouse or None), read_only=True) as con:
         as_of = measures.given_as_of(as_of, now) or measures.as_of_time(con, customer, now)
         in_progress = measures.check_period(p, zone, as_of)
-        clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of)
+        run = measures.run_clocks(con, cat, customer, as_of=as_of, explain=True)
+        clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of, clocks=run)
         avail = measures.availability_history(con, cat, customer, periods, as_of)
         att = measures.attainment(
-            con, cat, customer, p, history=history, as_of=as_of, clocks_ready=True,
+            con, cat, customer, p, history=history, as_of=as_of, clocks=run,
             availability=avail,
         )  # fmt: skip
         vols = measures.volumes(
@@ -303,7 +304,7 @@ def open_review(
         quality = query(
             con, "review_quality", {"customer": customer, "now": now or datetime.now(UTC)}
         )
-        findings = measures.stop_findings(con, cat, customer, as_of=as_of, clocks_ready=True)
+        findings = measures.stop_findings(con, cat, customer, as_of=as_of, clocks=run)
         if not findings.empty:
             quality = pd.concat([quality, stop_notes(findings)], ignore_index=True)
         loads = query(con, "review_loads", {"customer": customer})

@@ -237,6 +237,19 @@ def temp_table(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> N
         con.unregister("_slm_frame")
 
 
+@contextmanager
+def inputs(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]) -> Iterator[None]:
+    """Temporary tables holding a query's input frames, dropped when it is done: nothing is
+    left on the connection for another measure to read (or to overwrite)."""
+    try:
+        for name, df in tables.items():
+            temp_table(con, name, df)
+        yield
+    finally:
+        for name in tables:
+            con.execute(f"drop table if exists {quote_ident(name)}")
+
+
 def row(
     con: duckdb.DuckDBPyConnection, statement: str, params: Mapping[str, Any] | None = None
 ) -> tuple[Any, ...] | None:

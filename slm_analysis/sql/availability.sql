@@ -13,7 +13,7 @@
 -- Elementary segments between every outage / maintenance / no-data / window boundary; each
 -- segment takes the heaviest impact covering it (full = 1, partial = $partial_weight); segments
 -- inside planned maintenance count neither as scheduled nor as down (nor as no data). F(t) =
--- open time before t, by as-of look-up on cal_open.
+-- open time before t, by as-of look-up on avail_calendar (the calendar's cal_open intervals).
 --   period_scheduled_s = F(pe) − F(ps) − maintenance open time in [ps, pe)
 --   no_data_s          = open time of no-data, unmaintained segments in [ws, we)
 --   scheduled_s        = F(we) − F(ws) − maintenance open time in [ws, we)
@@ -163,7 +163,7 @@ f as (
         p.t,
         coalesce(o.cum + least(greatest(p.t - o.s, 0), o.e - o.s), 0) as open_before
     from points as p
-    asof left join (select * from cal_open where calendar = $calendar) as o on p.t >= o.s
+    asof left join (select * from avail_calendar where calendar = $calendar) as o on p.t >= o.s
 ),
 segment_open as (
     select

@@ -193,8 +193,8 @@ def test_closed_ticket_with_no_stop_is_a_finding(stops: duckdb.DuckDBPyConnectio
     assert list(found.loc[0, "targets"]) == ["a/res@0", "a/resp@1"]
     assert found.loc[0, "opened_at"] == utc(2026, 10, 7, 8)
     # the same connection after the clocks ran: the findings reuse their inputs
-    measures.ticket_clocks(stops, catalogue(), "c", as_of=AS_OF)
-    again = measures.stop_findings(stops, catalogue(), "c", as_of=AS_OF, clocks_ready=True)
+    run = measures.run_clocks(stops, catalogue(), "c", as_of=AS_OF)
+    again = measures.stop_findings(stops, catalogue(), "c", as_of=AS_OF, clocks=run)
     pd.testing.assert_frame_equal(again, found)
 
 

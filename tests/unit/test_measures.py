@@ -939,3 +939,41 @@ agreements:
     assert (share["n"], share["n_met"], share["status"]) == (3, 2, "Met")
     assert share["achieved"] == pytest.approx(200 / 3)
     assert (round(share["interval_low"], 1), round(share["interval_high"], 1)) == (20.8, 93.9)
+
+
+def test_availability_leaves_the_ticket_clocks_alone(worked: duckdb.DuckDBPyConnection) -> None:
+    """Before, availability() re-created the clocks' `cal_open` with its own calendar, so an
+    explanation read after it used the wrong service hours. Now its inputs are its own and
+    are gone when it returns."""
+    cat = parse_catalogue(CATALOGUE)
+    run = measures.run_clocks(worked, cat, "c", as_of=AS_OF, explain=True)
+    before = worked.execute("select * from cal_open order by all").fetchall()
+    explained = measures.ticket_clocks(worked, cat, "c", as_of=AS_OF, clocks=run)
+    october_email(worked, cat)
+    assert worked.execute("select * from cal_open order by all").fetchall() == before
+    tables = {r[0] for r in worked.execute("select table_name from duckdb_tables()").fetchall()}
+    assert not {"avail_calendar", "avail_maintenance"} & tables
+    again = measures.ticket_clocks(worked, cat, "c", as_of=AS_OF, clocks=run)
+    pd.testing.assert_frame_equal(again, explained)
+
+
+def test_clocks_reused_must_be_the_customer_s_as_of_and_still_current(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    """`attainment(clocks_ready=True)` trusted whatever clock tables the connection held. The
+    Clocks handle says whose they are, and a measure refuses clocks of another as-of instant
+    or ones a later run replaced."""
+    cat = parse_catalogue(CATALOGUE)
+    run = measures.run_clocks(worked, cat, "c", as_of=AS_OF)
+    assert run is not None
+    reused = measures.attainment(worked, cat, "c", "2026-10", as_of=AS_OF, clocks=run)
+    fresh = measures.attainment(worked, cat, "c", "2026-10", as_of=AS_OF)
+    pd.testing.assert_frame_equal(reused, fresh)
+    earlier = utc(2026, 11, 1)
+    with pytest.raises(InputError, match=r"the ticket clocks given are 'c''s as of 2026-11-02"):
+        measures.attainment(worked, cat, "c", "2026-10", as_of=earlier, clocks=run)
+    measures.run_clocks(worked, cat, "c", as_of=earlier)  # replaces the tables run read
+    with pytest.raises(InputError, match="since replaced on this connection"):
+        measures.stop_findings(worked, cat, "c", as_of=AS_OF, clocks=run)
+    with pytest.raises(InputError, match="run without explain=True"):
+        measures.ticket_clocks(worked, cat, "c", as_of=AS_OF, clocks=run)
