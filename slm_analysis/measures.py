@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -459,7 +460,6 @@ def _target_row(
 STOP_BITS = {"resolved": 2, "closed": 4}
 # targets measured by ticket clocks: response/resolution targets, and MTTA, MTTR, reopen rate
 CLOCKED = (TicketTimeTarget, TicketDurationTarget, ReopenRateTarget)
-RELIABILITY = (TicketDurationTarget, OutageDurationTarget, ReopenRateTarget)
 NO_THRESHOLD = 2**40  # seconds: the clock of an MTTA/MTTR/reopen-rate target never breaches
 StateProfile = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 ROLES = ("resolved", "closed", "cancelled", "initial")
@@ -668,70 +668,17 @@ class _Sources:
     by_checks: dict[str, pd.DataFrame] = field(default_factory=dict)  # version key → counts
 
     def observe(self, v: TargetVersion, u: Period) -> Observation:
-        """The amounts of target version ``v`` in month (week) ``u``."""
-        t, zone = v.target, self.cat.zone_of(v.agreement)
-        services = t.services or v.agreement.services
-        if isinstance(t, TicketTimeTarget):
-            n, met = self.counts.get((v.key, str(u)), (0, 0))
-            return {"n": float(n), "n_met": float(met)}
-        if isinstance(t, TicketDurationTarget | ReopenRateTarget):
-            return reliability.clock_observation(self.clocked, v.key, u)
-        if isinstance(t, OutageDurationTarget):
-            av = self._availability(v, t, u)
-            self._note(v, u, av)
-            return reliability.outage_observation(av, u)
-        if isinstance(t, AvailabilityTarget) and t.method != "time":  # events, timeslices
-            if v.key not in self.by_checks:  # every month measured at once: one scan
-                self.by_checks[v.key] = check_availability(
-                    self.con, self.cat, self.customer, self.inferred.periods, v.agreement, t,
-                    self.as_of,
-                )  # fmt: skip
-            got = self.by_checks[v.key]
-            got = got[got["period"] == str(u)]
-            whole = got["period_slices"].sum() if t.method == "timeslices" else 0
-            return {"n": float(got["valid"].sum()), "n_met": float(got["good"].sum()),
-                    "period_slices": float(whole)}  # fmt: skip
-        if isinstance(t, AvailabilityTarget):
-            known = _known(self.known_availability, v.agreement.id, t.id, u)
-            av = self._availability(v, t, u) if known is None else known
-            self._note(v, u, av)
-            return {
-                "n": float(av["outages"].sum()),
-                "scheduled_s": float(av["scheduled_s"].sum()),
-                "downtime_s": float(av["downtime_s"].sum()),
-                "period_scheduled_s": float(av["period_scheduled_s"].sum()),
-            }
-        if isinstance(t, SatisfactionTarget):
-            sat = satisfaction(
-                self.con,
-                self.customer,
-                [u],
-                services=services,
-                zone=zone,
-                satisfied_from=t.satisfied_from,
-            )
-            responses = float(sat["responses"].sum())
-            return {
-                "n": responses,
-                "n_met": float(sat["satisfied"].sum()),
-                "score": float(sat["mean_score"].fillna(0).iloc[0]) * responses,
-            }
-        assert isinstance(t, IncidentCountTarget)
-        start, end = u.bounds(zone)
-        first, last = self.feed
-        if first is None or last is None or first >= end or last < start:  # outside the feed
-            return {"n": 0, "covered": 0, "units": 1}
-        vol = volumes(self.con, self.customer, [u], services=services, zone=zone)
-        rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
-        return {"n": float(rows["opened"].sum()), "covered": 1, "units": 1}
+        """The amounts of target version ``v`` in month (week) ``u``, by its metric's
+        observer (``_METRICS``)."""
+        return _METRICS[_metric_kind(v.target)][0](self, v, u)
 
-    def _note(self, v: TargetVersion, u: Period, av: pd.DataFrame) -> None:
+    def note(self, v: TargetVersion, u: Period, av: pd.DataFrame) -> None:
         """Keep why the data cannot measure a service of ``v`` in ``u`` (availability's
         ``why``), for the record's note."""
         for why in av["why"].dropna():
             self.notes.setdefault((_name_key(v), str(u)), str(why))
 
-    def _availability(
+    def availability(
         self, v: TargetVersion, t: AvailabilityTarget | OutageDurationTarget, u: Period
     ) -> pd.DataFrame:
         """``availability`` of the target's services and service hours in month (week) ``u``."""
@@ -749,6 +696,166 @@ class _Sources:
             no_data=v.agreement.monitoring.no_data,
             inferred=self.inferred.get(zone),
         )
+
+
+# ---------------------------------------------------------------------------- per metric
+# Each metric: how one month (week) of a target version is observed from its sources, and how
+# the observations of a period, added up (``total``: the amounts; ``added``: also the lists a
+# percentile needs), give the record's achieved value, unit and what goes with them.
+Observer = Callable[[_Sources, TargetVersion, Period], Observation]
+Achiever = Callable[[Any, dict[str, float], Observation], dict[str, object]]
+
+
+def _metric_kind(t: TargetModel) -> tuple[type, str | None]:
+    """The key of ``_METRICS``: the target's class, and for availability whether it is
+    measured from outages (``time``) or from check results (``checks``)."""
+    if isinstance(t, AvailabilityTarget):
+        return (AvailabilityTarget, "time" if t.method == "time" else "checks")
+    return (type(t), None)
+
+
+def _observe_ticket_times(s: _Sources, v: TargetVersion, u: Period) -> Observation:
+    n, met = s.counts.get((v.key, str(u)), (0, 0))
+    return {"n": float(n), "n_met": float(met)}
+
+
+def _observe_clocked(s: _Sources, v: TargetVersion, u: Period) -> Observation:
+    return reliability.clock_observation(s.clocked, v.key, u)
+
+
+def _observe_outage_durations(s: _Sources, v: TargetVersion, u: Period) -> Observation:
+    assert isinstance(v.target, OutageDurationTarget)
+    av = s.availability(v, v.target, u)
+    s.note(v, u, av)
+    return reliability.outage_observation(av, u)
+
+
+def _observe_by_checks(s: _Sources, v: TargetVersion, u: Period) -> Observation:
+    """Events or time slices: every month of the run measured at once (one scan), then read."""
+    t = v.target
+    assert isinstance(t, AvailabilityTarget)
+    if v.key not in s.by_checks:
+        s.by_checks[v.key] = check_availability(
+            s.con, s.cat, s.customer, s.inferred.periods, v.agreement, t, s.as_of
+        )
+    got = s.by_checks[v.key]
+    got = got[got["period"] == str(u)]
+    whole = got["period_slices"].sum() if t.method == "timeslices" else 0
+    return {"n": float(got["valid"].sum()), "n_met": float(got["good"].sum()),
+            "period_slices": float(whole)}  # fmt: skip
+
+
+def _observe_by_outages(s: _Sources, v: TargetVersion, u: Period) -> Observation:
+    t = v.target
+    assert isinstance(t, AvailabilityTarget)
+    known = _known(s.known_availability, v.agreement.id, t.id, u)
+    av = s.availability(v, t, u) if known is None else known
+    s.note(v, u, av)
+    return {
+        "n": float(av["outages"].sum()),
+        "scheduled_s": float(av["scheduled_s"].sum()),
+        "downtime_s": float(av["downtime_s"].sum()),
+        "period_scheduled_s": float(av["period_scheduled_s"].sum()),
+    }
+
+
+def _observe_satisfaction(s: _Sources, v: TargetVersion, u: Period) -> Observation:
+    t = v.target
+    assert isinstance(t, SatisfactionTarget)
+    sat = satisfaction(
+        s.con, s.customer, [u], services=t.services or v.agreement.services,
+        zone=s.cat.zone_of(v.agreement), satisfied_from=t.satisfied_from,
+    )  # fmt: skip
+    responses = float(sat["responses"].sum())
+    return {
+        "n": responses,
+        "n_met": float(sat["satisfied"].sum()),
+        "score": float(sat["mean_score"].fillna(0).iloc[0]) * responses,
+    }
+
+
+def _observe_incident_count(s: _Sources, v: TargetVersion, u: Period) -> Observation:
+    t = v.target
+    assert isinstance(t, IncidentCountTarget)
+    zone = s.cat.zone_of(v.agreement)
+    start, end = u.bounds(zone)
+    first, last = s.feed
+    if first is None or last is None or first >= end or last < start:  # outside the feed
+        return {"n": 0, "covered": 0, "units": 1}
+    services = t.services or v.agreement.services
+    vol = volumes(s.con, s.customer, [u], services=services, zone=zone)
+    rows = vol[vol["priority"].isin(t.priority)] if t.priority else vol
+    return {"n": float(rows["opened"].sum()), "covered": 1, "units": 1}
+
+
+def _share_met(t: Any, total: dict[str, float], added: Observation) -> dict[str, object]:
+    """Tickets within their target, or satisfied responses: met / n with its interval."""
+    n, met = int(total.get("n", 0)), int(total.get("n_met", 0))
+    lo, hi = wilson_interval(met, n)
+    return {
+        "unit": "%",
+        "n_met": met,
+        "achieved": 100.0 * met / n if n else None,
+        "interval_low": lo,
+        "interval_high": hi,
+    }
+
+
+def _achieved_by_checks(t: Any, total: dict[str, float], added: Observation) -> dict[str, object]:
+    """Good / valid check results or slices, summed over the months."""
+    n, whole = int(total.get("n", 0)), total.get("period_slices", 0.0)
+    return {
+        "unit": "%",
+        "n_met": int(total.get("n_met", 0)),
+        "achieved": 100.0 * total["n_met"] / n if n else None,
+        "coverage": n / whole if whole > 0 else None,
+    }
+
+
+def _achieved_by_outages(t: Any, total: dict[str, float], added: Observation) -> dict[str, object]:
+    sched, whole = total["scheduled_s"], total["period_scheduled_s"]
+    return {
+        "unit": "%",
+        "scheduled_s": sched,
+        "period_scheduled_s": whole,
+        "downtime_s": total["downtime_s"],
+        "achieved": 100.0 * (sched - total["downtime_s"]) / sched if sched > 0 else None,
+        "coverage": sched / whole if whole > 0 else None,
+    }
+
+
+def _achieved_count(t: Any, total: dict[str, float], added: Observation) -> dict[str, object]:
+    covered = total["covered"]
+    return {
+        "unit": "incidents",
+        "achieved": float(int(total.get("n", 0))) if covered else None,
+        "coverage": covered / total["units"],
+    }
+
+
+def _achieved_satisfaction(
+    t: Any, total: dict[str, float], added: Observation
+) -> dict[str, object]:
+    if t.measure != "mean":
+        return _share_met(t, total, added)
+    n = int(total.get("n", 0))
+    return {"unit": f"/ {t.scale}", "achieved": total["score"] / n if n else None}
+
+
+def _achieved_reliability(t: Any, total: dict[str, float], added: Observation) -> dict[str, object]:
+    return reliability.achieved(t, added)
+
+
+_METRICS: dict[tuple[type, str | None], tuple[Observer, Achiever]] = {
+    (TicketTimeTarget, None): (_observe_ticket_times, _share_met),
+    (TicketDurationTarget, None): (_observe_clocked, _achieved_reliability),
+    (ReopenRateTarget, None): (_observe_clocked, _achieved_reliability),
+    (OutageDurationTarget, None): (_observe_outage_durations, _achieved_reliability),
+    (AvailabilityTarget, "time"): (_observe_by_outages, _achieved_by_outages),
+    (AvailabilityTarget, "checks"): (_observe_by_checks, _achieved_by_checks),
+    (SatisfactionTarget, None): (_observe_satisfaction, _achieved_satisfaction),
+    (IncidentCountTarget, None): (_observe_incident_count, _achieved_count),
+}
 
 
 def _record(
@@ -782,9 +889,7 @@ def _record(
         "in_progress": in_progress,
         "n": int(total.get("n", 0)),
     }
-    rec.update(
-        _achieved(t, total) if not isinstance(t, RELIABILITY) else reliability.achieved(t, added)
-    )
+    rec.update(_METRICS[_metric_kind(t)][1](t, total, added))
     achieved = rec["achieved"]
     assert achieved is None or isinstance(achieved, float)
     # an MTBF without failures has no value; it is judged on its failure-free time, never Missed
@@ -804,47 +909,6 @@ def _record(
             (c.credit_percent for c in t.credits if c.applies(judged)), default=0.0
         )
     return rec
-
-
-def _achieved(t: TargetModel, total: dict[str, float]) -> dict[str, object]:
-    """The achieved value (None when nothing was observed), its unit and interval."""
-    n = int(total.get("n", 0))
-    if isinstance(t, AvailabilityTarget) and t.method != "time":  # good / valid, summed
-        whole = total.get("period_slices", 0.0)
-        return {
-            "unit": "%",
-            "n_met": int(total.get("n_met", 0)),
-            "achieved": 100.0 * total["n_met"] / n if n else None,
-            "coverage": n / whole if whole > 0 else None,
-        }
-    if isinstance(t, AvailabilityTarget):
-        sched, whole = total["scheduled_s"], total["period_scheduled_s"]
-        return {
-            "unit": "%",
-            "scheduled_s": sched,
-            "period_scheduled_s": whole,
-            "downtime_s": total["downtime_s"],
-            "achieved": 100.0 * (sched - total["downtime_s"]) / sched if sched > 0 else None,
-            "coverage": sched / whole if whole > 0 else None,
-        }
-    if isinstance(t, IncidentCountTarget):
-        covered = total["covered"]
-        return {
-            "unit": "incidents",
-            "achieved": float(n) if covered else None,
-            "coverage": covered / total["units"],
-        }
-    if isinstance(t, SatisfactionTarget) and t.measure == "mean":
-        return {"unit": f"/ {t.scale}", "achieved": total["score"] / n if n else None}
-    met = int(total.get("n_met", 0))
-    lo, hi = wilson_interval(met, n)
-    return {
-        "unit": "%",
-        "n_met": met,
-        "achieved": 100.0 * met / n if n else None,
-        "interval_low": lo,
-        "interval_high": hi,
-    }
 
 
 def _objectives(
