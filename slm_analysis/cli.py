@@ -586,6 +586,60 @@ def _burn_text(rate: float | None, measured: bool) -> str:
     return "–" if rate is None else f"{rate:.1f}"
 
 
+# ---------------------------------------------------------------------------- outages
+@main.command(context_settings=CONTEXT)
+@click.option("--customer", required=True, metavar="C", help="Customer id from the catalogue.")
+@click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
+@click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
+@click.pass_obj
+def outages(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
+    """Every outage of the customer's services in the period: recorded, or inferred from
+    checks (with the first failing and first succeeding check), planned ones included.
+
+    Minutes count the time inside the period up to the data's end: wall clock, inside
+    service hours, and of those inside planned maintenance. Times are UTC."""
+    import pandas as pd
+
+    from .catalogue import load_catalogue
+    from .measures import period_window
+    from .outages import outage_list
+    from .warehouse import session
+
+    cat = load_catalogue(obj.catalogue)
+    cat.customer(customer)
+    with session(obj.db, read_only=True) as con:
+        p, moment, _ = period_window(con, cat, customer, period, as_of=as_of)
+        found = outage_list(con, cat, customer, p, as_of=moment)
+    records = [
+        {k: v if isinstance(v, list) or not pd.isna(v) else None for k, v in r.items()}
+        for r in found.to_dict(orient="records")
+    ]
+    if as_json:
+        click.echo(json.dumps(records, indent=2, default=_json))
+        return
+    from rich.table import Table
+
+    from .durations import format_duration
+
+    t = Table(title=f"{customer} {p} outages (UTC)")
+    for c in ("service", "outage", "impact", "planned", "start", "end", "in service hours",
+              "source"):  # fmt: skip
+        t.add_column(c)
+    for r in records:
+        t.add_row(
+            str(r["service"]),
+            r["outage_id"] or "inferred",
+            str(r["impact"]),
+            "yes" if r["planned"] else "no",
+            f"{r['start_at']:%Y-%m-%d %H:%M}",
+            "running" if r["end_at"] is None else f"{r['end_at']:%Y-%m-%d %H:%M}",
+            format_duration(60 * float(r["service_minutes"] or 0)),
+            str(r["source"]),
+        )
+    _console().print(t)
+
+
 # ---------------------------------------------------------------------------- render
 @main.command(context_settings=CONTEXT)
 @click.option("--customer", metavar="C", help="Customer id from the catalogue.")

@@ -11,6 +11,7 @@ the table (the odd space on the right).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -221,3 +222,38 @@ def test_each_status_row_counts_its_own_quarantined_rows(tmp_path: Path) -> None
         ("incidents", "servicenow"): 3,
         ("surveys", "jira"): 0,
     }
+
+
+# The hand-worked case's one outage, OUT1 on 20 October 00:00–06:00 UTC, full, unplanned, from
+# source t; 6 h inside the 24x7 service hours of av. Widths: service 7 ("service"), outage 6,
+# impact 6, planned 7, start and end 16, in service hours 16, source 6 → 105 wide; the title
+# "c 2026-10 outages (UTC)" (23) centred: 41 | 41.
+OUTAGES = (
+    "                                         c 2026-10 outages (UTC)                                         \n"
+    "┏━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━┓\n"
+    "┃ service ┃ outage ┃ impact ┃ planned ┃ start            ┃ end              ┃ in service hours ┃ source ┃\n"
+    "┡━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━┩\n"
+    "│ email   │ OUT1   │ full   │ no      │ 2026-10-20 00:00 │ 2026-10-20 06:00 │ 6h 00m           │ t      │\n"
+    "└─────────┴────────┴────────┴─────────┴──────────────────┴──────────────────┴──────────────────┴────────┘\n"
+)
+
+
+def test_outages_table_and_json(slm: Slm, tmp_path: Path) -> None:
+    build(tmp_path)
+    args = ("--db", "w.duckdb", "--catalogue", "catalogue.yaml", "outages", "--customer", "c",
+            "--period", "2026-10", "--as-of", "2026-11-02T12:00:00Z")  # fmt: skip
+    r = slm(*args)
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert r.stdout == OUTAGES
+    r = slm(*args, "--json")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert json.loads(r.stdout) == [
+        {
+            "service": "email", "outage_id": "OUT1", "title": "Mail down", "impact": "full",
+            "planned": False, "source": "t", "start_at": "2026-10-20T00:00:00+00:00",
+            "end_at": "2026-10-20T06:00:00+00:00", "minutes": 360.0, "calendar": "always",
+            "service_minutes": 360.0, "maintenance_minutes": 0.0, "first_failure_at": None,
+            "first_failure_check": None, "first_success_at": None, "first_success_check": None,
+            "checks": [],
+        }
+    ]  # fmt: skip
