@@ -683,7 +683,7 @@ class _Sources:
     ) -> pd.DataFrame:
         """``availability`` of the target's services and service hours in month (week) ``u``."""
         zone = self.cat.zone_of(v.agreement)
-        return availability(
+        return service_availability(
             self.con,
             self.cat,
             self.customer,
@@ -938,6 +938,25 @@ def _distinct_names(cat: Catalogue, df: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- availability
 def availability(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    period: Period | str,
+    *,
+    target: str | None = None,
+    as_of: datetime | str | None = None,
+    now: datetime | None = None,
+) -> pd.DataFrame:
+    """The customer's time-based availability targets in force in ``period`` (any form
+    ``Period.parse`` reads; default as-of: when its data ends), per target and service: the
+    ``availability_history`` rows of that one period (``AVAILABILITY_HISTORY_COLUMNS``), or of
+    one ``target`` id."""
+    p, moment, _ = period_window(con, cat, customer, period, as_of=as_of, now=now)
+    out = availability_history(con, cat, customer, [p], moment)
+    return out if target is None else out[out["id"] == target].reset_index(drop=True)
+
+
+def service_availability(
     con: duckdb.DuckDBPyConnection,
     cat: Catalogue,
     customer: str,
@@ -1231,7 +1250,7 @@ def availability_history(
         for a, t in cat.targets_for(customer, p):
             if not isinstance(t, AvailabilityTarget) or t.method != "time":
                 continue  # events and timeslices targets are not measured in outage time
-            df = availability(
+            df = service_availability(
                 con, cat, customer, p, services=list(t.services or a.services),
                 calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),
                 as_of=as_of, no_data=a.monitoring.no_data,

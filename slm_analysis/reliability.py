@@ -239,7 +239,7 @@ def reliability(
     vs = _versions(a, calendar, chosen, priority)
     measures.run_clocks(con, cat, customer, as_of=moment, targets=vs)
     observed = clock_observations(con, p.units(), moment)
-    av = measures.availability(
+    av = measures.service_availability(
         con, cat, customer, p, services=chosen, calendar=calendar,
         partial_weight=partial_weight, zone=cat.zone_of(a), as_of=moment,
         no_data=a.monitoring.no_data,

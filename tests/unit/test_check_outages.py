@@ -366,7 +366,7 @@ def test_availability_merges_inferred_and_recorded_outages_and_maintenance(
             },
         )
     as_of = datetime(2026, 3, 1, 12, tzinfo=UTC)
-    av = measures.availability(
+    av = measures.service_availability(
         con, cat, "acme", Period.parse("2026-03"), services=["web"], calendar="always",
         partial_weight=0.5, zone="UTC", as_of=as_of, no_data=no_data,  # type: ignore[arg-type]
     )  # fmt: skip
@@ -391,7 +391,7 @@ def test_availability_merges_inferred_and_recorded_outages_and_maintenance(
     )
     other = check_outages(con, cat, "acme", start, as_of, as_of=as_of - MIN)
     with pytest.raises(InputError, match="pass check_outages of those, or none"):
-        measures.availability(
+        measures.service_availability(
             con, cat, "acme", Period.parse("2026-03"), services=["web"], calendar="always",
             partial_weight=0.5, zone="UTC", as_of=as_of, inferred=other,
         )  # fmt: skip

@@ -69,7 +69,7 @@ def _row(con: duckdb.DuckDBPyConnection, cat: Catalogue, **kw: object) -> dict[s
         services=["api"], calendar="always", partial_weight=0.3, zone="UTC", as_of=MARCH_END
     )
     args.update(kw)
-    av = measures.availability(con, cat, "acme", Period.parse("2026-03"), **args)  # type: ignore[arg-type]
+    av = measures.service_availability(con, cat, "acme", Period.parse("2026-03"), **args)  # type: ignore[arg-type]
     assert len(av) == 1
     return av.iloc[0].to_dict()  # type: ignore[no-any-return]
 

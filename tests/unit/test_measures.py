@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from slm_analysis import measures, present, warehouse
-from slm_analysis.catalogue import Catalogue, parse_catalogue
+from slm_analysis.catalogue import Catalogue, load_catalogue, parse_catalogue
 from slm_analysis.errors import InputError
 from slm_analysis.periods import Period
 from slm_analysis.review import open_review
@@ -113,7 +113,7 @@ def test_attainment_counts_each_ticket_once_in_the_right_period(
 
 def october_email(con: duckdb.DuckDBPyConnection, cat: Catalogue) -> pd.DataFrame:
     """Customer c's email availability over October 2026 in Paris, 24x7, partial at 50 %."""
-    return measures.availability(
+    return measures.service_availability(
         con,
         cat,
         "c",
@@ -977,3 +977,27 @@ def test_clocks_reused_must_be_the_customer_s_as_of_and_still_current(
         measures.stop_findings(worked, cat, "c", as_of=AS_OF, clocks=run)
     with pytest.raises(InputError, match="run without explain=True"):
         measures.ticket_clocks(worked, cat, "c", as_of=AS_OF, clocks=run)
+
+
+def test_availability_is_asked_for_like_its_siblings(tmp_path: Path) -> None:
+    """measures.availability(con, cat, customer, period, target=…, as_of=…) — the shape of
+    attainment and ticket_clocks — on the hand-worked case: OUT1 takes 6 h of October's 744,
+    99.19 %; the fourth quarter to 2 November adds 36 h of November, none down."""
+    from hand_worked import build
+
+    catalogue, db = build(tmp_path)
+    cat = load_catalogue(catalogue)
+    with warehouse.session(db, read_only=True) as con:
+        october = measures.availability(
+            con, cat, "c", "2026-10", target="av", as_of="2026-11-02T12:00:00Z"
+        )
+        quarter = measures.availability(con, cat, "c", "2026-Q4", as_of=utc(2026, 11, 2, 12))
+    assert october[["id", "period", "service", "scheduled_s", "downtime_s", "outages"]].to_dict(
+        "records"
+    ) == [
+        {"id": "av", "period": "2026-10", "service": "email", "scheduled_s": 744 * 3600,
+         "downtime_s": 6 * 3600, "outages": 1}
+    ]  # fmt: skip
+    assert october.loc[0, "availability"] == pytest.approx(100 * 738 / 744)
+    assert list(quarter.columns) == measures.AVAILABILITY_HISTORY_COLUMNS
+    assert (quarter.loc[0, "period"], quarter.loc[0, "scheduled_s"]) == ("2026-Q4", 780 * 3600)
