@@ -110,12 +110,15 @@ def projected_count(n: int, start: datetime, end: datetime, as_of: datetime) -> 
     return Fraction(n) * ((end - start) // us) / ((as_of - start) // us)
 
 
-def budget_state(remaining: float) -> str:
-    """``within budget`` (some left), ``exhausted`` (none left: one more miss, one more
-    second down, misses the target) or ``overspent`` (the target is missed)."""
+def budget_state(remaining: float, allowed: float) -> str:
+    """``within budget`` (some left), ``none allowed`` (the objective allows nothing at this
+    volume and nothing went wrong: met, with no room), ``exhausted`` (none left: one more
+    miss, one more second down, misses the target) or ``overspent`` (the target is missed)."""
     if remaining > 0:
         return "within budget"
-    return "exhausted" if remaining == 0 else "overspent"
+    if remaining == 0:
+        return "none allowed" if allowed == 0 else "exhausted"
+    return "overspent"
 
 
 # ---------------------------------------------------------------------------- budgets
@@ -211,7 +214,7 @@ def _spent(basis: float, allowed: float, consumed: float) -> Amounts:
         "consumed": consumed,
         "remaining": remaining,
         "consumed_percent": 100 * consumed / allowed if allowed > 0 else None,
-        "state": budget_state(remaining),
+        "state": budget_state(remaining, allowed),
     }
 
 
@@ -473,8 +476,8 @@ def exhausted_at(
     Ticket targets: the counted_at of the allowed-th miss of the period (``clocks``, computed
     when not given); availability: the first second at which the downtime since the period's
     start reaches the allowed downtime (found by bisection over the availability measure,
-    month by month under the version in force). A budget that allows nothing ran out at the
-    period's start. Other targets: None (not determined)."""
+    month by month under the version in force). A budget that allows nothing and is overspent
+    ran out at the period's start. Other targets: None (not determined)."""
     out: list[datetime | None] = []
     for b in budgets.to_dict(orient="records"):
         start = _bounds(cat, b)[0]
@@ -686,7 +689,7 @@ def outlook(b: Mapping[str, Any], zone: str = "UTC") -> str:
     )
     if state == "no data":
         return state
-    if b["allowed"] == 0 and b["consumed"] == 0:  # met, but a single miss would miss it
+    if state == "none allowed":  # met, but a single miss would miss it
         return "none allowed at this volume, none used"
     if state in ("exhausted", "overspent") and b["allowed"] == 0:
         return f"{state}: none allowed"

@@ -285,8 +285,8 @@ def satisfaction_trend(r: Review) -> go.Figure:
     return fig
 
 
-BUDGET_COLOURS = {"within budget": RAG_COLOURS["green"], "exhausted": RAG_COLOURS["amber"],
-                  "overspent": RAG_COLOURS["red"]}  # fmt: skip
+BUDGET_COLOURS = {"within budget": RAG_COLOURS["green"], "none allowed": RAG_COLOURS["amber"],
+                  "exhausted": RAG_COLOURS["amber"], "overspent": RAG_COLOURS["red"]}  # fmt: skip
 
 
 def budget_chart(r: Review) -> go.Figure:

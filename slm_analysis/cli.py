@@ -287,7 +287,7 @@ def status(obj: Ctx, as_json: bool) -> None:
     with session(obj.db, read_only=True) as con:
         info = load_status(con)
     if as_json:
-        click.echo(json.dumps({"warehouse": str(obj.db), **info}, indent=2, default=_json))
+        click.echo(_dumps({"warehouse": str(obj.db), **info}))
         return
     from rich.table import Table
 
@@ -370,7 +370,7 @@ def quarantine(obj: Ctx, load_id: int | None, file: str | None, limit: int, as_j
 
     with session(obj.db, read_only=True) as con:
         found = quarantined(con, load_id=load_id, file=file, limit=limit)
-    click.echo(json.dumps(found.to_dict(), indent=2) if as_json else found.text())
+    click.echo(_dumps(found.to_dict()) if as_json else found.text())
 
 
 # ---------------------------------------------------------------------------- check
@@ -432,7 +432,7 @@ def attainment(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str |
     if as_json:
         for rec in records:
             rec["error_budget"] = budget_record(report, rec["agreement"], rec["id"], rec["period"])
-        click.echo(json.dumps(records, indent=2, default=_json))
+        click.echo(_dumps(records))
         return
     from rich.table import Table
 
@@ -482,7 +482,7 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
         "agreement": r["agreement"],
         "service": r["service"],
         "metric": r["metric"],
-        "method": r["method"],  # availability: time, events or timeslices
+        "method": _clean(r["method"]),  # availability: time, events or timeslices
         "period": r["period"],
         "objective": r["objective"],
         "warning": _clean(r["warning"]),
@@ -496,6 +496,9 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
         "interval": [_clean(r["interval_low"]), _clean(r["interval_high"])],
         "unit": r["unit"],
         "coverage": _clean(r["coverage"]),
+        "no_data_s": _clean(
+            r["no_data_s"]
+        ),  # availability by outages: service time no check covered
         "open": None if _clean(r["open"]) is None else int(r["open"]),
         "note": _clean(r["note"]),
         "rolling_12_months": {
@@ -540,7 +543,7 @@ def budgets(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | No
         for r in report.attainment.to_dict(orient="records")
     ]
     if as_json:
-        click.echo(json.dumps(records, indent=2, default=_json))
+        click.echo(_dumps(records))
         return
     from rich.table import Table
 
@@ -616,7 +619,7 @@ def outages(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | No
         for r in found.to_dict(orient="records")
     ]
     if as_json:
-        click.echo(json.dumps(records, indent=2, default=_json))
+        click.echo(_dumps(records))
         return
     from rich.table import Table
 
@@ -755,6 +758,11 @@ def _clean(v: Any) -> Any:
     if isinstance(v, float) and math.isnan(v):
         return None
     return v
+
+
+def _dumps(value: Any) -> str:
+    """JSON for scripts: strict (a NaN is an error here, never an invalid `NaN` token)."""
+    return json.dumps(value, indent=2, default=_json, allow_nan=False)
 
 
 def _json(v: Any) -> Any:

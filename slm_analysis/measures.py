@@ -528,8 +528,8 @@ ATTAINMENT_COLUMNS = [
     "id", "agreement", "name", "service", "metric", "method", "period", "objective", "warning",
     "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
-    "period_scheduled_s", "downtime_s", "coverage", "rolling_period", "rolling_achieved",
-    "rolling_n", "sentence", "open", "note",
+    "period_scheduled_s", "downtime_s", "no_data_s", "coverage", "rolling_period",
+    "rolling_achieved", "rolling_n", "sentence", "open", "note",
 ]  # fmt: skip
 # what is observed of a target in one month (or ISO week): amounts that add up over months, and
 # lists that are joined (the elapsed times behind a percentile)
@@ -756,6 +756,7 @@ def _observe_by_outages(s: _Sources, v: TargetVersion, u: Period) -> Observation
         "scheduled_s": float(av["scheduled_s"].sum()),
         "downtime_s": float(av["downtime_s"].sum()),
         "period_scheduled_s": float(av["period_scheduled_s"].sum()),
+        "no_data_s": float(av["no_data_s"].fillna(0).sum()),
     }
 
 
@@ -819,6 +820,7 @@ def _achieved_by_outages(t: Any, total: dict[str, float], added: Observation) ->
         "scheduled_s": sched,
         "period_scheduled_s": whole,
         "downtime_s": total["downtime_s"],
+        "no_data_s": total.get("no_data_s", 0.0),
         "achieved": 100.0 * (sched - total["downtime_s"]) / sched if sched > 0 else None,
         "coverage": sched / whole if whole > 0 else None,
     }

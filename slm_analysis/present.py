@@ -331,12 +331,13 @@ def credits_table(r: Review) -> Html:
     rows = []
     for _, c in r.current[r.current["credit_percent"] > 0].iterrows():
         if c["metric"] == "availability":
-            mine = r.unplanned_outages[r.unplanned_outages["service"].isin(
-                [s.strip() for s in str(c["service"]).split(",")]
-            )]  # fmt: skip
+            o = r.unplanned_outages
+            counted = o["service_minutes"] - o["maintenance_minutes"]  # what availability counts
+            mine = o[o["service"].isin([s.strip() for s in str(c["service"]).split(",")])
+                     & (counted > 0)].assign(counted=counted)  # fmt: skip
             cause = "; ".join(
                 f"{o['outage_id'] or 'checks ' + ', '.join(o['checks'])}, "
-                f"{_local(o['start_at'], r.zone)}, {format_duration(60 * o['service_minutes'])}"
+                f"{_local(o['start_at'], r.zone)}, {format_duration(60 * o['counted'])}"
                 for _, o in mine.iterrows()
             )
         else:

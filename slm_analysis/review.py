@@ -221,7 +221,16 @@ class Review:
                 "all",
                 "availability measured over",
                 "the time the service's outage feed covers: from its monitored_since date (or "
-                "its first outage record) until the data ends; other time is no data, not up",
+                "its first outage record, or first check result) until the data ends; other "
+                "time is no data, not up",
+            ),
+            (
+                "all",
+                "outages inferred from checks",
+                "for a service with a monitoring block: down after its down_after failed "
+                "results in a row, up after up_after successful ones; a gap over gap_factor × "
+                "the check interval is no data, counted by the agreement's monitoring.no_data "
+                "(see 'Where availability is measured from')",
             ),
             (
                 "all",

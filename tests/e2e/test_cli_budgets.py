@@ -137,7 +137,7 @@ def test_attainment_json_carries_each_error_budget(slm: Slm, tmp_path: Path) -> 
     assert list(records["av"]) == [
         "id", "agreement", "service", "metric", "method", "period", "objective", "warning",
         "achieved", "status", "met", "rag", "in_progress", "as_of", "n", "interval", "unit",
-        "coverage", "open", "note", "rolling_12_months", "error_budget",
+        "coverage", "no_data_s", "open", "note", "rolling_12_months", "error_budget",
     ]  # fmt: skip
     av = records["av"]["error_budget"]
     assert (av["unit"], av["basis"], av["allowed"], av["consumed"], av["remaining"]) == (

@@ -109,6 +109,7 @@ def test_attainment_json_of_a_percentile_target(files: list[str]) -> None:
             "interval": [None, None],
             "unit": "s",
             "coverage": None,
+            "no_data_s": None,
             "open": 1,
             "note": None,
             "rolling_12_months": {"period": "2025-11..2026-10", "achieved": 18000.0, "n": 3},

@@ -4,6 +4,7 @@ results (the 17th, 10:00–13:00 UTC); the review says so, in numbers and in wor
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -94,3 +95,29 @@ def test_the_budget_table_says_when_the_tracking_budget_ran_out(
         "<td>-57s</td><td>101 %</td><td>overspent, ran out 2026-10-10 06:29</td></tr>"
     ) in html
     assert "<th>Outlook (Europe/Berlin)</th>" in html
+
+
+def test_attainment_json_is_strict_and_reports_the_no_data_time(
+    demo_env: dict[str, Path],
+) -> None:
+    """Before: `"method": NaN` for every target that is not an availability one — a token no
+    JSON parser but Python's accepts. And the three hours without check results are reported
+    with the availability record, whatever the no-data policy counts them as."""
+    from click.testing import CliRunner
+
+    from slm_analysis.cli import main
+
+    r = CliRunner().invoke(main, [
+        "--db", str(demo_env["db"]), "--catalogue", str(demo_env["catalogue"]), "attainment",
+        "--customer", "globex", "--period", DEMO_PERIOD, "--json",
+    ])  # fmt: skip
+    assert r.exit_code == 0, r.output
+
+    def refuse(token: str) -> None:
+        raise AssertionError(f"{token} is not JSON")
+
+    records = {x["id"]: x for x in json.loads(r.stdout, parse_constant=refuse)}
+    assert records["tracking-availability"]["method"] == "time"
+    assert records["tracking-availability"]["no_data_s"] == 3 * 3600
+    assert records["globex-p1-response"]["method"] is None
+    assert records["globex-p1-response"]["no_data_s"] is None

@@ -131,15 +131,17 @@ def test_availability_budget_of_a_full_month(hand_worked: tuple[BudgetReport, ..
 
 def test_ticket_budgets_of_a_full_month(hand_worked: tuple[BudgetReport, ...]) -> None:
     """October. P1 response: 2 tickets at 90 % allow ⌊0.2⌋ = 0 misses; none missed: remaining
-    0, exhausted — a budget that allows nothing ran out at the period's start. Resolution: 4
+    0, "none allowed" — met, with no room; it never ran out (before, "exhausted" on the 1st:
+    a met target read as a spent budget in the JSON). Resolution: 4
     tickets at 75 % allow ⌊1.0⌋ = 1; O4 missed (counted at its resolution, 8 October 15:00):
     remaining 0, 100 % used, exhausted then. Incident count: 10 allowed, 5 opened: 5 left,
     50 %. Mean satisfaction has no error budget."""
     r = hand_worked[0]
     p1 = row(r.budgets, "p1-resp")
-    assert (p1["allowed"], p1["consumed"], p1["remaining"], p1["state"]) == (0, 0, 0, "exhausted")
+    assert (p1["allowed"], p1["consumed"], p1["remaining"]) == (0, 0, 0)
+    assert p1["state"] == "none allowed"
     assert pd.isna(p1["consumed_percent"])
-    assert p1["exhausted_at"] == pd.Timestamp(utc(2026, 10, 1))
+    assert pd.isna(p1["exhausted_at"])
     res = row(r.budgets, "res")
     assert (res["basis_amount"], res["allowed"], res["consumed"], res["remaining"]) == (4, 1, 1, 0)
     assert (res["consumed_percent"], res["state"]) == (100.0, "exhausted")
@@ -475,7 +477,7 @@ def test_a_budget_chart_with_nothing_measured_says_why() -> None:
         # no ticket yet: nothing to project an allowance from, whatever the windows say
         ({"state": "no data", "allowed": None, "consumed": None}, "no data"),
         # met at 100 %, but at 3 tickets a 95 % objective allows no miss
-        ({"state": "exhausted", "allowed": 0, "consumed": 0, "remaining": 0},
+        ({"state": "none allowed", "allowed": 0, "consumed": 0, "remaining": 0},
          "none allowed at this volume, none used"),
         ({"state": "overspent", "allowed": 0, "consumed": 1, "remaining": -1},
          "overspent: none allowed"),
