@@ -48,6 +48,8 @@ LONG_WINDOWS = ("1h", "6h", "1d", "3d")
 # the window whose burn is "current" for the exhaustion date: the first that has a burn rate
 CURRENT_WINDOWS = ("1d", "3d")
 TICKET_METRICS = ("response_time", "resolution_time")
+# what an availability target measured from check results allows to go wrong, by method
+CHECK_UNITS = {"events": "bad check results", "timeslices": "bad slices"}
 Row = Mapping[Any, Any]  # a record of a frame
 Amounts = dict[str, Any]  # the budget columns of one record
 
@@ -149,8 +151,15 @@ def _amounts(r: Row, start: datetime, end: datetime, as_of: datetime) -> Amounts
         return downtime_budget(
             objective, r["scheduled_s"], r["period_scheduled_s"], r["downtime_s"], running
         )
-    if metric in TICKET_METRICS or (metric == "satisfaction" and r["unit"] == "%"):
-        unit = "misses" if metric in TICKET_METRICS else "unsatisfied responses"
+    by_checks = metric == "availability" and r.get("method") in CHECK_UNITS
+    if by_checks or metric in TICKET_METRICS or (metric == "satisfaction" and r["unit"] == "%"):
+        unit = (
+            CHECK_UNITS[str(r["method"])]
+            if by_checks
+            else "misses"
+            if metric in TICKET_METRICS
+            else "unsatisfied responses"
+        )
         n, met = int(r["n"]), int(_number(r.get("n_met")) or 0)
         projected = projected_count(n, start, end, as_of) if running and n else None
         return miss_budget(objective, n, met, unit, projected)
@@ -219,7 +228,10 @@ def _spent(basis: float, allowed: float, consumed: float) -> Amounts:
 
 
 def _counted(unit: str) -> str:
-    return "tickets" if unit == "misses" else "responses"
+    """What a miss budget's n counts, by what it allows to go wrong."""
+    return {"misses": "tickets", "bad check results": "check results", "bad slices": "slices"}.get(
+        unit, "responses"
+    )
 
 
 def _number(v: Any) -> float | None:
@@ -282,9 +294,9 @@ def burn_rates(
     clocks: pd.DataFrame | None = None,
     windows: Mapping[str, int] = WINDOWS,
 ) -> pd.DataFrame:
-    """One row per availability or ticket target of ``targets`` (rows with ``agreement`` and
-    ``id``: an attainment or budgets frame) and window (name → seconds) ending at ``at``,
-    under the target version in force then.
+    """One row per time-based availability or ticket target of ``targets`` (rows with
+    ``agreement`` and ``id``: an attainment or budgets frame) and window (name → seconds)
+    ending at ``at``, under the target version in force then.
 
     ``valid`` and ``bad``: for availability the scheduled and the down seconds in [at − w,
     at) by the availability measure itself (``measures.availability_between``: maintenance,
@@ -308,8 +320,8 @@ def burn_rates(
         found = ticket_windows(con, clocks, [v.key for v in tickets], at, windows)
         by_key = {v.key: v for v in tickets}
         rows += [(by_key[k], w, n, bad) for k, w, n, bad in found.itertuples(index=False)]
-    for v in chosen:
-        if isinstance(v.target, AvailabilityTarget):
+    for v in chosen:  # by outages; by check results: budgets, but no burn rates yet
+        if isinstance(v.target, AvailabilityTarget) and v.target.method == "time":
             rows += [
                 (v, *x) for x in availability_windows(con, cat, customer, v, at, as_of, windows)
             ]

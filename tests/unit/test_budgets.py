@@ -493,3 +493,31 @@ def test_the_outlook_says_where_the_budget_stands(changes: dict[str, object], te
          "remaining": 3, "exhausted_at": None, "exhaustion_at": None, "current_window": "1d",
          "current_burn_rate": 0.0, "burn_rates": {"1d": 0.0}}  # fmt: skip
     assert outlook({**b, **changes}) == text
+
+
+@pytest.mark.parametrize(
+    ("method", "n", "good", "objective", "expected"),
+    [
+        # 55 valid results, 51 good, at 90 %: ⌊5.5⌋ = 5 bad allowed, 4 used, 1 left
+        ("events", 55, 51, 90, ("bad check results", 5, 4, 1, "within budget")),
+        # 8 measured slices, 6 good, at 80 %: ⌊1.6⌋ = 1 bad slice allowed, 2 used: overspent
+        ("timeslices", 8, 6, 80, ("bad slices", 1, 2, -1, "overspent")),
+    ],
+)
+def test_availability_by_check_results_has_a_budget_of_bad_results(
+    method: str, n: int, good: int, objective: float, expected: tuple[object, ...]
+) -> None:
+    """Before: "no error budget (availability)" — the budget looked for downtime seconds an
+    events or time-slice target does not have. Its budget is in the unit it counts."""
+    cat = parse_catalogue(
+        "customers: [{id: c, name: C}]\nservices: [{id: s, name: S}]\n"
+        "agreements: [{id: a, customer: c, services: [s], targets: []}]\n"
+    )
+    att = pd.DataFrame([{
+        "agreement": "a", "id": "av", "name": "S availability", "service": "s",
+        "metric": "availability", "method": method, "period": "2026-10", "objective": objective,
+        "in_progress": False, "unit": "%", "n": n, "n_met": good, "achieved": 100 * good / n,
+        "scheduled_s": None,
+    }])  # fmt: skip
+    b = row(budgets.error_budgets(cat, att, as_of=utc(2026, 11, 2)), "av")
+    assert (b["unit"], b["allowed"], b["consumed"], b["remaining"], b["state"]) == expected
