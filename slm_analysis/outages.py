@@ -25,12 +25,12 @@ from .periods import Period
 from .warehouse import plausible, query
 
 OUTAGE_LIST_COLUMNS = [
-    "service", "outage_id", "title", "impact", "planned", "source", "start_at", "end_at",
+    "service", "outage_id", "title", "task", "impact", "planned", "source", "start_at", "end_at",
     "minutes", "calendar", "service_minutes", "maintenance_minutes", "first_failure_at",
     "first_failure_check", "first_success_at", "first_success_check", "checks",
 ]  # fmt: skip
 Row = dict[str, Any]  # one outage as the list builds it
-_TEXTS = ["outage_id", "title", "first_failure_check", "first_success_check"]
+_TEXTS = ["outage_id", "title", "task", "first_failure_check", "first_success_check"]
 _EVIDENCE = ["first_failure_at", "first_failure_check", "first_success_at", "first_success_check"]
 
 
@@ -109,7 +109,8 @@ def _merge(records: pd.DataFrame, inferred: pd.DataFrame) -> list[Row]:
             _attach(r, x)
         if not hit:
             alone.append(
-                {**x, "outage_id": None, "title": None, "impact": "full", "planned": False,
+                {**x, "outage_id": None, "title": None, "task": None, "impact": "full",
+                 "planned": False,
                  "source": "checks: " + ", ".join(x["checks"])}
             )  # fmt: skip
     for r in rows:

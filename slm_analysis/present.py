@@ -300,9 +300,11 @@ def outage_table(r: Review) -> Html:
 
 
 def _outage_name(o: pd.Series) -> str:
+    """The record's id and title, and the incident or change behind it."""
     if o["outage_id"] is None:
         return "inferred from checks"
-    return e(o["outage_id"]) + (f" — {e(o['title'])}" if o["title"] else "")
+    name = e(o["outage_id"]) + (f" — {e(o['title'])}" if o["title"] else "")
+    return name + (f" ({e(o['task'])})" if o.get("task") else "")
 
 
 def _evidence(o: pd.Series, zone: str) -> str:

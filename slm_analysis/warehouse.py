@@ -22,7 +22,7 @@ from .defaults import YEARS
 from .errors import WarehouseError, first_lines
 from .paths import DEFAULT_DB, SQL_DIR, db_path
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 # in-place upgrades from an older schema version to the next (the statements, in sql/)
 MIGRATIONS = {
     "2": "migrate_2_to_3",
@@ -30,6 +30,7 @@ MIGRATIONS = {
     "4": "migrate_4_to_5",
     "5": "migrate_5_to_6",
     "6": "migrate_6_to_7",
+    "7": "migrate_7_to_8",
 }
 TABLES = (
     "incidents",

@@ -95,7 +95,7 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
         {"s": utc(2026, 10, 8, 9), "e": utc(2026, 10, 8, 10)},
     )
     con.execute(
-        "insert into outages values ('t', 'OUT1', 'c', 'email', $s, $e, 'full', false, "
+        "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', 'OUT1', 'c', 'email', $s, $e, 'full', false, "
         "'Mail down', null, 0)",
         {"s": utc(2026, 10, 20, 0), "e": utc(2026, 10, 20, 6)},
     )

@@ -132,6 +132,7 @@ SERVICENOW_OUTAGES = Format(
         "end": ("End",),
         "cmdb_ci": ("Configuration item",),
         "title": ("short_description", "message", "Short description", "Message"),
+        "task": ("task_number", "Task number", "Task"),  # the incident or change behind it
     },
     required=("outage_id", "type", "begin", "end", "cmdb_ci"),
     staging="stage_servicenow_outages",

@@ -5,6 +5,7 @@ select
     source,
     outage_id,
     title,
+    task,
     impact,
     planned,
     start_at,

@@ -75,7 +75,8 @@ create table if not exists outages (
     planned boolean not null,
     title varchar,
     cmdb_ci varchar,
-    load_id integer not null
+    load_id integer not null,
+    task varchar                        -- the incident or change behind it (schema 8)
 );
 create table if not exists downtime_days (   -- schema 7: a status page's uptime bars
     source varchar not null,

@@ -1,5 +1,6 @@
 -- ServiceNow cmdb_ci_outage export → outages. Type Outage = full, Degradation = partial,
--- Planned Outage = planned (never counted as downtime).
+-- Planned Outage = planned (never counted as downtime). `task`: the incident or change behind
+-- it (task_number), when the export has the column.
 with parsed as (
     select
         slm_blank(outage_id) as oid,
@@ -41,5 +42,6 @@ select
     case when t in ('degradation', 'partial') then 'partial' else 'full' end as impact,
     t in ('planned outage', 'planned') as planned,
     slm_blank(title) as title,
-    slm_blank(cmdb_ci) as cmdb_ci
+    slm_blank(cmdb_ci) as cmdb_ci,
+    slm_blank(task) as task
 from checked

@@ -41,5 +41,6 @@ select
     case imp when 'minor' then 'partial' when 'none' then 'none' else 'full' end as impact,
     imp = 'maintenance' as planned,
     slm_blank(title) as title,
-    null::varchar as cmdb_ci
+    null::varchar as cmdb_ci,
+    null::varchar as task
 from checked

@@ -609,7 +609,7 @@ def test_attainment_table_piped_is_whole_and_exact(tmp_path: Path) -> None:
                 {"n": number, "o": opened, "r": resolved},
             )
         con.execute(
-            "insert into outages values ('t', 'o1', 'c', 'email', $s, $s + interval 2759 "
+            "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', 'o1', 'c', 'email', $s, $s + interval 2759 "
             "second, 'full', false, null, null, 0)",
             {"s": utc(2026, 10, 14, 10)},
         )

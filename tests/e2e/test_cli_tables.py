@@ -249,7 +249,8 @@ def test_outages_table_and_json(slm: Slm, tmp_path: Path) -> None:
     assert (r.exit_code, r.stderr) == (0, "")
     assert json.loads(r.stdout) == [
         {
-            "service": "email", "outage_id": "OUT1", "title": "Mail down", "impact": "full",
+            "service": "email", "outage_id": "OUT1", "title": "Mail down", "task": None,
+            "impact": "full",
             "planned": False, "source": "t", "start_at": "2026-10-20T00:00:00+00:00",
             "end_at": "2026-10-20T06:00:00+00:00", "minutes": 360.0, "calendar": "always",
             "service_minutes": 360.0, "maintenance_minutes": 0.0, "first_failure_at": None,

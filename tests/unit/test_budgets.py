@@ -214,7 +214,7 @@ def availability() -> BudgetReport:
         ("O2", utc(2026, 11, 10, 11), utc(2026, 11, 10, 11, 30), "full"),
     ):
         con.execute(
-            "insert into outages values ('t', $o, 'c', 'web', $s, $e, $i, false, null, null, 0)",
+            "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', $o, 'c', 'web', $s, $e, $i, false, null, null, 0)",
             {"o": oid, "s": s, "e": e, "i": impact},
         )
     try:

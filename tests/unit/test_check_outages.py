@@ -356,7 +356,7 @@ def test_availability_merges_inferred_and_recorded_outages_and_maintenance(
         ("OUT2", "05:30", "05:40", "full"),
     ):
         con.execute(
-            "insert into outages values ('servicenow', $i, 'acme', 'web', $s, $e, $impact, false, "
+            "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('servicenow', $i, 'acme', 'web', $s, $e, $impact, false, "
             "null, null, 1)",
             {
                 "i": oid,

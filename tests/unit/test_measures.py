@@ -137,7 +137,7 @@ def test_availability_merges_weights_and_excludes_maintenance(
         ("elsewhere", utc(2026, 9, 30, 21), utc(2026, 9, 30, 22, 30), "full", False),
     ]:
         con.execute(
-            "insert into outages values ('t', $i, 'c', 'email', $s, $e, $impact, $planned, "
+            "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', $i, 'c', 'email', $s, $e, $impact, $planned, "
             "null, null, 0)",
             {"i": oid, "s": s, "e": e, "impact": impact, "planned": planned},
         )
@@ -168,7 +168,7 @@ def test_another_customers_planned_work_never_excuses_downtime(
     record (5 October 10:00 UTC, 108 h after October begins in Paris): 745 - 108 - 1 h."""
     cat = parse_catalogue(CATALOGUE)
     con.execute(
-        "insert into outages values ('t', 'down', 'c', 'email', $s, $e, 'full', false, "
+        "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', 'down', 'c', 'email', $s, $e, 'full', false, "
         "null, null, 0), ('t', 'theirs', 'other', 'email', $s, $e, 'full', true, null, null, 0)",
         {"s": utc(2026, 10, 5, 10), "e": utc(2026, 10, 5, 11)},
     )
@@ -381,7 +381,7 @@ def test_quarters_aggregate_the_months_in_the_agreement_zone(
 
 def add_outage(con: duckdb.DuckDBPyConnection, oid: str, service: str, start: datetime) -> None:
     con.execute(
-        "insert into outages values ('t', $i, 'c', $svc, $s, $s + interval 1 hour, 'full', "
+        "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', $i, 'c', $svc, $s, $s + interval 1 hour, 'full', "
         "false, null, null, 0)",
         {"i": oid, "svc": service, "s": start},
     )
@@ -573,7 +573,7 @@ def test_availability_of_a_running_period_stops_at_the_end_of_the_data(
     cat = parse_catalogue(CATALOGUE)
     add_outage(con, "aug", "email", utc(2026, 8, 3, 10))
     con.execute(
-        "insert into outages values ('t', 'open', 'c', 'email', $s, null, 'full', false, "
+        "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', 'open', 'c', 'email', $s, null, 'full', false, "
         "null, null, 0)",
         {"s": utc(2026, 11, 2, 11)},
     )
@@ -613,7 +613,7 @@ def test_a_missed_by_a_hair_target_shows_the_digits_that_miss(
         # October (Paris) 745 h less the 1 h maintenance = 744 h = 2 678 400 s; 99.897 % of it
         # up means 2 758.752 s down: an outage of 2 759 s gives 99.89699… %
         file_con.execute(
-            "insert into outages values ('t', 'o', 'c', 'email', $s, $s + interval 2759 second, "
+            "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', 'o', 'c', 'email', $s, $s + interval 2759 second, "
             "'full', false, null, null, 0)",
             {"s": utc(2026, 10, 14, 10)},
         )

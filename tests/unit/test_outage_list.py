@@ -43,7 +43,7 @@ def _checks(con: duckdb.DuckDBPyConnection, name: str, pattern: str, start: date
 
 def _record(con: duckdb.DuckDBPyConnection, oid: str, s: str, e: str, impact: str) -> None:
     con.execute(
-        "insert into outages values ('servicenow', $i, 'acme', 'web', $s, $e, $impact, false, "
+        "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('servicenow', $i, 'acme', 'web', $s, $e, $impact, false, "
         "$title, null, 1)",
         {"i": oid, "s": s, "e": e, "impact": impact, "title": f"{oid} title"},
     )
@@ -132,3 +132,32 @@ def test_an_outage_across_a_month_boundary_in_berlin(
     assert (row["source"], row["first_failure_check"], row["first_success_check"]) == (
         "checks: web-https", "web-https", "web-https"
     )  # fmt: skip
+
+
+def test_each_record_names_the_incident_or_change_behind_it(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """ServiceNow's cmdb_ci_outage `task_number` is loaded as the outage's task, listed, and
+    shown in the pack's outage table after the record (escaped like every value)."""
+    from pathlib import Path
+
+    from slm_analysis import present
+    from slm_analysis.importers import load_file
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    load_file(con, "outages", fixtures / "servicenow_outages.csv", customer="acme", service="web")
+    assert con.execute("select outage_id, task from outages order by 1").fetchall() == [
+        ("OUT0001001", "INC0010042"),
+        ("OUT0001002", None),
+        ("OUT0001003", "CHG0030007"),
+    ]  # OUT0001004 ends before it begins: quarantined
+    cat = parse_catalogue(CATALOGUE.replace("ZONE", "UTC").replace(", monitoring: {}", ""))
+    found = outage_list(con, cat, "acme", "2026-03", as_of=datetime(2026, 4, 1, tzinfo=UTC))
+    assert list(found["task"]) == ["INC0010042", None, "CHG0030007"]
+    row = found.iloc[0]
+    assert present._outage_name(row) == (
+        "OUT0001001 — Mail down:\nthe Exchange cluster failed over twice (INC0010042)"
+    )
+    assert present._outage_name(row.replace("INC0010042", "<b>x</b>")).endswith(
+        " (&lt;b&gt;x&lt;/b&gt;)"
+    )

@@ -147,7 +147,7 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
         )
     for oid, s, e, impact in OUTAGES:
         con.execute(
-            "insert into outages values ('t', $i, 'c', 'email', $s, $e, $impact, false, "
+            "insert into outages (source, outage_id, customer, service, start_at, end_at, impact, planned, title, cmdb_ci, load_id) values ('t', $i, 'c', 'email', $s, $e, $impact, false, "
             "null, null, 0)",
             {"i": oid, "s": s, "e": e, "impact": impact},
         )

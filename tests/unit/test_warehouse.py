@@ -166,6 +166,7 @@ def test_a_schema_2_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
         con.execute("alter table quarantine drop column customer")
         con.execute("alter table load_log drop column source")
         con.execute("alter table checks drop column stream")
+        con.execute("alter table outages drop column task")
         con.execute("insert into quarantine values (1, 'incidents', 'f.csv', 2, 'x', 'v', 'r')")
         con.execute("update meta set value = '2' where key = 'schema_version'")
     with warehouse.session(db, read_only=True) as con:
@@ -259,6 +260,19 @@ def test_a_schema_6_warehouse_gets_the_day_table(tmp_path: Path) -> None:
         assert (
             warehouse.scalar(con, "select value from meta where key = 'schema_version'")
             == warehouse.SCHEMA_VERSION
-            == "7"
         )
         assert warehouse.scalar(con, "select count(*) from downtime_days") == 0
+
+
+def test_a_schema_7_warehouse_gets_the_outages_task(tmp_path: Path) -> None:
+    """Schema 8 records the incident or change behind an outage; older records have none."""
+    db = tmp_path / "old.duckdb"
+    with warehouse.session(db) as con:
+        con.execute("alter table outages drop column task")
+        con.execute(
+            "insert into outages values ('servicenow', 'OUT1', 'acme', 'web', "
+            "'2026-03-10 08:00:00+00', '2026-03-10 09:00:00+00', 'full', false, 'Down', null, 1)"
+        )
+        con.execute("update meta set value = '7' where key = 'schema_version'")
+    with warehouse.session(db, read_only=True) as con:
+        assert con.execute("select outage_id, task from outages").fetchall() == [("OUT1", None)]
