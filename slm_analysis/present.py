@@ -265,7 +265,12 @@ def _feed_text(r: Review, service: str, feed: Mapping[Any, Any] | None) -> str:
     )
     m = r.catalogue.service(service).monitoring
     if m is None:
-        return recorded
+        unused = ", ".join(feed["checks"]) if feed and len(feed["checks"]) else ""
+        return recorded + (
+            f"; checks {unused} are loaded but not used (the service has no monitoring block)"
+            if unused
+            else ""
+        )
     checks = ", ".join(feed["checks"]) if feed and len(feed["checks"]) else "none"
     return (
         f"checks {checks}: down after {m.down_after} failed results in a row, up after "

@@ -42,6 +42,10 @@ def test_the_review_names_where_availability_comes_from(demo_env: dict[str, Path
     ) in html
     assert "<td>left out of the measured time</td>" in html
     assert "<td>ERP Platform</td><td>outage records from servicenow (" in html
+    # ERP's erp-gui results are loaded, but ERP has no monitoring block: said, not hidden
+    assert (
+        "; checks erp-gui are loaded but not used (the service has no monitoring block)</td>"
+    ) in html
     assert "; 3h 00m no data</td>" in present.availability_table(r)
 
 
