@@ -32,6 +32,7 @@ import pandas as pd
 
 from . import measures
 from .catalogue import Agreement, AvailabilityTarget, Catalogue, TicketTimeTarget
+from .check_availability import Window, check_availability
 from .errors import InputError
 from .measures import TargetVersion
 from .monitoring import check_outages
@@ -294,13 +295,14 @@ def burn_rates(
     clocks: pd.DataFrame | None = None,
     windows: Mapping[str, int] = WINDOWS,
 ) -> pd.DataFrame:
-    """One row per time-based availability or ticket target of ``targets`` (rows with
-    ``agreement`` and ``id``: an attainment or budgets frame) and window (name → seconds)
-    ending at ``at``, under the target version in force then.
+    """One row per availability or ticket target of ``targets`` (rows with ``agreement`` and
+    ``id``: an attainment or budgets frame) and window (name → seconds) ending at ``at``,
+    under the target version in force then.
 
     ``valid`` and ``bad``: for availability the scheduled and the down seconds in [at − w,
     at) by the availability measure itself (``measures.availability_between``: maintenance,
-    partial weights, no-data policy and feed coverage as for the period); for tickets the
+    partial weights, no-data policy and feed coverage as for the period), or for a target by
+    events or time slices the valid and bad results or slices (``check_windows``); for tickets the
     tickets counted in (at − w, at] and the missed ones among them, from ``clocks``
     (``measures.ticket_clocks``, computed when not given). ``burn_rate`` as ``burn_rate``.
     ``as_of``: the instant the data is complete to (default ``at``)."""
@@ -320,11 +322,10 @@ def burn_rates(
         found = ticket_windows(con, clocks, [v.key for v in tickets], at, windows)
         by_key = {v.key: v for v in tickets}
         rows += [(by_key[k], w, n, bad) for k, w, n, bad in found.itertuples(index=False)]
-    for v in chosen:  # by outages; by check results: budgets, but no burn rates yet
-        if isinstance(v.target, AvailabilityTarget) and v.target.method == "time":
-            rows += [
-                (v, *x) for x in availability_windows(con, cat, customer, v, at, as_of, windows)
-            ]
+    for v in chosen:
+        if isinstance(v.target, AvailabilityTarget):
+            by = availability_windows if v.target.method == "time" else check_windows
+            rows += [(v, *x) for x in by(con, cat, customer, v, at, as_of, windows)]
     return _burn_frame(rows, at, windows)
 
 
@@ -408,6 +409,26 @@ def availability_windows(
         )  # fmt: skip
         out.append((name, float(df["scheduled_s"].sum()), float(df["downtime_s"].sum())))
     return out
+
+
+def check_windows(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    v: TargetVersion,
+    at: datetime,
+    as_of: datetime,
+    windows: Mapping[str, int],
+) -> list[tuple[str, float, float]]:
+    """(window, valid, bad) of an availability target version ``v`` measured from check
+    results (events or time slices) over each window [at − w, at), summed over its services:
+    the target's own measure, over windows instead of months."""
+    assert isinstance(v.target, AvailabilityTarget)
+    spans = [Window(at - timedelta(seconds=s), at, name) for name, s in windows.items()]
+    df = check_availability(con, cat, customer, spans, v.agreement, v.target, as_of)
+    valid = df.groupby("period")["valid"].sum().to_dict()
+    good = df.groupby("period")["good"].sum().to_dict()
+    return [(w, float(valid[w]), float(valid[w] - good[w])) for w in windows]
 
 
 # ---------------------------------------------------------------------------- alerts

@@ -11,6 +11,7 @@ the answers as values: nothing is left on the connection.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import get_args
@@ -30,6 +31,24 @@ from .catalogue import (
 from .errors import InputError
 from .periods import Period
 from .warehouse import sql
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of time measured as a period is: [``start``, ``end``), named ``label`` — a
+    burn-rate window ending at an instant (``budgets``)."""
+
+    start: datetime
+    end: datetime
+    label: str
+
+    def bounds(self, zone: str) -> tuple[datetime, datetime]:
+        del zone  # the window's instants are its own, in any zone
+        return self.start, self.end
+
+    def __str__(self) -> str:
+        return self.label
+
 
 EVENT_COLUMNS = ["period", "service", "valid", "good", "failed", "slow", "sli"]
 SLICE_COLUMNS = [
@@ -68,7 +87,7 @@ def counted_time(
     cat: Catalogue,
     calendar: str,
     services: list[str],
-    periods: list[Period],
+    periods: Sequence[Period | Window],
     zone: str,
     as_of: datetime,
     maintenance: pd.DataFrame,
@@ -105,7 +124,7 @@ def _inputs(
     con: duckdb.DuckDBPyConnection,
     cat: Catalogue,
     customer: str,
-    periods: list[Period],
+    periods: Sequence[Period | Window],
     services: list[str],
     calendar: str,
     zone: str,
@@ -144,7 +163,7 @@ def availability_events(
     con: duckdb.DuckDBPyConnection,
     cat: Catalogue,
     customer: str,
-    periods: list[Period],
+    periods: Sequence[Period | Window],
     *,
     services: list[str],
     calendar: str,
@@ -171,7 +190,7 @@ def availability_timeslices(
     con: duckdb.DuckDBPyConnection,
     cat: Catalogue,
     customer: str,
-    periods: list[Period],
+    periods: Sequence[Period | Window],
     *,
     services: list[str],
     calendar: str,
@@ -216,7 +235,7 @@ def check_availability(
     con: duckdb.DuckDBPyConnection,
     cat: Catalogue,
     customer: str,
-    periods: list[Period],
+    periods: Sequence[Period | Window],
     agreement: Agreement,
     target: AvailabilityTarget,
     as_of: datetime,

@@ -278,3 +278,22 @@ def test_check_warns_about_a_target_by_checks_without_check_results(tmp_path: Pa
     with warehouse.session(db) as con:
         _fill(con)
     assert run_check(db, catalogue) == []
+
+
+def test_burn_rates_of_a_target_by_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Windows ending at 10:00, the target's own measure over each (objective 90 %: 10 % of
+    the results may fail). 1 h [09:00, 10:00): the 53 counted results of 09:06–09:55, 4 failed
+    (09:15, 09:48, 09:49, 09:55): (4/53) / 0.1 = 0.7547. 30 min: 10 + 10 + 1 = 21, 3 failed:
+    1.4286. 5 min: 09:55 alone, failed: 10. 2 h, 1 d and 3 d reach back over no service hours
+    with results (before 09:05, a Sunday, a Friday without results): as 1 h. Before: an events
+    target had no burn rate (and a time-based one would have been computed from outages)."""
+    from slm_analysis import budgets
+
+    _fill(con)
+    targets = pd.DataFrame([{"agreement": "sla", "id": "events"}])
+    got = budgets.burn_rates(con, _catalogue(), "acme", targets, at=_at(10, 0), as_of=NOON)
+    rates = dict(zip(got["window"], got["burn_rate"], strict=True))
+    assert rates["1h"] == pytest.approx(40 / 53)
+    assert rates["30m"] == pytest.approx(30 / 21)
+    assert rates["5m"] == pytest.approx(10.0)
+    assert rates["2h"] == rates["1d"] == rates["3d"] == rates["1h"]
