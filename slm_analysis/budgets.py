@@ -89,6 +89,7 @@ ALERT_COLUMNS = [
 ]  # fmt: skip
 EXHAUSTION_COLUMNS = [
     "agreement", "id", "period", "current_window", "current_burn_rate", "exhaustion_at",
+    "current_valid",
 ]  # fmt: skip
 
 
@@ -474,23 +475,28 @@ def exhaustion(budgets: pd.DataFrame, burns: pd.DataFrame, *, at: datetime) -> p
     misses per second of wall clock). The current window is the first of ``CURRENT_WINDOWS``
     (1 d, else 3 d) with a burn rate. None when no window has one, when the burn is 0, and
     for a budget already exhausted or overspent (see ``exhausted_at``). The date may lie after
-    the period's end: the budget then lasts the period at this burn."""
+    the period's end: the budget then lasts the period at this burn. ``current_valid``: what
+    the current window measured (scheduled seconds covered, tickets, results or slices)."""
     rows: list[tuple[Any, ...]] = []
     for b in budgets.to_dict(orient="records"):
         g = burns[(burns["agreement"] == b["agreement"]) & (burns["id"] == b["id"])]
         rated = g[g["window"].isin(CURRENT_WINDOWS) & g["burn_rate"].notna()]
         rated = rated.sort_values("window", key=lambda w: w.map(CURRENT_WINDOWS.index))
         if rated.empty:
-            rows.append((b["agreement"], b["id"], b["period"], None, None, None))
+            rows.append((b["agreement"], b["id"], b["period"], None, None, None, None))
             continue
-        window, rate, bad = rated.iloc[0][["window", "burn_rate", "bad"]]
+        window, rate, bad, valid = rated.iloc[0][["window", "burn_rate", "bad", "valid"]]
         when = None
         if rate > 0 and b["state"] == "within budget":
             rest = Fraction(b["remaining"]) * WINDOWS[window] / Fraction(bad)
             when = at + timedelta(seconds=float(rest))
-        rows.append((b["agreement"], b["id"], b["period"], window, rate, when))
+        rows.append((b["agreement"], b["id"], b["period"], window, rate, when, valid))
     return pd.DataFrame(rows, columns=EXHAUSTION_COLUMNS).astype(
-        {"current_burn_rate": "float64", "exhaustion_at": "datetime64[us, UTC]"}
+        {
+            "current_burn_rate": "float64",
+            "exhaustion_at": "datetime64[us, UTC]",
+            "current_valid": "float64",
+        }
     )
 
 
@@ -731,8 +737,20 @@ def outlook(b: Mapping[str, Any], zone: str = "UTC") -> str:
     if ends is not None:
         return f"runs out {ends:%Y-%m-%d %H:%M} at the {b['current_window']} burn"
     if b["burn_rates"] is not None and b["current_burn_rate"] == 0:
-        return f"within budget, no burn over {b['current_window']}"
+        return f"within budget, no burn over {b['current_window']}{_window_basis(b)}"
     return state
+
+
+def _window_basis(b: Mapping[str, Any]) -> str:
+    """What the current window's burn was measured over: `` (2h 15m measured)`` of service
+    time, `` (12 tickets)`` — a window the data hardly covers burns little."""
+    valid = b.get("current_valid")
+    if valid is None or (isinstance(valid, float) and math.isnan(valid)):
+        return ""
+    if b["unit"] == "seconds":
+        return f" ({format_amount(valid, 'seconds')} measured)"
+    noun = _counted(str(b["unit"]))
+    return f" ({valid:.0f} {noun[:-1] if round(valid) == 1 else noun})"
 
 
 def format_amount(value: float | None, unit: str) -> str:

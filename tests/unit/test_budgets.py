@@ -175,6 +175,7 @@ def test_a_month_in_progress_with_nothing_burning(hand_worked: tuple[BudgetRepor
     assert rates(r, "av") == dict.fromkeys(budgets.WINDOWS, 0.0)
     assert not r.alerts[r.alerts["id"] == "av"]["fires"].any()
     assert (av["current_window"], av["current_burn_rate"]) == ("1d", 0.0)
+    assert av["current_valid"] == 86_400  # the whole day measured
     assert pd.isna(av["exhaustion_at"])
     res = row(r.budgets, "res")
     assert res["projected"] and res["basis"] == "tickets projected for the period"
@@ -473,7 +474,11 @@ def test_a_budget_chart_with_nothing_measured_says_why() -> None:
 @pytest.mark.parametrize(
     ("changes", "text"),
     [
-        ({}, "within budget, no burn over 1d"),
+        ({}, "within budget, no burn over 1d (12 tickets)"),
+        # a window the data hardly covers: the service time it measured is said
+        ({"unit": "seconds", "allowed": 5_342.4, "remaining": 5_342.4, "current_valid": 8_100.0},
+         "within budget, no burn over 1d (2h 15m measured)"),
+        ({"current_valid": 1.0}, "within budget, no burn over 1d (1 ticket)"),
         # no ticket yet: nothing to project an allowance from, whatever the windows say
         ({"state": "no data", "allowed": None, "consumed": None}, "no data"),
         # met at 100 %, but at 3 tickets a 95 % objective allows no miss
@@ -491,7 +496,7 @@ def test_a_budget_chart_with_nothing_measured_says_why() -> None:
 def test_the_outlook_says_where_the_budget_stands(changes: dict[str, object], text: str) -> None:
     b = {"state": "within budget", "unit": "misses", "allowed": 3, "consumed": 0,
          "remaining": 3, "exhausted_at": None, "exhaustion_at": None, "current_window": "1d",
-         "current_burn_rate": 0.0, "burn_rates": {"1d": 0.0}}  # fmt: skip
+         "current_valid": 12.0, "current_burn_rate": 0.0, "burn_rates": {"1d": 0.0}}  # fmt: skip
     assert outlook({**b, **changes}) == text
 
 
