@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import time
 from datetime import UTC, datetime, timedelta
 
-import duckdb
-from check_outages import CPU, FILL, START, timed  # type: ignore[import-not-found]
+from check_outages import CPU, FILL, START, print_machine, timed  # type: ignore[import-not-found]
 
 from slm_analysis import warehouse
 from slm_analysis.catalogue import GoodSlice, parse_catalogue
@@ -116,17 +114,7 @@ def main() -> None:
             f"{len(out):,} service-months, SLI {sli.min():.3f}–{sli.max():.3f} %"  # type: ignore[arg-type]
         )
     print(f"peak RSS             {peak:,.0f} MiB")
-    print(
-        f"machine              {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}, threads "
-        f"{con.execute('select current_setting(' + repr('threads') + ')').fetchone()[0]}"  # type: ignore[index]
-    )
-    print(
-        "load average         before "
-        + " ".join(f"{x:.2f}" for x in load_before)
-        + ", after "
-        + " ".join(f"{x:.2f}" for x in load_after)
-    )
+    print_machine(con, load_before, load_after)
 
 
 if __name__ == "__main__":

@@ -154,6 +154,15 @@ def main() -> None:
             "the scan)"
         )
     print(f"peak RSS             {peak:,.0f} MiB")
+    print_machine(con, load_before, load_after)
+
+
+def print_machine(
+    con: duckdb.DuckDBPyConnection,
+    load_before: tuple[float, float, float],
+    load_after: tuple[float, float, float],
+) -> None:
+    """The machine notes every result is read with: cores, versions, threads, load."""
     print(
         f"machine              {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"DuckDB {duckdb.__version__}, threads "
