@@ -10,6 +10,7 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -399,11 +400,26 @@ PERIOD_HELP = (
 )
 
 
+def customer_period_options(f: Callable[..., None]) -> Callable[..., None]:
+    """The options of the commands that measure one customer's period: --customer, --period,
+    --json and --as-of."""
+    options = [
+        click.option(
+            "--customer", required=True, metavar="C", help="Customer id from the catalogue."
+        ),
+        click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}"),
+        click.option(
+            "--json", "as_json", is_flag=True, help="Print JSON records instead of a table."
+        ),
+        click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP),
+    ]
+    for option in reversed(options):  # as decorators apply: the last written first
+        f = option(f)
+    return f
+
+
 @main.command(context_settings=CONTEXT)
-@click.option("--customer", required=True, metavar="C", help="Customer id from the catalogue.")
-@click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
-@click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
+@customer_period_options
 @click.pass_obj
 def attainment(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
     """One record per target: objective, achieved, status, n, the 95 % interval and the
@@ -511,10 +527,7 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- budgets
 @main.command(context_settings=CONTEXT)
-@click.option("--customer", required=True, metavar="C", help="Customer id from the catalogue.")
-@click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
-@click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
+@customer_period_options
 @click.pass_obj
 def budgets(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
     """Error budget of every target: allowed, consumed, remaining (negative: overspent).
@@ -591,10 +604,7 @@ def _burn_text(rate: float | None, measured: bool) -> str:
 
 # ---------------------------------------------------------------------------- outages
 @main.command(context_settings=CONTEXT)
-@click.option("--customer", required=True, metavar="C", help="Customer id from the catalogue.")
-@click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
-@click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
+@customer_period_options
 @click.pass_obj
 def outages(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
     """Every outage of the customer's services in the period: recorded, or inferred from
