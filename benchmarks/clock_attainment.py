@@ -67,10 +67,12 @@ def catalogue_text() -> str:
     )
 
 
-def populate(con: duckdb.DuckDBPyConnection, n: int, n_pauses: int, seed: int = 1) -> None:
+def populate(
+    con: duckdb.DuckDBPyConnection, n: int, n_pauses: int, seed: int = 1, start: datetime = START
+) -> None:
     rng = np.random.default_rng(seed)
-    span = (AS_OF - START).total_seconds() - 86400
-    opened = START.timestamp() + rng.uniform(0, span, n)
+    span = (AS_OF - start).total_seconds() - 86400
+    opened = start.timestamp() + rng.uniform(0, span, n)
     prio = rng.choice([1, 2, 3, 4], n, p=[0.02, 0.08, 0.45, 0.45])
     wall = rng.lognormal(np.log(20 * 3600), 1.2, n)
     resolved = opened + wall

@@ -398,3 +398,70 @@ def _unique_names(b: pd.DataFrame) -> pd.Series:
     otherwise fall on one another)."""
     shared = b["name"].duplicated(keep=False)
     return b["name"].where(~shared, b["name"] + " (" + b["id"] + ")")
+
+
+def improvement_chart(r: Review, columns: int = 2) -> go.Figure:
+    """Per target with a trend: its whole periods, the control chart's centre line and
+    natural process limits (XmR), the objective, the Theil–Sen line when the trend is
+    significant, and the special-cause periods ringed in red."""
+    imp = r.improvement
+    shown = imp.trends[imp.trends["verdict"] != "too few periods"] if imp is not None else None
+    if imp is None or shown is None or shown.empty:
+        fig = _layout(go.Figure(), "Trends and special causes", "")
+        return _nothing(fig, "No target has enough periods with data for a trend")
+    rows = -(-len(shown) // columns)
+    fig = make_subplots(rows=rows, cols=columns, vertical_spacing=0.5 / rows,
+                        subplot_titles=[label(n) for n in shown["name"]])  # fmt: skip
+    for i, (_, t) in enumerate(shown.iterrows()):
+        at = {"row": i // columns + 1, "col": i % columns + 1}
+        for trace in _improvement_traces(r, t, first=i == 0):
+            fig.add_trace(trace, **at)
+        if t["unit"] == "%":
+            fig.update_yaxes(ticksuffix=" %", **at)
+    fig = _layout(fig, "Trends and special causes", "", height=max(320, 260 * rows))
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def _improvement_traces(r: Review, t: pd.Series, first: bool) -> list[go.Scatter]:
+    imp = r.improvement
+    assert imp is not None
+    att = r.attainment
+    g = att[(att["agreement"] == t["agreement"]) & (att["id"] == t["id"])]
+    if r.in_progress:
+        g = g[g["period"] != str(r.period)]
+    g = g.reset_index(drop=True)  # positions of the series, as the trend counts them
+    g = g[g["achieved"].notna()]
+    x, y = list(g["period"]), list(g["achieved"])
+    sig = imp.signals[(imp.signals["agreement"] == t["agreement"]) & (imp.signals["id"] == t["id"])]
+    shown = [describe(row) for _, row in g.iterrows()]
+    traces = [
+        go.Scatter(x=x, y=y, mode="lines+markers", name="achieved", showlegend=first,
+                   line={"color": SERIES[0], "width": 2}, text=shown,
+                   hovertemplate="%{x}: %{text}<extra></extra>"),
+        go.Scatter(x=x, y=[t["objective"]] * len(x), mode="lines", name="objective",
+                   showlegend=first, line={"color": "#222", "dash": "dash", "width": 1},
+                   hoverinfo="skip"),
+    ]  # fmt: skip
+    if pd.notna(t["centre"]):
+        for value, name, dash in ((t["centre"], "centre line", "solid"),
+                                  (t["upper"], "process limits", "dot"),
+                                  (t["lower"], "process limits", "dot")):  # fmt: skip
+            traces.append(go.Scatter(x=x, y=[value] * len(x), mode="lines", name=name,
+                                     showlegend=first and value != t["lower"],
+                                     line={"color": RAG_COLOURS["grey"], "dash": dash, "width": 1},
+                                     hoverinfo="skip"))  # fmt: skip
+    if t["verdict"] in ("improving", "deteriorating") and pd.notna(t["slope"]):
+        line = [t["intercept"] + t["slope"] * k for k in g.index]
+        colour = RAG_COLOURS["green" if t["verdict"] == "improving" else "red"]
+        traces.append(go.Scatter(x=x, y=line, mode="lines", name="trend (Theil–Sen)",
+                                 showlegend=first, line={"color": colour, "width": 2},
+                                 hoverinfo="skip"))  # fmt: skip
+    if not sig.empty:
+        traces.append(go.Scatter(x=list(sig["period"]), y=list(sig["achieved"]),
+                                 mode="markers", name="special cause", showlegend=first,
+                                 marker={"size": 13, "color": "rgba(0,0,0,0)",
+                                         "line": {"color": RAG_COLOURS["red"], "width": 2}},
+                                 text=[label(s) for s in sig["text"]],
+                                 hovertemplate="%{x}: %{text}<extra></extra>"))  # fmt: skip
+    return traces

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -547,10 +547,11 @@ def attainment(
     now: datetime | None = None,
     clocks: Clocks | None = None,
     availability: pd.DataFrame | None = None,
+    rolling: Literal["last", "each"] = "last",
 ) -> pd.DataFrame:
     """One record per target (agreement and id) and period — the last ``history`` periods up
-    to ``period`` — with its status word; the records of ``period`` also carry the rolling
-    twelve-month figure up to its end.
+    to ``period`` — with its status word; the records of ``period`` (of every period, with
+    ``rolling="each"``) also carry the rolling twelve-month figure up to its end.
 
     Every period is measured month by month (week by week for week periods), each month under
     the target version in force then, and the months are added up: a half year over which a
@@ -567,8 +568,8 @@ def attainment(
         if _in_force(v, end):
             check_period(end, cat.zone_of(v.agreement), as_of)
     periods = end.history(history)
-    rolling = end.rolling_year()
-    units = list(dict.fromkeys(u for p in [*periods, rolling] for u in p.units()))
+    years = {p: p.rolling_year() for p in periods if rolling == "each" or p == end}
+    units = list(dict.fromkeys(u for p in [*periods, *years.values()] for u in p.units()))
     counts: dict[tuple[str, str], tuple[int, int]] = {}
     clocked: dict[tuple[str, str, str], Observation] = {}
     if clocks is not None:
@@ -601,19 +602,16 @@ def attainment(
             )
             if why is not None:  # the data cannot measure it: that says more than any note
                 rec["note"] = why
-            if p == end:
+            if p in years:
+                year = years[p]
                 roll = _record(
                     cat,
-                    [
-                        observed[(u, key)]
-                        for u in units
-                        if (u, key) in observed and u in rolling.units()
-                    ],
-                    rolling,
+                    [observed[(u, key)] for u in year.units() if (u, key) in observed],
+                    year,
                     as_of,
                 )
                 rec.update(
-                    rolling_period=str(rolling),
+                    rolling_period=str(year),
                     rolling_achieved=roll["achieved"],
                     rolling_n=roll["n"],
                 )

@@ -508,6 +508,105 @@ def actions_table(r: Review) -> Html:
     )
 
 
+# ---------------------------------------------------------------------------- improvement
+VERDICT_RAG = {"improving": "green", "improved": "green", "deteriorating": "red",
+               "worsened": "red"}  # fmt: skip
+
+
+def verdict_badge(verdict: str) -> str:
+    """A trend or effect verdict in its colour (grey unless it is a detected change)."""
+    return f'<span class="rag rag-{VERDICT_RAG.get(verdict, "grey")}">{e(verdict)}</span>'
+
+
+def improvement_table(r: Review) -> Html:
+    """Per target: its trend verdict with slope and significance, the special-cause periods
+    of its control chart and the forecast of the period in progress or the next one."""
+    imp = r.improvement
+    if imp is None:
+        return Html("")
+    forecasts = {(f["agreement"], f["id"]): f for _, f in imp.forecasts.iterrows()}
+    rows = []
+    for _, t in imp.trends.iterrows():
+        sig = imp.signals[(imp.signals["agreement"] == t["agreement"])
+                          & (imp.signals["id"] == t["id"])]  # fmt: skip
+        f = forecasts.get((t["agreement"], t["id"]))
+        small = (
+            f'<span class="note"> few tickets in {e(", ".join(t["small_n"]))}</span>'
+            if len(t["small_n"])
+            else ""
+        )
+        rows.append(
+            [
+                e(t["name"]),
+                verdict_badge(t["verdict"]),
+                e(t["sentence"]) + small,
+                "<br>".join(f"{e(s['period'])}: {e(s['text'])}" for _, s in sig.iterrows())
+                or "none",
+                f"{e(f['period'])}: {e(f['sentence'])}" if f is not None else "–",
+            ]
+        )
+    headers = ["Target", "Trend", "Over the periods", "Special causes", "Forecast"]
+    return Html(table(headers, rows, "improvement"))
+
+
+def effects_table(r: Review) -> Html:
+    """Every completed improvement action: what changed in its target after it (before/after
+    comparison of whole periods), or why that cannot be measured."""
+    imp = r.improvement
+    if imp is None:
+        return Html("")
+    rows = [
+        [
+            e(a["action_id"]),
+            e(a["title"]),
+            e(a["name"] if isinstance(a["name"], str) else a["target_id"]),
+            e(a["completed"]),
+            verdict_badge(a["verdict"]),
+            e(a["sentence"]),
+            e(f"{a['before']:.0f} / {a['after']:.0f}") if _num(a["before"]) is not None else "–",
+        ]
+        for _, a in imp.effects.iterrows()
+    ]
+    headers = ["Action", "Title", "Target", "Completed", "Effect", "Detail",
+               "Periods before / after"]  # fmt: skip
+    return Html(table(headers, rows, "effects"))
+
+
+def series_table(r: Review, width: int = 4) -> Html:
+    """The month-by-month (period-by-period) table of the series behind the trends: achieved
+    with n, and the rolling twelve months, per target; ``width`` targets per table."""
+    att = r.attainment
+    keys = list(dict.fromkeys(zip(att["agreement"], att["id"], strict=True)))
+    periods = list(dict.fromkeys(att["period"]))
+    parts = []
+    for i in range(0, len(keys), width):
+        chunk = keys[i : i + width]
+        cells = {}
+        names = []
+        for a, t in chunk:
+            mine = att[(att["agreement"] == a) & (att["id"] == t)].set_index("period")
+            names.append(str(mine["name"].iloc[-1]))
+            for p, row in mine.iterrows():
+                cells[(a, t, p)] = row
+        rows = []
+        for p in periods:
+            line = [e(p)]
+            for a, t in chunk:
+                row = cells.get((a, t, p))
+                if row is None:
+                    line += ["–", "–"]
+                    continue
+                n = "" if pd.isna(row["n"]) else f' <span class="note">n {e(int(row["n"]))}</span>'
+                line += [
+                    e(describe(row)) + n,
+                    e(describe(row, "rolling_achieved")) if pd.notna(row["rolling_achieved"]) else "–",
+                ]
+            rows.append(line)
+        headers = ["Period"] + [h for n in names for h in (n, "12 months")]
+        parts.append(table(headers, rows, "series"))
+    return Html("".join(parts))
+
+
 def legend(r: Review) -> Html:
     """What the status words and abbreviations of the pack mean."""
     words = [[status_badge(s), e(MEANING[s])] for s in Status]

@@ -16,21 +16,25 @@ from typing import Any
 import pandas as pd
 
 from . import measures
+from . import improvement as improve
 from .budgets import BudgetReport
 from .budgets import report as budget_report
 from .catalogue import (
+    AvailabilityTarget,
     Catalogue,
     Customer,
     load_catalogue,
 )
 from .errors import UnknownNameError
+from .improvement import Improvement
 from .outages import outage_list
 from .paths import catalogue_path, db_path
 from .periods import Period
 from .status import Status, format_objective, format_value, overall
 from .warehouse import query, session
 
-HISTORY = 12
+HISTORY = 12  # periods the pack's charts and sparklines show
+SERIES = 24  # periods of the series behind trends, control charts and forecasts
 
 
 @dataclass
@@ -42,7 +46,7 @@ class Review:
     period: Period
     periods: list[Period]
     as_of: datetime
-    attainment: pd.DataFrame  # every target × the last HISTORY periods
+    attainment: pd.DataFrame  # every target × the last SERIES periods, each with its rolling year
     clocks: pd.DataFrame  # per incident × ticket target, all periods
     availability: pd.DataFrame  # per availability target × service × period
     volumes: pd.DataFrame  # per period × priority
@@ -57,6 +61,7 @@ class Review:
     catalogue_sha256: str
     in_progress: bool = False  # the period has not ended at ``as_of``: values are to date
     budgets: BudgetReport | None = None  # error budgets of the review period (budgets.report)
+    improvement: Improvement | None = None  # trends, special causes, forecasts, action effects
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     # ------------------------------------------------------------------ derived views
@@ -122,7 +127,8 @@ class Review:
     @property
     def headlines(self) -> list[str]:
         """Plain-language messages from the numbers: the count met, every missed target, the
-        largest improvement and every service credit due."""
+        largest improvement, the improvement verdicts (significant trends, forecasts below
+        even odds, actions that made a difference) and every service credit due."""
         cur = self.current
         decided = cur[cur["status"].isin([Status.MET, Status.AT_RISK, Status.MISSED])]
         if self.in_progress:
@@ -149,6 +155,8 @@ class Review:
                 f"Largest improvement: {best['name']} up {best['change']:.1f} points "
                 f"on {self.period.previous().label()}."
             )
+        if self.improvement is not None:
+            out += improve.headlines(self.improvement)
         credits = self.credits
         if not credits.empty:
             out.append(
@@ -253,6 +261,7 @@ def open_review(
     as_of: datetime | str | None = None,
     now: datetime | None = None,
     history: int = HISTORY,
+    series: int = SERIES,
 ) -> Review:
     """Read everything the pack needs for ``customer`` and ``period`` (any form
     ``Period.parse`` reads; relative ones against today in the customer's zone).
@@ -260,7 +269,8 @@ def open_review(
     A period that starts after the customer's data ends is an ``InputError``; a running one
     is reviewed to date (``Review.in_progress``). ``as_of`` (a datetime or ISO 8601 text, ""
     for none) says the exports are complete up to that instant, when that is later than their
-    latest timestamp (a quiet month); by default it is the latest timestamp.
+    latest timestamp (a quiet month); by default it is the latest timestamp. ``history``
+    periods are charted; the ``series`` periods up to ``period`` feed the improvement view.
     """
     cat = (
         catalogue
@@ -287,8 +297,8 @@ def open_review(
         clocks = measures.ticket_clocks(con, cat, customer, as_of=as_of, clocks=run)
         avail = measures.availability_history(con, cat, customer, periods, as_of)
         att = measures.attainment(
-            con, cat, customer, p, history=history, as_of=as_of, clocks=run,
-            availability=avail,
+            con, cat, customer, p, history=max(history, series), as_of=as_of, clocks=run,
+            availability=avail, rolling="each",
         )  # fmt: skip
         vols = measures.volumes(
             con, customer, periods, services=services, zone=zone,
@@ -322,6 +332,12 @@ def open_review(
         budget = budget_report(con, cat, customer, current, as_of=as_of, clocks=clocks)
         planned = measures.planned_work(con, cat, customer, services, s, e)
         outage_rows = outage_list(con, cat, customer, p, as_of=as_of)
+        improved = improve.improvement(
+            att, period=p, in_progress=in_progress, elapsed=_elapsed(s, e, as_of),
+            actions=actions, zone=zone,
+            outages=_outage_history(con, cat, customer, p.history(series), in_progress, as_of),
+            next_scheduled_s=None if in_progress else _next_scheduled(cat, customer, p.shift(1)),
+        )  # fmt: skip
     return Review(
         catalogue=cat,
         customer=cust,
@@ -343,7 +359,51 @@ def open_review(
         catalogue_sha256=sha,
         in_progress=in_progress,
         budgets=budget,
+        improvement=improved,
     )
+
+
+def _elapsed(start: datetime, end: datetime, as_of: datetime) -> float:
+    """The share of [start, end) gone at ``as_of``, 0–1."""
+    whole = (end - start).total_seconds()
+    return min(max((as_of - start).total_seconds() / whole, 0.0), 1.0)
+
+
+def _outage_history(
+    con: Any,
+    cat: Catalogue,
+    customer: str,
+    periods: list[Period],
+    in_progress: bool,
+    as_of: datetime,
+) -> pd.DataFrame | None:
+    """The unplanned outages of the whole ``periods`` (the last one left out while it runs),
+    per service with their unplanned ``scheduled_s`` inside service hours: what an
+    availability forecast bootstraps. None when the customer has no availability target
+    measured in outage time."""
+    timed = any(
+        isinstance(t, AvailabilityTarget) and t.method == "time"
+        for p in periods
+        for _, t in cat.targets_for(customer, p)
+    )
+    whole = periods[:-1] if in_progress else periods
+    if not timed or not whole:
+        return None
+    o = outage_list(con, cat, customer, Period.span(whole[0], whole[-1]), as_of=as_of)
+    o = o[~o["planned"].astype(bool) & (o["impact"] != "none")]
+    seconds = 60.0 * (o["service_minutes"].fillna(0) - o["maintenance_minutes"].fillna(0))
+    return pd.DataFrame({"service": o["service"], "scheduled_s": seconds})[seconds > 0]
+
+
+def _next_scheduled(cat: Catalogue, customer: str, p: Period) -> dict[tuple[str, str], float]:
+    """The service hours (seconds, before maintenance) of the next period per availability
+    target in force then: the whole of what its forecast is about."""
+    out = {}
+    for a, t in cat.targets_for(customer, p):
+        if isinstance(t, AvailabilityTarget) and t.method == "time":
+            start, end = p.bounds(cat.zone_of(a))
+            out[(a.id, t.id)] = cat.calendar(t.calendar).elapsed(start, end).total_seconds()
+    return out
 
 
 def _taken(planned: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:

@@ -599,6 +599,32 @@ def test_rolling_twelve_months_adds_up_the_months(
     assert pd.isna(sep["rolling_achieved"])  # only the review period carries it
 
 
+def test_rolling_each_gives_every_period_its_own_twelve_months(
+    worked: duckdb.DuckDBPyConnection,
+) -> None:
+    """With rolling="each" September 2026's rolling year is 2025-10..2026-09: Z (31 Oct 2025,
+    met) and Y (Nov 2025, met) only — and each period's figure is the one attainment gives
+    when that period is the review period."""
+    cat = parse_catalogue(CATALOGUE)
+    add_incident(worked, "Y", utc(2025, 11, 10, 8), utc(2025, 11, 10, 9))
+    add_incident(worked, "Z", utc(2025, 10, 31, 8), utc(2025, 10, 31, 9))
+    each = measures.attainment(worked, cat, "c", "2026-10", history=3, as_of=AS_OF, rolling="each")
+    p1 = each[each["id"] == "p1"].set_index("period")
+    assert (p1.loc["2026-09", "rolling_period"], p1.loc["2026-09", "rolling_n"]) == (
+        "2025-10..2026-09", 2)  # fmt: skip
+    assert p1.loc["2026-09", "rolling_achieved"] == 100.0
+    assert (p1.loc["2026-10", "rolling_n"], p1.loc["2026-10", "rolling_achieved"]) == (4, 50.0)
+    for period in ["2026-08", "2026-09", "2026-10"]:
+        alone = measures.attainment(worked, cat, "c", period, as_of=AS_OF).set_index("id")
+        for target in ["p1", "av"]:
+            got = each[(each["id"] == target) & (each["period"] == period)].iloc[0]
+            assert (got["rolling_period"], got["rolling_n"]) == (
+                alone.loc[target, "rolling_period"], alone.loc[target, "rolling_n"])  # fmt: skip
+            assert got["rolling_achieved"] == alone.loc[target, "rolling_achieved"] or (
+                pd.isna(got["rolling_achieved"]) and pd.isna(alone.loc[target, "rolling_achieved"])
+            )
+
+
 def test_a_missed_by_a_hair_target_shows_the_digits_that_miss(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

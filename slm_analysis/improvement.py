@@ -1,0 +1,394 @@
+"""Improvement analytics of a customer's targets over their period series.
+
+From the attainment records of the last periods (``measures.attainment``, each period under
+the target version in force then) this module answers the review's questions, target by
+target: is it getting better or worse (``trends.trend``), which periods are special causes
+(``trends.xmr``), will the period in progress — or the next one — be met (``forecast``), and
+did each completed improvement action change it (``trends.share_effect`` / ``mean_effect``).
+Plain DataFrames in, plain DataFrames out; the statistics live in ``trends`` and ``forecast``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import forecast, trends
+from .periods import Period
+
+CONFIDENCE = 0.95
+EFFECT_PERIODS = 6  # whole periods compared on each side of an action's completion
+
+TREND_COLUMNS = [
+    "agreement", "id", "name", "metric", "unit", "higher_is_better", "objective", "verdict",
+    "periods", "slope", "slope_low", "slope_high", "intercept", "p_value", "crossing_period",
+    "small_n",
+    "centre", "upper", "lower", "sentence", "method",
+]  # fmt: skip
+SIGNAL_COLUMNS = ["agreement", "id", "name", "period", "achieved", "unit", "rule", "text"]
+EFFECT_COLUMNS = [
+    "action_id", "title", "target_id", "agreement", "name", "completed", "completed_period",
+    "verdict", "change", "low", "high", "p_value", "before", "after", "unit", "sentence",
+    "method",
+]  # fmt: skip
+FORECAST_COLUMNS = [
+    "agreement", "id", "name", "period", "elapsed", "objective", "unit", "probability",
+    "expected", "low", "high", "sentence", "method", "note",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """The improvement view of one customer's targets (columns: the ``*_COLUMNS`` above)."""
+
+    trends: pd.DataFrame  # one row per target
+    signals: pd.DataFrame  # one row per special-cause period of a target
+    effects: pd.DataFrame  # one row per completed improvement action
+    forecasts: pd.DataFrame  # one row per target that can be forecast
+    confidence: float = CONFIDENCE
+
+
+@dataclass(frozen=True)
+class Series:
+    """One target's whole periods with data, oldest first (the period in progress left out)."""
+
+    key: tuple[str, str]
+    rows: pd.DataFrame  # attainment records, one per whole period (achieved may be NaN)
+
+    @property
+    def last(self) -> pd.Series:
+        return self.rows.iloc[-1]
+
+    @property
+    def share(self) -> bool:
+        """Measured as met / n (tickets, responses, check results): its counts are known."""
+        return bool(self.rows["n_met"].notna().any())
+
+    def values(self) -> list[float | None]:
+        return [_num(v) for v in self.rows["achieved"]]
+
+
+def improvement(
+    att: pd.DataFrame,
+    *,
+    period: Period,
+    in_progress: bool,
+    elapsed: float,
+    actions: pd.DataFrame,
+    zone: str,
+    outages: pd.DataFrame | None = None,
+    next_scheduled_s: Mapping[tuple[str, str], float] | None = None,
+    confidence: float = CONFIDENCE,
+) -> Improvement:
+    """The improvement view of the attainment records ``att`` (every target × the periods of
+    its series, ending with ``period``).
+
+    ``in_progress``: ``period`` has not ended (``elapsed``: the share of it gone, 0–1); it is
+    then left out of trends, control charts and effects and is what is forecast; otherwise
+    the next period is forecast. ``actions``: the action register rows (``review_actions``
+    columns plus ``closed_at``). ``outages``: per service, the unplanned outages of the
+    series' whole periods (``service``, ``scheduled_s`` inside the service hours) that an
+    availability forecast bootstraps; ``next_scheduled_s``: per (agreement, target id) the
+    service hours of the next period, in seconds."""
+    series = _series(att, period, in_progress)
+    trend_rows, signal_rows, forecast_rows = [], [], []
+    for s in series.values():
+        t = _trend(s, confidence)
+        chart = trends.xmr(s.values())
+        trend_rows.append(_trend_row(s, t, chart))
+        signal_rows += _signal_rows(s, chart)
+        f = _forecast(att, s, period, in_progress, elapsed, outages, next_scheduled_s)
+        if f is not None:
+            forecast_rows.append(f)
+    effects = [_effect_row(a, series, zone, confidence) for _, a in _completed(actions).iterrows()]
+    return Improvement(
+        trends=pd.DataFrame(trend_rows, columns=TREND_COLUMNS),
+        signals=pd.DataFrame(signal_rows, columns=SIGNAL_COLUMNS),
+        effects=pd.DataFrame(effects, columns=EFFECT_COLUMNS),
+        forecasts=pd.DataFrame(forecast_rows, columns=FORECAST_COLUMNS),
+        confidence=confidence,
+    )
+
+
+def _series(att: pd.DataFrame, period: Period, in_progress: bool) -> dict[tuple[str, str], Series]:
+    whole = att[att["period"] != str(period)] if in_progress else att
+    out = {}
+    for key, rows in whole.groupby(["agreement", "id"], sort=False):
+        agreement, target = str(key[0]), str(key[1])
+        out[(agreement, target)] = Series((agreement, target), rows.reset_index(drop=True))
+    return out
+
+
+def _trend(s: Series, confidence: float) -> trends.Trend:
+    last = s.last
+    return trends.trend(
+        s.values(),
+        higher_is_better=bool(last["higher_is_better"]),
+        objective=_num(last["objective"]),
+        n=[_int(v) for v in s.rows["n"]] if s.share else None,
+        confidence=confidence,
+    )
+
+
+def _trend_row(s: Series, t: trends.Trend, chart: trends.ControlChart | None) -> dict[str, Any]:
+    last = s.last
+    periods = list(s.rows["period"])
+    crossing = (
+        str(Period.parse(periods[-1]).shift(t.crossing)) if t.crossing is not None else None
+    )
+    return {
+        "agreement": s.key[0],
+        "id": s.key[1],
+        "name": last["name"],
+        "metric": last["metric"],
+        "unit": last["unit"],
+        "higher_is_better": bool(last["higher_is_better"]),
+        "objective": last["objective"],
+        "verdict": t.verdict,
+        "periods": t.periods,
+        "slope": t.slope,
+        "slope_low": t.slope_low,
+        "slope_high": t.slope_high,
+        "intercept": t.intercept,
+        "p_value": t.p_value,
+        "crossing_period": crossing,
+        "small_n": [periods[i] for i in t.small_n],
+        "centre": chart.centre if chart else None,
+        "upper": chart.upper if chart else None,
+        "lower": chart.lower if chart else None,
+        "sentence": t.sentence(str(last["unit"])),
+        "method": t.method,
+    }
+
+
+def _signal_rows(s: Series, chart: trends.ControlChart | None) -> list[dict[str, Any]]:
+    if chart is None:
+        return []
+    return [
+        {
+            "agreement": s.key[0],
+            "id": s.key[1],
+            "name": s.last["name"],
+            "period": s.rows.loc[g.index, "period"],
+            "achieved": s.rows.loc[g.index, "achieved"],
+            "unit": s.last["unit"],
+            "rule": g.rule,
+            "text": g.text,
+        }
+        for g in chart.signals
+    ]
+
+
+# ---------------------------------------------------------------------------- forecasts
+def _forecast(
+    att: pd.DataFrame,
+    s: Series,
+    period: Period,
+    in_progress: bool,
+    elapsed: float,
+    outages: pd.DataFrame | None,
+    next_scheduled_s: Mapping[tuple[str, str], float] | None,
+) -> dict[str, Any] | None:
+    """The forecast of the period in progress, or of the next one after a whole period."""
+    last = s.last
+    target = period if in_progress else period.shift(1)
+    if in_progress:
+        now = att[(att["agreement"] == s.key[0]) & (att["id"] == s.key[1])]
+        now = now[now["period"] == str(period)]
+        if now.empty:
+            return None
+        cur = now.iloc[0]
+    else:
+        cur, elapsed = None, 0.0
+    f = _predict(s, cur, elapsed, outages, (next_scheduled_s or {}).get(s.key))
+    if f is None:
+        return None
+    return {
+        "agreement": s.key[0],
+        "id": s.key[1],
+        "name": last["name"],
+        "period": str(target),
+        "elapsed": elapsed,
+        "objective": (cur if cur is not None else last)["objective"],
+        "unit": last["unit"],
+        "probability": f.probability,
+        "expected": f.expected,
+        "low": f.low,
+        "high": f.high,
+        "sentence": f.sentence(),
+        "method": f.method,
+        "note": f.note,
+    }
+
+
+def _predict(
+    s: Series,
+    cur: pd.Series | None,
+    elapsed: float,
+    outages: pd.DataFrame | None,
+    scheduled_next: float | None,
+) -> forecast.Forecast | None:
+    last = s.last
+    objective = _num((cur if cur is not None else last)["objective"])
+    if objective is None:
+        return None
+    done = s.rows[s.rows["achieved"].notna()]
+    if s.share and last["metric"] in ("response_time", "resolution_time", "satisfaction"):
+        history = [(_int(m) or 0, _int(n) or 0) for m, n in zip(done["n_met"], done["n"], strict=True)]
+        return forecast.share_forecast(
+            met=_int(cur["n_met"]) or 0 if cur is not None else 0,
+            n=_int(cur["n"]) or 0 if cur is not None else 0,
+            elapsed=elapsed,
+            history=history,
+            objective=objective,
+            higher_is_better=bool(last["higher_is_better"]),
+        )
+    if last["metric"] == "availability" and not s.share and outages is not None:
+        services = {x.strip() for x in str(last["service"]).split(",")}
+        mine = outages[outages["service"].isin(services)]
+        whole = _num(cur["period_scheduled_s"]) if cur is not None else scheduled_next
+        if whole is None or whole <= 0:
+            return None
+        return forecast.availability_forecast(
+            downtime_s=_num(cur["downtime_s"]) or 0.0 if cur is not None else 0.0,
+            scheduled_s=_num(cur["scheduled_s"]) or 0.0 if cur is not None else 0.0,
+            period_scheduled_s=whole,
+            history_outages_s=[float(x) for x in mine["scheduled_s"]],
+            history_scheduled_s=float(done["scheduled_s"].fillna(0).sum()),
+            objective=objective,
+        )
+    return None
+
+
+# ---------------------------------------------------------------------------- action effects
+def _completed(actions: pd.DataFrame) -> pd.DataFrame:
+    """The improvement actions that are done (or closed) with a completion date."""
+    if actions.empty:
+        return actions
+    done = actions["status"].str.lower().isin(["done", "closed"]) & actions["closed_at"].notna()
+    return actions[done].sort_values(["closed_at", "action_id"]).reset_index(drop=True)
+
+
+def _effect_row(
+    a: pd.Series, series: Mapping[tuple[str, str], Series], zone: str, confidence: float
+) -> dict[str, Any]:
+    closed = pd.Timestamp(a["closed_at"]).tz_convert(zone).date()
+    row: dict[str, Any] = {
+        "action_id": a["action_id"],
+        "title": a["title"],
+        "target_id": a["target_id"],
+        "completed": closed.isoformat(),
+    }
+    matches = [s for key, s in series.items() if key[1] == a["target_id"]]
+    if not matches:
+        why = "no target named" if _blank(a["target_id"]) else f"no target {a['target_id']!r} in"
+        return row | {
+            "verdict": "no measurable target",
+            "sentence": f"{why} the agreements measured: its effect cannot be measured",
+        }
+    s = matches[0]
+    periods = list(s.rows["period"])
+    i = next((k for k, p in enumerate(periods) if _contains(p, closed)), None)
+    if i is None:
+        return row | _target_of(s) | {
+            "verdict": "not measurable",
+            "sentence": "completed outside the periods measured",
+        }
+    before, after = s.rows.iloc[max(0, i - EFFECT_PERIODS) : i], s.rows.iloc[i + 1 :]
+    after = after.iloc[:EFFECT_PERIODS]
+    e = _effect(s, before, after, confidence)
+    unit = str(s.last["unit"])
+    return row | _target_of(s) | {
+        "completed_period": periods[i],
+        "verdict": e.verdict,
+        "change": e.change,
+        "low": e.low,
+        "high": e.high,
+        "p_value": e.p_value,
+        "before": e.before,
+        "after": e.after,
+        "unit": unit,
+        "sentence": e.sentence(unit)
+        if e.after
+        else f"not measurable yet: completed in {periods[i]}, no whole period since",
+        "method": e.method,
+    }
+
+
+def _effect(
+    s: Series, before: pd.DataFrame, after: pd.DataFrame, confidence: float
+) -> trends.Effect:
+    hib = bool(s.last["higher_is_better"])
+    if s.share:
+
+        def counts(d: pd.DataFrame) -> list[tuple[int, int]]:
+            d = d[d["n"].fillna(0) > 0]
+            return [(int(m), int(n)) for m, n in zip(d["n_met"], d["n"], strict=True)]
+
+        return trends.share_effect(
+            counts(before), counts(after), higher_is_better=hib, confidence=confidence
+        )
+    return trends.mean_effect(
+        [float(v) for v in before["achieved"].dropna()],
+        [float(v) for v in after["achieved"].dropna()],
+        higher_is_better=hib,
+        confidence=confidence,
+    )
+
+
+def _target_of(s: Series) -> dict[str, Any]:
+    return {"agreement": s.key[0], "name": s.last["name"]}
+
+
+def _contains(period: str, day: Any) -> bool:
+    p = Period.parse(period)
+    return p.first <= day < p.end
+
+
+# ---------------------------------------------------------------------------- headlines
+def headlines(imp: Improvement) -> list[str]:
+    """The executive summary's messages from the verdicts: every significant trend (with the
+    period a deteriorating one crosses its objective), special causes in the last period, the
+    forecasts below even odds and the actions that made a detectable difference."""
+    out = []
+    pct = round(imp.confidence * 100)
+    for _, t in imp.trends[imp.trends["verdict"].isin(["improving", "deteriorating"])].iterrows():
+        crossing = (
+            f"; on this line it reaches its objective in {t['crossing_period']}"
+            if t["verdict"] == "deteriorating" and t["crossing_period"]
+            else ""
+        )
+        out.append(
+            f"{t['name']} {t['verdict']} over {t['periods']} periods, "
+            f"significant at {pct} %{crossing}."
+        )
+    for _, f in imp.forecasts.iterrows():
+        p = _num(f["probability"])
+        if p is not None and p < 0.5:
+            out.append(f"{f['name']}: {f['sentence']} for {f['period']}.")
+    for _, e in imp.effects[imp.effects["verdict"].isin(["improved", "worsened"])].iterrows():
+        out.append(f"Action {e['action_id']} ({e['title']}): {e['name']} {e['sentence']}.")
+    return out
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _int(v: Any) -> int | None:
+    f = _num(v)
+    return None if f is None else int(f)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
+
+
