@@ -63,6 +63,7 @@ CALIBRATION_COLUMNS = [
 # point (or of a score), a whole minute of a duration, a whole incident
 PRECISION = {"%": 0.1, "s": 60.0, "incidents": 1.0}
 DEFAULT_PRECISION = 0.1
+PER_PERIOD_COLUMNS = ["period", "n", "needed", "threshold_s", "threshold"]
 TICKET_METRICS = ("response_time", "resolution_time")
 MAX_STEPS = 20  # threshold_for: steps tried beyond the candidate before giving up verifying
 
@@ -394,7 +395,7 @@ class ThresholdFit:
     met_periods: int  # periods it is met in, measured again with ``within``
     measured_periods: int  # periods with a value, measured again
     verified: bool  # met_periods ≥ needed_periods
-    per_period: pd.DataFrame  # period, n, needed (tickets within), threshold_s (least needed)
+    per_period: pd.DataFrame  # PER_PERIOD_COLUMNS: n, tickets needed within, least threshold
     calibration: pd.DataFrame  # calibrate() of the target with ``within``
 
 
@@ -463,8 +464,10 @@ def threshold_for(
     seconds = max(size, math.ceil(least / size) * size)
     for _ in range(MAX_STEPS + 1):
         within = duration_text(seconds)
-        again = calibrate(con, cat, customer, {**base, "within": within}, periods=periods,
-                          end=last, as_of=moment, agreement=agreement, clock=clock, now=now)  # fmt: skip
+        again = calibrate(
+            con, cat, customer, {**base, "within": within}, periods=periods, end=last,
+            as_of=moment, agreement=agreement, clock=clock, now=now,
+        )  # fmt: skip
         done = again[again["achieved"].notna() & ~again["in_progress"].astype(bool)]
         needed = periods_needed(len(done), share)
         met = int(done["met"].fillna(False).astype(bool).sum())
@@ -494,7 +497,8 @@ def _per_period(
     objective: float,
 ) -> pd.DataFrame:
     """Per complete period: the incidents whose clock stopped in it (``n``), how many must be
-    within the threshold (``needed``) and the least threshold that does it (``threshold_s``)."""
+    within the threshold (``needed``) and the least threshold that does it (``threshold_s``,
+    and as text: ``threshold``)."""
     clocks = measures.ticket_clocks(con, _alone(p), p.customer, as_of=as_of)
     stopped = clocks[~clocks["running"].astype(bool)] if len(clocks) else clocks
     zone = p.catalogue.zone_of(p.agreement)
@@ -511,15 +515,17 @@ def _per_period(
             else stopped
         )
         elapsed = [float(x) for x in inside["business_elapsed"]] if len(inside) else []
+        least = period_threshold(elapsed, objective)
         rows.append(
             {
                 "period": str(period),
                 "n": len(elapsed),
                 "needed": needed_within(len(elapsed), objective),
-                "threshold_s": period_threshold(elapsed, objective),
+                "threshold_s": least,
+                "threshold": None if least is None else duration_text(least),
             }
         )
-    return pd.DataFrame(rows, columns=["period", "n", "needed", "threshold_s"])
+    return pd.DataFrame(rows, columns=PER_PERIOD_COLUMNS)
 
 
 # ---------------------------------------------------------------------------- notebooks

@@ -299,6 +299,7 @@ def test_threshold_for_office(worked: duckdb.DuckDBPyConnection, cat: Catalogue)
         "n": [2, 4],
         "needed": [2, 3],
         "threshold_s": [3600.0, 12600.0],
+        "threshold": ["1h", "3h 30m"],
     }
     assert (fit.within, fit.seconds, fit.verified) == ("3h 30m", 12600, True)
     assert (fit.needed_periods, fit.met_periods, fit.measured_periods) == (2, 2, 2)
@@ -379,7 +380,7 @@ def test_objective_for_share_lower_is_better_and_frames() -> None:
 def test_share_and_thresholds_exact() -> None:
     assert [periods_needed(10, s) for s in (0.7, 0.75, 1.0, 0.01)] == [7, 8, 10, 1]
     assert share_met(pd.Series([90.0, 89.99, 95.0]), 90.0) == 2 / 3
-    with pytest.raises(InputError, match="for 90 % write 0.9"):
+    with pytest.raises(InputError, match=r"for 90 % write 0\.9"):
         periods_needed(10, 90)
     assert [needed_within(n, 95) for n in (1, 19, 20, 21)] == [1, 19, 19, 20]
     assert needed_within(3, 100 / 3 * 2) == 2  # 66.66… %: 2 of 3, float noise tolerated
@@ -388,3 +389,21 @@ def test_share_and_thresholds_exact() -> None:
     assert [duration_text(s) for s in (16200, 3600, 2700, 45, 90000)] == [
         "4h 30m", "1h", "45m", "45s", "25h"]  # fmt: skip
     assert duration_text(2 * 86400 + 3600, days=2) == "2d 1h"
+
+
+def test_the_chart_holds_the_variants_and_the_objective() -> None:
+    from slm_analysis import charts
+
+    wide = pd.DataFrame(
+        {"office 4h": [100.0, 75.0], "24x7 4h": [50.0, None]},
+        index=pd.Index(["2026-09", "2026-10"], name="period"),
+    )
+    fig = charts.calibration(wide, objective=75.0)
+    assert [(t.name, list(t.x), [None if pd.isna(y) else y for y in t.y]) for t in fig.data] == [
+        ("office 4h", ["2026-09", "2026-10"], [100.0, 75.0]),
+        ("24x7 4h", ["2026-09", "2026-10"], [50.0, None]),
+        ("objective 75 %", ["2026-09", "2026-10"], [75.0, 75.0]),
+    ]
+    assert list(fig.data[0].text) == ["100.00 %", "75.0 %"]
+    empty = charts.calibration(wide.iloc[:, :0])
+    assert empty.data == () and "Nothing was measured" in empty.layout.annotations[0].text
