@@ -329,9 +329,9 @@ def objective_for_share(
     left out) or plain achieved values (then ``higher_is_better`` defaults to True). None
     when no period has a value."""
     values, better, unit = _judged(series, higher_is_better)
+    k = periods_needed(len(values), share)
     if not values:
         return None
-    k = periods_needed(len(values), share)
     ordered = sorted(values, reverse=better)
     step = Decimal(repr(precision if precision is not None else PRECISION.get(unit, 0.1)))
     if step <= 0:
@@ -372,11 +372,10 @@ def _judged(
         better = True if higher_is_better is None else higher_is_better
         return [float(v) for v in series.dropna()], better, ""
     done = series[series["achieved"].notna() & ~series["in_progress"].astype(bool)]
-    better = (
-        bool(series["higher_is_better"].iloc[0])
-        if higher_is_better is None and len(series)
-        else higher_is_better is not False
-    )
+    if higher_is_better is not None:
+        better = higher_is_better
+    else:
+        better = bool(series["higher_is_better"].iloc[0]) if len(series) else True
     unit = str(series["unit"].iloc[0]) if len(series) else ""
     return [float(v) for v in done["achieved"]], better, unit
 
