@@ -333,7 +333,9 @@ def objective_for_share(
     if not values:
         return None
     ordered = sorted(values, reverse=better)
-    step = Decimal(repr(precision if precision is not None else PRECISION.get(unit, 0.1)))
+    if precision is None:
+        precision = PRECISION.get(unit, DEFAULT_PRECISION)
+    step = Decimal(repr(precision))
     if step <= 0:
         raise InputError(f"precision {step} must be greater than zero, e.g. 0.1")
     rounding = ROUND_FLOOR if better else ROUND_CEILING

@@ -240,7 +240,10 @@ def test_the_clock_is_overridden_and_checked(cat: Catalogue) -> None:
         ({**OFFICE_4H, "objective": 120}, None, "target.objective", "less than or equal to 100"),
         ({**OFFICE_4H, "priority": 7}, None, "target.priority", "not in 1–5"),
         ({**OFFICE_4H, "thresold": "4h"}, None, "target.thresold", "unknown field 'thresold'"),
-        ({**OFFICE_4H, "metric": "speed"}, None, "target.metric", "metric must be one of"),
+        ({**OFFICE_4H, "metric": "speed"}, None, "target.metric",
+         "'speed'; metric must be one of availability, response_time, resolution_time, "
+         "satisfaction, incident_count, mtta, mttr, mtbf, mtrs, reopen_rate"),
+        ({"within": "4h"}, None, "target.metric", "missing; add `metric:`"),
         (OFFICE_4H, {"reopen": "sometimes"}, "clock.reopen", "'all', 'first', 'last'"),
         (OFFICE_4H, {"pause_states": ["Resolved"]}, "clock",
          "Resolved is in both pause_states and resolved_states"),
