@@ -1273,6 +1273,13 @@ def catalogue_json_schema() -> str:
     return json.dumps(schema, indent=2, sort_keys=True)
 
 
+def cross_problems(cat: Catalogue, source: str) -> list[Problem]:
+    """The mistakes between parts of a catalogue changed in code (repeated ids, overlapping
+    target versions, a target's service outside its agreement), as ``parse_catalogue``
+    reports them; ``source`` names the change."""
+    return _duplicates(cat, source, Lines(""))
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from .budgets import LONG_WINDOWS, BudgetReport, format_amount
 from .review import Review, describe
-from .status import format_value
+from .status import format_objective, format_value
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "grey": "#9e9e9e"}
 SERIES = ["#1f4e79", "#2a9d8f", "#8e5ea2", "#e76f51", "#6c757d", "#264653"]
@@ -465,3 +465,38 @@ def _improvement_traces(r: Review, t: pd.Series, first: bool) -> list[go.Scatter
                                  text=[label(s) for s in sig["text"]],
                                  hovertemplate="%{x}: %{text}<extra></extra>"))  # fmt: skip
     return traces
+
+
+def calibration(
+    wide: pd.DataFrame,
+    objective: float | None = None,
+    unit: str = "%",
+    title: str = "What the proposal would have achieved",
+) -> go.Figure:
+    """The variants of a proposed target over past periods (``calibration.compare``: one
+    column per variant), against the proposed ``objective`` as a dashed line."""
+    periods = [str(p) for p in wide.index]
+    fig = go.Figure()
+    for i, name in enumerate(wide.columns):
+        shown = [format_value(v, unit, objective) for v in wide[name]]
+        fig.add_trace(
+            go.Scatter(
+                x=periods, y=wide[name], mode="lines+markers", name=label(name),
+                line={"color": SERIES[i % len(SERIES)], "width": 2}, text=shown,
+                hovertemplate="%{text}<extra>" + label(name) + "</extra>",
+            )
+        )  # fmt: skip
+    if objective is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=periods, y=[objective] * len(periods), mode="lines",
+                name=label(f"objective {format_objective(objective, unit)}"),
+                line={"color": "#222", "dash": "dash", "width": 1}, hoverinfo="skip",
+            )
+        )  # fmt: skip
+    fig = _layout(fig, title, "Achieved")
+    if wide.empty or wide.isna().all().all():
+        return _nothing(fig, "Nothing was measured in these periods")
+    if unit == "%":
+        fig.update_yaxes(ticksuffix=" %")
+    return fig

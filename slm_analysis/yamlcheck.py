@@ -249,15 +249,13 @@ def problem(source: str, err: Any, data: Any, lines: Lines) -> Problem:
         )
     if kind == "missing":
         return Problem(source, where, "missing", "add this required field", line)
-    if kind == "union_tag_invalid":
-        return Problem(
-            source,
-            f"{where}.metric",
-            f"{err['input'].get('metric')!r}",
-            "metric must be one of availability, response_time, resolution_time, "
-            "satisfaction, incident_count",
-            line,
-        )
+    if kind in ("union_tag_invalid", "union_tag_not_found"):  # a target's metric
+        if kind == "union_tag_not_found":
+            expected = "add `metric:`, what the target measures, e.g. resolution_time"
+            return Problem(source, f"{where}.metric", "missing", expected, line)
+        tags = str(err.get("ctx", {}).get("expected_tags", "")).replace("'", "")
+        found = f"{err['input'].get('metric')!r}"
+        return Problem(source, f"{where}.metric", found, f"metric must be one of {tags}", line)
     found = err.get("input")
     plain = (
         isinstance(found, list)
