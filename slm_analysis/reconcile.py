@@ -33,7 +33,7 @@ import duckdb
 import pandas as pd
 
 from . import measures
-from .catalogue import STATE_DEFAULTS, Catalogue, CalendarSpec, TicketTimeTarget, target_title
+from .catalogue import STATE_DEFAULTS, CalendarSpec, Catalogue, TicketTimeTarget, target_title
 from .durations import format_duration
 from .measures import Clocks, TargetVersion
 from .periods import Period
@@ -58,6 +58,10 @@ TICKET_COLUMNS = [
     "agreement", "id", "name", "period", "source", "number", "priority", "reopen_count",
     "start_at", "stop_at", "elapsed_s", "threshold_s", "ours", "vendor", "reason",
     "explanation", "other_reasons",
+]  # fmt: skip
+FIT_COLUMNS = [  # reconcile_reasons.sql
+    "target_key", "source", "number", "reason", "rank", "variant_key", "stop_at",
+    "business_elapsed", "threshold_s",
 ]  # fmt: skip
 ALWAYS_OPEN = "reconcile-24x7"  # the 24x7 calendar added when the catalogue has none
 
@@ -164,12 +168,14 @@ def _fits(
     keys = set(disagree["target_key"])
     wider, always = _with_always_open(cat)
     variants = [x for v in vs if v.key in keys for x in _variants(wider, v, always)]
-    frames = [pd.DataFrame(columns=["target_key", "source", "number", "reason", "how"])]
+    frames = [pd.DataFrame(columns=[*FIT_COLUMNS, "how"])]
     cur = con.cursor()  # its own temp tables: con's clock_results stay as they are
     try:
         cur.execute("set TimeZone = 'UTC'")
         for batch in _batches(variants, 256):  # run_clocks takes at most 256 targets
-            measures.run_clocks(cur, wider, customer, as_of=as_of, targets=[x.version for x in batch])
+            measures.run_clocks(
+                cur, wider, customer, as_of=as_of, targets=[x.version for x in batch]
+            )
             listed = pd.DataFrame(
                 [(x.version.key, x.of, x.reason, REASONS.index(x.reason)) for x in batch],
                 columns=["variant_key", "target_key", "reason", "rank"],
@@ -195,7 +201,9 @@ def _with_always_open(cat: Catalogue) -> tuple[Catalogue, str]:
     for name in cat.calendars:
         if cat.calendar(name).always_open:
             return cat, name
-    wider = cat.model_copy(update={"calendars": {**cat.calendars, ALWAYS_OPEN: CalendarSpec()}})
+    wider = cat.model_copy(
+        update={"calendars": {**cat.calendars, ALWAYS_OPEN: CalendarSpec(ical=None)}}
+    )
     vars(wider).pop("built_calendars", None)  # the copy's calendars are built anew
     return wider, ALWAYS_OPEN
 
@@ -234,7 +242,10 @@ def _variants(cat: Catalogue, v: TargetVersion, always: str) -> list[_Variant]:
 
 # ---------------------------------------------------------------------------- results
 def _verdict(met: object) -> str | None:
-    return None if pd.isna(met) else ("Met" if met else "Missed")
+    """*Met* or *Missed*; None for no verdict (null or NA)."""
+    if met is None or met is pd.NA:
+        return None
+    return "Met" if met else "Missed"
 
 
 def _tickets(
