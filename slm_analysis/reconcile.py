@@ -44,9 +44,9 @@ UNKNOWN = "target definition unknown"
 # the summary's column of each reason's count
 REASON_COLUMNS = {
     "reopen": "n_reopen",
-    "different stop time": "n_stop",
     "pause states": "n_pauses",
     "calendar": "n_calendar",
+    "different stop time": "n_stop",
     UNKNOWN: "n_unknown",
 }
 SUMMARY_COLUMNS = [
@@ -63,6 +63,7 @@ FIT_COLUMNS = [  # reconcile_reasons.sql
     "target_key", "source", "number", "reason", "rank", "variant_key", "stop_at",
     "business_elapsed", "threshold_s",
 ]  # fmt: skip
+NOTHING_FITS = "no reopen, pause, calendar or stop change gives the source tool's verdict"
 ALWAYS_OPEN = "reconcile-24x7"  # the 24x7 calendar added when the catalogue has none
 
 
@@ -264,7 +265,7 @@ def _tickets(
         g = found.get((r.target_key, r.source, r.number))
         vendor = _verdict(r.vendor_met)
         if g is None:
-            reason, why, others = UNKNOWN, _unknown_sentence(cat, v), []
+            reason, why, others = UNKNOWN, NOTHING_FITS, []
         else:
             first = g.iloc[0]
             reason = str(first["reason"])
@@ -296,16 +297,6 @@ def _tickets(
             }
         )
     return pd.DataFrame(rows, columns=TICKET_COLUMNS)
-
-
-def _unknown_sentence(cat: Catalogue, v: TargetVersion) -> str:
-    t = v.target
-    assert isinstance(t, TicketTimeTarget)
-    return (
-        "no other stop, reopen rule, pause setting or calendar tried gives the source tool's "
-        f"verdict; its SLA definition is not in the export (ours: {t.metric.replace('_', ' ')} "
-        f"within {format_duration(t.within)}, calendar {t.calendar})"
-    )
 
 
 def _summary(
