@@ -45,13 +45,15 @@ _EXPORTS = {
     "outage_list": "outages",
     "render_pack": "packs",
     "Period": "periods",
+    "Reconciliation": "reconcile",
     "Review": "review",
     "open_review": "review",
+    "satisfaction_by_service_level": "satisfaction",
     "Status": "status",
     "connect": "warehouse",
     "session": "warehouse",
 }
-_MODULES = ("budgets", "charts", "present", "reliability", "status")
+_MODULES = ("budgets", "charts", "present", "reconcile", "reliability", "status")
 
 __all__ = [
     "Calendar",
@@ -62,6 +64,7 @@ __all__ = [
     "LoadResult",
     "Period",
     "QuarantineLimitError",
+    "Reconciliation",
     "RenderError",
     "Review",
     "SlmError",
@@ -83,8 +86,10 @@ __all__ = [
     "outage_list",
     "parse_catalogue",
     "present",
+    "reconcile",
     "reliability",
     "render_pack",
+    "satisfaction_by_service_level",
     "session",
     "status",
     "stop_findings",
@@ -109,7 +114,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # the names as the type checker and editors see them
-    from . import budgets, charts, present, reliability, status
+    from . import budgets, charts, present, reconcile, reliability, status
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
     from .check_availability import availability_events, availability_timeslices
@@ -134,6 +139,8 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
     from .outages import outage_list
     from .packs import render_pack
     from .periods import Period
+    from .reconcile import Reconciliation
     from .review import Review, open_review
+    from .satisfaction import satisfaction_by_service_level
     from .status import Status
     from .warehouse import connect, session

@@ -134,7 +134,7 @@ def counted_units(cat: Catalogue, vs: list[TargetVersion], p: Period) -> pd.Data
         for v in vs:
             if v.target.in_force(u) and v.agreement.in_force(u):
                 s, e = u.bounds(cat.zone_of(v.agreement))
-                rows[(str(u), f"{v.agreement.id}/{v.target.id}")] = (v.key, s, e)
+                rows[(str(u), _target_of(v))] = (v.key, s, e)
     df = pd.DataFrame(list(rows.values()), columns=["target_key", "s", "e"])
     return df.astype({"target_key": "string"})
 
@@ -299,6 +299,25 @@ def _tickets(
     return pd.DataFrame(rows, columns=TICKET_COLUMNS)
 
 
+def by_target(
+    vs: list[TargetVersion], units: pd.DataFrame
+) -> dict[str, tuple[TargetVersion, list[str]]]:
+    """Per target (``agreement/id``) counted in ``units`` (``counted_units``): the version in
+    force last, which names it, and the keys of all its versions counted."""
+    by_key = {v.key: v for v in vs}
+    out: dict[str, tuple[TargetVersion, list[str]]] = {}
+    for key in dict.fromkeys(str(k) for k in units["target_key"]):
+        v = by_key[key]
+        name = _target_of(v)
+        out[name] = (v, [*out.get(name, (v, []))[1], key])
+    return out
+
+
+def _target_of(v: TargetVersion) -> str:
+    """A target across its versions, unique per customer: ``agreement/id``."""
+    return f"{v.agreement.id}/{v.target.id}"
+
+
 def _summary(
     cat: Catalogue,
     p: Period,
@@ -307,15 +326,9 @@ def _summary(
     compared: pd.DataFrame,
     tickets: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per target counted in ``p`` (the version in force last names it)."""
-    last: dict[str, TargetVersion] = {}
-    by_key = {v.key: v for v in vs}
-    for key in units["target_key"]:
-        v = by_key[str(key)]
-        last[f"{v.agreement.id}/{v.target.id}"] = v
+    """One row per target counted in ``p``."""
     rows = []
-    for name_key, v in last.items():
-        keys = [k for k in units["target_key"].unique() if _name(by_key[str(k)]) == name_key]
+    for v, keys in by_target(vs, units).values():
         c = compared[compared["target_key"].isin(keys)]
         judged = c[c["vendor_met"].notna()]
         n, agree = len(judged), int(judged["agrees"].astype(bool).sum())
@@ -341,7 +354,3 @@ def _summary(
         rec.update({col: int(counts.get(reason, 0)) for reason, col in REASON_COLUMNS.items()})
         rows.append(rec)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-
-
-def _name(v: TargetVersion) -> str:
-    return f"{v.agreement.id}/{v.target.id}"
