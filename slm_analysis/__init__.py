@@ -45,13 +45,18 @@ _EXPORTS = {
     "outage_list": "outages",
     "render_pack": "packs",
     "Period": "periods",
+    "Reconciliation": "reconcile",
     "Review": "review",
     "open_review": "review",
+    "satisfaction_by_service_level": "satisfaction",
     "Status": "status",
     "connect": "warehouse",
     "session": "warehouse",
 }
-_MODULES = ("budgets", "calibration", "charts", "present", "reliability", "status")
+_MODULES = (
+    "budgets", "calibration", "charts", "improvement", "present", "reconcile", "reliability",
+    "status",
+)  # fmt: skip
 
 __all__ = [
     "Calendar",
@@ -62,6 +67,7 @@ __all__ = [
     "LoadResult",
     "Period",
     "QuarantineLimitError",
+    "Reconciliation",
     "RenderError",
     "Review",
     "SlmError",
@@ -77,6 +83,7 @@ __all__ = [
     "charts",
     "check_outages",
     "connect",
+    "improvement",
     "load_catalogue",
     "load_file",
     "load_files",
@@ -84,8 +91,10 @@ __all__ = [
     "outage_list",
     "parse_catalogue",
     "present",
+    "reconcile",
     "reliability",
     "render_pack",
+    "satisfaction_by_service_level",
     "session",
     "status",
     "stop_findings",
@@ -110,7 +119,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # the names as the type checker and editors see them
-    from . import budgets, calibration, charts, present, reliability, status
+    from . import (
+        budgets,
+        calibration,
+        charts,
+        improvement,
+        present,
+        reconcile,
+        reliability,
+        status,
+    )
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
     from .check_availability import availability_events, availability_timeslices
@@ -135,6 +153,8 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
     from .outages import outage_list
     from .packs import render_pack
     from .periods import Period
+    from .reconcile import Reconciliation
     from .review import Review, open_review
+    from .satisfaction import satisfaction_by_service_level
     from .status import Status
     from .warehouse import connect, session

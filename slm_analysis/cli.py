@@ -653,6 +653,82 @@ def outages(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | No
     _console().print(t)
 
 
+# ---------------------------------------------------------------------------- reconcile
+@main.command(context_settings=CONTEXT)
+@customer_period_options
+@click.pass_obj
+def reconcile(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
+    """Our verdict against the export's own (ServiceNow made_sla, Jira's SLA sign) for
+    every response and resolution target: the agreement rate with its 95 % interval, and
+    each ticket where the two differ with the reason found (reopen, pause states, calendar,
+    different stop time, else target definition unknown: the export does not say which SLA
+    its flag is about)."""
+    from .catalogue import load_catalogue
+    from .measures import period_window
+    from .reconcile import reconcile as measure
+    from .warehouse import session
+
+    cat = load_catalogue(obj.catalogue)
+    cat.customer(customer)
+    with session(obj.db, read_only=True) as con:
+        p, moment, running = period_window(con, cat, customer, period, as_of=as_of)
+        found = measure(con, cat, customer, p, as_of=moment)
+    summary = [{str(k): _clean(v) for k, v in r.items()} for r in found.summary.to_dict("records")]
+    tickets = [{str(k): _clean(v) for k, v in r.items()} for r in found.tickets.to_dict("records")]
+    if as_json:
+        click.echo(_dumps({"as_of": moment, "summary": summary, "tickets": tickets}))
+        return
+    _reconcile_tables(f"{customer} {p}", moment if running else None, summary, tickets)
+
+
+def _reconcile_tables(
+    title: str,
+    running: datetime | None,
+    summary: list[dict[str, Any]],
+    tickets: list[dict[str, Any]],
+) -> None:
+    """`slm reconcile`'s two tables: agreement per target, and the disagreeing tickets."""
+    from rich.table import Table
+
+    from .durations import format_duration
+    from .reconcile import REASON_COLUMNS
+
+    when = f", to date (as of {running:%Y-%m-%d %H:%M} UTC)" if running else ""
+    if not summary:
+        click.echo(f"{title}: no response or resolution target to reconcile{when}")
+        return
+    t = Table(title=f"{title} agreement with the source tool's verdict{when}")
+    for c in ("target", "compared", "agree", "agreement", "95 % interval",
+              "ours met, tool missed", "ours missed, tool met", "no tool verdict",
+              "reasons"):  # fmt: skip
+        t.add_column(c)
+    for r in summary:
+        rate, lo, hi = r["agreement_rate"], r["interval_low"], r["interval_high"]
+        reasons = ", ".join(f"{name} {r[col]}" for name, col in REASON_COLUMNS.items() if r[col])
+        t.add_row(
+            str(r["id"]), str(r["n"]), str(r["agree"]),
+            "–" if rate is None else f"{rate:.1f} %",
+            "–" if lo is None else f"{lo:.1f}–{hi:.1f} %",
+            str(r["ours_met_vendor_missed"]), str(r["ours_missed_vendor_met"]),
+            str(r["no_vendor_verdict"]), reasons or "–",
+        )  # fmt: skip
+    _console().print(t)
+    if not tickets:
+        click.echo("No ticket where the two verdicts differ.")
+        return
+    d = Table(title="Tickets where the verdicts differ")
+    for c in ("target", "ticket", "priority", "elapsed", "threshold", "ours", "tool", "reason",
+              "explanation"):  # fmt: skip
+        d.add_column(c)
+    for r in tickets:
+        d.add_row(
+            str(r["id"]), str(r["number"]), f"P{r['priority']}",
+            format_duration(r["elapsed_s"]), format_duration(r["threshold_s"]),
+            str(r["ours"]), str(r["vendor"]), str(r["reason"]), str(r["explanation"]),
+        )  # fmt: skip
+    _console().print(d)
+
+
 # ---------------------------------------------------------------------------- render
 @main.command(context_settings=CONTEXT)
 @click.option("--customer", metavar="C", help="Customer id from the catalogue.")
