@@ -51,7 +51,7 @@ _EXPORTS = {
     "connect": "warehouse",
     "session": "warehouse",
 }
-_MODULES = ("budgets", "charts", "present", "reliability", "status")
+_MODULES = ("budgets", "charts", "present", "reliability", "status", "trends")
 
 __all__ = [
     "Calendar",
@@ -90,6 +90,7 @@ __all__ = [
     "stop_findings",
     "target_sentence",
     "ticket_clocks",
+    "trends",
     "wilson_interval",
 ]
 
@@ -109,7 +110,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # the names as the type checker and editors see them
-    from . import budgets, charts, present, reliability, status
+    from . import budgets, charts, present, reliability, status, trends
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
     from .check_availability import availability_events, availability_timeslices

@@ -293,9 +293,7 @@ def test_a_run_of_eight_on_one_side_is_flagged_at_its_eighth_value() -> None:
         x[i] = 0.2
     c = xmr(x)
     assert c is not None
-    assert [(s.index, s.rule, s.run) for s in c.signals] == [
-        (16, "run of 8", tuple(range(9, 17)))
-    ]
+    assert [(s.index, s.rule, s.run) for s in c.signals] == [(16, "run of 8", tuple(range(9, 17)))]
     assert c.signals[0].text.startswith("8 successive values above the centre line")
 
 
