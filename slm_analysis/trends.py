@@ -255,6 +255,8 @@ def trend(
     ``small_n`` and left out of the test while at least ``min_periods`` others remain. With
     fewer than ``min_periods`` values the verdict is "too few periods"."""
     confidence = _confidence(confidence)
+    if min_periods < 3:
+        raise InputError(f"min_periods is {min_periods}; a trend needs at least 3 periods")
     present = _present(values)
     if n is not None and len(n) != len(values):
         raise InputError(

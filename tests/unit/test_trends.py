@@ -232,6 +232,7 @@ def test_a_strongly_autocorrelated_series_is_corrected() -> None:
     [
         ({"confidence": 95}, "confidence 95 is not a probability between 0.5 and 1"),
         ({"n": [1, 2]}, "n has 2 entries but values has 8"),
+        ({"min_periods": 2}, "min_periods is 2; a trend needs at least 3 periods"),
     ],
 )
 def test_bad_arguments_are_named(kwargs: dict[str, object], message: str) -> None:
