@@ -55,7 +55,7 @@ _EXPORTS = {
 }
 _MODULES = (
     "budgets", "calibration", "charts", "improvement", "present", "reconcile", "reliability",
-    "status",
+    "status", "trends",
 )  # fmt: skip
 
 __all__ = [
@@ -100,6 +100,7 @@ __all__ = [
     "stop_findings",
     "target_sentence",
     "ticket_clocks",
+    "trends",
     "wilson_interval",
 ]
 
@@ -128,6 +129,7 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
         reconcile,
         reliability,
         status,
+        trends,
     )
     from .calendars import Calendar
     from .catalogue import Catalogue, load_catalogue, parse_catalogue, target_sentence
