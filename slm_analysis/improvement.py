@@ -22,6 +22,8 @@ from .periods import Period
 
 CONFIDENCE = 0.95
 EFFECT_PERIODS = 6  # whole periods compared on each side of an action's completion
+MIN_PERIODS = 8  # periods with data before a trend or a control chart says anything
+MIN_N = 10  # a share measured on fewer tickets is flagged: one ticket moves it by > 10 pp
 
 TREND_COLUMNS = [
     "agreement", "id", "name", "metric", "unit", "higher_is_better", "objective", "verdict",
@@ -29,7 +31,9 @@ TREND_COLUMNS = [
     "small_n",
     "centre", "upper", "lower", "sentence", "method",
 ]  # fmt: skip
-SIGNAL_COLUMNS = ["agreement", "id", "name", "period", "achieved", "unit", "rule", "text"]
+SIGNAL_COLUMNS = [
+    "agreement", "id", "name", "period", "achieved", "n", "few", "unit", "rule", "text",
+]  # fmt: skip
 EFFECT_COLUMNS = [
     "action_id", "title", "target_id", "agreement", "name", "completed", "completed_period",
     "verdict", "change", "low", "high", "p_value", "before", "after", "unit", "sentence",
@@ -37,8 +41,10 @@ EFFECT_COLUMNS = [
 ]  # fmt: skip
 FORECAST_COLUMNS = [
     "agreement", "id", "name", "period", "elapsed", "objective", "unit", "probability",
-    "expected", "low", "high", "sentence", "method", "note",
+    "expected", "low", "high", "sentence", "model", "method", "note",
 ]  # fmt: skip
+PLURAL = {"month": "months", "quarter": "quarters", "half": "halves", "year": "years",
+          "week": "weeks"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ def improvement(
     actions: pd.DataFrame,
     zone: str,
     outages: pd.DataFrame | None = None,
+    current_outages: pd.DataFrame | None = None,
     next_scheduled_s: Mapping[tuple[str, str], float] | None = None,
     confidence: float = CONFIDENCE,
 ) -> Improvement:
@@ -92,16 +99,18 @@ def improvement(
     the next period is forecast. ``actions``: the action register rows (``review_actions``
     columns plus ``closed_at``). ``outages``: per service, the unplanned outages of the
     series' whole periods (``service``, ``scheduled_s`` inside the service hours) that an
-    availability forecast bootstraps; ``next_scheduled_s``: per (agreement, target id) the
-    service hours of the next period, in seconds."""
+    availability forecast bootstraps, ``current_outages`` those of the period in progress;
+    ``next_scheduled_s``: per (agreement, target id) the service hours of the next period, in
+    seconds."""
     series = _series(att, period, in_progress)
     trend_rows, signal_rows, forecast_rows = [], [], []
     for s in series.values():
         t = _trend(s, confidence)
-        chart = trends.xmr(s.values())
+        chart = _chart(s.values())
         trend_rows.append(_trend_row(s, t, chart))
         signal_rows += _signal_rows(s, chart)
-        f = _forecast(att, s, period, in_progress, elapsed, outages, next_scheduled_s)
+        f = _forecast(att, s, period, in_progress, elapsed, (outages, current_outages),
+                      next_scheduled_s)  # fmt: skip
         if f is not None:
             forecast_rows.append(f)
     effects = [_effect_row(a, series, zone, confidence) for _, a in _completed(actions).iterrows()]
@@ -131,7 +140,17 @@ def _trend(s: Series, confidence: float) -> trends.Trend:
         objective=_num(last["objective"]),
         n=[_int(v) for v in s.rows["n"]] if s.share else None,
         confidence=confidence,
+        min_periods=MIN_PERIODS,
+        min_n=MIN_N,
     )
+
+
+def _chart(values: list[float | None]) -> trends.ControlChart | None:
+    """The XmR chart, once there are as many values as a trend needs: limits from a handful
+    of periods would call ordinary variation special."""
+    if sum(v is not None for v in values) < MIN_PERIODS:
+        return None
+    return trends.xmr(values)
 
 
 def _trend_row(s: Series, t: trends.Trend, chart: trends.ControlChart | None) -> dict[str, Any]:
@@ -160,7 +179,7 @@ def _trend_row(s: Series, t: trends.Trend, chart: trends.ControlChart | None) ->
         "centre": chart.centre if chart else None,
         "upper": chart.upper if chart else None,
         "lower": chart.lower if chart else None,
-        "sentence": t.sentence(str(last["unit"])),
+        "sentence": t.sentence(slope_unit(str(last["unit"]))),
         "method": t.method,
     }
 
@@ -175,6 +194,8 @@ def _signal_rows(s: Series, chart: trends.ControlChart | None) -> list[dict[str,
             "name": s.last["name"],
             "period": s.rows.loc[g.index, "period"],
             "achieved": s.rows.loc[g.index, "achieved"],
+            "n": s.rows.loc[g.index, "n"],
+            "few": s.share and (_int(s.rows.loc[g.index, "n"]) or 0) < MIN_N,
             "unit": s.last["unit"],
             "rule": g.rule,
             "text": g.text,
@@ -190,7 +211,7 @@ def _forecast(
     period: Period,
     in_progress: bool,
     elapsed: float,
-    outages: pd.DataFrame | None,
+    outages: tuple[pd.DataFrame | None, pd.DataFrame | None],
     next_scheduled_s: Mapping[tuple[str, str], float] | None,
 ) -> dict[str, Any] | None:
     """The forecast of the period in progress, or of the next one after a whole period."""
@@ -219,7 +240,8 @@ def _forecast(
         "expected": f.expected,
         "low": f.low,
         "high": f.high,
-        "sentence": f.sentence(),
+        "sentence": f.sentence(PLURAL.get(period.kind, "periods")),
+        "model": f.model,
         "method": f.method,
         "note": f.note,
     }
@@ -229,7 +251,7 @@ def _predict(
     s: Series,
     cur: pd.Series | None,
     elapsed: float,
-    outages: pd.DataFrame | None,
+    outages: tuple[pd.DataFrame | None, pd.DataFrame | None],
     scheduled_next: float | None,
 ) -> forecast.Forecast | None:
     last = s.last
@@ -247,9 +269,8 @@ def _predict(
             objective=objective,
             higher_is_better=bool(last["higher_is_better"]),
         )
-    if last["metric"] == "availability" and not s.share and outages is not None:
-        services = {x.strip() for x in str(last["service"]).split(",")}
-        mine = outages[outages["service"].isin(services)]
+    past, now = outages
+    if last["metric"] == "availability" and not s.share and past is not None:
         whole = _num(cur["period_scheduled_s"]) if cur is not None else scheduled_next
         if whole is None or whole <= 0:
             return None
@@ -257,11 +278,21 @@ def _predict(
             downtime_s=_num(cur["downtime_s"]) or 0.0 if cur is not None else 0.0,
             scheduled_s=_num(cur["scheduled_s"]) or 0.0 if cur is not None else 0.0,
             period_scheduled_s=whole,
-            history_outages_s=[float(x) for x in mine["scheduled_s"]],
+            history_outages_s=_seconds(past, last),
             history_scheduled_s=float(done["scheduled_s"].fillna(0).sum()),
+            history_periods=len(done),
+            outages_s=_seconds(now, last) if cur is not None else (),
             objective=objective,
         )
     return None
+
+
+def _seconds(outages: pd.DataFrame | None, target: pd.Series) -> list[float]:
+    """The ``scheduled_s`` of the outages of the target's services."""
+    if outages is None:
+        return []
+    services = {x.strip() for x in str(target["service"]).split(",")}
+    return [float(x) for x in outages[outages["service"].isin(services)]["scheduled_s"]]
 
 
 # ---------------------------------------------------------------------------- action effects
@@ -301,7 +332,7 @@ def _effect_row(
     before, after = s.rows.iloc[max(0, i - EFFECT_PERIODS) : i], s.rows.iloc[i + 1 :]
     after = after.iloc[:EFFECT_PERIODS]
     e = _effect(s, before, after, confidence)
-    unit = str(s.last["unit"])
+    unit = slope_unit(str(s.last["unit"]))
     return row | _target_of(s) | {
         "completed_period": periods[i],
         "verdict": e.verdict,
@@ -350,29 +381,34 @@ def _contains(period: str, day: Any) -> bool:
 
 
 # ---------------------------------------------------------------------------- headlines
-def headlines(imp: Improvement) -> list[str]:
-    """The executive summary's messages from the verdicts: every significant trend (with the
-    period a deteriorating one crosses its objective), special causes in the last period, the
-    forecasts below even odds and the actions that made a detectable difference."""
-    out = []
-    pct = round(imp.confidence * 100)
-    for _, t in imp.trends[imp.trends["verdict"].isin(["improving", "deteriorating"])].iterrows():
-        crossing = (
-            f"; on this line it reaches its objective in {t['crossing_period']}"
-            if t["verdict"] == "deteriorating" and t["crossing_period"]
-            else ""
-        )
+def headlines(imp: Improvement, period: Period) -> list[str]:
+    """The executive summary's messages from the verdicts: every significant trend, a value of
+    ``period`` outside its control limits (unless it stands on a few tickets), the forecasts
+    below even odds (one message) and the actions that made a detectable difference."""
+    out = [
+        f"{t['name']}: {t['sentence']}."
+        for _, t in imp.trends[imp.trends["verdict"].isin(["improving", "deteriorating"])].iterrows()
+    ]
+    sig = imp.signals
+    now = sig[(sig["period"] == str(period)) & (sig["rule"] == "outside limits") & ~sig["few"]]
+    out += [f"{s['name']}: {period.label()} is a special cause ({s['text']})." for _, s in now.iterrows()]
+    odds = imp.forecasts[imp.forecasts["probability"].astype(float) < 0.5]
+    if not odds.empty:
+        label = Period.parse(str(odds["period"].iloc[0])).label()
         out.append(
-            f"{t['name']} {t['verdict']} over {t['periods']} periods, "
-            f"significant at {pct} %{crossing}."
+            f"Below even odds of being met in {label}: "
+            + "; ".join(f"{f['name']} {100 * float(f['probability']):.0f} %" for _, f in odds.iterrows())
+            + f" ({', '.join(dict.fromkeys(odds['model']))})."
         )
-    for _, f in imp.forecasts.iterrows():
-        p = _num(f["probability"])
-        if p is not None and p < 0.5:
-            out.append(f"{f['name']}: {f['sentence']} for {f['period']}.")
     for _, e in imp.effects[imp.effects["verdict"].isin(["improved", "worsened"])].iterrows():
         out.append(f"Action {e['action_id']} ({e['title']}): {e['name']} {e['sentence']}.")
     return out
+
+
+def slope_unit(unit: str) -> str:
+    """The unit of a change in a measure: percentage points for a share in %, points for a
+    score out of a scale, else the measure's own unit."""
+    return "pp" if unit == "%" else "points" if unit.startswith("/") else unit
 
 
 def _num(v: Any) -> float | None:

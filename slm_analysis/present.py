@@ -540,13 +540,17 @@ def improvement_table(r: Review) -> Html:
                 e(t["name"]),
                 verdict_badge(t["verdict"]),
                 e(t["sentence"]) + small,
-                "<br>".join(f"{e(s['period'])}: {e(s['text'])}" for _, s in sig.iterrows())
-                or "none",
+                "<br>".join(_signal_text(s) for _, s in sig.iterrows()) or "none",
                 f"{e(f['period'])}: {e(f['sentence'])}" if f is not None else "–",
             ]
         )
     headers = ["Target", "Trend", "Over the periods", "Special causes", "Forecast"]
     return Html(table(headers, rows, "improvement"))
+
+
+def _signal_text(s: pd.Series) -> str:
+    few = f' <span class="note">(n = {e(int(s["n"]))}: few tickets)</span>' if s["few"] else ""
+    return f"{e(s['period'])}: {e(s['text'])}{few}"
 
 
 def effects_table(r: Review) -> Html:

@@ -156,7 +156,7 @@ class Review:
                 f"on {self.period.previous().label()}."
             )
         if self.improvement is not None:
-            out += improve.headlines(self.improvement)
+            out += improve.headlines(self.improvement, self.period)
         credits = self.credits
         if not credits.empty:
             out.append(
@@ -336,6 +336,7 @@ def open_review(
             att, period=p, in_progress=in_progress, elapsed=_elapsed(s, e, as_of),
             actions=actions, zone=zone,
             outages=_outage_history(con, cat, customer, p.history(series), in_progress, as_of),
+            current_outages=_unplanned(outage_rows) if in_progress else None,
             next_scheduled_s=None if in_progress else _next_scheduled(cat, customer, p.shift(1)),
         )  # fmt: skip
     return Review(
@@ -389,7 +390,12 @@ def _outage_history(
     whole = periods[:-1] if in_progress else periods
     if not timed or not whole:
         return None
-    o = outage_list(con, cat, customer, Period.span(whole[0], whole[-1]), as_of=as_of)
+    return _unplanned(outage_list(con, cat, customer, Period.span(whole[0], whole[-1]), as_of=as_of))
+
+
+def _unplanned(o: pd.DataFrame) -> pd.DataFrame:
+    """The unplanned outages of an ``outage_list`` with an impact, as (service, scheduled_s):
+    their time inside service hours and outside maintenance."""
     o = o[~o["planned"].astype(bool) & (o["impact"] != "none")]
     seconds = 60.0 * (o["service_minutes"].fillna(0) - o["maintenance_minutes"].fillna(0))
     return pd.DataFrame({"service": o["service"], "scheduled_s": seconds})[seconds > 0]

@@ -106,6 +106,10 @@ def test_october_headlines_overall_and_credits(case: tuple[Path, Path]) -> None:
         "No data: Satisfaction.",
         # +100 (P1 response) beats +25 (All resolution); availability went down 0.8 points
         "Largest improvement: P1 response up 100.0 points on September 2026.",
+        # January–September 100 %, October 99.19355 %: centre 99.919355, mean moving range
+        # 0.80645 / 9 = 0.089606, lower limit 99.919355 − 2.66 × 0.089606 = 99.68100
+        "Email availability: October 2026 is a special cause (99.194 below the lower limit "
+        "99.681).",
         "Service credits due: Email availability 10 %.",
     ]
     assert r.overall == Status.MISSED
@@ -131,6 +135,8 @@ def test_october_headlines_overall_and_credits(case: tuple[Path, Path]) -> None:
         "<li>Email availability missed: 99.19 % against 99.9 % (n = 1).</li>"
         "<li>No data: Satisfaction.</li>"
         "<li>Largest improvement: P1 response up 100.0 points on September 2026.</li>"
+        "<li>Email availability: October 2026 is a special cause (99.194 below the lower "
+        "limit 99.681).</li>"
         "<li>Service credits due: Email availability 10 %.</li></ul></div>"
     )
 
