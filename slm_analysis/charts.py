@@ -412,18 +412,21 @@ def improvement_chart(r: Review, columns: int = 2) -> go.Figure:
     rows = -(-len(shown) // columns)
     fig = make_subplots(rows=rows, cols=columns, vertical_spacing=0.5 / rows,
                         subplot_titles=[label(n) for n in shown["name"]])  # fmt: skip
+    named: set[str] = set()  # each kind of line in the legend once
     for i, (_, t) in enumerate(shown.iterrows()):
         at = {"row": i // columns + 1, "col": i % columns + 1}
-        for trace in _improvement_traces(r, t, first=i == 0):
+        for trace in _improvement_traces(r, t):
+            trace.update(legendgroup=trace.name, showlegend=trace.name not in named)
+            named.add(str(trace.name))
             fig.add_trace(trace, **at)
         if t["unit"] == "%":
             fig.update_yaxes(ticksuffix=" %", **at)
     fig = _layout(fig, "Trends and special causes", "", height=max(320, 260 * rows))
-    fig.update_layout(hovermode="closest")
+    fig.update_layout(hovermode="closest", legend={"y": -60 / (260 * rows)})
     return fig
 
 
-def _improvement_traces(r: Review, t: pd.Series, first: bool) -> list[go.Scatter]:
+def _improvement_traces(r: Review, t: pd.Series) -> list[go.Scatter]:
     imp = r.improvement
     assert imp is not None
     att = r.attainment
@@ -436,30 +439,31 @@ def _improvement_traces(r: Review, t: pd.Series, first: bool) -> list[go.Scatter
     sig = imp.signals[(imp.signals["agreement"] == t["agreement"]) & (imp.signals["id"] == t["id"])]
     shown = [describe(row) for _, row in g.iterrows()]
     traces = [
-        go.Scatter(x=x, y=y, mode="lines+markers", name="achieved", showlegend=first,
+        go.Scatter(x=x, y=y, mode="lines+markers", name="achieved",
                    line={"color": SERIES[0], "width": 2}, text=shown,
                    hovertemplate="%{x}: %{text}<extra></extra>"),
         go.Scatter(x=x, y=[t["objective"]] * len(x), mode="lines", name="objective",
-                   showlegend=first, line={"color": "#222", "dash": "dash", "width": 1},
+                   line={"color": "#222", "dash": "dash", "width": 1},
                    hoverinfo="skip"),
     ]  # fmt: skip
     if pd.notna(t["centre"]):
+        # a share cannot leave 0–100 %: the limits are drawn where the scale ends
+        clip = (lambda v: min(max(v, 0.0), 100.0)) if t["unit"] == "%" else (lambda v: v)
         for value, name, dash in ((t["centre"], "centre line", "solid"),
-                                  (t["upper"], "process limits", "dot"),
-                                  (t["lower"], "process limits", "dot")):  # fmt: skip
+                                  (clip(t["upper"]), "process limits", "dot"),
+                                  (clip(t["lower"]), "process limits", "dot")):  # fmt: skip
             traces.append(go.Scatter(x=x, y=[value] * len(x), mode="lines", name=name,
-                                     showlegend=first and value != t["lower"],
                                      line={"color": RAG_COLOURS["grey"], "dash": dash, "width": 1},
                                      hoverinfo="skip"))  # fmt: skip
     if t["verdict"] in ("improving", "deteriorating") and pd.notna(t["slope"]):
         line = [t["intercept"] + t["slope"] * k for k in g.index]
         colour = RAG_COLOURS["green" if t["verdict"] == "improving" else "red"]
-        traces.append(go.Scatter(x=x, y=line, mode="lines", name="trend (Theil–Sen)",
-                                 showlegend=first, line={"color": colour, "width": 2},
+        traces.append(go.Scatter(x=x, y=line, mode="lines", name=f"{t['verdict']} (Theil–Sen)",
+                                 line={"color": colour, "width": 2},
                                  hoverinfo="skip"))  # fmt: skip
     if not sig.empty:
         traces.append(go.Scatter(x=list(sig["period"]), y=list(sig["achieved"]),
-                                 mode="markers", name="special cause", showlegend=first,
+                                 mode="markers", name="special cause",
                                  marker={"size": 13, "color": "rgba(0,0,0,0)",
                                          "line": {"color": RAG_COLOURS["red"], "width": 2}},
                                  text=[label(s) for s in sig["text"]],

@@ -32,7 +32,7 @@ TREND_COLUMNS = [
     "centre", "upper", "lower", "sentence", "method",
 ]  # fmt: skip
 SIGNAL_COLUMNS = [
-    "agreement", "id", "name", "period", "achieved", "n", "few", "unit", "rule", "text",
+    "agreement", "id", "name", "period", "achieved", "n", "unit", "rule", "text",
 ]  # fmt: skip
 EFFECT_COLUMNS = [
     "action_id", "title", "target_id", "agreement", "name", "completed", "completed_period",
@@ -77,6 +77,10 @@ class Series:
     def values(self) -> list[float | None]:
         return [_num(v) for v in self.rows["achieved"]]
 
+    def enough(self) -> list[bool]:
+        """Per period: measured on at least MIN_N tickets, or not a share at all."""
+        return [not self.share or (_int(n) or 0) >= MIN_N for n in self.rows["n"]]
+
 
 def improvement(
     att: pd.DataFrame,
@@ -106,7 +110,7 @@ def improvement(
     trend_rows, signal_rows, forecast_rows = [], [], []
     for s in series.values():
         t = _trend(s, confidence)
-        chart = _chart(s.values())
+        chart = _chart(s.values(), s.enough())
         trend_rows.append(_trend_row(s, t, chart))
         signal_rows += _signal_rows(s, chart)
         f = _forecast(att, s, period, in_progress, elapsed, (outages, current_outages),
@@ -145,12 +149,15 @@ def _trend(s: Series, confidence: float) -> trends.Trend:
     )
 
 
-def _chart(values: list[float | None]) -> trends.ControlChart | None:
-    """The XmR chart, once there are as many values as a trend needs: limits from a handful
-    of periods would call ordinary variation special."""
-    if sum(v is not None for v in values) < MIN_PERIODS:
+def _chart(values: list[float | None], enough: list[bool]) -> trends.ControlChart | None:
+    """The XmR chart of the periods measured on enough tickets (a share of three tickets
+    moves in steps of 33 pp: no chart can tell its noise from a cause), once there are as
+    many as a trend needs: limits from a handful of periods would call ordinary variation
+    special."""
+    kept = [v if ok else None for v, ok in zip(values, enough, strict=True)]
+    if sum(v is not None for v in kept) < MIN_PERIODS:
         return None
-    return trends.xmr(values)
+    return trends.xmr(kept)
 
 
 def _trend_row(s: Series, t: trends.Trend, chart: trends.ControlChart | None) -> dict[str, Any]:
@@ -195,7 +202,6 @@ def _signal_rows(s: Series, chart: trends.ControlChart | None) -> list[dict[str,
             "period": s.rows.loc[g.index, "period"],
             "achieved": s.rows.loc[g.index, "achieved"],
             "n": s.rows.loc[g.index, "n"],
-            "few": s.share and (_int(s.rows.loc[g.index, "n"]) or 0) < MIN_N,
             "unit": s.last["unit"],
             "rule": g.rule,
             "text": g.text,
@@ -383,14 +389,14 @@ def _contains(period: str, day: Any) -> bool:
 # ---------------------------------------------------------------------------- headlines
 def headlines(imp: Improvement, period: Period) -> list[str]:
     """The executive summary's messages from the verdicts: every significant trend, a value of
-    ``period`` outside its control limits (unless it stands on a few tickets), the forecasts
-    below even odds (one message) and the actions that made a detectable difference."""
+    ``period`` outside its control limits, the forecasts below even odds (one message) and
+    the actions that made a detectable difference."""
     out = [
         f"{t['name']}: {t['sentence']}."
         for _, t in imp.trends[imp.trends["verdict"].isin(["improving", "deteriorating"])].iterrows()
     ]
     sig = imp.signals
-    now = sig[(sig["period"] == str(period)) & (sig["rule"] == "outside limits") & ~sig["few"]]
+    now = sig[(sig["period"] == str(period)) & (sig["rule"] == "outside limits")]
     out += [f"{s['name']}: {period.label()} is a special cause ({s['text']})." for _, s in now.iterrows()]
     odds = imp.forecasts[imp.forecasts["probability"].astype(float) < 0.5]
     if not odds.empty:
@@ -402,6 +408,23 @@ def headlines(imp: Improvement, period: Period) -> list[str]:
         )
     for _, e in imp.effects[imp.effects["verdict"].isin(["improved", "worsened"])].iterrows():
         out.append(f"Action {e['action_id']} ({e['title']}): {e['name']} {e['sentence']}.")
+    return out
+
+
+def methods(imp: Improvement) -> list[tuple[str, str]]:
+    """(what, how) of every statistic the view used, for the pack's calculation settings."""
+    out = [("trend", m) for m in dict.fromkeys(imp.trends["method"])]
+    if imp.trends["centre"].notna().any():
+        out.append(("special causes", f"{trends.XMR_METHOD} A chart needs {MIN_PERIODS} "
+                    f"periods; periods measured on fewer than {MIN_N} tickets are left off it."))  # fmt: skip
+    compared = (
+        f" Compared: up to {EFFECT_PERIODS} whole periods before the period in which the "
+        f"action was completed and up to {EFFECT_PERIODS} after it; that period itself is "
+        "left out."
+    )
+    out += [("action effect", m + compared) for m in dict.fromkeys(imp.effects["method"].dropna())]
+    # one per model: the counts in a method text are the first target's
+    out += [("forecast", m) for m in imp.forecasts.drop_duplicates("model")["method"]]
     return out
 
 

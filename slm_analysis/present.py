@@ -16,6 +16,7 @@ import pandas as pd
 
 from .budgets import budget_record, format_amount, outlook
 from .durations import format_duration
+from .periods import Period
 from .review import Review, describe
 from .status import (
     ABBREVIATIONS,
@@ -530,16 +531,11 @@ def improvement_table(r: Review) -> Html:
         sig = imp.signals[(imp.signals["agreement"] == t["agreement"])
                           & (imp.signals["id"] == t["id"])]  # fmt: skip
         f = forecasts.get((t["agreement"], t["id"]))
-        small = (
-            f'<span class="note"> few tickets in {e(", ".join(t["small_n"]))}</span>'
-            if len(t["small_n"])
-            else ""
-        )
         rows.append(
             [
                 e(t["name"]),
                 verdict_badge(t["verdict"]),
-                e(t["sentence"]) + small,
+                e(t["sentence"]),
                 "<br>".join(_signal_text(s) for _, s in sig.iterrows()) or "none",
                 f"{e(f['period'])}: {e(f['sentence'])}" if f is not None else "–",
             ]
@@ -549,8 +545,7 @@ def improvement_table(r: Review) -> Html:
 
 
 def _signal_text(s: pd.Series) -> str:
-    few = f' <span class="note">(n = {e(int(s["n"]))}: few tickets)</span>' if s["few"] else ""
-    return f"{e(s['period'])}: {e(s['text'])}{few}"
+    return f"{e(s['period'])}: {e(s['text'])}"
 
 
 def effects_table(r: Review) -> Html:
@@ -581,7 +576,9 @@ def series_table(r: Review, width: int = 4) -> Html:
     with n, and the rolling twelve months, per target; ``width`` targets per table."""
     att = r.attainment
     keys = list(dict.fromkeys(zip(att["agreement"], att["id"], strict=True)))
-    periods = list(dict.fromkeys(att["period"]))
+    measured = [Period.parse(p) for p in att.loc[att["achieved"].notna(), "period"]]
+    first = min(measured, default=r.period)  # the months before any data are left out
+    periods = [p for p in dict.fromkeys(att["period"]) if Period.parse(p) >= first]
     parts = []
     for i in range(0, len(keys), width):
         chunk = keys[i : i + width]
@@ -602,7 +599,7 @@ def series_table(r: Review, width: int = 4) -> Html:
                     continue
                 n = "" if pd.isna(row["n"]) else f' <span class="note">n {e(int(row["n"]))}</span>'
                 line += [
-                    e(describe(row)) + n,
+                    (e(describe(row)) if pd.notna(row["achieved"]) else "No data") + n,
                     e(describe(row, "rolling_achieved")) if pd.notna(row["rolling_achieved"]) else "–",
                 ]
             rows.append(line)

@@ -247,9 +247,14 @@ class Review:
                 "measured under the target version in force then",
             ),
             ("all", "interval", "Wilson 95 % score interval on the share of tickets met"),
+            *(("all", what, how) for what, how in self._methods()),
             ("all", "data as of", f"{self.as_of:%Y-%m-%d %H:%M} UTC"),
         ]
         return pd.DataFrame(rows, columns=["agreement", "setting", "value"])
+
+
+    def _methods(self) -> list[tuple[str, str]]:
+        return [] if self.improvement is None else improve.methods(self.improvement)
 
 
 def open_review(

@@ -62,7 +62,7 @@ def test_trend_signals_and_crossing_of_constructed_series() -> None:
     assert t.loc["dip", "verdict"] == "stable"
     sig = imp.signals[imp.signals["id"] == "dip"]
     assert list(zip(sig["period"], sig["rule"], strict=True)) == [("2026-04", "outside limits")]
-    assert not bool(sig["few"].iloc[0]) and sig["achieved"].iloc[0] == 60.0
+    assert sig["achieved"].iloc[0] == 60.0 and sig["n"].iloc[0] == 100
 
 
 def test_a_period_in_progress_is_forecast_not_trended() -> None:
@@ -122,15 +122,18 @@ def test_completion_day_is_read_in_the_customers_zone() -> None:
     assert utc.effects.iloc[0]["completed_period"] == "2026-05"
 
 
-def test_few_tickets_are_flagged_and_keep_special_causes_out_of_the_headlines() -> None:
-    """One P1 a month: a miss is 0 %, outside the limits of a series of 100 %s, but a single
-    ticket is no special cause worth a headline; the control chart still lists it."""
-    att = frame(rows("p1", [100.0] * 11 + [0.0], [1] * 12))
+def test_few_tickets_are_flagged_and_never_a_special_cause() -> None:
+    """One P1 a month: a miss is 0 %, far outside a series of 100 %s, but a share of one
+    ticket moves in steps of 100 pp: periods under 10 tickets are flagged in the trend and
+    kept off the control chart (here: all of them, so there is none)."""
+    att = frame(rows("p1", [100.0] * 11 + [0.0], [1] * 12),
+                rows("mixed", [95.0] * 4 + [0.0] + [95.0] * 7, [100] * 4 + [1] + [100] * 7))
     imp = improvement(att, period=OCT, in_progress=False, elapsed=1.0, actions=NO_ACTIONS,
                       zone="UTC")  # fmt: skip
-    assert imp.trends.iloc[0]["small_n"] == PERIODS[-12:]
-    sig = imp.signals.set_index("rule").loc["outside limits"]
-    assert (sig["period"], sig["few"]) == ("2026-10", True)
+    t = imp.trends.set_index("id")
+    assert t.loc["p1", "small_n"] == PERIODS[-12:] and pd.isna(t.loc["p1", "centre"])
+    assert t.loc["mixed", "small_n"] == ["2026-03"] and t.loc["mixed", "centre"] == 95.0
+    assert imp.signals.empty
     assert not any("special cause" in h for h in headlines(imp, OCT))
 
 
