@@ -40,14 +40,14 @@ WEAK_PRIOR_TICKETS = 10
 TAIL = 1e-12
 # half-width of the band of met counts summed for each number of remaining tickets, in sd
 BAND_SD = 8.0
-# the share of a row's met-count mass the band must hold (the rest is rounding of the pmf)
-BAND_HELD = 1e-8
 # fewer outages seen than this: their durations are a thin sample, and the forecast says so
 FEW_OUTAGES = 5
 # the 80 % interval of the end-of-period value
 LOW_Q, HIGH_Q = 0.1, 0.9
 # the most (remaining tickets × met count) cells summed; beyond, remaining counts are grouped
 MAX_CELLS = 1_000_000
+# the most remaining-ticket counts listed one by one; beyond, they are grouped
+MAX_ROWS = 100_000
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -169,25 +169,33 @@ def ticket_rate_prior(volumes: Sequence[int]) -> tuple[float, float]:
     return m * m / tau2, m / tau2
 
 
-def remaining_tickets(*, n: int, elapsed: float, volumes: Sequence[int]) -> tuple[Ints, Floats]:
-    """The number of tickets still to come in the period and their probabilities.
+def remaining_tickets(
+    *, n: int, elapsed: float, volumes: Sequence[int]
+) -> tuple[Ints, Floats, int]:
+    """The numbers of tickets still to come in the period, their probabilities, and the run
+    length k they are grouped in (1: every count on its own).
 
     The period's rate, Gamma(shape, rate) from ``ticket_rate_prior``, updated with this period so
     far (n tickets in the share ``elapsed`` of its scheduled time): Gamma(shape + n, rate +
     elapsed). Tickets arrive in proportion to scheduled time, so the remaining ones are
     Poisson(λ × (1 − elapsed)) given the rate λ: negative binomial(shape + n, p) with p =
     (rate + elapsed) / (rate + 1). Tails beyond ``TAIL`` are left out and the rest renormalised.
-    Needs rate + elapsed > 0 (some history, or some scheduled time gone).
+    More than ``MAX_ROWS`` counts are grouped in runs of k consecutive counts, each at its
+    middle count with the run's probability. Needs rate + elapsed > 0.
     """
     shape, rate = ticket_rate_prior(volumes)
     shape, rate = shape + n, rate + elapsed
     if elapsed >= 1:
-        return np.zeros(1, dtype=np.int64), np.ones(1)
+        return np.zeros(1, dtype=np.int64), np.ones(1), 1
     dist = stats.nbinom(shape, rate / (rate + 1 - elapsed))
     lo, hi = int(dist.ppf(TAIL)), int(dist.ppf(1 - TAIL))
-    r = np.arange(lo, hi + 1, dtype=np.int64)
-    w = dist.pmf(r)
-    return r, w / w.sum()
+    k = math.ceil((hi - lo + 1) / MAX_ROWS)
+    starts = np.arange(lo, hi + 1, k, dtype=np.int64)
+    if k == 1:
+        w = dist.pmf(starts)
+        return starts, w / w.sum(), 1
+    w = dist.cdf(np.minimum(starts + k - 1, hi)) - dist.cdf(starts - 1)
+    return np.minimum(starts + k // 2, hi), w / w.sum(), k
 
 
 def _volume_note(elapsed: float, volumes: Sequence[int]) -> str:
@@ -252,13 +260,16 @@ def share_outcome(
     beta: float,
     objective: float,
     higher_is_better: bool = True,
+    run: int = 1,
 ) -> ShareOutcome:
     """Sum the joint pmf of (r remaining tickets, m of them met): ``weights`` for r, then
     beta-binomial(r, ``alpha``, ``beta``) for m. The period ends at (met + m) / (n + r), judged
     by ``status.meets``; n + r = 0 is *No data*. Each row sums m over a band around its mean
     (``_met_band``). Beyond ``MAX_CELLS`` cells, runs of consecutive r are summed as one, at
-    the run's middle r with the run's total probability (``ShareOutcome.run`` says how many)."""
-    remaining, weights, run = _grouped(remaining, weights, alpha, beta)
+    the run's middle r with the run's total probability (``ShareOutcome.run`` says how many
+    counts each row stands for, with ``run``: how many ``remaining`` were grouped in already)."""
+    remaining, weights, k = _grouped(remaining, weights, alpha, beta)
+    run *= k
     p_met = p_none = 0.0
     values: list[Floats] = []
     probs: list[Floats] = []
@@ -290,13 +301,19 @@ def _grouped(r: Ints, w: Floats, alpha: float, beta: float) -> tuple[Ints, Float
     """``r`` and ``w`` in runs of k consecutive counts (the middle r, the run's probability),
     k the least that keeps rows × band width within ``MAX_CELLS``; k = 1 leaves them as they
     are."""
-    width = min(2 * BAND_SD * float(_betabinom_sd(r, alpha, beta).max()) + 2, r.max() + 1)
-    k = math.ceil(len(r) * width / MAX_CELLS)
+    k = math.ceil(len(r) * _band_width(r, alpha, beta) / MAX_CELLS)
     if k <= 1:
         return r, w, 1
     starts = np.arange(0, len(r), k)
     middle = r[np.minimum(starts + k // 2, len(r) - 1)]
     return middle, np.add.reduceat(w, starts), k
+
+
+def _band_width(r: Ints, alpha: float, beta: float) -> float:
+    """How many met counts the widest row of ``_met_band`` sums at first."""
+    if min(alpha, beta) < 1:
+        return float(r.max()) + 1
+    return min(2 * BAND_SD * float(_betabinom_sd(r, alpha, beta).max()) + 2, float(r.max()) + 1)
 
 
 def _betabinom_sd(r: Ints, alpha: float, beta: float) -> Floats:
@@ -305,42 +322,56 @@ def _betabinom_sd(r: Ints, alpha: float, beta: float) -> Floats:
 
 
 def _met_band(r: Ints, alpha: float, beta: float) -> tuple[Ints, Floats]:
-    """For each r, met counts m over a band around the beta-binomial's mean, and their pmf:
-    scipy's at the band's first m, then by the ratio pmf(m + 1) / pmf(m) = (r − m)(m + α) /
-    ((m + 1)(r − m − 1 + β)). The band is ±``BAND_SD`` standard deviations, widened until
-    every row holds all but ``BAND_HELD`` of its mass (the rest is rounding), then
-    renormalised."""
+    """For each r, met counts m over a band around the beta-binomial's mean, and their pmf
+    (normalised in the row). With α, β ≥ 1 the pmf is log-concave, so the ratio of neighbours
+    falls away from the mode and the mass beyond each edge is at most pmf(edge)·ρ / (1 − ρ), ρ
+    the ratio there: the band (±``BAND_SD`` standard deviations, then twice, four times that)
+    is the first whose edges leave at most ``TAIL`` of any row out. Otherwise, or failing
+    that, the whole support 0..r."""
     mean = r * alpha / (alpha + beta)
     sd = _betabinom_sd(r, alpha, beta)
-    for z in (BAND_SD, 2 * BAND_SD, 4 * BAND_SD, None):  # None: the whole support 0..r
-        if z is None:
-            width, lo = int(r.max()) + 1, np.zeros(len(r), dtype=np.int64)
-        else:
-            width = int(min(np.ceil(2 * z * sd.max()) + 2, r.max() + 1))
-            top = np.maximum(r + 1 - width, 0)
-            lo = np.clip(np.floor(mean - z * sd), 0, top).astype(np.int64)
+    for z in (BAND_SD, 2 * BAND_SD, 4 * BAND_SD) if min(alpha, beta) >= 1 else ():
+        width = int(min(np.ceil(2 * z * sd.max()) + 2, r.max() + 1))
+        lo = np.clip(np.floor(mean - z * sd), 0, np.maximum(r + 1 - width, 0)).astype(np.int64)
         m = lo[:, None] + np.arange(width, dtype=np.int64)[None, :]
         pmf = _betabinom_rows(m, r, alpha, beta)
         held = pmf.sum(axis=1)
-        if held.min() >= 1 - BAND_HELD:
-            break
-    return m, pmf / held[:, None]
+        if np.all(_left_out(m, r, pmf, alpha, beta) <= TAIL * held):
+            return m, pmf / held[:, None]
+    m = np.broadcast_to(np.arange(int(r.max()) + 1, dtype=np.int64), (len(r), int(r.max()) + 1))
+    pmf = _betabinom_rows(m, r, alpha, beta)
+    return m, pmf / pmf.sum(axis=1)[:, None]
+
+
+def _left_out(m: Ints, r: Ints, pmf: Floats, alpha: float, beta: float) -> Floats:
+    """Per row, a bound on the log-concave pmf's mass below and above the band."""
+    first, last = m[:, 0].astype(float), m[:, -1].astype(float)
+    rr = r.astype(float)
+    up = _ratio(last, rr, alpha, beta)  # pmf(last + 1) / pmf(last)
+    down = 1 / _ratio(first - 1, rr, alpha, beta)  # pmf(first − 1) / pmf(first)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        above = np.where(last >= rr, 0.0, np.where(up < 1, pmf[:, -1] * up / (1 - up), np.inf))
+        below = np.where(first <= 0, 0.0, np.where(down < 1, pmf[:, 0] * down / (1 - down), np.inf))
+    return cast(Floats, above + below)
+
+
+def _ratio(k: Floats, r: Floats, alpha: float, beta: float) -> Floats:
+    """pmf(k + 1) / pmf(k) of beta-binomial(r, α, β), for 0 ≤ k < r (else any value)."""
+    inside = (k >= 0) & (k < r)
+    num = np.where(inside, (r - k) * (k + alpha), 1.0)
+    den = np.where(inside, (k + 1) * (r - k - 1 + beta), 1.0)
+    return num / den
 
 
 def _betabinom_rows(m: Ints, r: Ints, alpha: float, beta: float) -> Floats:
-    """beta-binomial(r, α, β) pmf at consecutive m in each row (0 beyond r)."""
+    """beta-binomial(r, α, β) pmf at consecutive m in each row (0 beyond r): scipy's at the
+    row's first m, then by the ratio pmf(m + 1) / pmf(m) = (r − m)(m + α) / ((m + 1)(r − m −
+    1 + β))."""
     first = stats.betabinom.logpmf(m[:, 0], r, alpha, beta)
     k = m[:, :-1].astype(float)
     rr = r[:, None].astype(float)
     inside = k < rr
-    step = np.where(
-        inside,
-        np.log(np.where(inside, rr - k, 1.0))
-        + np.log(k + alpha)
-        - np.log(k + 1)
-        - np.log(np.where(inside, rr - k - 1 + beta, 1.0)),
-        -np.inf,
-    )
+    step = np.where(inside, np.log(_ratio(k, rr, alpha, beta)), -np.inf)
     logs = np.concatenate([first[:, None], first[:, None] + np.cumsum(step, axis=1)], axis=1)
     return cast(Floats, np.exp(logs))
 
@@ -401,8 +432,15 @@ def share_forecast(
         )
     if note := _volume_note(elapsed, [k for _, k in history]):
         return _none(method, note, len(history))
-    r, w = remaining_tickets(n=n, elapsed=elapsed, volumes=[k for _, k in history])
+    r, w, run = remaining_tickets(n=n, elapsed=elapsed, volumes=[k for _, k in history])
     alpha, beta = share_prior(history)
+    if _band_width(r, alpha + met, beta + n - met) > MAX_CELLS:
+        return _none(
+            method,
+            f"the volume still to come is too uncertain to sum (up to {int(r.max()):,} more "
+            "tickets are plausible)",
+            len(history),
+        )
     out = share_outcome(
         met=met,
         n=n,
@@ -412,6 +450,7 @@ def share_forecast(
         beta=beta + n - met,
         objective=objective,
         higher_is_better=higher_is_better,
+        run=run,
     )
     certain = _share_certainty(met, n, objective, higher_is_better)
     return Forecast(
@@ -479,6 +518,9 @@ def count_forecast(
     _require(count >= 0, "count", repr(count), "give the number counted so far (≥ 0)")
     _check_elapsed(elapsed)
     _require(all(v >= 0 for v in history), "history", repr(list(history)), "give counts ≥ 0")
+    _require(
+        math.isfinite(objective) and objective >= 0, "objective", repr(objective), "give a count"
+    )
     method = (
         f"Remaining count negative binomial (its rate Gamma, from {len(history)} past "
         "periods' counts and this period's so far); the chance summed exactly."
@@ -488,7 +530,9 @@ def count_forecast(
         return Forecast(1.0 if ok else 0.0, count, count, count, DECIDED, decided=True)
     if note := _volume_note(elapsed, history):
         return _none(method, note)
-    r, w = remaining_tickets(n=count, elapsed=elapsed, volumes=history)
+    r, w, run = remaining_tickets(n=count, elapsed=elapsed, volumes=history)
+    if run > 1:
+        method = method.replace("summed exactly", f"summed over runs of {run} counts")
     end = (count + r).astype(float)
     p = _open(float(w[_meets(end, objective, higher_is_better)].sum()), TAIL)
     now = meets(float(count), objective, higher_is_better)
