@@ -51,7 +51,7 @@ _EXPORTS = {
     "connect": "warehouse",
     "session": "warehouse",
 }
-_MODULES = ("budgets", "charts", "present", "reliability", "status")
+_MODULES = ("budgets", "charts", "forecast", "present", "reliability", "status")
 
 __all__ = [
     "Calendar",
@@ -76,6 +76,7 @@ __all__ = [
     "charts",
     "check_outages",
     "connect",
+    "forecast",
     "load_catalogue",
     "load_file",
     "load_files",

@@ -187,14 +187,15 @@ def remaining_tickets(
     shape, rate = shape + n, rate + elapsed
     if elapsed >= 1:
         return np.zeros(1, dtype=np.int64), np.ones(1), 1
-    dist = stats.nbinom(shape, rate / (rate + 1 - elapsed))
-    lo, hi = int(dist.ppf(TAIL)), int(dist.ppf(1 - TAIL))
+    p = rate / (rate + 1 - elapsed)
+    lo, hi = (int(x) for x in stats.nbinom.ppf([TAIL, 1 - TAIL], shape, p))
     k = math.ceil((hi - lo + 1) / MAX_ROWS)
     starts = np.arange(lo, hi + 1, k, dtype=np.int64)
     if k == 1:
-        w = dist.pmf(starts)
+        w = stats.nbinom.pmf(starts, shape, p)
         return starts, w / w.sum(), 1
-    w = dist.cdf(np.minimum(starts + k - 1, hi)) - dist.cdf(starts - 1)
+    ends = np.minimum(starts + k - 1, hi)
+    w = stats.nbinom.cdf(ends, shape, p) - stats.nbinom.cdf(starts - 1, shape, p)
     return np.minimum(starts + k // 2, hi), w / w.sum(), k
 
 
