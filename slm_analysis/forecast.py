@@ -395,8 +395,8 @@ def _share_method(history: Sequence[tuple[int, int]], run: int = 1) -> str:
     shares = sum(1 for _, n in history if n > 0)
     fit = (
         f"fitted by moments to {shares} past periods' shares"
-        if shares >= MIN_PERIODS
-        else "weak (fewer than 3 past periods with tickets)"
+        if shares >= MIN_PERIODS and any(n > 1 for _, n in history)
+        else f"weak (fewer than {MIN_PERIODS} past periods with tickets)"
     )
     return (
         f"Remaining tickets negative binomial (their rate Gamma, from {h} past periods' volumes "
@@ -420,53 +420,43 @@ def share_forecast(
     ended) and (met, n) of past whole periods. ``higher_is_better`` False: met when the share is
     at or under the objective (``met`` then counts the tickets the share is of)."""
     _check_share(met, n, elapsed, history, objective)
-    method = _share_method(history)
     if elapsed >= 1:
         return _decided_share(met, n, objective, higher_is_better)
-    seen = n + sum(k for _, k in history)
-    if seen < MIN_TICKETS:
-        return _none(
-            method,
-            f"too few tickets to forecast from: {seen} in this period and the past ones "
-            f"(at least {MIN_TICKETS} are needed)",
-            len(history),
-        )
-    if note := _volume_note(elapsed, [k for _, k in history]):
+    volumes = [k for _, k in history]
+    method = _share_method(history)
+    if note := _cannot_share(n, elapsed, volumes):
         return _none(method, note, len(history))
-    r, w, run = remaining_tickets(n=n, elapsed=elapsed, volumes=[k for _, k in history])
+    r, w, run = remaining_tickets(n=n, elapsed=elapsed, volumes=volumes)
     alpha, beta = share_prior(history)
-    if _band_width(r, alpha + met, beta + n - met) > MAX_CELLS:
-        return _none(
-            method,
+    alpha, beta = alpha + met, beta + n - met
+    if _band_width(r, alpha, beta) > MAX_CELLS:
+        note = (
             f"the volume still to come is too uncertain to sum (up to {int(r.max()):,} more "
-            "tickets are plausible)",
-            len(history),
+            "tickets are plausible)"
         )
+        return _none(method, note, len(history))
     out = share_outcome(
-        met=met,
-        n=n,
-        remaining=r,
-        weights=w,
-        alpha=alpha + met,
-        beta=beta + n - met,
-        objective=objective,
-        higher_is_better=higher_is_better,
-        run=run,
-    )
+        met=met, n=n, remaining=r, weights=w, alpha=alpha, beta=beta, objective=objective,
+        higher_is_better=higher_is_better, run=run,
+    )  # fmt: skip
     certain = _share_certainty(met, n, objective, higher_is_better)
+    lost = "already missed: no number of further tickets can bring it back"
     return Forecast(
         out.p_met if certain is None else float(certain) * (1 - out.p_no_data),
-        out.expected,
-        out.low,
-        out.high,
-        _share_method(history, out.run),
-        "already missed: no number of further tickets can bring it back"
-        if certain is False
-        else "",
-        SHARE_MODEL,
-        len(history),
-        out.p_no_data,
-    )
+        out.expected, out.low, out.high, _share_method(history, out.run),
+        lost if certain is False else "", SHARE_MODEL, len(history), out.p_no_data,
+    )  # fmt: skip
+
+
+def _cannot_share(n: int, elapsed: float, volumes: Sequence[int]) -> str:
+    """Why there is too little to forecast a share from ("" when there is enough)."""
+    seen = n + sum(volumes)
+    if seen < MIN_TICKETS:
+        return (
+            f"too few tickets to forecast from: {seen} in this period and the past ones "
+            f"(at least {MIN_TICKETS} are needed)"
+        )
+    return _volume_note(elapsed, volumes)
 
 
 def _share_certainty(met: int, n: int, objective: float, higher_is_better: bool) -> bool | None:
@@ -572,16 +562,8 @@ def availability_forecast(
     time, each as long as one of the K seen (resampled); their sum — at most the remaining
     time — adds to the downtime so far.
     """
-    _check_availability(
-        downtime_s,
-        scheduled_s,
-        period_scheduled_s,
-        history_outages_s,
-        history_scheduled_s,
-        objective,
-        draws,
-        outages_s,
-    )
+    _check_availability(downtime_s, scheduled_s, period_scheduled_s, history_outages_s,
+                        history_scheduled_s, objective, draws, outages_s)  # fmt: skip
     pool = np.asarray([*history_outages_s, *outages_s], dtype=float)
     exposure = history_scheduled_s + scheduled_s
     method = (
