@@ -48,6 +48,10 @@ LOW_Q, HIGH_Q = 0.1, 0.9
 MAX_CELLS = 1_000_000
 # the most remaining-ticket counts listed one by one; beyond, they are grouped
 MAX_ROWS = 100_000
+# the most tickets expected still to come that a forecast projects
+MAX_VOLUME = 10_000_000
+# the most outages expected still to come that a forecast simulates
+MAX_OUTAGES = 10_000
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -199,10 +203,19 @@ def remaining_tickets(
     return np.minimum(starts + k // 2, hi), w / w.sum(), k
 
 
-def _volume_note(elapsed: float, volumes: Sequence[int]) -> str:
-    if volumes or elapsed > 0:
-        return ""
-    return "no past periods and no scheduled time gone yet: nothing to project the volume from"
+def _volume_note(n: int, elapsed: float, volumes: Sequence[int]) -> str:
+    """Why the tickets still to come cannot be projected ("" when they can): no rate to go on,
+    or an expected ``MAX_VOLUME`` or more (a few tickets in a sliver of the period, no past)."""
+    shape, rate = ticket_rate_prior(volumes)
+    if rate + elapsed <= 0:
+        return "no past periods and no scheduled time gone yet: nothing to project the volume from"
+    expected = (shape + n) * (1 - elapsed) / (rate + elapsed)
+    if expected >= MAX_VOLUME:
+        return (
+            f"the volume still to come is too uncertain to project (about {expected:,.0f} "
+            f"more expected from {n} in {100 * elapsed:.2g} % of the period)"
+        )
+    return ""
 
 
 # ---------------------------------------------------------------- shares (tickets)
@@ -456,7 +469,7 @@ def _cannot_share(n: int, elapsed: float, volumes: Sequence[int]) -> str:
             f"too few tickets to forecast from: {seen} in this period and the past ones "
             f"(at least {MIN_TICKETS} are needed)"
         )
-    return _volume_note(elapsed, volumes)
+    return _volume_note(n, elapsed, volumes)
 
 
 def _share_certainty(met: int, n: int, objective: float, higher_is_better: bool) -> bool | None:
@@ -519,7 +532,7 @@ def count_forecast(
     if elapsed >= 1:
         ok = meets(float(count), objective, higher_is_better)
         return Forecast(1.0 if ok else 0.0, count, count, count, DECIDED, decided=True)
-    if note := _volume_note(elapsed, history):
+    if note := _volume_note(count, elapsed, history):
         return _none(method, note)
     r, w, run = remaining_tickets(n=count, elapsed=elapsed, volumes=history)
     if run > 1:
@@ -581,8 +594,8 @@ def availability_forecast(
     if known := _availability_known(downtime_s, left, period_scheduled_s, objective):
         p, note = known
         return Forecast(p, None, None, None, method, note, model, history_periods, basis=basis)
-    if exposure <= 0 or len(pool) == 0:
-        return _none(method, _no_simulation(exposure, left))
+    if note := _no_simulation(exposure, left, len(pool)):
+        return _none(method, note)
     extra = _simulated_downtime(pool, exposure, left, draws, seed)
     value = 100.0 * (period_scheduled_s - downtime_s - extra) / period_scheduled_s
     p = _open(float(np.mean(_meets(value, objective, True))), 0.5 / draws)
@@ -590,7 +603,8 @@ def availability_forecast(
         float(x) for x in np.quantile(value, (0.5, LOW_Q, HIGH_Q), method="inverted_cdf")
     )
     note = (
-        f"only {len(pool)} outages to take durations from: longer ones are under-represented"
+        f"only {len(pool)} outage{'' if len(pool) == 1 else 's'} to take durations from: "
+        "longer ones are under-represented"
         if len(pool) < FEW_OUTAGES
         else ""
     )
@@ -610,14 +624,23 @@ def _availability_known(
     return None
 
 
-def _no_simulation(exposure: float, left: float) -> str:
+def _no_simulation(exposure: float, left: float, seen: int) -> str:
+    """Why the outages to come cannot be simulated ("" when they can)."""
     if exposure <= 0:
         return "no scheduled time observed yet, in this period or the past ones"
-    clear = (exposure / (exposure + left)) ** 0.5  # P(no outage) under the Gamma(½, E) rate
-    return (
-        f"no outage seen yet to take durations from; no further outage is {100 * clear:.0f} % "
-        "likely"
-    )
+    if seen == 0:
+        clear = (exposure / (exposure + left)) ** 0.5  # P(no outage) under the Gamma(½, E) rate
+        return (
+            f"no outage seen yet to take durations from; no further outage is "
+            f"{100 * clear:.0f} % likely"
+        )
+    expected = (seen + 0.5) / exposure * left
+    if expected > MAX_OUTAGES:
+        return (
+            f"too little time observed to project outages ({seen} in {exposure:,.0f} scheduled "
+            f"seconds: about {expected:,.0f} more expected)"
+        )
+    return ""
 
 
 def _service_basis(history_periods: int, history_scheduled_s: float) -> str:

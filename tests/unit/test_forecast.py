@@ -217,6 +217,11 @@ def test_too_little_to_forecast_from() -> None:
     # tickets but no scheduled time gone and no past volume: no rate to project
     f = share_forecast(met=12, n=12, elapsed=0, history=[], objective=90)
     assert f.probability is None and "nothing to project the volume from" in f.note
+    # 10 tickets in the first millionth of the period, no past: some 10.5 million more expected
+    f = share_forecast(met=10, n=10, elapsed=1e-6, history=[], objective=90)
+    assert f.probability is None
+    assert f.note.startswith("the volume still to come is too uncertain to project (about 10,4")
+    assert count_forecast(count=10, elapsed=1e-6, history=[], objective=90).probability is None
 
 
 def test_large_volumes_group_remaining_counts_and_stay_close(
@@ -353,6 +358,16 @@ def test_availability_without_durations_or_exposure() -> None:
         history_outages_s=[], history_scheduled_s=0, objective=99.9,
     )  # fmt: skip
     assert none.probability is None and "no scheduled time observed" in none.note
+    # one outage in the first minute, no past: (1 + ½) / 60 s × 2,591,940 s ≈ 64,798 to come
+    wild = availability_forecast(
+        downtime_s=30, scheduled_s=60, period_scheduled_s=MONTH,
+        history_outages_s=[], history_scheduled_s=0, objective=99.9, outages_s=[30.0],
+    )  # fmt: skip
+    assert wild.probability is None
+    assert wild.note == (
+        "too little time observed to project outages (1 in 60 scheduled seconds: about 64,798 "
+        "more expected)"
+    )
     empty = availability_forecast(
         downtime_s=0, scheduled_s=0, period_scheduled_s=0,
         history_outages_s=[600.0], history_scheduled_s=MONTH, objective=99.9,
