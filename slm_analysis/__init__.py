@@ -54,8 +54,8 @@ _EXPORTS = {
     "session": "warehouse",
 }
 _MODULES = (
-    "budgets", "calibration", "charts", "improvement", "present", "reconcile", "reliability",
-    "status", "trends",
+    "budgets", "calibration", "charts", "forecast", "improvement", "present", "reconcile",
+    "reliability", "status", "trends",
 )  # fmt: skip
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "charts",
     "check_outages",
     "connect",
+    "forecast",
     "improvement",
     "load_catalogue",
     "load_file",
@@ -124,6 +125,7 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
         budgets,
         calibration,
         charts,
+        forecast,
         improvement,
         present,
         reconcile,
