@@ -59,6 +59,7 @@ def main() -> None:
     populate(con, args.incidents, args.pauses, start=START)
     print(f"populated {args.incidents:,} incidents over 2024-01..2026-01 in "
           f"{time.perf_counter() - t:.1f} s")  # fmt: skip
+
     def attain(rolling: str) -> dict[str, pd.DataFrame]:
         return {
             cid: measures.attainment(con, cat, cid, END, history=SERIES, as_of=AS_OF,
@@ -82,13 +83,19 @@ def main() -> None:
     assert isinstance(out, list)
     trends = sum(len(x.trends) for x in out)  # type: ignore[attr-defined]
     b, e, i = CPU["last"], CPU["each"], CPU["improve"]
-    print(f"attainment, 3 customers x 5 targets x {SERIES} periods (clocks included): "
-          f"best {base:.2f} s wall, {b:.2f} s CPU")
-    print(f"  + rolling twelve months of every period: best {each:.2f} s wall, {e:.2f} s CPU "
-          f"(+{100 * (e - b) / b:.1f} % CPU)")
-    print(f"improvement view ({trends} trends + control charts, 6 action effects, "
-          f"{trends} forecasts): best {imp * 1000:.1f} ms wall, {i * 1000:.1f} ms CPU "
-          f"(+{100 * i / b:.2f} % of attainment's CPU)")
+    print(
+        f"attainment, 3 customers x 5 targets x {SERIES} periods (clocks included): "
+        f"best {base:.2f} s wall, {b:.2f} s CPU"
+    )
+    print(
+        f"  + rolling twelve months of every period: best {each:.2f} s wall, {e:.2f} s CPU "
+        f"(+{100 * (e - b) / b:.1f} % CPU)"
+    )
+    print(
+        f"improvement view ({trends} trends + control charts, 6 action effects, "
+        f"{trends} forecasts): best {imp * 1000:.1f} ms wall, {i * 1000:.1f} ms CPU "
+        f"(+{100 * i / b:.2f} % of attainment's CPU)"
+    )
     print(f"together: +{100 * (e - b + i) / b:.1f} % of attainment's CPU time")
     print_machine(con, load_before, os.getloadavg())
 

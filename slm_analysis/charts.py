@@ -448,10 +448,12 @@ def _improvement_traces(r: Review, t: pd.Series) -> list[go.Scatter]:
     ]  # fmt: skip
     if pd.notna(t["centre"]):
         # a share cannot leave 0–100 %: the limits are drawn where the scale ends
-        clip = (lambda v: min(max(v, 0.0), 100.0)) if t["unit"] == "%" else (lambda v: v)
+        top, bottom = float(t["upper"]), float(t["lower"])
+        if t["unit"] == "%":
+            top, bottom = min(top, 100.0), max(bottom, 0.0)
         for value, name, dash in ((t["centre"], "centre line", "solid"),
-                                  (clip(t["upper"]), "process limits", "dot"),
-                                  (clip(t["lower"]), "process limits", "dot")):  # fmt: skip
+                                  (top, "process limits", "dot"),
+                                  (bottom, "process limits", "dot")):  # fmt: skip
             traces.append(go.Scatter(x=x, y=[value] * len(x), mode="lines", name=name,
                                      line={"color": RAG_COLOURS["grey"], "dash": dash, "width": 1},
                                      hoverinfo="skip"))  # fmt: skip

@@ -192,7 +192,7 @@ def remaining_tickets(
     if elapsed >= 1:
         return np.zeros(1, dtype=np.int64), np.ones(1), 1
     p = rate / (rate + 1 - elapsed)
-    lo, hi = (int(x) for x in stats.nbinom.ppf([TAIL, 1 - TAIL], shape, p))
+    lo, hi = (int(x) for x in np.atleast_1d(stats.nbinom.ppf([TAIL, 1 - TAIL], shape, p)))
     k = math.ceil((hi - lo + 1) / MAX_ROWS)
     starts = np.arange(lo, hi + 1, k, dtype=np.int64)
     if k == 1:
@@ -381,7 +381,7 @@ def _betabinom_rows(m: Ints, r: Ints, alpha: float, beta: float) -> Floats:
     """beta-binomial(r, α, β) pmf at consecutive m in each row (0 beyond r): scipy's at the
     row's first m, then by the ratio pmf(m + 1) / pmf(m) = (r − m)(m + α) / ((m + 1)(r − m −
     1 + β))."""
-    first = stats.betabinom.logpmf(m[:, 0], r, alpha, beta)
+    first = np.atleast_1d(stats.betabinom.logpmf(m[:, 0], r, alpha, beta))
     k = m[:, :-1].astype(float)
     rr = r[:, None].astype(float)
     inside = k < rr

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -163,9 +164,7 @@ def _chart(values: list[float | None], enough: list[bool]) -> trends.ControlChar
 def _trend_row(s: Series, t: trends.Trend, chart: trends.ControlChart | None) -> dict[str, Any]:
     last = s.last
     periods = list(s.rows["period"])
-    crossing = (
-        str(Period.parse(periods[-1]).shift(t.crossing)) if t.crossing is not None else None
-    )
+    crossing = str(Period.parse(periods[-1]).shift(t.crossing)) if t.crossing is not None else None
     return {
         "agreement": s.key[0],
         "id": s.key[1],
@@ -266,7 +265,9 @@ def _predict(
         return None
     done = s.rows[s.rows["achieved"].notna()]
     if s.share and last["metric"] in ("response_time", "resolution_time", "satisfaction"):
-        history = [(_int(m) or 0, _int(n) or 0) for m, n in zip(done["n_met"], done["n"], strict=True)]
+        history = [
+            (_int(m) or 0, _int(n) or 0) for m, n in zip(done["n_met"], done["n"], strict=True)
+        ]
         return forecast.share_forecast(
             met=_int(cur["n_met"]) or 0 if cur is not None else 0,
             n=_int(cur["n"]) or 0 if cur is not None else 0,
@@ -331,29 +332,37 @@ def _effect_row(
     periods = list(s.rows["period"])
     i = next((k for k, p in enumerate(periods) if _contains(p, closed)), None)
     if i is None:
-        return row | _target_of(s) | {
-            "verdict": "not measurable",
-            "sentence": "completed outside the periods measured",
-        }
+        return (
+            row
+            | _target_of(s)
+            | {
+                "verdict": "not measurable",
+                "sentence": "completed outside the periods measured",
+            }
+        )
     before, after = s.rows.iloc[max(0, i - EFFECT_PERIODS) : i], s.rows.iloc[i + 1 :]
     after = after.iloc[:EFFECT_PERIODS]
     e = _effect(s, before, after, confidence)
     unit = slope_unit(str(s.last["unit"]))
-    return row | _target_of(s) | {
-        "completed_period": periods[i],
-        "verdict": e.verdict,
-        "change": e.change,
-        "low": e.low,
-        "high": e.high,
-        "p_value": e.p_value,
-        "before": e.before,
-        "after": e.after,
-        "unit": unit,
-        "sentence": e.sentence(unit)
-        if e.after
-        else f"not measurable yet: completed in {periods[i]}, no whole period since",
-        "method": e.method,
-    }
+    return (
+        row
+        | _target_of(s)
+        | {
+            "completed_period": periods[i],
+            "verdict": e.verdict,
+            "change": e.change,
+            "low": e.low,
+            "high": e.high,
+            "p_value": e.p_value,
+            "before": e.before,
+            "after": e.after,
+            "unit": unit,
+            "sentence": e.sentence(unit)
+            if e.after
+            else f"not measurable yet: completed in {periods[i]}, no whole period since",
+            "method": e.method,
+        }
+    )
 
 
 def _effect(
@@ -381,7 +390,7 @@ def _target_of(s: Series) -> dict[str, Any]:
     return {"agreement": s.key[0], "name": s.last["name"]}
 
 
-def _contains(period: str, day: Any) -> bool:
+def _contains(period: str, day: date) -> bool:
     p = Period.parse(period)
     return p.first <= day < p.end
 
@@ -393,17 +402,24 @@ def headlines(imp: Improvement, period: Period) -> list[str]:
     the actions that made a detectable difference."""
     out = [
         f"{t['name']}: {t['sentence']}."
-        for _, t in imp.trends[imp.trends["verdict"].isin(["improving", "deteriorating"])].iterrows()
+        for _, t in imp.trends[
+            imp.trends["verdict"].isin(["improving", "deteriorating"])
+        ].iterrows()
     ]
     sig = imp.signals
     now = sig[(sig["period"] == str(period)) & (sig["rule"] == "outside limits")]
-    out += [f"{s['name']}: {period.label()} is a special cause ({s['text']})." for _, s in now.iterrows()]
+    out += [
+        f"{s['name']}: {period.label()} is a special cause ({s['text']})."
+        for _, s in now.iterrows()
+    ]
     odds = imp.forecasts[imp.forecasts["probability"].astype(float) < 0.5]
     if not odds.empty:
         label = Period.parse(str(odds["period"].iloc[0])).label()
         out.append(
             f"Below even odds of being met in {label}: "
-            + "; ".join(f"{f['name']} {100 * float(f['probability']):.0f} %" for _, f in odds.iterrows())
+            + "; ".join(
+                f"{f['name']} {100 * float(f['probability']):.0f} %" for _, f in odds.iterrows()
+            )
             + f" ({', '.join(dict.fromkeys(odds['model']))})."
         )
     for _, e in imp.effects[imp.effects["verdict"].isin(["improved", "worsened"])].iterrows():
@@ -415,8 +431,11 @@ def methods(imp: Improvement) -> list[tuple[str, str]]:
     """(what, how) of every statistic the view used, for the pack's calculation settings."""
     out = [("trend", m) for m in dict.fromkeys(imp.trends["method"])]
     if imp.trends["centre"].notna().any():
-        out.append(("special causes", f"{trends.XMR_METHOD} A chart needs {MIN_PERIODS} "
-                    f"periods; periods measured on fewer than {MIN_N} tickets are left off it."))  # fmt: skip
+        chart = (
+            f"{trends.XMR_METHOD} A chart needs {MIN_PERIODS} periods; periods measured on "
+            f"fewer than {MIN_N} tickets are left off it."
+        )
+        out.append(("special causes", chart))
     compared = (
         f" Compared: up to {EFFECT_PERIODS} whole periods before the period in which the "
         f"action was completed and up to {EFFECT_PERIODS} after it; that period itself is "
@@ -449,5 +468,3 @@ def _int(v: Any) -> int | None:
 
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
-
-

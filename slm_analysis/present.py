@@ -600,7 +600,9 @@ def series_table(r: Review, width: int = 4) -> Html:
                 n = "" if pd.isna(row["n"]) else f' <span class="note">n {e(int(row["n"]))}</span>'
                 line += [
                     (e(describe(row)) if pd.notna(row["achieved"]) else "No data") + n,
-                    e(describe(row, "rolling_achieved")) if pd.notna(row["rolling_achieved"]) else "–",
+                    e(describe(row, "rolling_achieved"))
+                    if pd.notna(row["rolling_achieved"])
+                    else "–",
                 ]
             rows.append(line)
         headers = ["Period"] + [h for n in names for h in (n, "12 months")]

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import measures
 from . import improvement as improve
+from . import measures
 from .budgets import BudgetReport
 from .budgets import report as budget_report
 from .catalogue import (
@@ -252,7 +252,6 @@ class Review:
         ]
         return pd.DataFrame(rows, columns=["agreement", "setting", "value"])
 
-
     def _methods(self) -> list[tuple[str, str]]:
         return [] if self.improvement is None else improve.methods(self.improvement)
 
@@ -395,7 +394,9 @@ def _outage_history(
     whole = periods[:-1] if in_progress else periods
     if not timed or not whole:
         return None
-    return _unplanned(outage_list(con, cat, customer, Period.span(whole[0], whole[-1]), as_of=as_of))
+    return _unplanned(
+        outage_list(con, cat, customer, Period.span(whole[0], whole[-1]), as_of=as_of)
+    )
 
 
 def _unplanned(o: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ PERIODS = [str(p) for p in OCT.history(24)]  # 2024-11 .. 2026-10
 
 def rows(target: str, achieved: list[float | None], n: list[int], **extra: object) -> list[dict]:
     out = []
-    for p, a, k in zip(PERIODS[-len(achieved):], achieved, n, strict=True):
+    for p, a, k in zip(PERIODS[-len(achieved) :], achieved, n, strict=True):
         met = None if a is None else round(a * k / 100)
         out.append({"agreement": "sla", "id": target, "name": target.upper(), "metric":
                     "resolution_time", "unit": "%", "higher_is_better": True, "objective": 90.0,
@@ -44,8 +44,16 @@ NO_ACTIONS = pd.DataFrame(columns=["action_id", "title", "target_id", "status", 
 
 def actions(*rows: tuple[str, str | None, str, datetime | None]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"action_id": a, "title": f"action {a}", "target_id": t, "status": s,
-          "closed_at": pd.Timestamp(c) if c else pd.NaT} for a, t, s, c in rows]  # fmt: skip
+        [
+            {
+                "action_id": a,
+                "title": f"action {a}",
+                "target_id": t,
+                "status": s,
+                "closed_at": pd.Timestamp(c) if c else pd.NaT,
+            }
+            for a, t, s, c in rows
+        ]
     )
 
 
@@ -108,7 +116,9 @@ def test_action_effects_compare_whole_periods_either_side_of_completion() -> Non
     assert a1["low"] > 0 and a1["sentence"].startswith("improved by 10.0 pp")
     assert e.loc["A2", "verdict"] == "no measurable target"
     assert e.loc["A3", "sentence"].startswith("no target 'nosuch' in")
-    assert e.loc["A4", "sentence"] == "not measurable yet: completed in 2026-10, no whole period since"
+    assert (
+        e.loc["A4", "sentence"] == "not measurable yet: completed in 2026-10, no whole period since"
+    )
 
 
 def test_completion_day_is_read_in_the_customers_zone() -> None:
@@ -126,8 +136,10 @@ def test_few_tickets_are_flagged_and_never_a_special_cause() -> None:
     """One P1 a month: a miss is 0 %, far outside a series of 100 %s, but a share of one
     ticket moves in steps of 100 pp: periods under 10 tickets are flagged in the trend and
     kept off the control chart (here: all of them, so there is none)."""
-    att = frame(rows("p1", [100.0] * 11 + [0.0], [1] * 12),
-                rows("mixed", [95.0] * 4 + [0.0] + [95.0] * 7, [100] * 4 + [1] + [100] * 7))
+    att = frame(
+        rows("p1", [100.0] * 11 + [0.0], [1] * 12),
+        rows("mixed", [95.0] * 4 + [0.0] + [95.0] * 7, [100] * 4 + [1] + [100] * 7),
+    )
     imp = improvement(att, period=OCT, in_progress=False, elapsed=1.0, actions=NO_ACTIONS,
                       zone="UTC")  # fmt: skip
     t = imp.trends.set_index("id")
@@ -155,6 +167,8 @@ def test_headlines_name_the_verdicts() -> None:
     assert lines[0].endswith("; the trend line is already on the wrong side of the objective.")
     # the dip of DIP, and STEP's 80 % (a step change is a special cause of the whole series)
     assert [x.split(" below")[0] for x in lines if "special cause" in x] == [
-        "DIP: April 2026 is a special cause (60.0", "STEP: April 2026 is a special cause (80.00"]
+        "DIP: April 2026 is a special cause (60.0",
+        "STEP: April 2026 is a special cause (80.00",
+    ]
     assert any(x.startswith("Below even odds of being met in November 2026: FALL ") for x in lines)
     assert lines[-1].startswith("Action A1 (action A1): STEP improved by 10.0 pp (95 % interval ")
