@@ -259,6 +259,9 @@ def _predict(
     outages: tuple[pd.DataFrame | None, pd.DataFrame | None],
     scheduled_next: float | None,
 ) -> forecast.Forecast | None:
+    """The forecast of one target: a share of tickets or responses (beta-binomial), an
+    incident count (negative binomial), availability in outage time (simulated outages).
+    Mean scores, durations (MTTA, MTTR, …) and check-based availability: none."""
     last = s.last
     objective = _num((cur if cur is not None else last)["objective"])
     if objective is None:
@@ -273,6 +276,14 @@ def _predict(
             n=_int(cur["n"]) or 0 if cur is not None else 0,
             elapsed=elapsed,
             history=history,
+            objective=objective,
+            higher_is_better=bool(last["higher_is_better"]),
+        )
+    if last["metric"] == "incident_count":
+        return forecast.count_forecast(
+            count=_int(cur["achieved"]) or 0 if cur is not None else 0,
+            elapsed=elapsed,
+            history=[int(v) for v in done["achieved"]],
             objective=objective,
             higher_is_better=bool(last["higher_is_better"]),
         )

@@ -509,6 +509,43 @@ def actions_table(r: Review) -> Html:
     )
 
 
+def satisfaction_levels_table(r: Review, min_interval: int = 5) -> Html:
+    """Survey scores of the period's tickets that met each resolution target against those
+    that missed it, and by business resolution time: responses, mean score and share
+    satisfied with their 95 % intervals (from ``min_interval`` responses: a t interval on two
+    scores spans more than the scale)."""
+    s = r.satisfaction_levels
+    if s is None:
+        return Html("")
+    s = s[s["n"] > 0]
+    rows = [
+        [
+            e(g["name"]),
+            e(g["group"] if g["by"] == "verdict" else f"resolved in {g['group']}"),
+            e(int(g["n"])),
+            _with_interval(
+                g["mean_score"], g["mean_low"], g["mean_high"], "", g["n"] >= min_interval
+            ),
+            _with_interval(
+                g["satisfied_share"], g["share_low"], g["share_high"], " %", g["n"] >= min_interval
+            ),
+        ]
+        for _, g in s.iterrows()
+    ]
+    headers = ["Resolution target", "Tickets", "Responses", "Mean score (95 % interval)",
+               "Satisfied (95 % interval)"]  # fmt: skip
+    return Html(table(headers, rows, "satisfaction-levels"))
+
+
+def _with_interval(value: Any, low: Any, high: Any, unit: str, shown: bool) -> str:
+    if _num(value) is None:
+        return "–"
+    text = f"{float(value):.1f}{unit}"
+    if shown and _num(low) is not None and _num(high) is not None:
+        return f"{text} ({float(low):.1f}–{float(high):.1f}{unit})"
+    return f'{text} <span class="note">(few responses)</span>'
+
+
 # ---------------------------------------------------------------------------- improvement
 VERDICT_RAG = {"improving": "green", "improved": "green", "deteriorating": "red",
                "worsened": "red"}  # fmt: skip

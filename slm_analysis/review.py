@@ -30,6 +30,7 @@ from .improvement import Improvement
 from .outages import outage_list
 from .paths import catalogue_path, db_path
 from .periods import Period
+from .satisfaction import satisfaction_by_service_level
 from .status import Status, format_objective, format_value, overall
 from .warehouse import query, session
 
@@ -62,6 +63,7 @@ class Review:
     in_progress: bool = False  # the period has not ended at ``as_of``: values are to date
     budgets: BudgetReport | None = None  # error budgets of the review period (budgets.report)
     improvement: Improvement | None = None  # trends, special causes, forecasts, action effects
+    satisfaction_levels: pd.DataFrame | None = None  # scores of met vs missed tickets (period)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     # ------------------------------------------------------------------ derived views
@@ -336,6 +338,7 @@ def open_review(
         budget = budget_report(con, cat, customer, current, as_of=as_of, clocks=clocks)
         planned = measures.planned_work(con, cat, customer, services, s, e)
         outage_rows = outage_list(con, cat, customer, p, as_of=as_of)
+        levels = satisfaction_by_service_level(con, cat, customer, p, as_of=as_of, clocks=run)
         improved = improve.improvement(
             att, period=p, in_progress=in_progress, elapsed=_elapsed(s, e, as_of),
             actions=actions, zone=zone,
@@ -365,6 +368,7 @@ def open_review(
         in_progress=in_progress,
         budgets=budget,
         improvement=improved,
+        satisfaction_levels=levels,
     )
 
 
