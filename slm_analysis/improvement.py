@@ -61,19 +61,15 @@ class Improvement:
 
 @dataclass(frozen=True)
 class Series:
-    """One target's whole periods with data, oldest first (the period in progress left out)."""
+    """One target's whole periods, oldest first (the period in progress left out)."""
 
     key: tuple[str, str]
     rows: pd.DataFrame  # attainment records, one per whole period (achieved may be NaN)
+    share: bool  # measured as met / n (tickets, responses, check results): counts are known
 
     @property
     def last(self) -> pd.Series:
         return self.rows.iloc[-1]
-
-    @property
-    def share(self) -> bool:
-        """Measured as met / n (tickets, responses, check results): its counts are known."""
-        return bool(self.rows["n_met"].notna().any())
 
     def values(self) -> list[float | None]:
         return [_num(v) for v in self.rows["achieved"]]
@@ -102,7 +98,7 @@ def improvement(
     ``in_progress``: ``period`` has not ended (``elapsed``: the share of it gone, 0–1); it is
     then left out of trends, control charts and effects and is what is forecast; otherwise
     the next period is forecast. ``actions``: the action register rows (``review_actions``
-    columns plus ``closed_at``). ``outages``: per service, the unplanned outages of the
+    columns, ``closed_at`` among them). ``outages``: per service, the unplanned outages of the
     series' whole periods (``service``, ``scheduled_s`` inside the service hours) that an
     availability forecast bootstraps, ``current_outages`` those of the period in progress;
     ``next_scheduled_s``: per (agreement, target id) the service hours of the next period, in
@@ -133,7 +129,8 @@ def _series(att: pd.DataFrame, period: Period, in_progress: bool) -> dict[tuple[
     out = {}
     for key, rows in whole.groupby(["agreement", "id"], sort=False):
         agreement, target = str(key[0]), str(key[1])
-        out[(agreement, target)] = Series((agreement, target), rows.reset_index(drop=True))
+        share = bool(rows["n_met"].notna().any())
+        out[(agreement, target)] = Series((agreement, target), rows.reset_index(drop=True), share)
     return out
 
 
