@@ -46,6 +46,8 @@ bench: $(STAMP) ## Run the benchmarks (results: docs/benchmarks.md)
 	$(BIN)/python benchmarks/clock_attainment.py
 	$(BIN)/python benchmarks/load_servicenow.py
 	$(BIN)/python benchmarks/check_outages.py
+	$(BIN)/python benchmarks/availability_methods.py
+	$(BIN)/python benchmarks/improvement.py
 
 clean: ## Remove the environment, generated data, warehouse and packs
 	rm -rf $(VENV) data/raw data/*.duckdb data/*.duckdb.wal reports/*/ reports/_failed \
