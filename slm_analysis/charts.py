@@ -400,17 +400,19 @@ def _unique_names(b: pd.DataFrame) -> pd.Series:
     return b["name"].where(~shared, b["name"] + " (" + b["id"] + ")")
 
 
-def improvement_chart(r: Review, columns: int = 2) -> go.Figure:
+def improvement_chart(r: Review, columns: int = 3, panel: int = 210) -> go.Figure:
     """Per target with a trend: its whole periods, the control chart's centre line and
     natural process limits (XmR), the objective, the Theil–Sen line when the trend is
-    significant, and the special-cause periods ringed in red."""
+    significant, and the special-cause periods ringed in red. ``panel`` px per row of
+    ``columns`` panels: nine targets stay within one printed A4 page."""
     imp = r.improvement
     shown = imp.trends[imp.trends["verdict"] != "too few periods"] if imp is not None else None
     if imp is None or shown is None or shown.empty:
         fig = _layout(go.Figure(), "Trends and special causes", "")
         return _nothing(fig, "No target has enough periods with data for a trend")
     rows = -(-len(shown) // columns)
-    fig = make_subplots(rows=rows, cols=columns, vertical_spacing=0.5 / rows,
+    fig = make_subplots(rows=rows, cols=columns, vertical_spacing=0.45 / rows,
+                        horizontal_spacing=0.08,
                         subplot_titles=[label(n) for n in shown["name"]])  # fmt: skip
     named: set[str] = set()  # each kind of line in the legend once
     for i, (_, t) in enumerate(shown.iterrows()):
@@ -421,8 +423,13 @@ def improvement_chart(r: Review, columns: int = 2) -> go.Figure:
             fig.add_trace(trace, **at)
         if t["unit"] == "%":
             fig.update_yaxes(ticksuffix=" %", **at)
-    fig = _layout(fig, "Trends and special causes", "", height=max(320, 260 * rows))
-    fig.update_layout(hovermode="closest", legend={"y": -60 / (260 * rows)})
+    height = panel * rows + 200
+    fig = _layout(fig, "Trends and special causes", "", height=height)
+    fig.update_xaxes(nticks=4, tickangle=0, tickformat="%b %Y")
+    fig.update_annotations(font={"size": 12})  # the panel titles
+    # the legend under the panels, with room for two lines on a narrow (printed) page
+    fig.update_layout(hovermode="closest", margin={"r": 30, "b": 130},
+                      legend={"y": -30 / (height - 180), "yanchor": "top"})  # fmt: skip
     return fig
 
 

@@ -608,7 +608,7 @@ def effects_table(r: Review) -> Html:
     return Html(table(headers, rows, "effects"))
 
 
-def series_table(r: Review, width: int = 4) -> Html:
+def series_table(r: Review, width: int = 3) -> Html:
     """The month-by-month (period-by-period) table of the series behind the trends: achieved
     with n, and the rolling twelve months, per target; ``width`` targets per table."""
     att = r.attainment
@@ -636,7 +636,7 @@ def series_table(r: Review, width: int = 4) -> Html:
                     continue
                 n = "" if pd.isna(row["n"]) else f' <span class="note">n {e(int(row["n"]))}</span>'
                 line += [
-                    (e(describe(row)) if pd.notna(row["achieved"]) else "No data") + n,
+                    e(describe(row)) + n if pd.notna(row["achieved"]) else "No data",
                     e(describe(row, "rolling_achieved"))
                     if pd.notna(row["rolling_achieved"])
                     else "–",
