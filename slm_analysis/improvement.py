@@ -340,12 +340,15 @@ def _effect_row(
     periods = list(s.rows["period"])
     i = next((k for k, p in enumerate(periods) if _contains(p, closed)), None)
     if i is None:
+        later = closed >= Period.parse(periods[-1]).end  # in the period still running
         return (
             row
             | _target_of(s)
             | {
                 "verdict": "not measurable",
-                "sentence": "completed outside the periods measured",
+                "sentence": "not measurable yet: completed in the period in progress"
+                if later
+                else "completed before the periods measured",
             }
         )
     before, after = s.rows.iloc[max(0, i - EFFECT_PERIODS) : i], s.rows.iloc[i + 1 :]

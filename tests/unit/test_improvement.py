@@ -121,6 +121,19 @@ def test_action_effects_compare_whole_periods_either_side_of_completion() -> Non
     )
 
 
+def test_an_action_completed_in_the_period_in_progress_is_not_measurable_yet() -> None:
+    att = frame(rows("step", STEP, [100] * 12))
+    acts = actions(
+        ("A1", "step", "done", datetime(2026, 10, 20, tzinfo=UTC)),
+        ("A2", "step", "done", datetime(2024, 1, 5, tzinfo=UTC)),
+    )
+    imp = improvement(att, period=OCT, in_progress=True, elapsed=0.7, actions=acts, zone="UTC")
+    e = imp.effects.set_index("action_id")
+    assert e.loc["A1", "sentence"] == "not measurable yet: completed in the period in progress"
+    assert e.loc["A2", "sentence"] == "completed before the periods measured"
+    assert set(e["verdict"]) == {"not measurable"}
+
+
 def test_completion_day_is_read_in_the_customers_zone() -> None:
     """23:30 UTC on 31 May is 1 June in Berlin: the transition month is June, not May."""
     att = frame(rows("step", STEP, [100] * 12))
