@@ -90,6 +90,7 @@ def improvement(
     outages: pd.DataFrame | None = None,
     current_outages: pd.DataFrame | None = None,
     next_scheduled_s: Mapping[tuple[str, str], float] | None = None,
+    next_objectives: Mapping[tuple[str, str], float] | None = None,
     confidence: float = CONFIDENCE,
 ) -> Improvement:
     """The improvement view of the attainment records ``att`` (every target × the periods of
@@ -102,7 +103,8 @@ def improvement(
     series' whole periods (``service``, ``scheduled_s`` inside the service hours) that an
     availability forecast bootstraps, ``current_outages`` those of the period in progress;
     ``next_scheduled_s``: per (agreement, target id) the service hours of the next period, in
-    seconds."""
+    seconds; ``next_objectives``: the objective of every target in force in the next period
+    (given, a target not in it is not forecast; none: each keeps its last objective)."""
     series = _series(att, period, in_progress)
     trend_rows, signal_rows, forecast_rows = [], [], []
     for s in series.values():
@@ -110,8 +112,9 @@ def improvement(
         chart = _chart(s.values(), s.enough())
         trend_rows.append(_trend_row(s, t, chart))
         signal_rows += _signal_rows(s, chart)
+        upcoming = (next_scheduled_s or {}).get(s.key), next_objectives
         f = _forecast(att, s, period, in_progress, elapsed, (outages, current_outages),
-                      next_scheduled_s)  # fmt: skip
+                      upcoming)  # fmt: skip
         if f is not None:
             forecast_rows.append(f)
     effects = [_effect_row(a, series, zone, confidence) for _, a in _completed(actions).iterrows()]
@@ -214,20 +217,25 @@ def _forecast(
     in_progress: bool,
     elapsed: float,
     outages: tuple[pd.DataFrame | None, pd.DataFrame | None],
-    next_scheduled_s: Mapping[tuple[str, str], float] | None,
+    upcoming: tuple[float | None, Mapping[tuple[str, str], float] | None],
 ) -> dict[str, Any] | None:
-    """The forecast of the period in progress, or of the next one after a whole period."""
+    """The forecast of the period in progress, or of the next one after a whole period
+    (``upcoming``: its service hours for this target, and the objectives in force then)."""
     last = s.last
     target = period if in_progress else period.shift(1)
+    scheduled_next, objectives = upcoming
     if in_progress:
         now = att[(att["agreement"] == s.key[0]) & (att["id"] == s.key[1])]
         now = now[now["period"] == str(period)]
         if now.empty:
             return None
-        cur = now.iloc[0]
+        cur, objective = now.iloc[0], _num(now.iloc[0]["objective"])
     else:
         cur, elapsed = None, 0.0
-    f = _predict(s, cur, elapsed, outages, (next_scheduled_s or {}).get(s.key))
+        objective = _num(last["objective"]) if objectives is None else objectives.get(s.key)
+    if objective is None:  # not in force in the period forecast
+        return None
+    f = _predict(s, cur, elapsed, outages, scheduled_next, objective)
     if f is None:
         return None
     return {
@@ -236,7 +244,7 @@ def _forecast(
         "name": last["name"],
         "period": str(target),
         "elapsed": elapsed,
-        "objective": (cur if cur is not None else last)["objective"],
+        "objective": objective,
         "unit": last["unit"],
         "probability": f.probability,
         "expected": f.expected,
@@ -255,14 +263,12 @@ def _predict(
     elapsed: float,
     outages: tuple[pd.DataFrame | None, pd.DataFrame | None],
     scheduled_next: float | None,
+    objective: float,
 ) -> forecast.Forecast | None:
     """The forecast of one target: a share of tickets or responses (beta-binomial), an
     incident count (negative binomial), availability in outage time (simulated outages).
     Mean scores, durations (MTTA, MTTR, …) and check-based availability: none."""
     last = s.last
-    objective = _num((cur if cur is not None else last)["objective"])
-    if objective is None:
-        return None
     done = s.rows[s.rows["achieved"].notna()]
     if s.share and last["metric"] in ("response_time", "resolution_time", "satisfaction"):
         history = [

@@ -345,6 +345,7 @@ def open_review(
             outages=_outage_history(con, cat, customer, p.history(series), in_progress, as_of),
             current_outages=_unplanned(outage_rows) if in_progress else None,
             next_scheduled_s=None if in_progress else _next_scheduled(cat, customer, p.shift(1)),
+            next_objectives=_objectives(cat, customer, p.shift(1)),
         )  # fmt: skip
     return Review(
         catalogue=cat,
@@ -409,6 +410,11 @@ def _unplanned(o: pd.DataFrame) -> pd.DataFrame:
     o = o[~o["planned"].astype(bool) & (o["impact"] != "none")]
     seconds = 60.0 * (o["service_minutes"].fillna(0) - o["maintenance_minutes"].fillna(0))
     return pd.DataFrame({"service": o["service"], "scheduled_s": seconds})[seconds > 0]
+
+
+def _objectives(cat: Catalogue, customer: str, p: Period) -> dict[tuple[str, str], float]:
+    """The objective of every target of the customer in force in ``p``."""
+    return {(a.id, t.id): t.objective for a, t in cat.targets_for(customer, p)}
 
 
 def _next_scheduled(cat: Catalogue, customer: str, p: Period) -> dict[tuple[str, str], float]:

@@ -96,6 +96,17 @@ def test_a_whole_period_forecasts_the_next_one() -> None:
     assert f["probability"] > 0.95  # 95 % every month against 90 %
 
 
+def test_the_next_period_is_forecast_against_the_objective_in_force_then() -> None:
+    """November tightens "flat" to 97 % and drops "gone": "flat" is forecast against 97 %
+    (95 % every month: unlikely), "gone" not at all."""
+    att = frame(rows("flat", [95.0] * 12, [100] * 12), rows("gone", [95.0] * 12, [100] * 12))
+    imp = improvement(att, period=OCT, in_progress=False, elapsed=1.0, actions=NO_ACTIONS,
+                      zone="UTC", next_objectives={("sla", "flat"): 97.0})  # fmt: skip
+    assert list(imp.forecasts["id"]) == ["flat"]
+    f = imp.forecasts.iloc[0]
+    assert f["objective"] == 97.0 and f["probability"] < 0.2
+
+
 def test_action_effects_compare_whole_periods_either_side_of_completion() -> None:
     """Completed 14 May 2026: before = the six months 2025-11..2026-04, after = 2026-06..10
     (five); May itself is the transition. 80 % → 90 % on 100 tickets a month is +10 pp."""
