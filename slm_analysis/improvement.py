@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import forecast, trends
 from .periods import Period
+from .status import number as _num
 
 CONFIDENCE = 0.95
 EFFECT_PERIODS = 6  # whole periods compared on each side of an action's completion
@@ -468,14 +469,6 @@ def slope_unit(unit: str) -> str:
     """The unit of a change in a measure: percentage points for a share in %, points for a
     score out of a scale, else the measure's own unit."""
     return "pp" if unit == "%" else "points" if unit.startswith("/") else unit
-
-
-def _num(v: Any) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def _int(v: Any) -> int | None:

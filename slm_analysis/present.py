@@ -29,6 +29,7 @@ from .status import (
     format_objective,
     format_value,
 )
+from .status import number as _num
 
 
 class Html(str):
@@ -684,11 +685,3 @@ def provenance_table(r: Review) -> Html:
     ]
     rows.append(["catalogue", "YAML", "–", "–", f"<code>{e(r.catalogue_sha256[:16])}…</code>"])
     return Html(table(["File", "Format", "Rows", "Loaded (UTC)", "sha256"], rows, "provenance"))
-
-
-def _num(v: Any) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f

@@ -59,6 +59,15 @@ def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def number(v: object) -> float | None:
+    """A value of a record as a float; None for None, NaN or anything that is not a number."""
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
 # relative floating-point noise: (scheduled − down) / scheduled can land 1e-14 under a level it
 # meets exactly; real differences are far larger (1 s in a year of service is 3e-8 relative)
 NOISE = 1e-9

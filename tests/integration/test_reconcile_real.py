@@ -24,10 +24,13 @@ Checked by hand (opened → resolved, closed; state history):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 from test_real_exports import FULL_LOG, needs_shared
 
+from slm_analysis import warehouse
 from slm_analysis.catalogue import parse_catalogue
 from slm_analysis.importers import load_file
 from slm_analysis.reconcile import reconcile
@@ -53,21 +56,26 @@ agreements:
 """
 
 
+COUNTS = ["id", "n", "agree", "ours_met_vendor_missed", "ours_missed_vendor_met",
+          "no_vendor_verdict", "n_reopen", "n_pauses", "n_calendar", "n_stop", "n_unknown"]  # fmt: skip
+
+
+def loaded(path: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse holding the event log at ``path`` as customer c, service s."""
+    con = warehouse.connect(":memory:")
+    load_file(con, "incidents", path, timezone="UTC", customer="c", service="s")
+    return con
+
+
 @pytest.fixture(scope="module")
 def uci() -> duckdb.DuckDBPyConnection:
-    from slm_analysis import warehouse
-
-    con = warehouse.connect(":memory:")
-    load_file(con, "incidents", FULL_LOG, timezone="UTC", customer="c", service="s")
-    return con
+    return loaded(FULL_LOG)
 
 
 @needs_shared
 def test_made_sla_against_a_stated_definition(uci: duckdb.DuckDBPyConnection) -> None:
     r = reconcile(uci, parse_catalogue(DEFINITION), "c", "2016")
-    cols = ["id", "n", "agree", "ours_met_vendor_missed", "ours_missed_vendor_met",
-            "no_vendor_verdict", "n_reopen", "n_pauses", "n_calendar", "n_stop", "n_unknown"]  # fmt: skip
-    assert r.summary[cols].values.tolist() == [
+    assert r.summary[COUNTS].values.tolist() == [
         ["p12-res", 36, 10, 26, 0, 0, 0, 4, 0, 22, 0],
         ["p34-res", 564, 483, 81, 0, 0, 0, 80, 0, 1, 0],
         ["p34-office", 564, 475, 87, 2, 0, 0, 77, 6, 4, 2],
@@ -98,17 +106,9 @@ def test_made_sla_on_the_committed_slice() -> None:
     everywhere): P3/P4 agree on 34 of 38 (89.5 %); the four disagreements all fit a clock
     without the Awaiting User Info pause; the two P1/P2 tickets fit only a stop at closure;
     INC0000064 is the hand-checked *target definition unknown* above (38 h office time)."""
-    from pathlib import Path
-
-    from slm_analysis import warehouse
-
-    con = warehouse.connect(":memory:")
-    fixture = Path(__file__).parents[1] / "fixtures" / "servicenow_event_log_slice.csv"
-    load_file(con, "incidents", fixture, timezone="UTC", customer="c", service="s")
+    con = loaded(Path(__file__).parents[1] / "fixtures" / "servicenow_event_log_slice.csv")
     r = reconcile(con, parse_catalogue(DEFINITION), "c", "2016")
-    cols = ["id", "n", "agree", "ours_met_vendor_missed", "ours_missed_vendor_met",
-            "no_vendor_verdict", "n_reopen", "n_pauses", "n_calendar", "n_stop", "n_unknown"]  # fmt: skip
-    assert r.summary[cols].values.tolist() == [
+    assert r.summary[COUNTS].values.tolist() == [
         ["p12-res", 2, 0, 2, 0, 0, 0, 0, 0, 2, 0],
         ["p34-res", 38, 34, 4, 0, 0, 0, 4, 0, 0, 0],
         ["p34-office", 38, 32, 5, 1, 0, 0, 5, 0, 0, 1],
