@@ -256,3 +256,34 @@ def check_availability(
         as_of=as_of, good_when=target.good_when, slice_minutes=target.slice_minutes,
         no_data=agreement.monitoring.no_data,
     )  # fmt: skip
+
+
+def daily_counts(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    agreement: Agreement,
+    target: AvailabilityTarget,
+    start: datetime,
+    end: datetime,
+    as_of: datetime,
+) -> list[tuple[int, int]]:
+    """(good, valid) results or slices of a check-based availability target on each whole
+    local day (the agreement's zone) from ``start`` to ``end`` that has ended by ``as_of``: the
+    day blocks a forecast resamples (``forecast_sampled.check_forecast``). One query."""
+    zone = ZoneInfo(cat.zone_of(agreement))
+    day = start.astimezone(zone).date()
+    windows = []
+    while True:
+        s = datetime.combine(day, datetime.min.time(), zone)
+        e = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
+        if s >= end or e > min(end, as_of):
+            break
+        windows.append(Window(s, e, day.isoformat()))
+        day += timedelta(days=1)
+    if not windows:
+        return []
+    got = check_availability(con, cat, customer, windows, agreement, target, as_of)
+    per_day = got.groupby("period", sort=False)[["good", "valid"]].sum()
+    counts = {str(k): (int(g), int(v)) for k, g, v in per_day.itertuples()}
+    return [counts.get(w.label, (0, 0)) for w in windows]

@@ -119,23 +119,23 @@ def _likelihood(p: float) -> str:
     return f"{100 * p:.0f} % likely to be met"
 
 
-def _none(method: str, note: str, history: int = 0) -> Forecast:
+def no_forecast(method: str, note: str, history: int = 0) -> Forecast:
     return Forecast(None, None, None, None, method, note, history=history)
 
 
-def _meets(values: Floats, objective: float, higher_is_better: bool) -> NDArray[np.bool_]:
+def meets_each(values: Floats, objective: float, higher_is_better: bool) -> NDArray[np.bool_]:
     """``status.meets`` element-wise: its comparison works on arrays as it does on floats, so
     a forecast judges an outcome exactly as the status word will."""
     return cast("NDArray[np.bool_]", meets(cast(float, values), objective, higher_is_better))
 
 
-def _require(ok: bool, what: str, found: str, expected: str) -> None:
+def require(ok: bool, what: str, found: str, expected: str) -> None:
     if not ok:
         raise InputError(f"forecast: {what} is {found}; {expected}")
 
 
-def _check_objective(objective: float) -> None:
-    _require(
+def check_objective(objective: float) -> None:
+    require(
         math.isfinite(objective) and 0 <= objective <= 100,
         "objective",
         repr(objective),
@@ -143,8 +143,8 @@ def _check_objective(objective: float) -> None:
     )
 
 
-def _check_elapsed(elapsed: float) -> None:
-    _require(
+def check_elapsed(elapsed: float) -> None:
+    require(
         math.isfinite(elapsed) and 0 <= elapsed <= 1,
         "elapsed",
         repr(elapsed),
@@ -207,7 +207,7 @@ def remaining_tickets(
     return np.minimum(starts + k // 2, hi), w / w.sum(), k
 
 
-def _volume_note(n: int, elapsed: float, volumes: Sequence[int]) -> str:
+def volume_note(n: int, elapsed: float, volumes: Sequence[int]) -> str:
     """Why the tickets still to come cannot be projected ("" when they can): no rate to go on,
     or an expected ``MAX_VOLUME`` or more (a few tickets in a sliver of the period, no past)."""
     shape, rate = ticket_rate_prior(volumes)
@@ -300,17 +300,19 @@ def share_outcome(
         share = 100.0 * (met + m) / np.maximum(ends, 1)
         some = (ends > 0) & (m <= r[:, None]) & (joint > 0)
         p_none += float(joint[ends[:, 0] == 0].sum())
-        p_met += float(joint[some & _meets(share, objective, higher_is_better)].sum())
+        p_met += float(joint[some & meets_each(share, objective, higher_is_better)].sum())
         kept = some & (joint > QUANTILE_FLOOR)  # the interval's cells: not the far tails
         values.append(share[kept])
         probs.append(joint[kept])
     if p_none >= 1 - TAIL:
         return ShareOutcome(0.0, 1.0, None, None, None, run)
-    mid, low, high = _quantiles(np.concatenate(values), np.concatenate(probs), (0.5, LOW_Q, HIGH_Q))
-    return ShareOutcome(_open(p_met, TAIL), p_none, mid, low, high, run)
+    mid, low, high = weighted_quantiles(
+        np.concatenate(values), np.concatenate(probs), (0.5, LOW_Q, HIGH_Q)
+    )
+    return ShareOutcome(keep_open(p_met, TAIL), p_none, mid, low, high, run)
 
 
-def _open(p: float, floor: float) -> float:
+def keep_open(p: float, floor: float) -> float:
     """A probability of an outcome that is not certain, kept within [floor, 1 − floor]: exact
     0 and 1 are kept for certain outcomes (what is cut off is below the computation's error)."""
     return min(max(p, floor), 1 - floor)
@@ -395,7 +397,7 @@ def _betabinom_rows(m: Ints, r: Ints, alpha: float, beta: float) -> Floats:
     return cast(Floats, np.exp(logs))
 
 
-def _quantiles(values: Floats, probs: Floats, qs: Sequence[float]) -> list[float]:
+def weighted_quantiles(values: Floats, probs: Floats, qs: Sequence[float]) -> list[float]:
     """The smallest value whose cumulative probability reaches each q (of the total given)."""
     order = np.argsort(values)  # equal values may come in any order: the value is the same
     ranked = values[order]
@@ -444,7 +446,7 @@ def share_forecast(
     volumes = [k for _, k in history]
     method = _share_method(history)
     if note := _cannot_share(n, elapsed, volumes):
-        return _none(method, note, len(history))
+        return no_forecast(method, note, len(history))
     r, w, run = remaining_tickets(n=n, elapsed=elapsed, volumes=volumes)
     alpha, beta = share_prior(history)
     alpha, beta = alpha + met, beta + n - met
@@ -453,7 +455,7 @@ def share_forecast(
             f"the volume still to come is too uncertain to sum (up to {int(r.max()):,} more "
             "tickets are plausible)"
         )
-        return _none(method, note, len(history))
+        return no_forecast(method, note, len(history))
     out = share_outcome(
         met=met, n=n, remaining=r, weights=w, alpha=alpha, beta=beta, objective=objective,
         higher_is_better=higher_is_better, run=run,
@@ -475,7 +477,7 @@ def _cannot_share(n: int, elapsed: float, volumes: Sequence[int]) -> str:
             f"too few tickets to forecast from: {seen} in this period and the past ones "
             f"(at least {MIN_TICKETS} are needed)"
         )
-    return _volume_note(n, elapsed, volumes)
+    return volume_note(n, elapsed, volumes)
 
 
 def _share_certainty(met: int, n: int, objective: float, higher_is_better: bool) -> bool | None:
@@ -493,7 +495,7 @@ def _share_certainty(met: int, n: int, objective: float, higher_is_better: bool)
 
 def _decided_share(met: int, n: int, objective: float, higher_is_better: bool) -> Forecast:
     if n == 0:
-        return _none(DECIDED, "no tickets in the period: No data, nothing to forecast")
+        return no_forecast(DECIDED, "no tickets in the period: No data, nothing to forecast")
     value = 100.0 * met / n
     ok = meets(value, objective, higher_is_better)
     return Forecast(1.0 if ok else 0.0, value, value, value, DECIDED, decided=True)
@@ -502,11 +504,11 @@ def _decided_share(met: int, n: int, objective: float, higher_is_better: bool) -
 def _check_share(
     met: int, n: int, elapsed: float, history: Sequence[tuple[int, int]], objective: float
 ) -> None:
-    _require(0 <= met <= n, "met / n", f"{met} / {n}", "give 0 ≤ met ≤ n tickets so far")
-    _check_elapsed(elapsed)
-    _check_objective(objective)
+    require(0 <= met <= n, "met / n", f"{met} / {n}", "give 0 ≤ met ≤ n tickets so far")
+    check_elapsed(elapsed)
+    check_objective(objective)
     for i, (k, total) in enumerate(history):
-        _require(
+        require(
             0 <= k <= total, f"history[{i}]", f"({k}, {total})", "give (met, n) with 0 ≤ met ≤ n"
         )
 
@@ -525,10 +527,10 @@ def count_forecast(
     """P(the period's count meets ``objective``) — at most it, unless ``higher_is_better`` —
     given ``count`` so far, the share ``elapsed`` of scheduled time gone and past periods'
     counts. The remaining count is ``remaining_tickets``'s negative binomial; exact."""
-    _require(count >= 0, "count", repr(count), "give the number counted so far (≥ 0)")
-    _check_elapsed(elapsed)
-    _require(all(v >= 0 for v in history), "history", repr(list(history)), "give counts ≥ 0")
-    _require(
+    require(count >= 0, "count", repr(count), "give the number counted so far (≥ 0)")
+    check_elapsed(elapsed)
+    require(all(v >= 0 for v in history), "history", repr(list(history)), "give counts ≥ 0")
+    require(
         math.isfinite(objective) and objective >= 0, "objective", repr(objective), "give a count"
     )
     method = (
@@ -538,18 +540,18 @@ def count_forecast(
     if elapsed >= 1:
         ok = meets(float(count), objective, higher_is_better)
         return Forecast(1.0 if ok else 0.0, count, count, count, DECIDED, decided=True)
-    if note := _volume_note(count, elapsed, history):
-        return _none(method, note)
+    if note := volume_note(count, elapsed, history):
+        return no_forecast(method, note)
     r, w, run = remaining_tickets(n=count, elapsed=elapsed, volumes=history)
     if run > 1:
         method = method.replace("summed exactly", f"summed over runs of {run} counts")
     end = (count + r).astype(float)
-    p = _open(float(w[_meets(end, objective, higher_is_better)].sum()), TAIL)
+    p = keep_open(float(w[meets_each(end, objective, higher_is_better)].sum()), TAIL)
     now = meets(float(count), objective, higher_is_better)
     note = ""
     if now == higher_is_better:  # a count only grows: this verdict cannot change
         p, note = float(now), "" if now else "already missed: the count can only grow"
-    mid, low, high = _quantiles(end, w, (0.5, LOW_Q, HIGH_Q))
+    mid, low, high = weighted_quantiles(end, w, (0.5, LOW_Q, HIGH_Q))
     return Forecast(p, mid, low, high, method, note, "negative binomial", len(history))
 
 
@@ -590,9 +592,9 @@ def availability_forecast(
         f"at a Gamma-posterior rate ({len(pool)} outages in {exposure / 3600:.0f} scheduled "
         "hours), durations resampled from those outages, added to the downtime so far."
     )
-    model, basis = "simulated outages", _service_basis(history_periods, history_scheduled_s)
+    model, basis = "simulated outages", service_basis(history_periods, history_scheduled_s)
     if period_scheduled_s <= 0:
-        return _none(method, "the period has no scheduled time: No data")
+        return no_forecast(method, "the period has no scheduled time: No data")
     left = max(period_scheduled_s - scheduled_s, 0.0)
     if left == 0:
         now = 100.0 * (period_scheduled_s - downtime_s) / period_scheduled_s
@@ -600,11 +602,11 @@ def availability_forecast(
     if known := _availability_known(downtime_s, left, period_scheduled_s, objective):
         p, note = known
         return Forecast(p, None, None, None, method, note, model, history_periods, basis=basis)
-    if note := _no_simulation(exposure, left, len(pool)):
-        return _none(method, note)
-    extra = _simulated_downtime(pool, exposure, left, draws, seed)
+    if note := no_simulation(exposure, left, len(pool)):
+        return no_forecast(method, note)
+    _, extra = simulated_outages(pool, exposure, left, draws, seed)
     value = 100.0 * (period_scheduled_s - downtime_s - extra) / period_scheduled_s
-    p = _open(float(np.mean(_meets(value, objective, True))), 0.5 / draws)
+    p = keep_open(float(np.mean(meets_each(value, objective, True))), 0.5 / draws)
     mid, low, high = (
         float(x) for x in np.quantile(value, (0.5, LOW_Q, HIGH_Q), method="inverted_cdf")
     )
@@ -630,7 +632,7 @@ def _availability_known(
     return None
 
 
-def _no_simulation(exposure: float, left: float, seen: int) -> str:
+def no_simulation(exposure: float, left: float, seen: int) -> str:
     """Why the outages to come cannot be simulated ("" when they can)."""
     if exposure <= 0:
         return "no scheduled time observed yet, in this period or the past ones"
@@ -649,17 +651,19 @@ def _no_simulation(exposure: float, left: float, seen: int) -> str:
     return ""
 
 
-def _service_basis(history_periods: int, history_scheduled_s: float) -> str:
+def service_basis(history_periods: int, history_scheduled_s: float) -> str:
     if history_periods or history_scheduled_s <= 0:
         return ""
     return f"on {history_scheduled_s / 3600:,.0f} h of past service"
 
 
-def _simulated_downtime(
+def simulated_outages(
     pool: Floats, exposure: float, left: float, draws: int, seed: int
-) -> Floats:
-    """Downtime over the remaining ``left`` scheduled seconds in each of ``draws`` draws (in
-    chunks of about ``MAX_CELLS`` resampled outages)."""
+) -> tuple[Ints, Floats]:
+    """The outages still to come over the remaining ``left`` scheduled seconds, in each of
+    ``draws`` draws: how many, and their downtime (at most ``left``). The rate per scheduled
+    second ~ Gamma(K + ½, ``exposure``) for the K outages of ``pool`` seen, their number
+    Poisson, each as long as one of ``pool`` (resampled, in chunks of about ``MAX_CELLS``)."""
     rng = np.random.default_rng(seed)
     rate = rng.gamma(len(pool) + 0.5, 1.0 / exposure, size=draws)
     count = rng.poisson(rate * left)
@@ -670,7 +674,7 @@ def _simulated_downtime(
         owner = np.repeat(np.arange(len(part)), part)
         lengths = pool[rng.integers(0, len(pool), size=len(owner))]
         extra[start : start + step] = np.bincount(owner, weights=lengths, minlength=len(part))
-    return cast(Floats, np.minimum(extra, left))
+    return count.astype(np.int64), cast(Floats, np.minimum(extra, left))
 
 
 def _check_availability(
@@ -683,26 +687,26 @@ def _check_availability(
     draws: int,
     outages_s: Sequence[float],
 ) -> None:
-    _check_objective(objective)
+    check_objective(objective)
     for name, value in (
         ("downtime_s", downtime_s),
         ("scheduled_s", scheduled_s),
         ("period_scheduled_s", period_scheduled_s),
         ("history_scheduled_s", history_scheduled_s),
     ):
-        _require(math.isfinite(value) and value >= 0, name, repr(value), "give seconds ≥ 0")
-    _require(
+        require(math.isfinite(value) and value >= 0, name, repr(value), "give seconds ≥ 0")
+    require(
         downtime_s <= scheduled_s * (1 + 1e-9),
         "downtime_s",
         f"{downtime_s} (more than scheduled_s = {scheduled_s})",
         "downtime so far is part of the scheduled time so far",
     )
-    _require(
+    require(
         scheduled_s <= period_scheduled_s * (1 + 1e-9),
         "scheduled_s",
         f"{scheduled_s} (more than period_scheduled_s = {period_scheduled_s})",
         "the scheduled time so far is part of the period's",
     )
     for name, seq in (("history_outages_s", history_outages_s), ("outages_s", outages_s)):
-        _require(all(d > 0 for d in seq), name, repr(list(seq)[:5]), "give durations > 0 s")
-    _require(draws >= 1, "draws", repr(draws), "give at least 1 draw")
+        require(all(d > 0 for d in seq), name, repr(list(seq)[:5]), "give durations > 0 s")
+    require(draws >= 1, "draws", repr(draws), "give at least 1 draw")

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from . import forecast, trends
+from . import forecast, forecast_sampled, trends
 from .periods import Period
 from .status import number as _num
 
@@ -92,6 +93,7 @@ def improvement(
     current_outages: pd.DataFrame | None = None,
     next_scheduled_s: Mapping[tuple[str, str], float] | None = None,
     next_objectives: Mapping[tuple[str, str], float] | None = None,
+    check_days: Mapping[tuple[str, str], forecast_sampled.Days] | None = None,
     confidence: float = CONFIDENCE,
 ) -> Improvement:
     """The improvement view of the attainment records ``att`` (every target × the periods of
@@ -105,7 +107,10 @@ def improvement(
     availability forecast bootstraps, ``current_outages`` those of the period in progress;
     ``next_scheduled_s``: per (agreement, target id) the service hours of the next period, in
     seconds; ``next_objectives``: the objective of every target in force in the next period
-    (given, a target not in it is not forecast; none: each keeps its last objective)."""
+    (given, a target not in it is not forecast; none: each keeps its last objective);
+    ``check_days``: per availability target measured from checks, its good and valid results
+    per whole day and the days left (``forecast_sampled.Days``), which its forecast resamples.
+    Records of MTTA, MTTR and mean-score targets carry their ``values``, resampled likewise."""
     series = _series(att, period, in_progress)
     trend_rows, signal_rows, forecast_rows = [], [], []
     for s in series.values():
@@ -115,7 +120,7 @@ def improvement(
         signal_rows += _signal_rows(s, chart)
         upcoming = (next_scheduled_s or {}).get(s.key), next_objectives
         f = _forecast(att, s, period, in_progress, elapsed, (outages, current_outages),
-                      upcoming)  # fmt: skip
+                      upcoming, (check_days or {}).get(s.key))  # fmt: skip
         if f is not None:
             forecast_rows.append(f)
     effects = [_effect_row(a, series, zone, confidence) for _, a in _completed(actions).iterrows()]
@@ -219,9 +224,11 @@ def _forecast(
     elapsed: float,
     outages: tuple[pd.DataFrame | None, pd.DataFrame | None],
     upcoming: tuple[float | None, Mapping[tuple[str, str], float] | None],
+    days: forecast_sampled.Days | None,
 ) -> dict[str, Any] | None:
     """The forecast of the period in progress, or of the next one after a whole period
-    (``upcoming``: its service hours for this target, and the objectives in force then)."""
+    (``upcoming``: its service hours for this target, and the objectives in force then;
+    ``days``: the target's check results per day, for a check-based availability)."""
     last = s.last
     target = period if in_progress else period.shift(1)
     scheduled_next, objectives = upcoming
@@ -236,7 +243,7 @@ def _forecast(
         objective = _num(last["objective"]) if objectives is None else objectives.get(s.key)
     if objective is None:  # not in force in the period forecast
         return None
-    f = _predict(s, cur, elapsed, outages, scheduled_next, objective)
+    f = _predict(s, _Now(cur, elapsed, outages, scheduled_next, days), objective)
     if f is None:
         return None
     return {
@@ -258,55 +265,116 @@ def _forecast(
     }
 
 
-def _predict(
-    s: Series,
-    cur: pd.Series | None,
-    elapsed: float,
-    outages: tuple[pd.DataFrame | None, pd.DataFrame | None],
-    scheduled_next: float | None,
-    objective: float,
-) -> forecast.Forecast | None:
-    """The forecast of one target: a share of tickets or responses (beta-binomial), an
-    incident count (negative binomial), availability in outage time (simulated outages).
-    Mean scores, durations (MTTA, MTTR, …) and check-based availability: none."""
+@dataclass(frozen=True)
+class _Now:
+    """What a forecast starts from: the record of the period in progress (None for the next
+    period), the share of it gone, and the outages and check days it is simulated from."""
+
+    cur: pd.Series | None
+    elapsed: float
+    outages: tuple[pd.DataFrame | None, pd.DataFrame | None]
+    scheduled_next: float | None
+    days: forecast_sampled.Days | None
+
+    def get(self, column: str) -> float:
+        return (_num(self.cur[column]) or 0.0) if self.cur is not None else 0.0
+
+
+SHARES = ("response_time", "resolution_time", "satisfaction", "reopen_rate")
+VALUES = ("mtta", "mttr", "satisfaction")
+
+
+def _predict(s: Series, now: _Now, objective: float) -> forecast.Forecast | None:
+    """The forecast of one target: a share of tickets, responses or check results
+    (beta-binomial; day-block bootstrap for checks), an incident count (negative binomial),
+    a mean or percentile of per-ticket values (two-stage bootstrap), availability, MTBF or
+    MTRS in outage time (simulated outages)."""
     last = s.last
+    metric, higher = str(last["metric"]), bool(last["higher_is_better"])
     done = s.rows[s.rows["achieved"].notna()]
-    if s.share and last["metric"] in ("response_time", "resolution_time", "satisfaction"):
-        history = [
-            (_int(m) or 0, _int(n) or 0) for m, n in zip(done["n_met"], done["n"], strict=True)
-        ]
-        return forecast.share_forecast(
-            met=_int(cur["n_met"]) or 0 if cur is not None else 0,
-            n=_int(cur["n"]) or 0 if cur is not None else 0,
-            elapsed=elapsed,
-            history=history,
-            objective=objective,
-            higher_is_better=bool(last["higher_is_better"]),
-        )
-    if last["metric"] == "incident_count":
-        return forecast.count_forecast(
-            count=_int(cur["achieved"]) or 0 if cur is not None else 0,
-            elapsed=elapsed,
-            history=[int(v) for v in done["achieved"]],
-            objective=objective,
-            higher_is_better=bool(last["higher_is_better"]),
-        )
-    past, now = outages
-    if last["metric"] == "availability" and not s.share and past is not None:
-        whole = _num(cur["period_scheduled_s"]) if cur is not None else scheduled_next
-        if whole is None or whole <= 0:
+    if metric == "availability" and last["method"] in ("events", "timeslices"):
+        if now.days is None:
             return None
-        return forecast.availability_forecast(
-            downtime_s=_num(cur["downtime_s"]) or 0.0 if cur is not None else 0.0,
-            scheduled_s=_num(cur["scheduled_s"]) or 0.0 if cur is not None else 0.0,
-            period_scheduled_s=whole,
-            history_outages_s=_seconds(past, last),
-            history_scheduled_s=float(done["scheduled_s"].fillna(0).sum()),
-            history_periods=len(done),
-            outages_s=_seconds(now, last) if cur is not None else (),
-            objective=objective,
-        )
+        return forecast_sampled.check_forecast(
+            good=int(now.get("n_met")), valid=int(now.get("n")), days=now.days,
+            objective=objective, history_periods=len(done),
+        )  # fmt: skip
+    if s.share and metric in SHARES:
+        return _share(done, now, objective, higher, reopened=metric == "reopen_rate")
+    if metric == "incident_count":
+        return forecast.count_forecast(
+            count=int(now.get("achieved")), elapsed=now.elapsed,
+            history=[int(v) for v in done["achieved"]], objective=objective,
+            higher_is_better=higher,
+        )  # fmt: skip
+    if metric in VALUES:
+        return _values(done, now, objective, higher, _num(last["percentile"]))
+    if metric in ("availability", "mtbf", "mtrs"):
+        return _outage_time(s, done, now, objective)
     return None
+
+
+def _share(
+    done: pd.DataFrame, now: _Now, objective: float, higher: bool, *, reopened: bool
+) -> forecast.Forecast:
+    """A share forecast on the counts the share is of: met tickets or responses, or the
+    reopened ones (n − n_met) of a reopen rate."""
+
+    def counted(n_met: Any, n: Any) -> tuple[int, int]:
+        met, total = _int(n_met) or 0, _int(n) or 0
+        return (total - met if reopened else met), total
+
+    met, n = counted(now.get("n_met"), now.get("n"))
+    return forecast.share_forecast(
+        met=met, n=n, elapsed=now.elapsed,
+        history=[counted(m, k) for m, k in zip(done["n_met"], done["n"], strict=True)],
+        objective=objective, higher_is_better=higher,
+    )  # fmt: skip
+
+
+def _values(
+    done: pd.DataFrame, now: _Now, objective: float, higher: bool, percentile: float | None
+) -> forecast.Forecast:
+    def listed(v: Any) -> list[float]:
+        return [float(x) for x in v] if isinstance(v, list | tuple | np.ndarray) else []
+
+    values = forecast_sampled.Values(
+        history=[listed(v) for v in done["values"]],
+        current=listed(now.cur["values"]) if now.cur is not None else [],
+        open_now=int(now.get("open")),
+    )
+    return forecast_sampled.value_forecast(
+        values=values, elapsed=now.elapsed, objective=objective, higher_is_better=higher,
+        percentile=percentile,
+    )  # fmt: skip
+
+
+def _outage_time(
+    s: Series, done: pd.DataFrame, now: _Now, objective: float
+) -> forecast.Forecast | None:
+    """Availability in outage time, MTBF or MTRS: the outages still to come simulated."""
+    past, current = now.outages
+    whole = now.get("period_scheduled_s") if now.cur is not None else now.scheduled_next
+    if past is None or whole is None or whole <= 0:
+        return None
+    common = {
+        "downtime_s": now.get("downtime_s"),
+        "scheduled_s": now.get("scheduled_s"),
+        "period_scheduled_s": whole,
+        "history_outages_s": _seconds(past, s.last),
+        "history_scheduled_s": float(done["scheduled_s"].fillna(0).sum()),
+        "history_periods": len(done),
+        "outages_s": _seconds(current, s.last) if now.cur is not None else (),
+        "objective": objective,
+    }
+    metric = str(s.last["metric"])
+    if metric == "availability":
+        return forecast.availability_forecast(**common)  # type: ignore[arg-type]
+    return forecast_sampled.outage_forecast(
+        metric="mtbf" if metric == "mtbf" else "mtrs",
+        outages=int(now.get("n")),
+        **common,  # type: ignore[arg-type]
+    )
 
 
 def _seconds(outages: pd.DataFrame | None, target: pd.Series) -> list[float]:

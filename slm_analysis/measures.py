@@ -529,7 +529,8 @@ ATTAINMENT_COLUMNS = [
     "achieved", "status", "met", "rag", "in_progress", "n", "n_met", "interval_low",
     "interval_high", "unit", "higher_is_better", "credit_percent", "scheduled_s",
     "period_scheduled_s", "downtime_s", "no_data_s", "coverage", "rolling_period",
-    "rolling_achieved", "rolling_n", "sentence", "open", "note",
+    "rolling_achieved", "rolling_n", "sentence", "open", "note", "percentile",
+    "values",
 ]  # fmt: skip
 # what is observed of a target in one month (or ISO week): amounts that add up over months, and
 # lists that are joined (the elapsed times behind a percentile)
@@ -770,6 +771,7 @@ def _observe_satisfaction(s: _Sources, v: TargetVersion, u: Period) -> Observati
         "n": responses,
         "n_met": float(sat["satisfied"].sum()),
         "score": float(sat["mean_score"].fillna(0).iloc[0]) * responses,
+        "scores": [float(x) for x in sat["scores"].iloc[0]],
     }
 
 
@@ -839,7 +841,9 @@ def _achieved_satisfaction(
     if t.measure != "mean":
         return _share_met(t, total, added)
     n = int(total.get("n", 0))
-    return {"unit": f"/ {t.scale}", "achieved": total["score"] / n if n else None}
+    scores = added.get("scores", [])
+    assert isinstance(scores, list)
+    return {"unit": f"/ {t.scale}", "achieved": total["score"] / n if n else None, "values": scores}
 
 
 def _achieved_reliability(t: Any, total: dict[str, float], added: Observation) -> dict[str, object]:

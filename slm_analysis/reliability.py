@@ -155,7 +155,14 @@ def achieved(t: TargetModel, total: measures.Observation) -> dict[str, object]:
                 if t.percentile is None
                 else nearest_rank(_values(total, "elapsed"), t.percentile)
             )
-        return {"unit": "s", "n": n, "achieved": value, "open": int(_number(total, "open"))}
+        return {
+            "unit": "s",
+            "n": n,
+            "achieved": value,
+            "open": int(_number(total, "open")),
+            "percentile": t.percentile,
+            "values": _values(total, "elapsed"),
+        }
     if isinstance(t, ReopenRateTarget):
         n, reopened = int(_number(total, "n")), int(_number(total, "reopened"))
         lo, hi = measures.wilson_interval(reopened, n)
@@ -184,6 +191,7 @@ def outage_achieved(t: OutageDurationTarget, total: measures.Observation) -> dic
         "n": n,
         "scheduled_s": sched,
         "downtime_s": down,
+        "period_scheduled_s": whole,
         "coverage": sched / whole if whole > 0 else None,
         "achieved": None,
     }

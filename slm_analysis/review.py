@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import pandas as pd
 
@@ -23,9 +23,12 @@ from .catalogue import (
     AvailabilityTarget,
     Catalogue,
     Customer,
+    OutageDurationTarget,
     load_catalogue,
 )
+from .check_availability import daily_counts
 from .errors import UnknownNameError
+from .forecast_sampled import Days
 from .improvement import Improvement
 from .outages import outage_list
 from .paths import catalogue_path, db_path
@@ -36,6 +39,7 @@ from .warehouse import query, session
 
 HISTORY = 12  # periods the pack's charts and sparklines show
 SERIES = 24  # periods of the series behind trends, control charts and forecasts
+DAY_PERIODS = 6  # whole periods whose days a check-based availability forecast resamples
 
 
 @dataclass
@@ -346,6 +350,7 @@ def open_review(
             current_outages=_unplanned(outage_rows) if in_progress else None,
             next_scheduled_s=None if in_progress else _next_scheduled(cat, customer, p.shift(1)),
             next_objectives=_objectives(cat, customer, p.shift(1)),
+            check_days=_check_days(con, cat, customer, p, in_progress, as_of),
         )  # fmt: skip
     return Review(
         catalogue=cat,
@@ -389,19 +394,43 @@ def _outage_history(
 ) -> pd.DataFrame | None:
     """The unplanned outages of the whole ``periods`` (the last one left out while it runs),
     per service with their unplanned ``scheduled_s`` inside service hours: what an
-    availability forecast bootstraps. None when the customer has no availability target
+    availability, MTBF or MTRS forecast bootstraps. None when the customer has no target
     measured in outage time."""
-    timed = any(
-        isinstance(t, AvailabilityTarget) and t.method == "time"
-        for p in periods
-        for _, t in cat.targets_for(customer, p)
-    )
+    timed = any(_outage_timed(t) for p in periods for _, t in cat.targets_for(customer, p))
     whole = periods[:-1] if in_progress else periods
     if not timed or not whole:
         return None
     return _unplanned(
         outage_list(con, cat, customer, Period.span(whole[0], whole[-1]), as_of=as_of)
     )
+
+
+def _outage_timed(t: object) -> TypeGuard[AvailabilityTarget | OutageDurationTarget]:
+    """Measured in outage time: availability by the time method, MTBF, MTRS."""
+    return isinstance(t, OutageDurationTarget) or (
+        isinstance(t, AvailabilityTarget) and t.method == "time"
+    )
+
+
+def _check_days(
+    con: Any, cat: Catalogue, customer: str, p: Period, in_progress: bool, as_of: datetime
+) -> dict[tuple[str, str], Days]:
+    """Per availability target measured from checks in force in the period forecast (``p``
+    while it runs, else the next), its (good, valid) per whole day over the ``DAY_PERIODS``
+    whole periods before it and this one so far, and the days left to forecast."""
+    ahead = p if in_progress else p.shift(1)
+    out = {}
+    for a, t in cat.targets_for(customer, ahead):
+        if not isinstance(t, AvailabilityTarget) or t.method == "time":
+            continue
+        zone = cat.zone_of(a)
+        first = ahead.shift(-DAY_PERIODS).bounds(zone)[0]
+        start, end = ahead.bounds(zone)
+        history = daily_counts(con, cat, customer, a, t, first, start, as_of)
+        current = daily_counts(con, cat, customer, a, t, start, end, as_of) if in_progress else []
+        left = (end - max(as_of, start)).total_seconds() / 86_400
+        out[(a.id, t.id)] = Days(history, current, max(left, 0.0))
+    return out
 
 
 def _unplanned(o: pd.DataFrame) -> pd.DataFrame:
@@ -418,11 +447,11 @@ def _objectives(cat: Catalogue, customer: str, p: Period) -> dict[tuple[str, str
 
 
 def _next_scheduled(cat: Catalogue, customer: str, p: Period) -> dict[tuple[str, str], float]:
-    """The service hours (seconds, before maintenance) of the next period per availability
-    target in force then: the whole of what its forecast is about."""
+    """The service hours (seconds, before maintenance) of the next period per target measured
+    in outage time in force then: the whole of what its forecast is about."""
     out = {}
     for a, t in cat.targets_for(customer, p):
-        if isinstance(t, AvailabilityTarget) and t.method == "time":
+        if _outage_timed(t):
             start, end = p.bounds(cat.zone_of(a))
             out[(a.id, t.id)] = cat.calendar(t.calendar).elapsed(start, end).total_seconds()
     return out

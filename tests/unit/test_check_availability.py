@@ -40,9 +40,14 @@ import pytest
 
 from slm_analysis import warehouse
 from slm_analysis.catalogue import Catalogue, GoodSlice, parse_catalogue
-from slm_analysis.check_availability import availability_events, availability_timeslices
+from slm_analysis.check_availability import (
+    availability_events,
+    availability_timeslices,
+    daily_counts,
+)
 from slm_analysis.measures import attainment
 from slm_analysis.periods import Period
+from slm_analysis.review import _check_days
 from slm_analysis.workflows import run_check
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
@@ -297,3 +302,35 @@ def test_burn_rates_of_a_target_by_events(con: duckdb.DuckDBPyConnection) -> Non
     assert rates["30m"] == pytest.approx(30 / 21)
     assert rates["5m"] == pytest.approx(10.0)
     assert rates["2h"] == rates["1d"] == rates["3d"] == rates["1h"]
+
+
+def test_daily_counts_are_the_whole_days_a_forecast_resamples(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Sunday 1 March to Tuesday 3 March, as of Tuesday 06:00: Sunday has no service hours
+    (0, 0), Monday is the morning worked out above by events (51 good of 55 valid, the 12:30
+    result included now that the as-of instant is later: it is after service hours, so not
+    counted), and Tuesday has not ended: left out."""
+    _fill(con)
+    cat = _catalogue()
+    agreement = cat.agreements[0]
+    target = next(t for t in agreement.targets if t.id == "events")
+    days = daily_counts(
+        con, cat, "acme", agreement, target,  # type: ignore[arg-type]
+        datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC),
+        DAY + timedelta(days=1, hours=6),
+    )  # fmt: skip
+    assert days == [(0, 0), (51, 55)]
+
+
+def test_check_days_of_a_review_in_progress(con: duckdb.DuckDBPyConnection) -> None:
+    """March in progress as of Tuesday 3 March 06:00: each check-based target gets the whole
+    days of the six months before (1 September – 28 February, 181 days: only 2 February has a
+    result) and March's whole days so far, with 28.75 days left."""
+    _fill(con)
+    days = _check_days(con, _catalogue(), "acme", MARCH, True, DAY + timedelta(days=1, hours=6))
+    assert set(days) == {("sla", "slices"), ("sla", "p95"), ("sla", "events"), ("sla", "fast")}
+    events = days[("sla", "events")]
+    assert len(events.history) == 181 and sum(v for _, v in events.history) == 1
+    assert events.history[30 + 31 + 30 + 31 + 31 + 1] == (1, 1)  # September … January, 2 Feb
+    assert events.current == [(0, 0), (51, 55)] and events.days_left == 28.75

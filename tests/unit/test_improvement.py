@@ -14,11 +14,20 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from slm_analysis.forecast import share_forecast
+from slm_analysis.forecast_sampled import (
+    Days,
+    Values,
+    check_forecast,
+    outage_forecast,
+    value_forecast,
+)
 from slm_analysis.improvement import headlines, improvement
 from slm_analysis.periods import Period
 
 OCT = Period.of_month(2026, 10)
 PERIODS = [str(p) for p in OCT.history(24)]  # 2024-11 .. 2026-10
+MONTH_S = 31 * 86_400.0
 
 
 def rows(target: str, achieved: list[float | None], n: list[int], **extra: object) -> list[dict]:
@@ -105,6 +114,60 @@ def test_the_next_period_is_forecast_against_the_objective_in_force_then() -> No
     assert list(imp.forecasts["id"]) == ["flat"]
     f = imp.forecasts.iloc[0]
     assert f["objective"] == 97.0 and f["probability"] < 0.2
+
+
+def _kind(target: str, metric: str, rows_: list[dict], **extra: object) -> list[dict]:
+    return [{**r, "id": target, "metric": metric, "n_met": None, **extra} for r in rows_]
+
+
+def test_every_kind_of_target_is_forecast_from_its_own_inputs() -> None:
+    """October half gone. Each forecast equals its model called with the inputs the records
+    carry: a reopen rate on its reopened counts (n − n_met, lower is better), an MTTR on its
+    values and running clocks, an event-based availability on its days, an MTBF on the
+    outages of its service."""
+    reopen = [{**r, "id": "reopen", "metric": "reopen_rate", "higher_is_better": False,
+               "objective": 5.0, "n_met": r["n"] - 3, "achieved": 3.0}
+              for r in rows("x", [97.0] * 12, [100] * 12)]  # fmt: skip
+    mttr = _kind("mttr", "mttr", rows("x", [40.0] * 12, [10] * 12), higher_is_better=False,
+                 objective=50.0, unit="s", values=[30.0] * 5 + [50.0] * 5, open=0,
+                 percentile=None)  # fmt: skip
+    mttr[-1].update(values=[30.0, 60.0], n=2, achieved=45.0, open=1)
+    events = _kind("events", "availability", rows("x", [99.9] * 12, [8640] * 12),
+                   method="events", objective=99.5)  # fmt: skip
+    for r in events:
+        r["n_met"] = 8630
+    mtbf = _kind("mtbf", "mtbf", rows("x", [1e6] * 12, [2] * 12), higher_is_better=True,
+                 objective=5e5, unit="s", scheduled_s=MONTH_S, downtime_s=1200.0,
+                 period_scheduled_s=MONTH_S)  # fmt: skip
+    mtbf[-1].update(scheduled_s=MONTH_S / 2, downtime_s=600.0, n=1)
+    att = frame(reopen, mttr, events, mtbf)
+    days = Days([(288, 288)] * 30, [(287, 288)] * 15, 15.0)
+    past = pd.DataFrame({"service": ["email"] * 22, "scheduled_s": [600.0] * 22})
+    now = pd.DataFrame({"service": ["email", "other"], "scheduled_s": [600.0, 9.0]})
+    imp = improvement(att, period=OCT, in_progress=True, elapsed=0.5, actions=NO_ACTIONS,
+                      zone="UTC", check_days={("sla", "events"): days}, outages=past,
+                      current_outages=now)  # fmt: skip
+    got = imp.forecasts.set_index("id")["probability"]
+    assert got["reopen"] == share_forecast(
+        met=3, n=100, elapsed=0.5, history=[(3, 100)] * 11, objective=5.0,
+        higher_is_better=False).probability  # fmt: skip
+    assert got["mttr"] == value_forecast(
+        values=Values([[30.0] * 5 + [50.0] * 5] * 11, [30.0, 60.0], 1), elapsed=0.5,
+        objective=50.0, higher_is_better=False).probability  # fmt: skip
+    assert (
+        got["events"]
+        == check_forecast(
+            good=8630, valid=8640, days=days, objective=99.5, history_periods=11
+        ).probability
+    )
+    assert got["mtbf"] == outage_forecast(
+        metric="mtbf", outages=1, downtime_s=600.0, scheduled_s=MONTH_S / 2,
+        period_scheduled_s=MONTH_S, history_outages_s=[600.0] * 22,
+        history_scheduled_s=11 * MONTH_S, history_periods=11, outages_s=[600.0],
+        objective=5e5).probability  # fmt: skip
+    assert set(imp.forecasts["model"]) == {
+        "beta-binomial", "bootstrap", "day-block bootstrap", "simulated outages"
+    }  # fmt: skip
 
 
 def test_action_effects_compare_whole_periods_either_side_of_completion() -> None:
