@@ -287,3 +287,15 @@ def daily_counts(
     per_day = got.groupby("period", sort=False)[["good", "valid"]].sum()
     counts = {str(k): (int(g), int(v)) for k, g, v in per_day.itertuples()}
     return [counts.get(w.label, (0, 0)) for w in windows]
+
+
+def local_days(start: datetime, end: datetime, zone: str) -> float:
+    """The local days from ``start`` to ``end`` (a midnight): the whole days, plus the share of
+    ``start``'s own day still to come — days of 23 or 25 hours counted as one day each."""
+    tz = ZoneInfo(zone)
+    here = start.astimezone(tz)
+    midnight = datetime.combine(here.date(), datetime.min.time(), tz)
+    following = datetime.combine(here.date() + timedelta(days=1), datetime.min.time(), tz)
+    rest = (following - here) / (following - midnight)
+    whole = (end.astimezone(tz).date() - following.date()).days
+    return max(whole + rest, 0.0) if here < end else 0.0

@@ -86,6 +86,7 @@ class Forecast:
     p_no_data: float = 0.0
     decided: bool = False
     basis: str = ""
+    nothing: str = "no tickets"  # what a period that ends as No data has
 
     def sentence(self, periods: str = "periods") -> str:
         """``73 % likely to be met (beta-binomial on 24 past months)``; ``periods`` names the
@@ -103,7 +104,7 @@ class Forecast:
         )
         text = f"{_likelihood(self.probability)} ({self.model} {basis})"
         if self.p_no_data >= 0.005:
-            text += f"; {100 * self.p_no_data:.0f} % likely to end with no tickets (No data)"
+            text += f"; {100 * self.p_no_data:.0f} % likely to end with {self.nothing} (No data)"
         return text
 
 

@@ -49,9 +49,9 @@ from .status import meets
 
 # fewest whole days, past and this period's, that a check-based forecast resamples
 MIN_DAYS = 7
-# the most values (so far and to come, over all draws) a value forecast holds at once: fewer
-# draws for a target with very many tickets, but never fewer than MIN_DRAWS
-MAX_VALUES = 20_000_000
+# the most values to come (expected, over all draws) a value forecast draws: fewer draws for a
+# target with very many tickets, but never fewer than MIN_DRAWS
+MAX_VALUES = 5_000_000
 MIN_DRAWS = 200
 BOOTSTRAP = "bootstrap"
 DAY_BLOCKS = "day-block bootstrap"
@@ -70,12 +70,13 @@ class Values:
 @dataclass(frozen=True)
 class Days:
     """Good and valid check results (or slices) of one target per whole day: past periods' and
-    this period's so far, and the days of the period still to come (a fraction for the rest of
-    today)."""
+    this period's so far, the days of the period still to come (a fraction for the rest of
+    today), and how many past periods ``history`` covers."""
 
     history: list[tuple[int, int]] = field(default_factory=list)
     current: list[tuple[int, int]] = field(default_factory=list)
     days_left: float = 0.0
+    periods: int = 0
 
 
 def _statistic(values: Floats, percentile: float | None) -> float:
@@ -85,10 +86,11 @@ def _statistic(values: Floats, percentile: float | None) -> float:
 
 
 def _end(
-    ends: Floats, has: np.ndarray, met: np.ndarray, draws: int
+    ends: Floats, has: np.ndarray, met: np.ndarray, draws: int, no_data: np.ndarray | None = None
 ) -> tuple[float, float, float | None, float | None, float | None]:
-    """P(met), P(no data), median and 80 % interval of the end values of the draws with data."""
-    p_no_data = float(np.mean(~has))
+    """P(met), P(No data) — by default the draws without an end value — and the median and
+    80 % interval of the end values of the draws with one."""
+    p_no_data = float(np.mean(~has if no_data is None else no_data))
     if not has.any():
         return 0.0, 1.0, None, None, None
     mid, low, high = (
@@ -109,6 +111,7 @@ def value_forecast(
     percentile: float | None = None,
     draws: int = 2000,
     seed: int = 0,
+    nothing: str = "no tickets",
 ) -> Forecast:
     """P(the period's mean — or nearest-rank ``percentile`` — of its values meets
     ``objective``), given ``values`` (see ``Values``) and the share ``elapsed`` of the period's
@@ -133,13 +136,14 @@ def value_forecast(
         return no_forecast(method, note, len(values.history))
     rng = np.random.default_rng(seed)
     r, w, _ = remaining_tickets(n=so_far, elapsed=elapsed, volumes=volumes)
-    draws = max(MIN_DRAWS, min(draws, MAX_VALUES // max(len(now) + so_far + int(r @ w), 1)))
+    draws = max(MIN_DRAWS, min(draws, MAX_VALUES // max(values.open_now + int(r @ w), 1)))
     method = _value_method(len(values.history), len(past), draws, seed, percentile)
     to_come = values.open_now + r[rng.choice(len(r), size=draws, p=w)]
     ends, has = _value_ends(now, past, to_come, percentile, rng)
     met = has & meets_each(ends, objective, higher_is_better)
     p, p_none, mid, low, high = _end(ends, has, met, draws)
-    return Forecast(p, mid, low, high, method, "", BOOTSTRAP, len(values.history), p_none)
+    return Forecast(p, mid, low, high, method, "", BOOTSTRAP, len(values.history), p_none,
+                    nothing=nothing)  # fmt: skip
 
 
 def _value_ends(
@@ -147,33 +151,31 @@ def _value_ends(
     rng: np.random.Generator,
 ) -> tuple[Floats, np.ndarray]:  # fmt: skip
     """Per draw, the period's end value (NaN without any value) and whether it has one. Draw
-    d's values to come are resampled from past period k_d pooled with ``now``: each from the
-    past period with probability |k_d| / (|k_d| + |now|), else from ``now``."""
+    d resamples its values to come from one past period, drawn at random, pooled with ``now``
+    (from ``now`` alone when there is no past period)."""
     draws = len(to_come)
-    owner = np.repeat(np.arange(draws), to_come)
-    drawn = now[rng.integers(0, max(len(now), 1), size=len(owner))] if len(now) else None
-    if past:
-        sizes = np.array([len(x) for x in past])
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        k = rng.integers(0, len(past), size=draws)[owner]
-        from_past = rng.random(len(owner)) * (sizes[k] + len(now)) < sizes[k]
-        flat = np.concatenate(past)
-        picked = flat[starts[k] + (rng.random(len(owner)) * sizes[k]).astype(np.int64)]
-        drawn = picked if drawn is None else np.where(from_past, picked, drawn)
-    assert drawn is not None or not len(owner)
+    pools = [np.concatenate([p, now]) for p in past] or [now]
+    pick = rng.integers(0, len(pools), size=draws)
     count = to_come + len(now)
-    values = np.concatenate([np.tile(now, draws), drawn if drawn is not None else np.zeros(0)])
-    owners = np.concatenate([np.repeat(np.arange(draws), len(now)), owner])
     has = count > 0
+    ends = np.full(draws, np.nan)
     if percentile is None:
-        sums = np.bincount(owners, weights=values, minlength=draws)
-        return np.where(has, sums / np.maximum(count, 1), np.nan), has
-    order = np.lexsort((values, owners))
-    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+        sizes = np.array([len(p) for p in pools])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        owner = np.repeat(np.arange(draws), to_come)
+        at = starts[pick][owner] + (rng.random(len(owner)) * sizes[pick][owner]).astype(np.int64)
+        sums = now.sum() + np.bincount(owner, weights=np.concatenate(pools)[at], minlength=draws)
+        ends[has] = sums[has] / count[has]
+        return ends, has
+    ordered = [np.sort(p) for p in pools]
+    now_up_to = [np.searchsorted(np.sort(now), o, side="right") for o in ordered]
     rank = np.maximum(1, np.ceil(percentile * count / 100 - 1e-9).astype(np.int64))
-    at = np.minimum(first + rank - 1, max(len(values) - 1, 0))
-    ends = values[order][at] if len(values) else np.zeros(draws)
-    return np.where(has, ends, np.nan), has
+    for d in np.flatnonzero(has):
+        o = ordered[pick[d]]
+        drawn = np.bincount(rng.integers(0, len(o), size=int(to_come[d])), minlength=len(o))
+        up_to = np.cumsum(drawn) + now_up_to[pick[d]]  # values ≤ o[i], for each i
+        ends[d] = o[np.searchsorted(up_to, rank[d])]
+    return ends, has
 
 
 def _value_method(h: int, with_values: int, draws: int, seed: int, percentile: float | None) -> str:
@@ -254,14 +256,16 @@ def outage_forecast(
         count, extra = simulated_outages(pool, exposure, left, draws, seed)
     ends, has, met = _outage_ends(metric, outages + count, downtime_s + extra,
                                   period_scheduled_s, objective)  # fmt: skip
+    nothing = ~has & ~met  # no outage and not Met: No data (an MTBF met failure-free is Met)
     if left == 0:
         if not met[0] and not has[0]:
             return no_forecast(DECIDED, "no outage in the period: No data")
         value = float(ends[0]) if has[0] else None
         return Forecast(float(met[0]), value, value, value, DECIDED, decided=True)
-    p, p_none, mid, low, high = _end(ends, has, met, draws)
+    p, p_none, mid, low, high = _end(ends, has, met, draws, nothing)
     note = f"only {len(pool)} outages to take durations from" if len(pool) < FEW_OUTAGES else ""
-    return Forecast(p, mid, low, high, method, note, model, history_periods, p_none, basis=basis)
+    return Forecast(p, mid, low, high, method, note, model, history_periods, p_none, basis=basis,
+                    nothing="no outage")  # fmt: skip
 
 
 def _outage_ends(
@@ -292,7 +296,6 @@ def check_forecast(
     valid: int,
     days: Days,
     objective: float,
-    history_periods: int = 0,
     draws: int = 4000,
     seed: int = 0,
 ) -> Forecast:
@@ -303,11 +306,13 @@ def check_forecast(
     check_objective(objective)
     require(0 <= good <= valid, "good / valid", f"{good} / {valid}", "give 0 ≤ good ≤ valid")
     require(days.days_left >= 0, "days_left", repr(days.days_left), "give days ≥ 0")
-    pool = np.asarray([*days.history, *days.current], dtype=float).reshape(-1, 2)
+    pool = _from_first_result([*days.history, *days.current])
+    measured = int(np.count_nonzero(pool[:, 1]))
     method = (
         f"Day-block bootstrap ({draws} draws, seed {seed}): each of the {days.days_left:.1f} "
-        f"days still to come is one of {len(pool)} whole days seen (past periods and this one) "
-        "drawn at random, with its good and valid results; added to the results so far."
+        f"days still to come is one of {len(pool)} whole days since the first result (past "
+        "periods and this one) drawn at random, with its good and valid results; added to the "
+        "results so far."
     )
     if days.days_left == 0:
         if valid == 0:
@@ -315,9 +320,9 @@ def check_forecast(
         value = 100.0 * good / valid
         return Forecast(float(meets(value, objective, True)), value, value, value, DECIDED,
                         decided=True)  # fmt: skip
-    if len(pool) < MIN_DAYS:
-        note = f"too few whole days to resample: {len(pool)} (at least {MIN_DAYS})"
-        return no_forecast(method, note, history_periods)
+    if measured < MIN_DAYS:
+        note = f"too few whole days with results to resample: {measured} (at least {MIN_DAYS})"
+        return no_forecast(method, note, days.periods)
     whole = math.floor(days.days_left)
     weights = np.append(np.ones(whole), days.days_left - whole)
     pick = np.random.default_rng(seed).integers(0, len(pool), size=(draws, whole + 1))
@@ -327,4 +332,12 @@ def check_forecast(
     ends = np.where(has, 100.0 * total_good / np.maximum(total_valid, 1e-300), np.nan)
     met = has & meets_each(np.nan_to_num(ends), objective, True)
     p, p_none, mid, low, high = _end(ends, has, met, draws)
-    return Forecast(p, mid, low, high, method, "", DAY_BLOCKS, history_periods, p_none)
+    return Forecast(p, mid, low, high, method, "", DAY_BLOCKS, days.periods, p_none,
+                    nothing="no valid results")  # fmt: skip
+
+
+def _from_first_result(days: list[tuple[int, int]]) -> Floats:
+    """The days from the first with a valid result on, as an array of (good, valid): the
+    days before any check ran say nothing about the service."""
+    first = next((i for i, (_, v) in enumerate(days) if v > 0), len(days))
+    return np.asarray(days[first:], dtype=float).reshape(-1, 2)

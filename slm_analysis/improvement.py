@@ -297,7 +297,7 @@ def _predict(s: Series, now: _Now, objective: float) -> forecast.Forecast | None
             return None
         return forecast_sampled.check_forecast(
             good=int(now.get("n_met")), valid=int(now.get("n")), days=now.days,
-            objective=objective, history_periods=len(done),
+            objective=objective,
         )  # fmt: skip
     if s.share and metric in SHARES:
         return _share(done, now, objective, higher, reopened=metric == "reopen_rate")
@@ -308,9 +308,12 @@ def _predict(s: Series, now: _Now, objective: float) -> forecast.Forecast | None
             higher_is_better=higher,
         )  # fmt: skip
     if metric in VALUES:
-        return _values(done, now, objective, higher, _num(last["percentile"]))
+        nothing = "no responses" if metric == "satisfaction" else "no tickets"
+        return _values(done, now, objective, higher, _num(last["percentile"]), nothing)
     if metric in ("availability", "mtbf", "mtrs"):
-        return _outage_time(s, done, now, objective)
+        # every period the service was measured in: one without outages has no MTBF or MTRS
+        # value, but its time counts towards the outage rate
+        return _outage_time(s, s.rows[s.rows["scheduled_s"].fillna(0) > 0], now, objective)
     return None
 
 
@@ -333,7 +336,12 @@ def _share(
 
 
 def _values(
-    done: pd.DataFrame, now: _Now, objective: float, higher: bool, percentile: float | None
+    done: pd.DataFrame,
+    now: _Now,
+    objective: float,
+    higher: bool,
+    percentile: float | None,
+    nothing: str,
 ) -> forecast.Forecast:
     def listed(v: Any) -> list[float]:
         return [float(x) for x in v] if isinstance(v, list | tuple | np.ndarray) else []
@@ -345,14 +353,15 @@ def _values(
     )
     return forecast_sampled.value_forecast(
         values=values, elapsed=now.elapsed, objective=objective, higher_is_better=higher,
-        percentile=percentile,
+        percentile=percentile, nothing=nothing,
     )  # fmt: skip
 
 
 def _outage_time(
     s: Series, done: pd.DataFrame, now: _Now, objective: float
 ) -> forecast.Forecast | None:
-    """Availability in outage time, MTBF or MTRS: the outages still to come simulated."""
+    """Availability in outage time, MTBF or MTRS: the outages still to come simulated, their
+    rate and durations from the outages and scheduled time of the measured periods ``done``."""
     past, current = now.outages
     whole = now.get("period_scheduled_s") if now.cur is not None else now.scheduled_next
     if past is None or whole is None or whole <= 0:

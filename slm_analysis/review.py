@@ -26,7 +26,7 @@ from .catalogue import (
     OutageDurationTarget,
     load_catalogue,
 )
-from .check_availability import daily_counts
+from .check_availability import daily_counts, local_days
 from .errors import UnknownNameError
 from .forecast_sampled import Days
 from .improvement import Improvement
@@ -415,9 +415,9 @@ def _outage_timed(t: object) -> TypeGuard[AvailabilityTarget | OutageDurationTar
 def _check_days(
     con: Any, cat: Catalogue, customer: str, p: Period, in_progress: bool, as_of: datetime
 ) -> dict[tuple[str, str], Days]:
-    """Per availability target measured from checks in force in the period forecast (``p``
-    while it runs, else the next), its (good, valid) per whole day over the ``DAY_PERIODS``
-    whole periods before it and this one so far, and the days left to forecast."""
+    """Per availability target measured from checks in force in the period forecast — ``p``
+    while it runs (its whole days so far, the rest of it left), else the next one (all of it
+    left) — its (good, valid) per whole day over the ``DAY_PERIODS`` whole periods before."""
     ahead = p if in_progress else p.shift(1)
     out = {}
     for a, t in cat.targets_for(customer, ahead):
@@ -428,8 +428,8 @@ def _check_days(
         start, end = ahead.bounds(zone)
         history = daily_counts(con, cat, customer, a, t, first, start, as_of)
         current = daily_counts(con, cat, customer, a, t, start, end, as_of) if in_progress else []
-        left = (end - max(as_of, start)).total_seconds() / 86_400
-        out[(a.id, t.id)] = Days(history, current, max(left, 0.0))
+        left = local_days(max(as_of, start) if in_progress else start, end, zone)
+        out[(a.id, t.id)] = Days(history, current, left, DAY_PERIODS)
     return out
 
 

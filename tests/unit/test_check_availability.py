@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -44,6 +45,7 @@ from slm_analysis.check_availability import (
     availability_events,
     availability_timeslices,
     daily_counts,
+    local_days,
 )
 from slm_analysis.measures import attainment
 from slm_analysis.periods import Period
@@ -334,3 +336,24 @@ def test_check_days_of_a_review_in_progress(con: duckdb.DuckDBPyConnection) -> N
     assert len(events.history) == 181 and sum(v for _, v in events.history) == 1
     assert events.history[30 + 31 + 30 + 31 + 31 + 1] == (1, 1)  # September … January, 2 Feb
     assert events.current == [(0, 0), (51, 55)] and events.days_left == 28.75
+    assert events.periods == 6
+
+
+def test_check_days_after_a_whole_period_are_of_the_next_one(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """February reviewed on 3 March: March is forecast from its start (all 31 days left,
+    nothing so far, as every next-period forecast), from the six months to February."""
+    _fill(con)
+    feb = Period.parse("2026-02")
+    days = _check_days(con, _catalogue(), "acme", feb, False, DAY + timedelta(days=1, hours=6))
+    events = days[("sla", "events")]
+    assert (len(events.history), events.current, events.days_left) == (181, [], 31.0)
+
+
+def test_local_days_count_whole_days_and_the_rest_of_today() -> None:
+    end = datetime(2026, 4, 1, tzinfo=ZoneInfo("Europe/Berlin"))
+    # 29 March 2026 has 23 hours in Berlin: still one day
+    assert local_days(datetime(2026, 3, 28, 23, tzinfo=UTC), end, "Europe/Berlin") == 3.0
+    assert local_days(datetime(2026, 3, 31, 10, tzinfo=UTC), end, "Europe/Berlin") == 0.5
+    assert local_days(end, end, "Europe/Berlin") == 0.0

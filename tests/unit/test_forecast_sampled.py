@@ -138,9 +138,23 @@ def test_the_last_day_is_scaled_to_what_is_left_of_it() -> None:
     assert f.low == pytest.approx(40.0) and f.high == pytest.approx(100.0)
 
 
-def test_too_few_days_give_no_check_forecast() -> None:
-    f = check_forecast(good=10, valid=10, days=Days([(1, 1)] * 3, [(1, 1)] * 3, 5), objective=9)
-    assert f.probability is None and f.note == "too few whole days to resample: 6 (at least 7)"
+def test_too_few_days_with_results_give_no_check_forecast() -> None:
+    """Six days with results (and empty days, which say nothing) are too few to resample;
+    the empty days before the first result are not even resampled."""
+    days = Days([(0, 0)] * 100 + [(1, 1)] * 3 + [(0, 0)] * 2, [(1, 1)] * 3, 5)
+    f = check_forecast(good=10, valid=10, days=days, objective=9)
+    assert f.probability is None
+    assert f.note == "too few whole days with results to resample: 6 (at least 7)"
+    assert "one of 8 whole days since the first result" in f.method
+    nothing = check_forecast(good=0, valid=0, days=Days([(0, 0)] * 200, [], 30), objective=9)
+    assert nothing.probability is None
+
+
+def test_a_check_forecast_says_what_it_learnt_from() -> None:
+    days = Days([(288, 288)] * 10 + [(0, 288)] * 10, [], 30.0, periods=6)
+    f = check_forecast(good=0, valid=0, days=days, objective=50)
+    assert f.model == "day-block bootstrap" and f.history == 6
+    assert f.sentence("months").endswith("(day-block bootstrap on 6 past months)")
 
 
 # ---------------------------------------------------------------- MTBF and MTRS
@@ -180,6 +194,19 @@ def test_an_ended_period_without_outages() -> None:
     assert (mtbf.probability, mtbf.decided) == (1.0, True)
     mtrs = _outages("mtrs", 600, **kw)
     assert mtrs.probability is None and mtrs.note == "no outage in the period: No data"
+
+
+def test_an_mtbf_met_without_failures_is_not_no_data() -> None:
+    """No outage so far, a rare one in the past: most draws end failure-free, and with a day's
+    objective an MTBF without failures is Met on its up time — none of it is No data."""
+    f = _outages("mtbf", 86_400, outages=0, downtime_s=0.0, history_outages_s=[600.0] * 6,
+                 history_scheduled_s=12 * MONTH, outages_s=[])  # fmt: skip
+    assert f.probability is not None and f.probability > 0.99 and f.p_no_data == 0
+    mtrs = _outages("mtrs", 6_000, outages=0, downtime_s=0.0, history_outages_s=[600.0] * 6,
+                    history_scheduled_s=12 * MONTH, outages_s=[])  # fmt: skip
+    # MTRS: no outage by the end is No data: NB(6.5, 12/12.5) gives 0 more with P 0.767
+    assert mtrs.p_no_data == pytest.approx(stats.nbinom.pmf(0, 6.5, 12 / 12.5), abs=0.01)
+    assert mtrs.sentence("months").endswith("likely to end with no outage (No data)")
 
 
 def test_no_outage_ever_seen_gives_no_duration_to_resample() -> None:
