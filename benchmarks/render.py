@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import tempfile
@@ -128,6 +129,31 @@ def many(db: Path, cat: Path, workers: int, root: Path) -> float:
     return wall
 
 
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (the kernels): steadier than wall
+    time on a shared machine, where other processes' load stretches wall time."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+CPU: dict[str, list[float]] = {}
+
+
+def measured(label: str, fn: Callable[[], float]) -> Callable[[], float]:
+    """``fn`` (returning its wall time) that also records its CPU seconds under ``label``."""
+
+    def run() -> float:
+        c = cpu()
+        wall = fn()
+        CPU.setdefault(label, []).append(cpu() - c)
+        return wall
+
+    return run
+
+
 def alternate(
     a: Callable[[], float], b: Callable[[], float], repeat: int
 ) -> tuple[list[float], list[float]]:
@@ -162,20 +188,27 @@ def main() -> None:
             last.append(executed)
             return wall
 
-        floors, pack_walls = alternate(lambda: floor_run(tpl, scratch), one_pack, args.repeat)
+        floors, pack_walls = alternate(
+            measured("floor", lambda: floor_run(tpl, scratch)),
+            measured("pack", one_pack),
+            args.repeat,
+        )
         floor, pack = statistics.median(floors), statistics.median(pack_walls)
         print(f"floor (trivial notebook + HTML export)  median {floor:.2f} s  "
               f"runs {', '.join(f'{x:.2f}' for x in floors)}")  # fmt: skip
         print(f"one pack end to end                     median {pack:.2f} s  "
               f"runs {', '.join(f'{x:.2f}' for x in pack_walls)}")  # fmt: skip
         print(f"pack / floor                            {pack / floor:.1f}x  (target <= 1.5x)")
+        cf, cp = statistics.median(CPU["floor"]), statistics.median(CPU["pack"])
+        print(f"CPU seconds (process + kernels)         floor {cf:.2f} s, pack {cp:.2f} s: "
+              f"{cp / cf:.1f}x")  # fmt: skip
         breakdown(last[-1], pack_walls[-1])
         print(f"load average after single-pack runs: {load()}")
         if args.skip_parallel:
             return
         ones, twos = alternate(
-            lambda: many(db, cat, 1, scratch),
-            lambda: many(db, cat, 2, scratch),
+            measured("jobs1", lambda: many(db, cat, 1, scratch)),
+            measured("jobs2", lambda: many(db, cat, 2, scratch)),
             args.parallel_repeat,
         )
         one, two = min(ones), min(twos)
@@ -184,6 +217,8 @@ def main() -> None:
         print(f"8 packs, --jobs 2                       best {two:.1f} s  "
               f"runs {', '.join(f'{x:.1f}' for x in twos)}")  # fmt: skip
         print(f"speed-up                                {one / two:.2f}x  (target >= 1.8x)")
+        print(f"CPU seconds (process + workers + kernels) --jobs 1 {min(CPU['jobs1']):.1f} s, "
+              f"--jobs 2 {min(CPU['jobs2']):.1f} s")  # fmt: skip
         print(f"load average after: {load()}")
 
 
