@@ -880,7 +880,9 @@ def _pack_reporter(total: int, console: Any = None) -> Iterator[Callable[[Any], 
         def bar(r: Any) -> None:
             progress.console.print(pack_line(r), markup=False, highlight=False)
             if not r.ok:
-                progress.console.print(f"error: {r.error}", markup=False, style="red")
+                progress.console.print(
+                    f"error: {r.error}", markup=False, highlight=False, style="red"
+                )
             progress.advance(task)
 
         yield bar
