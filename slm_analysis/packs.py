@@ -394,10 +394,18 @@ def render_many(
 
 
 def _rebuild_indexes(results: list[PackResult], reports: str | Path | None) -> None:
-    from .scheduling import write_index
+    from .scheduling import index_path, write_index
 
+    root = reports_path(reports)
     for period in dict.fromkeys(r.period for r in results if r.ok):
-        write_index(reports_path(reports), period)
+        try:
+            write_index(root, period)
+        except OSError as exc:
+            raise RenderError(
+                f"the packs are published but the index {index_path(root.resolve(), period)} "
+                f"could not be written ({exc.strerror or exc}); make its folder writable and "
+                "render again"
+            ) from None
 
 
 def _check_positive(**numbers: int) -> None:

@@ -151,3 +151,20 @@ def test_a_cell_that_times_out_is_named_and_nothing_is_published(
         "raise --timeout, or run the notebook in JupyterLab to see why it is slow"
     )
     assert [p.name for p in (tmp_path / "reports" / "acme").iterdir()] == []
+
+
+def test_an_index_that_cannot_be_written_is_an_error_after_the_packs(
+    workspace: Path, rendered: list[str]
+) -> None:
+    reports = workspace / "reports"
+    (reports / "index-2026-10.html").mkdir(parents=True)  # in the way of the page
+    r = slm(workspace, "--customer", "alpha")
+    assert r.exit_code == 1
+    assert (
+        r.stdout == f"alpha\t2026-10\tMet\t2.2 s\t{reports / 'alpha/2026-10/service_review.html'}\n"
+    )
+    assert r.stderr == (
+        f"error: the packs are published but the index {reports.resolve() / 'index-2026-10.html'} "
+        "could not be written (Is a directory); make its folder writable and render again\n"
+    )
+    assert [p.name for p in reports.iterdir() if p.name.startswith(".")] == []  # no temp file
