@@ -795,9 +795,10 @@ def render(
 
     A pack whose notebook fails is never published; the command exits 1 and names the
     failing cell. With --all, one failing customer does not stop the others. On a terminal a
-    progress bar runs; otherwise each pack prints one tab-separated line as it finishes:
-    customer, period, overall status (or "failed"), seconds, the HTML (and PDF) path.
-    Afterwards reports/index-P.html lists every pack of the period that is published.
+    progress bar runs; otherwise each published pack prints one tab-separated line as it
+    finishes: customer, period, overall status, seconds, the HTML (and PDF) path; a failed one
+    prints its error on stderr. Afterwards reports/index-P.html lists every pack of the period
+    that is published.
     """
     from .catalogue import load_catalogue
     from .errors import InputError
@@ -853,13 +854,11 @@ def pack_line(r: Any) -> str:
 @contextlib.contextmanager
 def _pack_reporter(total: int, console: Any = None) -> Iterator[Callable[[Any], None]]:
     """What to call with each finished pack: on a terminal (or the given rich ``console``), a
-    progress bar with the packs' lines above it; otherwise one line per pack on stdout. Errors
-    go to stderr."""
+    progress bar with the packs' lines (and errors) above it; otherwise one line per published
+    pack on stdout and an ``error: …`` line per failed one on stderr."""
 
-    def line(r: Any) -> None:
-        click.echo(pack_line(r))
-        if not r.ok:
-            click.echo(f"error: {r.error}", err=True)
+    def line(r: Any) -> None:  # a failed pack: its error on stderr only (stdout stays empty)
+        click.echo(pack_line(r) if r.ok else f"error: {r.error}", err=not r.ok)
 
     if console is None and not sys.stdout.isatty():
         yield line

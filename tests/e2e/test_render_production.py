@@ -1,6 +1,6 @@
 """`slm render` for schedulers: `--shard I/N` partitions `--all` exactly (n = 1..4, each pack
-rendered once), one line per pack when not on a terminal, the index of the period afterwards,
-and a timed-out cell is reported by its source."""
+rendered once), one line per published pack (and an error per failed one) when not on a
+terminal, the index of the period afterwards, and a timed-out cell is reported by its source."""
 
 from __future__ import annotations
 
@@ -104,12 +104,10 @@ def test_render_prints_one_line_per_pack_and_exits_1_when_one_failed(
     )
     assert r.stderr == ""
     r = slm(workspace, "--all", "--shard", "0/2")
-    # the failed pack's time is measured: masked
-    assert re.sub(r"failed\t\d+\.\d s", "failed\tT s", r.stdout).splitlines() == [
+    assert r.stdout.splitlines() == [  # the published packs; the failed one on stderr
         f"kilo\t2026-10\tMet\t2.2 s\t{reports / 'kilo/2026-10/service_review.html'}",
         f"alpha\t2026-10\tMet\t2.2 s\t{reports / 'alpha/2026-10/service_review.html'}",
         f"india\t2026-10\tMet\t2.2 s\t{reports / 'india/2026-10/service_review.html'}",
-        "charlie\t2026-10\tfailed\tT s\t-",
     ]
     assert r.stderr == "error: pack for charlie 2026-10 not published: cell 3 failed\n"
     assert r.exit_code == 1
