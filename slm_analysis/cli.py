@@ -6,11 +6,12 @@ most rows fail validation), 2 bad usage or input.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -764,6 +765,17 @@ def _reconcile_tables(
     help="Seconds allowed per cell.",
 )
 @click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="With --all: render only shard I of N (numbered from 0, so --shard "
+    "$JOB_COMPLETION_INDEX/N works); the N shards partition --all exactly.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the customer and period of each pack it would render; render nothing.",
+)
 @click.pass_obj
 def render(
     obj: Ctx,
@@ -776,50 +788,103 @@ def render(
     template: Path | None,
     timeout: int,
     as_of: str | None,
+    shard: str | None,
+    dry_run: bool,
 ) -> None:
     """Execute the review notebook and render self-contained HTML into reports/C/P/.
 
     A pack whose notebook fails is never published; the command exits 1 and names the
-    failing cell. With --all, one failing customer does not stop the others.
+    failing cell. With --all, one failing customer does not stop the others. On a terminal a
+    progress bar runs; otherwise each published pack prints one tab-separated line as it
+    finishes: customer, period, overall status, seconds, the HTML (and PDF) path; a failed one
+    prints its error on stderr. Afterwards reports/index-P.html lists every pack of the period
+    that is published.
     """
     from .catalogue import load_catalogue
     from .errors import InputError
-    from .measures import resolve_period
+    from .scheduling import Shard, customers_to_render
 
     if bool(customer) == all_:
         raise InputError("give exactly one of --customer C or --all")
+    if shard is not None and not all_:
+        raise InputError("--shard splits --all; give --all with it")
+    part = Shard.parse(shard) if shard is not None else None
     cat = load_catalogue(obj.catalogue)
-    from .packs import render_many  # seconds of notebook machinery: after the catalogue
-
     if all_:
-        customers = [
-            c.id
-            for c in cat.customers
-            if cat.agreements_for(c.id, resolve_period(cat, c.id, period))
-        ]
+        customers = customers_to_render(cat, period, part)
     else:
         assert customer is not None
         cat.customer(customer)
         customers = [customer]
-    results = render_many(
-        [(c, period) for c in customers],
-        workers=jobs,
-        warehouse=obj.db,
-        catalogue=obj.catalogue,
-        reports=reports,
-        template=template,
-        pdf=pdf,
-        timeout=timeout,
-        as_of=as_of,
-    )
-    for r in results:
-        if r.ok:
-            click.echo(f"{r.customer} {r.period}: {r.html}" + (f" and {r.pdf}" if r.pdf else ""))
-        else:
-            click.echo(f"error: {r.error}", err=True)
+    if dry_run:
+        for c in customers:
+            click.echo(f"{c}\t{period}")
+        return
+    if part is not None and not customers:
+        click.echo(f"shard {part} has no pack to render for {period}", err=True)
+        return
+    from .packs import render_many  # seconds of notebook machinery: after the catalogue
+
+    with _pack_reporter(len(customers)) as report:
+        results = render_many(
+            [(c, period) for c in customers],
+            workers=jobs,
+            on_result=report,
+            warehouse=obj.db,
+            catalogue=obj.catalogue,
+            reports=reports,
+            template=template,
+            pdf=pdf,
+            timeout=timeout,
+            as_of=as_of,
+        )
     worst = max((r.exit_code for r in results if not r.ok), default=0)
     if worst:
         sys.exit(worst)
+
+
+def pack_line(r: Any) -> str:
+    """One finished pack (a ``PackResult``) as a tab-separated line: customer, period, overall
+    status ("failed" when it was not published), seconds, HTML path (and PDF path)."""
+    status = (r.status or "published") if r.ok else "failed"
+    paths = [r.html or "-", *([r.pdf] if r.pdf else [])]
+    return "\t".join([r.customer, r.period, status, f"{r.seconds:.1f} s", *paths])
+
+
+@contextlib.contextmanager
+def _pack_reporter(total: int, console: Any = None) -> Iterator[Callable[[Any], None]]:
+    """What to call with each finished pack: on a terminal (or the given rich ``console``), a
+    progress bar with the packs' lines (and errors) above it; otherwise one line per published
+    pack on stdout and an ``error: …`` line per failed one on stderr."""
+
+    def line(r: Any) -> None:  # a failed pack: its error on stderr only (stdout stays empty)
+        click.echo(pack_line(r) if r.ok else f"error: {r.error}", err=not r.ok)
+
+    if console is None and not sys.stdout.isatty():
+        yield line
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    out = console or Console()
+    with Progress(
+        TextColumn("rendering packs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=out,
+    ) as progress:
+        task = progress.add_task("packs", total=total)
+
+        def bar(r: Any) -> None:
+            progress.console.print(pack_line(r), markup=False, highlight=False)
+            if not r.ok:
+                progress.console.print(
+                    f"error: {r.error}", markup=False, highlight=False, style="red"
+                )
+            progress.advance(task)
+
+        yield bar
 
 
 # ---------------------------------------------------------------------------- schema

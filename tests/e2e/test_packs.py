@@ -291,11 +291,25 @@ def test_render_all_in_parallel_with_pdf_and_republish(
     r = subprocess.run([*common, "--all", "--jobs", "2", "--pdf"], capture_output=True,
                        text=True, timeout=600)  # fmt: skip
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines() == [
-        f"{c} 2026-10: {reports / c / '2026-10' / 'service_review.html'} and "
+    # one line per pack as it finishes (in either order): customer, period, overall status,
+    # seconds (masked), HTML and PDF
+    assert sorted(re.sub(r"\t\d+\.\d s\t", "\tT s\t", r.stdout).splitlines()) == [
+        f"{c}\t2026-10\tMissed\tT s\t{reports / c / '2026-10' / 'service_review.html'}\t"
         f"{reports / c / '2026-10' / 'service_review.pdf'}"
         for c in ("acme", "globex")
     ]
+    index = (reports / "index-2026-10.html").read_text(encoding="utf-8")
+    assert re.findall(r'<tr><td><a href="([^"]+)">([^<]+)</a></td>\n<td><span class="rag '
+                      r'rag-\w+">(\w+)</span>.*?<a href="([^"]+)">PDF', index, re.DOTALL) == [
+        ("acme/2026-10/service_review.html", "Acme Retail Ltd", "Missed",
+         "acme/2026-10/service_review.pdf"),
+        ("globex/2026-10/service_review.html", "Globex Logistics GmbH", "Missed",
+         "globex/2026-10/service_review.pdf"),
+    ]  # fmt: skip
+    # the index says what each pack's summary says
+    for c in ("acme", "globex"):
+        pack = (reports / c / "2026-10" / "service_review.html").read_text(encoding="utf-8")
+        assert 'Overall <span class="rag rag-red">Missed</span>' in pack
     for c in ("acme", "globex"):
         pdf = (reports / c / "2026-10" / "service_review.pdf").read_bytes()
         assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3
