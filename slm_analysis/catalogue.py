@@ -300,13 +300,13 @@ class Branding(_Model):
     """How the customer's packs look: colours of the cover and headings, and a logo."""
 
     primary: HexColour | None = Field(
-        None, description="colour of the pack's title band and headings, e.g. '#1f4e79'"
+        default=None, description="colour of the pack's title band and headings, e.g. '#1f4e79'"
     )
     accent: HexColour | None = Field(
-        None, description="colour of the rule under the title band, e.g. '#2a9d8f'"
+        default=None, description="colour of the rule under the title band, e.g. '#2a9d8f'"
     )
     logo: str | None = Field(
-        None,
+        default=None,
         description=f"PNG or SVG file (path relative to the catalogue, at most {LOGO_BYTES:,} "
         "bytes) shown on the cover; embedded in the pack. SVG with scripts, event handlers, "
         "links or references out of the file is refused",
@@ -330,7 +330,7 @@ class CustomerSatisfaction(_Model):
     """What the customer's packs show of its survey responses."""
 
     comments: int = Field(
-        0,
+        default=0,
         ge=0,
         le=20,
         description="verbatim comments shown in the pack, newest first (0: none); person "

@@ -764,6 +764,13 @@ def _reconcile_tables(
     help="Seconds allowed per cell.",
 )
 @click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)
+@click.option(
+    "--redact-people",
+    is_flag=True,
+    help="Replace person names (assignees, action owners, in titles and comments too) with "
+    "stable pseudonyms such as 'Person 3F2A9C'. [key: env SLM_REDACT_KEY, else "
+    ".slm-redact.key beside the catalogue]",
+)
 @click.pass_obj
 def render(
     obj: Ctx,
@@ -776,6 +783,7 @@ def render(
     template: Path | None,
     timeout: int,
     as_of: str | None,
+    redact_people: bool,
 ) -> None:
     """Execute the review notebook and render self-contained HTML into reports/C/P/.
 
@@ -811,6 +819,7 @@ def render(
         pdf=pdf,
         timeout=timeout,
         as_of=as_of,
+        redact_people=redact_people,
     )
     for r in results:
         if r.ok:

@@ -126,7 +126,7 @@ class Redactor:
                 texts = {v for v in values if isinstance(v, str)}
                 changed = {v: self.text(v) for v in texts if self.text(v) != v}
                 if changed:
-                    out[column] = values.map(lambda v, c=changed: c.get(v, v))  # type: ignore[misc]
+                    out[column] = values.map(lambda v, c=changed: c.get(v, v))
         return out
 
     def fields(self, obj: T) -> T:

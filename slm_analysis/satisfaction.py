@@ -181,8 +181,9 @@ def satisfaction_detail(
         distribution=dist.reset_index(drop=True),
         by_service=_groups(responses, "service", satisfied_from),
         by_priority=_groups(responses, "priority", satisfied_from),
-        comments=said.head(comments)[["submitted_at", "service", "score", "scale", "comment"]]
-        .reset_index(drop=True),
+        comments=said.head(comments)[
+            ["submitted_at", "service", "score", "scale", "comment"]
+        ].reset_index(drop=True),
     )
 
 
@@ -194,7 +195,7 @@ def _groups(responses: pd.DataFrame, by: str, satisfied_from: int | None) -> pd.
         share = None
         if satisfied_from is not None:
             share = 100 * float((g["score"] >= satisfied_from).sum()) / len(g)
-        value = None if pd.isna(key) else (int(key) if by == "priority" else key)
+        value = None if pd.isna(key) else (int(str(key)) if by == "priority" else key)
         rows.append({by: value, "responses": len(g), "mean_score": float(g["score"].mean()),
                      "satisfied_share": share})  # fmt: skip
     return pd.DataFrame(rows, columns=[by, *GROUP_COLUMNS])
