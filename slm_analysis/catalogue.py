@@ -326,16 +326,28 @@ class Branding(_Model):
         return None if self.logo is None else check_logo(Path(self.logo))
 
 
+MAX_COMMENTS = 20  # verbatim survey comments a pack shows at most
+
+
 class CustomerSatisfaction(_Model):
     """What the customer's packs show of its survey responses."""
 
     comments: int = Field(
         default=0,
-        ge=0,
-        le=20,
-        description="verbatim comments shown in the pack, newest first (0: none); person "
-        "names in them are replaced under --redact-people",
+        description=f"verbatim comments shown in the pack, newest first: 0 (none, the "
+        f"default) to {MAX_COMMENTS}; person names in them are replaced under --redact-people",
+        json_schema_extra={"minimum": 0, "maximum": MAX_COMMENTS},
     )
+
+    @field_validator("comments")
+    @classmethod
+    def _comments(cls, v: int) -> int:
+        if not 0 <= v <= MAX_COMMENTS:
+            raise ValueError(
+                f"a pack shows 0 to {MAX_COMMENTS} comments; write a number in that range "
+                "(0 shows none)"
+            )
+        return v
 
 
 class Customer(_Model):
