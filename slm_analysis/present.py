@@ -685,7 +685,8 @@ def satisfaction_comments(r: Review) -> Html:
         f"{pd.Timestamp(c['submitted_at']).tz_convert(r.zone):%Y-%m-%d}</span></li>"
         for _, c in d.comments.iterrows()
     )
-    return Html(f'<ul class="comments">{items}</ul>')
+    return Html(f'<p class="comments-title"><b>Latest comments, verbatim</b></p>'
+                f'<ul class="comments">{items}</ul>')  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- improvement

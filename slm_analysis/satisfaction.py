@@ -164,12 +164,7 @@ def satisfaction_detail(
     satisfied (score ≥ ``satisfied_from``; None without it) by service and by priority, and
     the latest ``comments`` non-empty comments (0: none, the default)."""
     n = len(responses)
-    dist = (
-        responses.groupby(["scale", "score"], as_index=False)
-        .size()
-        .rename(columns={"size": "responses"})
-    )
-    dist["share"] = 100 * dist["responses"] / n if n else []
+    dist = _distribution(responses)
     said = responses.dropna(subset=["comment"]).sort_values(
         ["submitted_at", "response_id"], ascending=False
     )
@@ -185,6 +180,18 @@ def satisfaction_detail(
             ["submitted_at", "service", "score", "scale", "comment"]
         ].reset_index(drop=True),
     )
+
+
+def _distribution(responses: pd.DataFrame) -> pd.DataFrame:
+    """Responses and their share (percent) per score, every whole score 1..scale of each
+    scale in the responses listed (zero when nobody gave it)."""
+    counts = responses.groupby(["scale", "score"]).size()
+    scores = {(int(k), float(v)) for k in responses["scale"].unique() for v in range(1, k + 1)}
+    index = sorted(scores | {(int(a), float(b)) for a, b in counts.index})
+    dist = pd.DataFrame(index, columns=["scale", "score"])
+    dist["responses"] = [int(counts.get(i, 0)) for i in index]
+    dist["share"] = 100 * dist["responses"] / len(responses) if len(responses) else []
+    return dist
 
 
 def _groups(responses: pd.DataFrame, by: str, satisfied_from: int | None) -> pd.DataFrame:

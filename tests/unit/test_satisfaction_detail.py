@@ -12,7 +12,7 @@
 | R7       | globex   | 10-10 09:00      | erp     | I1 (globex's: P4)   | 1     | (other customer) |
 | R8       | acme     | 10-10 09:00      | erp     | I1                  | 1     | (not its service)|
 
-In: R1, R2, R3, R4, R9 — n 5; scores 2, 3, 4, 4, 5 → 20 %, 20 %, 40 %, 20 %. With 20 tickets
+In: R1, R2, R3, R4, R9 — n 5; scores 2, 3, 4, 4, 5 → 20 %, 20 %, 40 %, 20 % (and 1: 0 %). With 20 tickets
 resolved, the response rate is 5 / 20 = 25 %. Satisfied from 4:
 email 5, 4 → mean 4.5, 100 %; webshop 2, 4 → 3, 50 %; no service 3 → 3, 0 %.
 P1 5, 3 → 4, 50 %; P3 2, 4 → 3, 50 %; no incident 4 → 4, 100 %.
@@ -94,6 +94,7 @@ def test_rate_distribution_groups_and_comments(con: duckdb.DuckDBPyConnection) -
     d = satisfaction_detail(responses(con), resolved=20, satisfied_from=4, comments=2)
     assert (d.responses, d.resolved, d.response_rate, d.satisfied_from) == (5, 20, 25.0, 4)
     assert records(d.distribution) == [
+        {"scale": 5, "score": 1.0, "responses": 0, "share": 0.0},
         {"scale": 5, "score": 2.0, "responses": 1, "share": 20.0},
         {"scale": 5, "score": 3.0, "responses": 1, "share": 20.0},
         {"scale": 5, "score": 4.0, "responses": 2, "share": 40.0},
@@ -139,6 +140,7 @@ def test_the_pack_shows_counts_rate_and_scores(con: duckdb.DuckDBPyConnection) -
         "<dt>Tickets resolved</dt><dd>20 tickets</dd><dt>Response rate</dt><dd>25.0 %</dd></dl>"
         '<table class="slm satisfaction-scores"><thead><tr><th>Score</th><th>Responses</th>'
         "<th>Share</th></tr></thead><tbody>"
+        "<tr><td>1 / 5</td><td>0 responses</td><td>0.0 %</td></tr>"
         "<tr><td>2 / 5</td><td>1 response</td><td>20.0 %</td></tr>"
         "<tr><td>3 / 5</td><td>1 response</td><td>20.0 %</td></tr>"
         "<tr><td>4 / 5</td><td>2 responses</td><td>40.0 %</td></tr>"
@@ -165,7 +167,7 @@ def test_comments_are_opt_in_and_escaped(con: duckdb.DuckDBPyConnection) -> None
     rows = responses(con)
     assert satisfaction_comments(review(rows, comments=0)) == ""
     assert satisfaction_comments(review(rows)) == (
-        '<ul class="comments"><li><q>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</q> '
+        '<p class="comments-title"><b>Latest comments, verbatim</b></p><ul class="comments"><li><q>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</q> '
         '<span class="note">— 4 / 5, Email &amp; Collaboration, 2026-10-20</span></li>'
         "<li><q>Quick, thanks Ann Lee</q> "
         '<span class="note">— 5 / 5, Email &amp; Collaboration, 2026-10-02</span></li></ul>'
@@ -175,8 +177,9 @@ def test_comments_are_opt_in_and_escaped(con: duckdb.DuckDBPyConnection) -> None
 def test_the_scores_chart_and_the_axis_say_what_they_plot(con: duckdb.DuckDBPyConnection) -> None:
     fig = satisfaction_scores(review(responses(con)))
     bar = fig.data[0]
-    assert list(bar.x) == ["2 / 5", "3 / 5", "4 / 5", "5 / 5"]
-    assert list(bar.y) == [1, 1, 2, 1] and list(bar.text) == ["20 %", "20 %", "40 %", "20 %"]
+    assert list(bar.x) == ["1 / 5", "2 / 5", "3 / 5", "4 / 5", "5 / 5"]
+    assert list(bar.y) == [0, 1, 1, 2, 1]
+    assert list(bar.text) == ["0 %", "20 %", "20 %", "40 %", "20 %"]
     assert satisfaction_axis(["%", "%"]) == "Responses satisfied (%)"
     assert satisfaction_axis(["/ 5"]) == "Mean score (/ 5)"
     assert satisfaction_axis(["/ 5", "%"]) == "Mean score or % satisfied"
