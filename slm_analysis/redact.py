@@ -62,18 +62,14 @@ def workspace_secret(folder: Path, env: Mapping[str, str] | None = None) -> byte
     if given:
         return given.encode()
     path = folder / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise InputError(
-            f"cannot write the redaction key {path} ({exc.strerror}); set {KEY_ENV} to a "
-            "secret text instead"
-        ) from None
-    else:
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(secrets.token_hex(32) + "\n")
+    if not path.exists():
+        try:
+            _create_key(path)
+        except OSError as exc:
+            raise InputError(
+                f"cannot write the redaction key {path} ({exc.strerror}); set {KEY_ENV} to a "
+                "secret text instead"
+            ) from None
     text = path.read_text(encoding="ascii", errors="replace").strip()
     if len(text) < 16:
         raise InputError(
@@ -81,6 +77,21 @@ def workspace_secret(folder: Path, env: Mapping[str, str] | None = None) -> byte
             f"made) or set {KEY_ENV} to a secret of at least 16 characters"
         )
     return text.encode()
+
+
+def _create_key(path: Path) -> None:
+    """Write a random key to ``path`` (mode 600) unless it exists, atomically: a parallel
+    render never reads a half-written key, and the first one written wins."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_hex(32) + "\n")
+        os.link(tmp, path)  # fails when another render made it first
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def person_names(con: duckdb.DuckDBPyConnection, customer: str) -> list[str]:

@@ -148,3 +148,22 @@ def test_the_query_reads_every_person_column() -> None:
     for table, columns in PERSON_COLUMNS.items():
         for column in columns:
             assert f"select {column}" in text and f"from {table} " in text, (table, column)
+
+
+def test_parallel_renders_share_one_key_and_leave_no_temporary_file(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: workspace_secret(tmp_path, {}), range(32)))
+    assert len(keys) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
+
+
+def test_a_folder_that_cannot_hold_the_key_says_what_to_do(tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder"
+    with pytest.raises(InputError) as info:
+        workspace_secret(missing, {})
+    assert str(info.value) == (
+        f"cannot write the redaction key {missing / KEY_FILE} (No such file or directory); set "
+        "SLM_REDACT_KEY to a secret text instead"
+    )
