@@ -40,7 +40,11 @@ def cells(review: object) -> int:
             frames = [getattr(v, g.name) for g in dataclasses.fields(v)]
         for df in frames:
             if isinstance(df, pd.DataFrame):
-                text = [c for c in df.columns if pd.api.types.is_string_dtype(df[c])]
+                text = [
+                    c
+                    for c in df.columns
+                    if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])
+                ]
                 total += len(df) * len(text)
     return total
 
