@@ -118,7 +118,8 @@ def cover(r: Review) -> Html:
         f"<dt>Period</dt><dd>{e(r.period_text)} ({e(r.period)})</dd>"
         f"<dt>Data as of</dt><dd>{r.as_of:%Y-%m-%d %H:%M} UTC</dd>"
         f"<dt>Prepared</dt><dd>{r.generated_at:%Y-%m-%d %H:%M} UTC</dd>"
-        "</dl></section>"
+        + ("<dt>People</dt><dd>names replaced by pseudonyms (Person …)</dd>" if r.redacted else "")
+        + "</dl></section>"
     )
 
 

@@ -123,7 +123,18 @@ class Redactor:
         pattern = self._pattern
         if pattern is None or not isinstance(value, str):
             return value
-        return pattern.sub(lambda m: self.names[m.group(0).casefold()], value)  # type: ignore[return-value]
+        return pattern.sub(lambda m: self._pseudonym_of(m.group(0)), value)  # type: ignore[return-value]
+
+    def _pseudonym_of(self, found: str) -> str:
+        """The pseudonym of a name the pattern found: by its case folding, else (a letter
+        the regex matches regardless of case but folds differently, such as a Turkish ı) by
+        the name it matches."""
+        known = self.names.get(found.casefold())
+        if known is not None:
+            return known
+        return next(
+            v for k, v in self.names.items() if re.fullmatch(re.escape(k), found, re.IGNORECASE)
+        )
 
     def frame(self, df: pd.DataFrame) -> pd.DataFrame:
         """A copy of ``df`` with the names replaced in every text column."""

@@ -58,5 +58,7 @@ def test_no_person_name_is_left_in_a_redacted_pack(
     html = outputs["service_review.html"]
     for owner in shown:
         assert pseudonym(owner, key) in html
+    assert "<dt>People</dt><dd>names replaced by pseudonyms (Person …)</dd>" in html
+    assert "names replaced by pseudonyms" not in plain
     manifest = json.loads(outputs["manifest.json"])
     assert manifest["parameters"]["redact_people"] is True

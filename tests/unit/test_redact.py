@@ -167,3 +167,8 @@ def test_a_folder_that_cannot_hold_the_key_says_what_to_do(tmp_path: Path) -> No
         f"cannot write the redaction key {missing / KEY_FILE} (No such file or directory); set "
         "SLM_REDACT_KEY to a secret text instead"
     )
+
+
+def test_a_name_the_pattern_matches_but_case_folds_differently() -> None:
+    r = Redactor.build(["Işık Yılmaz"], KEY)  # "IŞIK" folds to "işik", the name to "işık"
+    assert r.text("ask IŞIK YILMAZ") == f"ask {pseudonym('Işık Yılmaz', KEY)}"
