@@ -49,6 +49,8 @@ _EXPORTS = {
     "Review": "review",
     "open_review": "review",
     "satisfaction_by_service_level": "satisfaction",
+    "satisfaction_detail": "satisfaction",
+    "satisfaction_responses": "satisfaction",
     "Status": "status",
     "connect": "warehouse",
     "session": "warehouse",
@@ -96,6 +98,8 @@ __all__ = [
     "reliability",
     "render_pack",
     "satisfaction_by_service_level",
+    "satisfaction_detail",
+    "satisfaction_responses",
     "session",
     "status",
     "stop_findings",
@@ -159,6 +163,10 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
     from .periods import Period
     from .reconcile import Reconciliation
     from .review import Review, open_review
-    from .satisfaction import satisfaction_by_service_level
+    from .satisfaction import (
+        satisfaction_by_service_level,
+        satisfaction_detail,
+        satisfaction_responses,
+    )
     from .status import Status
     from .warehouse import connect, session

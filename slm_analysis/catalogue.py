@@ -8,6 +8,7 @@ what was found and what was expected. No raw dict travels past this module.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -238,11 +239,124 @@ def in_force(effective_from: date | None, effective_to: date | None, period: Per
 
 
 # ---------------------------------------------------------------------------- parties
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+LOGO_BYTES = 200_000  # the largest logo embedded in a pack
+LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# what an SVG logo may not hold: scripts, event handlers, links, embedded documents, entity
+# declarations, and references out of the file (href, CSS url() and @import)
+SVG_REFUSED = re.compile(
+    r"<\s*(script|foreignObject|iframe|embed|object|a)\b|\son[a-z]+\s*=|<!ENTITY|@import"
+    r"|href\s*=\s*(?![\"']?\s*#)|url\(\s*(?![\"']?\s*#)|javascript:",
+    re.IGNORECASE,
+)
+
+
+def _hex_colour(value: Any) -> Any:
+    if not isinstance(value, str) or not HEX_COLOUR.fullmatch(value):
+        raise ValueError(f"{value!r} is not a colour; write six hex digits, e.g. '#1f4e79'")
+    return value.lower()
+
+
+HexColour = Annotated[
+    str,
+    BeforeValidator(_hex_colour),
+    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}),
+]
+
+
+def check_logo(path: Path) -> str:
+    """The ``data:`` URI of a logo file: a PNG, or an SVG without scripts, event handlers or
+    references out of the file, of at most ``LOGO_BYTES``; a ``ValueError`` saying what is
+    wrong and how to fix it otherwise."""
+    kind = LOGO_TYPES.get(path.suffix.lower())
+    if kind is None:
+        raise ValueError(f"{path.name} is not a .png or .svg file; give a PNG or SVG logo")
+    if not path.is_file():
+        raise ValueError(f"logo file {path} not found; give a path relative to the catalogue")
+    data = path.read_bytes()
+    if len(data) > LOGO_BYTES:
+        raise ValueError(
+            f"logo {path.name} is {len(data):,} bytes, over the {LOGO_BYTES:,} allowed; "
+            "export it smaller (a pack header needs about 400 × 120 pixels)"
+        )
+    if kind == "image/png" and not data.startswith(PNG_MAGIC):
+        raise ValueError(f"{path.name} is not a PNG image (wrong signature); export it as PNG")
+    if kind == "image/svg+xml":
+        text = data.decode("utf-8", errors="replace")
+        if "<svg" not in text:
+            raise ValueError(f"{path.name} holds no <svg> element; give an SVG image")
+        bad = SVG_REFUSED.search(text)
+        if bad:
+            raise ValueError(
+                f"SVG logo {path.name} holds {bad.group(0).strip()!r}: scripts, event "
+                "handlers, links and references out of the file are refused; export "
+                "a plain SVG (shapes and paths only) or a PNG"
+            )
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+class Branding(_Model):
+    """How the customer's packs look: colours of the cover and headings, and a logo."""
+
+    primary: HexColour | None = Field(
+        default=None, description="colour of the pack's title band and headings, e.g. '#1f4e79'"
+    )
+    accent: HexColour | None = Field(
+        default=None, description="colour of the rule under the title band, e.g. '#2a9d8f'"
+    )
+    logo: str | None = Field(
+        default=None,
+        description=f"PNG or SVG file (path relative to the catalogue, at most {LOGO_BYTES:,} "
+        "bytes) shown on the cover; embedded in the pack. SVG with scripts, event handlers, "
+        "links or references out of the file is refused",
+    )
+
+    @field_validator("logo")
+    @classmethod
+    def _logo(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        path = workspace_file(Path((info.context or {}).get("base_dir") or "."), v)
+        check_logo(path)  # raises ValueError naming the problem
+        return str(path)
+
+    def logo_uri(self) -> str | None:
+        """The logo as a ``data:`` URI (read and checked again: it may have changed)."""
+        return None if self.logo is None else check_logo(Path(self.logo))
+
+
+MAX_COMMENTS = 20  # verbatim survey comments a pack shows at most
+
+
+class CustomerSatisfaction(_Model):
+    """What the customer's packs show of its survey responses."""
+
+    comments: int = Field(
+        default=0,
+        description=f"verbatim comments shown in the pack, newest first: 0 (none, the "
+        f"default) to {MAX_COMMENTS}; person names in them are replaced under --redact-people",
+        json_schema_extra={"minimum": 0, "maximum": MAX_COMMENTS},
+    )
+
+    @field_validator("comments")
+    @classmethod
+    def _comments(cls, v: int) -> int:
+        if not 0 <= v <= MAX_COMMENTS:
+            raise ValueError(
+                f"a pack shows 0 to {MAX_COMMENTS} comments; write a number in that range "
+                "(0 shows none)"
+            )
+        return v
+
+
 class Customer(_Model):
     id: Id
     name: str
     timezone: Zone = "UTC"
     description: str | None = None
+    branding: Branding = Field(default_factory=Branding)
+    satisfaction: CustomerSatisfaction = Field(default_factory=CustomerSatisfaction)
 
 
 CombineRule = Literal["any", "all", "majority"]

@@ -6,6 +6,7 @@ through ``label`` (HTML-escaped) before it reaches a figure.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 import pandas as pd
@@ -277,11 +278,48 @@ def satisfaction_trend(r: Review) -> go.Figure:
         colour = SERIES[i % len(SERIES)]
         fig.add_trace(_achieved(periods, g, name, colour))
         fig.add_trace(_objective(periods, g["objective"], name, colour))
-    fig = _layout(fig, "Customer satisfaction", "Score")
+    fig = _layout(fig, "Customer satisfaction", satisfaction_axis(s["unit"]))
     if s.empty:
         return _nothing(fig, "No satisfaction target in the agreements of this period")
     if s["achieved"].isna().all():
         return _nothing(fig, "No survey response in these periods")
+    if set(s["unit"]) == {"%"}:
+        fig.update_yaxes(ticksuffix=" %")
+    return fig
+
+
+def satisfaction_axis(units: Iterable[str]) -> str:
+    """The y axis title of satisfaction targets with these units: a share satisfied (``%``)
+    is not a score (``/ 5``)."""
+    found = set(units)
+    if found == {"%"}:
+        return "Responses satisfied (%)"
+    if found and all(u.startswith("/ ") for u in found):
+        return "Mean score (" + ", ".join(sorted(found)) + ")"
+    return "Mean score or % satisfied"
+
+
+def satisfaction_scores(r: Review) -> go.Figure:
+    """The period's survey responses per score (the pack's satisfaction detail)."""
+    fig = _layout(go.Figure(), "Responses by score this period", "Responses", height=300)
+    d = r.satisfaction_detail
+    if d is None or d.responses == 0:
+        return _nothing(fig, "No survey response in this period")
+    dist = d.distribution
+    x = [f"{int(a)} / {int(b)}" for a, b in zip(dist["score"], dist["scale"], strict=True)]
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=dist["responses"],
+            marker={"color": SERIES[0]},
+            text=[f"{v:.0f} %" for v in dist["share"]],
+            textposition="outside",
+            hovertemplate="%{x}: %{y} responses (%{text})<extra></extra>",
+            name="responses",
+        )
+    )
+    fig.update_xaxes(title="score", type="category")
+    fig.update_layout(showlegend=False, hovermode="closest")
     return fig
 
 

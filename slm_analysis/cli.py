@@ -776,6 +776,13 @@ def _reconcile_tables(
     is_flag=True,
     help="Print the customer and period of each pack it would render; render nothing.",
 )
+@click.option(
+    "--redact-people",
+    is_flag=True,
+    help="Replace person names (assignees, action owners, in titles and comments too) with "
+    "stable pseudonyms such as 'Person 3F2A9C'. [key: env SLM_REDACT_KEY, else "
+    ".slm-redact.key beside the catalogue]",
+)
 @click.pass_obj
 def render(
     obj: Ctx,
@@ -790,6 +797,7 @@ def render(
     as_of: str | None,
     shard: str | None,
     dry_run: bool,
+    redact_people: bool,
 ) -> None:
     """Execute the review notebook and render self-contained HTML into reports/C/P/.
 
@@ -837,6 +845,7 @@ def render(
             pdf=pdf,
             timeout=timeout,
             as_of=as_of,
+            redact_people=redact_people,
         )
     worst = max((r.exit_code for r in results if not r.ok), default=0)
     if worst:

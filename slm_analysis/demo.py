@@ -158,9 +158,12 @@ customers:
   - id: acme
     name: Acme Retail Ltd
     timezone: Europe/London
+    branding: {{primary: "#7b1fa2", accent: "#f9a825"}}
+    satisfaction: {{comments: 5}}
   - id: globex
     name: Globex Logistics GmbH
     timezone: Europe/Berlin
+    branding: {{primary: "#00695c"}}
 
 services:
   - {{id: email, name: Email & Collaboration, owner: Messaging Team, monitored_since: {first.first}}}

@@ -250,9 +250,11 @@ def render_pack(
     pdf: bool = False,
     timeout: int = 600,
     as_of: str | None = None,
+    redact_people: bool = False,
 ) -> PackResult:
     """Execute and render one pack; raises ``RenderError`` (nothing published) on failure.
-    ``as_of``: the instant the exports are complete to (ISO 8601), see ``open_review``."""
+    ``as_of``: the instant the exports are complete to (ISO 8601), see ``open_review``.
+    ``redact_people``: person names replaced by stable pseudonyms (``redact``)."""
     _check_positive(timeout=timeout)
     started = datetime.now(UTC)
     cat_path = catalogue_path(catalogue).resolve()
@@ -281,12 +283,13 @@ def render_pack(
             "--reports (or SLM_REPORTS) a folder you can write"
         ) from None
     executed = staging / "service_review.ipynb"
-    params = {
+    params: dict[str, Any] = {
         "customer": customer,
         "period": str(p),
         "warehouse": str(db),
         "catalogue": str(cat_path),
         "as_of": moment.isoformat() if as_of else "",
+        "redact_people": redact_people,
     }
     try:
         _execute(tpl, executed, params, timeout, root, customer, p)
@@ -435,7 +438,7 @@ def _safe_render(customer: str, period: str, kwargs: dict[str, Any]) -> PackResu
 
 
 def _execute(
-    tpl: Path, out: Path, params: dict[str, str], timeout: int, root: Path, customer: str, p: Period
+    tpl: Path, out: Path, params: dict[str, Any], timeout: int, root: Path, customer: str, p: Period
 ) -> None:
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -629,7 +632,7 @@ def _versions() -> dict[str, str]:
 
 
 def _manifest(
-    params: dict[str, str],
+    params: dict[str, Any],
     tpl: Path,
     cat_path: Path,
     db: Path,

@@ -15,9 +15,11 @@ from typing import Any
 import pandas as pd
 
 from .budgets import budget_record, format_amount, outlook
+from .catalogue import Branding
 from .durations import format_duration
 from .periods import Period
 from .review import Review, describe
+from .satisfaction import SatisfactionDetail
 from .status import (
     ABBREVIATIONS,
     DURATION,
@@ -105,8 +107,10 @@ def cover(r: Review) -> Html:
     services = [r.catalogue.service(s).name for s in r.catalogue.services_of(r.customer.id)]
     scope = "; ".join(f"{a.kind} {a.name or a.id}" for a in agreements)
     return Html(
-        '<section class="cover">'
-        f'<p class="kicker">Service review · {e(r.period_text)}</p>'
+        branding_style(r.customer.branding)
+        + '<section class="cover">'
+        + brand_logo(r)
+        + f'<p class="kicker">Service review · {e(r.period_text)}</p>'
         f"<h1>{e(r.customer.name)}</h1>"
         '<dl class="facts">'
         f"<dt>Agreements</dt><dd>{e(scope)}</dd>"
@@ -114,7 +118,32 @@ def cover(r: Review) -> Html:
         f"<dt>Period</dt><dd>{e(r.period_text)} ({e(r.period)})</dd>"
         f"<dt>Data as of</dt><dd>{r.as_of:%Y-%m-%d %H:%M} UTC</dd>"
         f"<dt>Prepared</dt><dd>{r.generated_at:%Y-%m-%d %H:%M} UTC</dd>"
-        "</dl></section>"
+        + ("<dt>People</dt><dd>names replaced by pseudonyms (Person …)</dd>" if r.redacted else "")
+        + "</dl></section>"
+    )
+
+
+def branding_style(b: Branding) -> str:
+    """CSS giving the pack the customer's colours (validated ``#rrggbb`` in the catalogue):
+    the primary one on the title and headings, the accent on the cover's rule."""
+    rules = []
+    if b.primary:
+        rules.append(f"body.slm-pack h1, body.slm-pack h2 {{ color: {b.primary}; }}")
+        rules.append(f"body.slm-pack h2 {{ border-bottom-color: {b.primary}; }}")
+    accent = b.accent or b.primary
+    if accent:
+        rules.append(f"body.slm-pack .cover {{ border-bottom-color: {accent}; }}")
+    return f'<style class="slm-branding">{" ".join(rules)}</style>' if rules else ""
+
+
+def brand_logo(r: Review) -> str:
+    """The customer's logo, embedded as a ``data:`` URI, for the cover; none without one."""
+    uri = r.customer.branding.logo_uri()
+    if uri is None:
+        return ""
+    return (
+        f'<img class="brand-logo" src="{e(uri)}" alt="{e(r.customer.name)} logo" '
+        'style="float: right; max-height: 64px; max-width: 240px; margin: 0 0 8px 16px;">'
     )
 
 
@@ -166,7 +195,41 @@ def _change(change: float | None, unit: str) -> str:
         return "–"
     if unit == DURATION:
         return ("+" if change >= 0 else "-") + duration_text(abs(change))
-    return f"{change:+.1f}"
+    return f"{change:+.1f}{CHANGE_UNITS.get(unit, '')}"
+
+
+CHANGE_UNITS = {"%": " pts", "incidents": " incidents"}  # a change's unit; a score's is "/ N"
+
+
+def display_services(r: Review, ids: Any) -> str:
+    """Display names of a comma-separated list of service ids; an id the catalogue does not
+    know (an action about a retired service) as it is, none as an en dash."""
+    if not isinstance(ids, str) or not ids.strip():
+        return "–"
+    known = r.catalogue.services_by_id
+    return ", ".join(
+        known[x].name if x in known else x for x in (s.strip() for s in ids.split(","))
+    )
+
+
+def target_display_name(r: Review, target_id: Any) -> str:
+    """The name of the customer's target ``target_id`` (as attainment titles it); an unknown
+    id as it is, none as an en dash."""
+    if not isinstance(target_id, str) or not target_id.strip():
+        return "–"
+    att = r.attainment
+    names = att.loc[att["id"] == target_id, "name"]
+    return str(names.iloc[-1]) if len(names) else target_id
+
+
+def agreement_name(r: Review, agreement_id: str) -> str:
+    """An agreement's display name (``all`` for settings of every agreement)."""
+    if agreement_id == "all":
+        return "All agreements"
+    for a in r.catalogue.agreements_for(r.customer.id):
+        if a.id == agreement_id:
+            return a.name or a.id
+    return agreement_id
 
 
 def service_names(r: Review, ids: str) -> str:
@@ -431,7 +494,7 @@ def breaches_table(r: Review, limit: int = 50) -> Html:
                 e(x["target_name"]),
                 e(f"P{x['priority']}"),
                 e(x["short_description"]),
-                e(x["service"]),
+                e(display_services(r, x["service"])),
                 f"{x['start_at']:%Y-%m-%d %H:%M}",
                 "running" if x["running"] else f"{x['stop_at']:%Y-%m-%d %H:%M}",
                 format_duration(x["business_elapsed"]),
@@ -471,7 +534,7 @@ def majors_table(r: Review) -> Html:
     rows = [
         [
             e(m["number"]),
-            e(m["service"]),
+            e(display_services(r, m["service"])),
             e(m["short_description"]),
             f"{m['opened_at']:%Y-%m-%d %H:%M}",
             "open" if pd.isna(m["resolved_at"]) else f"{m['resolved_at']:%Y-%m-%d %H:%M}",
@@ -493,8 +556,8 @@ def actions_table(r: Review) -> Html:
         [
             e(a["action_id"]),
             e(a["title"]),
-            e(a["service"]),
-            e(a["target_id"]),
+            e(display_services(r, a["service"])),
+            e(target_display_name(r, a["target_id"])),
             e(a["owner"]),
             e(a["due"]),
             (
@@ -545,6 +608,86 @@ def _with_interval(value: Any, low: Any, high: Any, unit: str, shown: bool) -> s
     if shown and _num(low) is not None and _num(high) is not None:
         return f"{text} ({float(low):.1f}–{float(high):.1f}{unit})"
     return f'{text} <span class="note">(few responses)</span>'
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 response``, ``3 responses``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _score_unit(d: SatisfactionDetail) -> str:
+    """`` / 5`` when every response of the period is on one scale, else nothing."""
+    scales = set(d.distribution["scale"])
+    return f" / {scales.pop()}" if len(scales) == 1 else ""
+
+
+def satisfaction_summary(r: Review) -> Html:
+    """The period's responses, the tickets resolved in it and the response rate, and the
+    distribution of scores (responses and share per score)."""
+    d = r.satisfaction_detail
+    if d is None:
+        return Html("")
+    rate = "–" if d.response_rate is None else f"{d.response_rate:.1f} %"
+    facts = (
+        '<dl class="facts satisfaction-facts">'
+        f"<dt>Survey responses</dt><dd>{e(_count(d.responses, 'response'))}</dd>"
+        f"<dt>Tickets resolved</dt><dd>{e(_count(d.resolved, 'ticket'))}</dd>"
+        f"<dt>Response rate</dt><dd>{e(rate)}</dd></dl>"
+    )
+    rows = [
+        [
+            e(f"{int(x['score'])} / {int(x['scale'])}"),
+            e(_count(int(x["responses"]), "response")),
+            e(f"{x['share']:.1f} %"),
+        ]
+        for _, x in d.distribution.iterrows()
+    ]
+    return Html(facts + table(["Score", "Responses", "Share"], rows, "satisfaction-scores"))
+
+
+def satisfaction_breakdown(r: Review) -> Html:
+    """Mean score and share satisfied by service and by priority of the rated ticket, each
+    with its number of responses n."""
+    d = r.satisfaction_detail
+    if d is None:
+        return Html("")
+    unit = _score_unit(d)
+    satisfied = "–" if d.satisfied_from is None else f"score {d.satisfied_from} or more"
+
+    def row(group: str, g: pd.Series) -> list[str]:
+        share = _num(g["satisfied_share"])
+        return [e(group), e(int(g["responses"])), e(f"{g['mean_score']:.2f}{unit}"),
+                "–" if share is None else e(f"{share:.1f} %")]  # fmt: skip
+
+    services = [row(display_services(r, g["service"]), g) for _, g in d.by_service.iterrows()]
+    priorities = [
+        row("no incident" if _num(g["priority"]) is None else f"P{int(g['priority'])}", g)
+        for _, g in d.by_priority.iterrows()
+    ]
+    tail = ["n (responses)", "Mean score", f"Satisfied ({satisfied})"]
+    return Html(
+        table(["Service", *tail], services, "satisfaction-groups")
+        + table(["Priority of the ticket", *tail], priorities, "satisfaction-groups")
+    )
+
+
+def satisfaction_comments(r: Review) -> Html:
+    """The latest verbatim comments, when the customer's catalogue entry opts in
+    (``satisfaction.comments``); escaped, and with person names replaced in a redacted pack."""
+    d = r.satisfaction_detail
+    if d is None or r.customer.satisfaction.comments == 0:
+        return Html("")
+    if d.comments.empty:
+        return Html('<p class="note">No comment was left in this period.</p>')
+    items = "".join(
+        f"<li><q>{e(c['comment'])}</q> "
+        f'<span class="note">— {e(int(c["score"]))} / {e(int(c["scale"]))}, '
+        f"{e(display_services(r, c['service']))}, "
+        f"{pd.Timestamp(c['submitted_at']).tz_convert(r.zone):%Y-%m-%d}</span></li>"
+        for _, c in d.comments.iterrows()
+    )
+    return Html(f'<p class="comments-title"><b>Latest comments, verbatim</b></p>'
+                f'<ul class="comments">{items}</ul>')  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- improvement
@@ -658,12 +801,18 @@ def legend(r: Review) -> Html:
 
 def definitions(r: Review) -> Html:
     cur = r.current
-    rows = [[e(t["name"]), e(t["agreement"]), e(t["sentence"])] for _, t in cur.iterrows()]
+    rows = [
+        [e(t["name"]), e(agreement_name(r, t["agreement"])), e(t["sentence"])]
+        for _, t in cur.iterrows()
+    ]
     return Html(table(["Target", "Agreement", "Definition"], rows, "definitions"))
 
 
 def settings_table(r: Review) -> Html:
-    rows = [[e(s["agreement"]), e(s["setting"]), e(s["value"])] for _, s in r.settings().iterrows()]
+    rows = [
+        [e(agreement_name(r, s["agreement"])), e(s["setting"]), e(s["value"])]
+        for _, s in r.settings().iterrows()
+    ]
     return Html(table(["Agreement", "Setting", "Value"], rows, "settings"))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -33,7 +33,14 @@ from .improvement import Improvement
 from .outages import outage_list
 from .paths import catalogue_path, db_path
 from .periods import Period
-from .satisfaction import satisfaction_by_service_level
+from .redact import Redactor, customer_key, person_names, workspace_secret
+from .satisfaction import (
+    SatisfactionDetail,
+    satisfaction_by_service_level,
+    satisfaction_detail,
+    satisfaction_responses,
+    satisfied_from,
+)
 from .status import Status, format_objective, format_value, overall
 from .warehouse import query, session
 
@@ -68,6 +75,8 @@ class Review:
     budgets: BudgetReport | None = None  # error budgets of the review period (budgets.report)
     improvement: Improvement | None = None  # trends, special causes, forecasts, action effects
     satisfaction_levels: pd.DataFrame | None = None  # scores of met vs missed tickets (period)
+    satisfaction_detail: SatisfactionDetail | None = None  # responses of the period in detail
+    redacted: bool = False  # person names replaced by pseudonyms (redact_people)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     # ------------------------------------------------------------------ derived views
@@ -272,6 +281,7 @@ def open_review(
     now: datetime | None = None,
     history: int = HISTORY,
     series: int = SERIES,
+    redact_people: bool = False,
 ) -> Review:
     """Read everything the pack needs for ``customer`` and ``period`` (any form
     ``Period.parse`` reads; relative ones against today in the customer's zone).
@@ -281,6 +291,8 @@ def open_review(
     for none) says the exports are complete up to that instant, when that is later than their
     latest timestamp (a quiet month); by default it is the latest timestamp. ``history``
     periods are charted; the ``series`` periods up to ``period`` feed the improvement view.
+    ``redact_people``: every person name of the customer's data replaced by its pseudonym
+    (``redact``), wherever the review holds it.
     """
     cat = (
         catalogue
@@ -343,6 +355,13 @@ def open_review(
         planned = measures.planned_work(con, cat, customer, services, s, e)
         outage_rows = outage_list(con, cat, customer, p, as_of=as_of)
         levels = satisfaction_by_service_level(con, cat, customer, p, as_of=as_of, clocks=run)
+        detail = satisfaction_detail(
+            satisfaction_responses(con, customer, p, services=services, zone=zone),
+            resolved=int(vols.loc[vols["period"] == str(p), "resolved"].sum()),
+            satisfied_from=satisfied_from(cat, customer, p),
+            comments=cust.satisfaction.comments,
+        )
+        people = person_names(con, customer) if redact_people else []
         improved = improve.improvement(
             att, period=p, in_progress=in_progress, elapsed=_elapsed(s, e, as_of),
             actions=actions, zone=zone,
@@ -352,7 +371,7 @@ def open_review(
             next_objectives=_objectives(cat, customer, p.shift(1)),
             check_days=_check_days(con, cat, customer, p, in_progress, as_of),
         )  # fmt: skip
-    return Review(
+    review = Review(
         catalogue=cat,
         customer=cust,
         period=p,
@@ -375,7 +394,18 @@ def open_review(
         budgets=budget,
         improvement=improved,
         satisfaction_levels=levels,
+        satisfaction_detail=detail,
     )
+    return redacted(review, people) if redact_people else review
+
+
+def redacted(review: Review, people: list[str]) -> Review:
+    """``review`` with every name of ``people`` replaced by its pseudonym under the key of the
+    workspace (the catalogue's folder) and the customer, wherever its data holds it."""
+    src = Path(review.catalogue.source)
+    secret = workspace_secret(src if src.is_dir() else src.parent)
+    redactor = Redactor.build(people, customer_key(secret, review.customer.id))
+    return replace(redactor.fields(review), redacted=True)
 
 
 def _elapsed(start: datetime, end: datetime, as_of: datetime) -> float:

@@ -9,6 +9,7 @@ tickets that met the target against those that missed it, and by resolution-time
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -114,3 +115,99 @@ def _scores(scores: pd.Series, satisfied_from: int | None) -> dict[str, object]:
     s_lo, s_hi = measures.wilson_interval(k, n)
     return {**out, "satisfied": k, "satisfied_share": 100 * k / n if n else None,
             "share_low": s_lo, "share_high": s_hi, "satisfied_from": satisfied_from}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- detail
+@dataclass(frozen=True)
+class SatisfactionDetail:
+    """The survey responses of one review period, as the pack's satisfaction detail shows them
+    (docs/metrics.md, *Response rate* and *Satisfaction detail*)."""
+
+    responses: int  # survey responses submitted in the period
+    resolved: int  # tickets resolved in the period (the volumes' ``resolved``)
+    response_rate: float | None  # responses / resolved, percent; None with nothing resolved
+    satisfied_from: int | None  # the customer's satisfaction target's definition, if any
+    distribution: pd.DataFrame  # scale, score, responses, share (percent of the period's)
+    by_service: pd.DataFrame  # service, responses, mean_score, satisfied_share
+    by_priority: pd.DataFrame  # priority (None: rates no known incident), the same columns
+    comments: pd.DataFrame  # the latest ``comments``: submitted_at, service, score, scale, comment
+
+
+GROUP_COLUMNS = ["responses", "mean_score", "satisfied_share"]
+
+
+def satisfaction_responses(
+    con: duckdb.DuckDBPyConnection,
+    customer: str,
+    period: Period,
+    *,
+    services: list[str],
+    zone: str,
+) -> pd.DataFrame:
+    """The customer's survey responses submitted in ``period`` (boundaries in ``zone``) about
+    ``services`` or no service, with the priority of the incident each rates
+    (``sql/satisfaction_responses.sql``)."""
+    start, end = period.bounds(zone)
+    params = {"customer": customer, "services": services, "ps": start, "pe": end}
+    return query(con, "satisfaction_responses", params)
+
+
+def satisfaction_detail(
+    responses: pd.DataFrame,
+    *,
+    resolved: int,
+    satisfied_from: int | None = None,
+    comments: int = 0,
+) -> SatisfactionDetail:
+    """Aggregate ``satisfaction_responses``: the response rate against the ``resolved``
+    tickets of the period, the distribution of scores (per scale), the mean score and share
+    satisfied (score ≥ ``satisfied_from``; None without it) by service and by priority, and
+    the latest ``comments`` non-empty comments (0: none, the default)."""
+    n = len(responses)
+    dist = _distribution(responses)
+    said = responses.dropna(subset=["comment"]).sort_values(
+        ["submitted_at", "response_id"], ascending=False
+    )
+    return SatisfactionDetail(
+        responses=n,
+        resolved=resolved,
+        response_rate=100 * n / resolved if resolved else None,
+        satisfied_from=satisfied_from,
+        distribution=dist.reset_index(drop=True),
+        by_service=_groups(responses, "service", satisfied_from),
+        by_priority=_groups(responses, "priority", satisfied_from),
+        comments=said.head(comments)[
+            ["submitted_at", "service", "score", "scale", "comment"]
+        ].reset_index(drop=True),
+    )
+
+
+def _distribution(responses: pd.DataFrame) -> pd.DataFrame:
+    """Responses and their share (percent) per score, every whole score 1..scale of each
+    scale in the responses listed (zero when nobody gave it)."""
+    counts = responses.groupby(["scale", "score"]).size()
+    scores = {(int(k), float(v)) for k in responses["scale"].unique() for v in range(1, k + 1)}
+    index = sorted(scores | {(int(a), float(b)) for a, b in counts.index})
+    dist = pd.DataFrame(index, columns=["scale", "score"])
+    dist["responses"] = [int(counts.get(i, 0)) for i in index]
+    dist["share"] = 100 * dist["responses"] / len(responses) if len(responses) else []
+    return dist
+
+
+def _groups(responses: pd.DataFrame, by: str, satisfied_from: int | None) -> pd.DataFrame:
+    """Responses, mean score and share satisfied (percent) per value of ``by`` (missing
+    values as one group, last)."""
+    rows = []
+    for key, g in responses.groupby(by, dropna=False, sort=True):
+        share = None
+        if satisfied_from is not None:
+            share = 100 * float((g["score"] >= satisfied_from).sum()) / len(g)
+        value = None if pd.isna(key) else (int(str(key)) if by == "priority" else key)
+        rows.append({by: value, "responses": len(g), "mean_score": float(g["score"].mean()),
+                     "satisfied_share": share})  # fmt: skip
+    return pd.DataFrame(rows, columns=[by, *GROUP_COLUMNS])
+
+
+def satisfied_from(cat: Catalogue, customer: str, p: Period) -> int | None:
+    """The customer's definition of satisfied in ``p`` (see ``_satisfied_from``)."""
+    return _satisfied_from(measures.versions(cat, customer), p)
