@@ -25,6 +25,13 @@ from .catalogue import (
     Customer,
     load_catalogue,
 )
+from .commentary import (
+    UNEXPLAINED,
+    Commentary,
+    load_commentary,
+    unexplained,
+    unexplained_note,
+)
 from .errors import UnknownNameError
 from .improvement import Improvement
 from .outages import outage_list
@@ -64,6 +71,7 @@ class Review:
     budgets: BudgetReport | None = None  # error budgets of the review period (budgets.report)
     improvement: Improvement | None = None  # trends, special causes, forecasts, action effects
     satisfaction_levels: pd.DataFrame | None = None  # scores of met vs missed tickets (period)
+    commentary: Commentary | None = None  # the review file of the customer and period
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     # ------------------------------------------------------------------ derived views
@@ -296,6 +304,7 @@ def open_review(
     services = cat.services_of(customer)
     src = Path(cat.source)
     sha = hashlib.sha256(src.read_bytes()).hexdigest() if src.is_file() else ""
+    commentary = load_commentary(cat, customer, p)  # a broken review file fails before the work
     with session(db_path(warehouse or None), read_only=True) as con:
         as_of = measures.given_as_of(as_of, now) or measures.as_of_time(con, customer, now)
         in_progress = measures.check_period(p, zone, as_of)
@@ -335,6 +344,8 @@ def open_review(
         loads = query(con, "review_loads", {"customer": customer})
         feeds = query(con, "review_feeds", {"customer": customer, "services": services})
         current = att[att["period"] == str(p)].reset_index(drop=True)
+        if not (notes := commentary_notes(current, commentary)).empty:
+            quality = pd.concat([quality, notes], ignore_index=True)
         budget = budget_report(con, cat, customer, current, as_of=as_of, clocks=clocks)
         planned = measures.planned_work(con, cat, customer, services, s, e)
         outage_rows = outage_list(con, cat, customer, p, as_of=as_of)
@@ -370,7 +381,16 @@ def open_review(
         budgets=budget,
         improvement=improved,
         satisfaction_levels=levels,
+        commentary=commentary,
     )
+
+
+def commentary_notes(current: pd.DataFrame, commentary: Commentary) -> pd.DataFrame:
+    """The data-quality note of the period's missed targets that the review file does not
+    explain (none when every miss has a comment)."""
+    missed = unexplained(current, commentary)
+    rows = [(UNEXPLAINED, unexplained_note(missed, commentary), len(missed))] if len(missed) else []
+    return pd.DataFrame(rows, columns=["issue", "detail", "rows"])
 
 
 def _elapsed(start: datetime, end: datetime, as_of: datetime) -> float:
