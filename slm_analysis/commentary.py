@@ -17,10 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup
 
 from .catalogue import Catalogue, target_title
@@ -28,6 +27,10 @@ from .errors import ConfigError, Problem
 from .periods import Period
 from .status import Status
 from .yamlcheck import read_text
+
+if TYPE_CHECKING:  # markdown-it-py is imported when a review is read (`slm check` stays quick)
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # section key → its heading, and every heading (case and spacing aside) that opens it
 SECTIONS = {"summary": "Summary", "majors": "Major incidents", "next_steps": "Next steps"}
@@ -76,6 +79,8 @@ class Commentary:
 
 @cache
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable("image")  # a pack loads nothing: `![alt](url)` stays "!" and a link
     md.validateLink = _safe_link  # type: ignore[method-assign]
@@ -141,7 +146,7 @@ def parse_review(text: str, source: str, targets: Mapping[str, str]) -> Commenta
     index = _heading_index(targets)
     seen: dict[str, Comment] = {}
     found = Commentary(source)
-    ends = [start for _, start, _ in sections[1:]] + [len(lines)]
+    ends = [start for _, start, _ in sections[1:]] + [len(lines)] * bool(sections)
     for (i, start, after), end in zip(sections, ends, strict=True):
         heading = tokens[i + 1].content.strip()
         key = _resolve(heading, index, targets, source, start + 1, problems)

@@ -4,6 +4,8 @@ nothing runs."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -48,6 +50,11 @@ def test_hostile_review_markdown_is_shown_as_text_and_nothing_runs(
         reports=tmp_path / "reports",
     )  # fmt: skip
     assert result.ok, result.error
+    manifest = json.loads(Path(result.manifest or "").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["review"] == {
+        "file": "reviews/acme/2026-10.md",
+        "sha256": hashlib.sha256(review.read_bytes()).hexdigest(),
+    }
     page = browser.new_page()
     requests: list[str] = []
     dialogs: list[str] = []

@@ -7,10 +7,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from slm_analysis import present
 from slm_analysis.cli import main
+from slm_analysis.commentary import CommentaryError
+from slm_analysis.packs import render_pack
 from slm_analysis.review import open_review
 from tests.conftest import DEMO_PERIOD
 
@@ -124,3 +127,24 @@ def test_slm_check_lists_the_mistakes_of_a_review_file(
         "Summary, Major incidents, Next steps\n"
         "1 error(s), 0 warning(s)\n",
     )
+
+
+def test_a_broken_review_file_stops_the_render_before_the_notebook_runs(
+    demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    catalogue = tmp_path / "catalogue.yaml"
+    shutil.copy(demo_env["catalogue"], catalogue)
+    review = tmp_path / "reviews" / "acme" / "2026-10.md"
+    review.parent.mkdir(parents=True)
+    review.write_text("Why P1 was missed\n", encoding="utf-8")
+    with pytest.raises(CommentaryError) as err:
+        render_pack(
+            "acme", "2026-10", warehouse=demo_env["db"], catalogue=catalogue,
+            reports=tmp_path / "reports",
+        )  # fmt: skip
+    assert str(err.value) == (
+        "the review file has 1 mistake:\n"
+        f"  - {review}:1: layout: text before the first '##' section; move it under a section "
+        "such as '## Summary'"
+    )
+    assert not (tmp_path / "reports").exists()

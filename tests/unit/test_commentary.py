@@ -98,6 +98,18 @@ def test_every_mistake_is_listed_with_its_line() -> None:
     )
 
 
+def test_a_file_of_no_sections_explains_nothing_and_loose_text_is_a_mistake() -> None:
+    for text in ("", "# Only a title\n", "\n\n"):
+        c = parse_review(text, "r.md", TARGETS)
+        assert (c.targets, c.sections) == ({}, {})
+    with pytest.raises(CommentaryError) as err:
+        parse_review("# Title\n\nWhy P1 was missed\n", "r.md", TARGETS)
+    assert str(err.value) == (
+        "the review file has 1 mistake:\n  - r.md:3: layout: text before the first '##' "
+        "section; move it under a section such as '## Summary'"
+    )
+
+
 def test_a_heading_inside_a_code_block_opens_no_section() -> None:
     c = parse_review("## Summary\n```\n## not a heading\n```\n", "r.md", TARGETS)
     assert c.sections["summary"].html == Markup("<pre><code>## not a heading\n</code></pre>\n")
