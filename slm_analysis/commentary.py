@@ -23,7 +23,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .catalogue import Catalogue, target_title
-from .errors import ConfigError, Problem
+from .errors import ConfigError, Problem, SlmError
 from .periods import Period
 from .status import Status
 from .yamlcheck import read_text
@@ -120,6 +120,39 @@ def load_commentary(cat: Catalogue, customer: str, period: Period) -> Commentary
         ) from None
     found = parse_review(text, str(path), target_names(cat, customer, period))
     return Commentary(found.source, found.targets, found.sections, name=name)
+
+
+def review_files(cat: Catalogue) -> list[tuple[str, Path]]:
+    """Every ``reviews/<folder>/<name>.md`` beside the catalogue file, as (folder, path), in
+    name order; none when the catalogue was not read from a file."""
+    root = Path(cat.source).parent / "reviews"
+    if not Path(cat.source).is_file() or not root.is_dir():
+        return []
+    return [(f.parent.name, f) for f in sorted(root.glob("*/*.md")) if f.is_file()]
+
+
+def file_problems(cat: Catalogue, folder: str, path: Path) -> list[tuple[str, Problem]]:
+    """What is wrong with one review file found beside the catalogue, as (level, problem):
+    the mistakes of its text are errors (its pack would not render); a folder that is not a
+    customer or a name that is not a period as slm prints it are warnings (no pack reads it)."""
+    if folder not in cat.customers_by_id:
+        known = ", ".join(c.id for c in cat.customers)
+        found = f"{folder!r} is not a customer, so no pack reads it"
+        expected = f"name the folder after a customer id: {known}"
+        return [("warning", Problem(str(path), "folder", found, expected))]
+    try:
+        period = Period.parse(path.stem)
+    except SlmError:
+        period = None
+    if period is None or str(period) != path.stem:
+        found = f"{path.name!r} is not a period as slm prints it, so no pack reads it"
+        expected = f"rename it to {period}.md" if period else "name it e.g. 2026-10.md, 2026-Q3.md"
+        return [("warning", Problem(str(path), "file name", found, expected))]
+    try:
+        load_commentary(cat, folder, period)
+    except CommentaryError as exc:
+        return [("error", problem) for problem in exc.problems]
+    return []
 
 
 def target_names(cat: Catalogue, customer: str, period: Period) -> dict[str, str]:

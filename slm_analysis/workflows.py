@@ -14,7 +14,9 @@ from .catalogue import AvailabilityTarget, Catalogue, catalogue_json_schema, loa
 from .commentary import (
     UNEXPLAINED,
     CommentaryError,
+    file_problems,
     load_commentary,
+    review_files,
     review_name,
     unexplained,
     unexplained_note,
@@ -187,6 +189,9 @@ def run_check(
         if period is not None:
             for c in [cat.customer(customer)] if customer else cat.customers:
                 problems += _review_problems(con, cat, c.id, period)
+    if period is None:  # every review file beside the catalogue, read as its pack would
+        for folder, path in review_files(cat):
+            problems += [(level, str(x)) for level, x in file_problems(cat, folder, path)]
     return problems
 
 

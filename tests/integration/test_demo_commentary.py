@@ -148,3 +148,35 @@ def test_a_broken_review_file_stops_the_render_before_the_notebook_runs(
         "such as '## Summary'"
     )
     assert not (tmp_path / "reports").exists()
+
+
+def test_plain_slm_check_reads_every_review_file_beside_the_catalogue(
+    demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    catalogue = tmp_path / "catalogue.yaml"
+    shutil.copy(demo_env["catalogue"], catalogue)
+    files = {
+        "acme/2026-10.md": "## P1 resolution\nParts.\n",  # fine
+        "acme/2026-q3.md": "## Summary\nx\n",
+        "acme/notes.md": "anything",
+        "initech/2026-10.md": "## Summary\nx\n",
+        "globex/2026-Q3.md": "## Summary\nx\n\n## summary\ny\n",
+    }
+    for name, text in files.items():
+        (tmp_path / "reviews" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "reviews" / name).write_text(text, encoding="utf-8")
+    args = ["--db", str(demo_env["db"]), "--catalogue", str(catalogue), "check"]
+    r = CliRunner().invoke(main, args)
+    reviews = tmp_path / "reviews"
+    assert (r.exit_code, r.output) == (
+        1,
+        f"warning: {reviews}/acme/2026-q3.md: file name: '2026-q3.md' is not a period as slm "
+        "prints it, so no pack reads it; rename it to 2026-Q3.md\n"
+        f"warning: {reviews}/acme/notes.md: file name: 'notes.md' is not a period as slm prints "
+        "it, so no pack reads it; name it e.g. 2026-10.md, 2026-Q3.md\n"
+        f"error: {reviews}/globex/2026-Q3.md:4: section '## summary': is the same section as "
+        "'## Summary' on line 1; write each target or section once\n"
+        f"warning: {reviews}/initech/2026-10.md: folder: 'initech' is not a customer, so no "
+        "pack reads it; name the folder after a customer id: acme, globex\n"
+        "1 error(s), 3 warning(s)\n",
+    )
