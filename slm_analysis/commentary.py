@@ -82,6 +82,7 @@ def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])  # GitHub's tables and ~~struck~~ text
     md.disable("image")  # a pack loads nothing: `![alt](url)` stays "!" and a link
     md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
