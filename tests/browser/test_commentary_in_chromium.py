@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser
 
 from slm_analysis.packs import render_pack
@@ -16,6 +17,7 @@ from tests.browser.test_pack_in_chromium import browser  # noqa: F401  (the Chro
 
 SCRIPT = "<script>window.__pwned = 1; alert('summary')</script>"
 IMG = '<img src=x onerror="window.__pwned = 2; alert(2)">'
+pytestmark = pytest.mark.browser
 REVIEW = f"""\
 # Hostile review
 
@@ -72,9 +74,10 @@ def test_hostile_review_markdown_is_shown_as_text_and_nothing_runs(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(Path(result.html or "").resolve().as_uri())
     page.wait_for_selector(".commentary.target-comments")
-    # the one link made is the https one; the javascript: and data: ones stay text
+    # the one link made is the https one (shown in the summary and under the target table);
+    # the javascript: and data: ones stay text
     hrefs = page.eval_on_selector_all(".commentary a", "els => els.map(e => e.href)")
-    assert hrefs == ["https://example.com/pir"]
+    assert hrefs == ["https://example.com/pir"] * 2
     assert page.evaluate("window.__pwned") is None
     assert dialogs == [] and requests == [] and errors == []
     assert page.locator(".commentary img, .commentary script").count() == 0
@@ -86,5 +89,6 @@ def test_hostile_review_markdown_is_shown_as_text_and_nothing_runs(
     assert f"{IMG} Supplier parts. [click me](javascript:window.__pwned=3) and" in comment
     assert "![<script>window.__pwned=5</script>](javascript:window.__pwned=6)" in comment
     link = page.locator(".target-comment a")
+    assert link.count() == 1
     assert link.inner_text() == '<img src=y onerror="window.__pwned=4">'
     page.close()
