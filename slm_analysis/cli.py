@@ -377,12 +377,21 @@ def quarantine(obj: Ctx, load_id: int | None, file: str | None, limit: int, as_j
 
 # ---------------------------------------------------------------------------- check
 @main.command(context_settings=CONTEXT)
+@click.option(
+    "--period",
+    metavar="P",
+    help="Also check each customer's review file of this period (reviews/<customer>/<period>.md "
+    "beside the catalogue): its mistakes, and missed targets it gives no reason for.",
+)
+@click.option("--customer", metavar="C", help="With --period: only this customer's review file.")
 @click.pass_obj
-def check(obj: Ctx) -> None:
+def check(obj: Ctx, period: str | None, customer: str | None) -> None:
     """Check the catalogue and the data coverage; exit 1 when there are errors."""
     from .workflows import run_check
 
-    problems = run_check(obj.db, obj.catalogue)
+    if customer and not period:
+        raise click.UsageError("--customer needs --period: the review file of which period?")
+    problems = run_check(obj.db, obj.catalogue, period=period, customer=customer)
     for level, text in problems:
         click.echo(f"{level}: {text}")
     errors = sum(1 for level, _ in problems if level == "error")

@@ -267,6 +267,36 @@ maintenance:
 """
 
 
+def review_markdown(end: Period) -> str:
+    """The demo's review commentary of acme's last month: a summary, next steps and the reason
+    for two of its misses — deliberately not for the P3 and P4 resolution misses, so the pack
+    and `slm check` show what an unexplained miss looks like."""
+    return f"""# Acme Retail Ltd — service review, {end.label()}
+
+## Summary
+
+Both services were available throughout the month. Several resolution targets fell short:
+the web shop's incident load keeps rising (see *Improvement*), and the reasons agreed in the
+review meeting are given below, target by target.
+
+## acme-p1-resolution
+
+One of the P1 incidents, a checkout failure on the **Web Shop**, waited for the payment
+provider's fix well beyond the 4-hour target. The provider has confirmed the root cause; the
+post-incident review is [in the customer portal](https://portal.example.com/acme/pir).
+
+## Satisfaction
+
+Survey scores followed the slower resolution of web shop tickets: most low scores mention the
+time to resolve, not the quality of the fix.
+
+## Next steps
+
+- Web Team adds a second on-call engineer for checkout incidents (owner: Web Team lead).
+- P3 and P4 queue staffing is reviewed at the next monthly meeting.
+"""
+
+
 class _Clock:
     """numpy forward/inverse of cumulative open seconds (the demo's own fast 'due')."""
 
@@ -385,8 +415,10 @@ def generate(
         "surveys": out / "survey_responses.csv",
         "maintenance": out / "servicenow_changes.csv",
         "actions": out / "improvement_actions.csv",
+        "review": out / "acme_review.md",
     }
     files["catalogue"].write_text(cat_text, encoding="utf-8")
+    files["review"].write_text(review_markdown(end), encoding="utf-8")
     _write(files["incidents"], incidents)
     _write(files["incident_states"], states)
     _write(files["outages"], outages)

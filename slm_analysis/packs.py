@@ -36,6 +36,7 @@ from nbconvert.preprocessors import Preprocessor
 
 from . import __version__
 from .catalogue import load_catalogue
+from .commentary import load_commentary
 from .errors import InputError, RenderError, SlmError, first_lines
 from .measures import period_window
 from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, inside, reports_path
@@ -269,6 +270,7 @@ def render_pack(
         raise RenderError(
             f"customer {customer!r} has no agreement in force in {p}; nothing to render"
         )
+    review = load_commentary(cat, customer, p)  # a broken review file fails before the run
     tpl = Path(template) if template else DEFAULT_TEMPLATE
     _check_template(tpl)
     root = reports_path(reports).resolve()
@@ -328,6 +330,9 @@ def render_pack(
             "period_label": p.label(),
             "overall": status,
         }
+        if review.exists:
+            review_sha = _sha256(Path(review.source))
+            manifest["inputs"]["review"] = {"file": review.name, "sha256": review_sha}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _publish(staging, final)
     except BaseException:

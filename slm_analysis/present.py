@@ -16,6 +16,7 @@ import pandas as pd
 
 from .budgets import budget_record, format_amount, outlook
 from .catalogue import Branding
+from .commentary import Comment
 from .durations import format_duration
 from .periods import Period
 from .review import Review, describe
@@ -834,3 +835,60 @@ def provenance_table(r: Review) -> Html:
     ]
     rows.append(["catalogue", "YAML", "–", "–", f"<code>{e(r.catalogue_sha256[:16])}…</code>"])
     return Html(table(["File", "Format", "Rows", "Loaded (UTC)", "sha256"], rows, "provenance"))
+
+
+# ---------------------------------------------------------------------------- commentary
+def review_summary(r: Review) -> Html:
+    """The review's commentary for the executive summary: the service manager's summary, the
+    reason given for every missed target (or that none was written), the context of the major
+    incidents and the agreed next steps. The Markdown is rendered safely
+    (``commentary.render_markdown``)."""
+    c = r.commentary
+    sections = c.sections if c else {}
+    missed = r.current[r.current["status"] == Status.MISSED]
+    reasons = "".join(
+        f"<dt>{e(m['name'])}</dt>" + _reason(r, f"{m['agreement']}/{m['id']}")
+        for _, m in missed.iterrows()
+    )
+    parts = [
+        _comment_block("Summary", sections.get("summary")),
+        f'<div class="comment"><p class="comment-title">Why targets were missed</p>'
+        f'<dl class="reasons">{reasons}</dl></div>'
+        if reasons
+        else "",
+        _comment_block("Major incidents", sections.get("majors")),
+        _comment_block("Agreed next steps", sections.get("next_steps")),
+    ]
+    body = "".join(parts)
+    return Html(f'<div class="commentary review-summary">{body}</div>' if body else "")
+
+
+def _reason(r: Review, key: str) -> str:
+    comment = r.commentary.targets.get(key) if r.commentary else None
+    if comment is None:
+        return '<dd class="unexplained">No reason recorded in the review.</dd>'
+    return f"<dd>{comment.html}</dd>"
+
+
+def _comment_block(title: str, comment: Comment | None) -> str:
+    if comment is None:
+        return ""
+    return f'<div class="comment"><p class="comment-title">{e(title)}</p>{comment.html}</div>'
+
+
+def target_comments(r: Review) -> Html:
+    """The review's comment on each target that has one, in the target table's order, with
+    the target's status: shown under the target table."""
+    c = r.commentary
+    if c is None or not c.targets:
+        return Html("")
+    blocks = []
+    for _, t in r.current.iterrows():
+        key = f"{t['agreement']}/{t['id']}"
+        if (comment := c.targets.get(key)) is not None:
+            blocks.append(
+                f'<div class="comment target-comment" data-target="{e(key)}">'
+                f'<p class="comment-title"><span class="target-name">{e(t["name"])}</span> '
+                f"{status_badge(t['status'])}</p>{comment.html}</div>"
+            )
+    return Html(f'<div class="commentary target-comments">{"".join(blocks)}</div>')

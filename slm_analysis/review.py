@@ -27,6 +27,13 @@ from .catalogue import (
     load_catalogue,
 )
 from .check_availability import daily_counts, local_days
+from .commentary import (
+    UNEXPLAINED,
+    Commentary,
+    load_commentary,
+    unexplained,
+    unexplained_note,
+)
 from .errors import UnknownNameError
 from .forecast_sampled import Days
 from .improvement import Improvement
@@ -77,6 +84,7 @@ class Review:
     satisfaction_levels: pd.DataFrame | None = None  # scores of met vs missed tickets (period)
     satisfaction_detail: SatisfactionDetail | None = None  # responses of the period in detail
     redacted: bool = False  # person names replaced by pseudonyms (redact_people)
+    commentary: Commentary | None = None  # the review file of the customer and period
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     # ------------------------------------------------------------------ derived views
@@ -312,6 +320,7 @@ def open_review(
     services = cat.services_of(customer)
     src = Path(cat.source)
     sha = hashlib.sha256(src.read_bytes()).hexdigest() if src.is_file() else ""
+    commentary = load_commentary(cat, customer, p)  # a broken review file fails before the work
     with session(db_path(warehouse or None), read_only=True) as con:
         as_of = measures.given_as_of(as_of, now) or measures.as_of_time(con, customer, now)
         in_progress = measures.check_period(p, zone, as_of)
@@ -351,6 +360,8 @@ def open_review(
         loads = query(con, "review_loads", {"customer": customer})
         feeds = query(con, "review_feeds", {"customer": customer, "services": services})
         current = att[att["period"] == str(p)].reset_index(drop=True)
+        if not (notes := commentary_notes(current, commentary)).empty:
+            quality = pd.concat([quality, notes], ignore_index=True)
         budget = budget_report(con, cat, customer, current, as_of=as_of, clocks=clocks)
         planned = measures.planned_work(con, cat, customer, services, s, e)
         outage_rows = outage_list(con, cat, customer, p, as_of=as_of)
@@ -395,6 +406,7 @@ def open_review(
         improvement=improved,
         satisfaction_levels=levels,
         satisfaction_detail=detail,
+        commentary=commentary,
     )
     return redacted(review, people) if redact_people else review
 
@@ -406,6 +418,14 @@ def redacted(review: Review, people: list[str]) -> Review:
     secret = workspace_secret(src if src.is_dir() else src.parent)
     redactor = Redactor.build(people, customer_key(secret, review.customer.id))
     return replace(redactor.fields(review), redacted=True)
+
+
+def commentary_notes(current: pd.DataFrame, commentary: Commentary) -> pd.DataFrame:
+    """The data-quality note of the period's missed targets that the review file does not
+    explain (none when every miss has a comment)."""
+    missed = unexplained(current, commentary)
+    rows = [(UNEXPLAINED, unexplained_note(missed, commentary), len(missed))] if len(missed) else []
+    return pd.DataFrame(rows, columns=["issue", "detail", "rows"])
 
 
 def _elapsed(start: datetime, end: datetime, as_of: datetime) -> float:

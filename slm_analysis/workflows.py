@@ -11,11 +11,21 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from .catalogue import AvailabilityTarget, Catalogue, catalogue_json_schema, load_catalogue
+from .commentary import (
+    UNEXPLAINED,
+    CommentaryError,
+    file_problems,
+    load_commentary,
+    review_files,
+    review_name,
+    unexplained,
+    unexplained_note,
+)
 from .defaults import DEMO_MAX_MONTHS, YEARS
 from .demo import generate, is_demo_catalogue
 from .errors import CatalogueError, InputError, WarehouseError
 from .importers import load_file
-from .measures import stop_findings
+from .measures import attainment, resolve_period, stop_findings
 from .periods import Period
 from .warehouse import query, scalar, session, sql
 
@@ -106,6 +116,10 @@ def run_demo(
         catalogue_json_schema(), encoding="utf-8"
     )
     echo(f"wrote demo exports to {out} and the catalogue to {catalogue}")
+    review = catalogue.parent / review_name("acme", period)
+    review.parent.mkdir(parents=True, exist_ok=True)
+    review.write_text(files["review"].read_text(encoding="utf-8"), encoding="utf-8")
+    echo(f"wrote the review commentary of acme {period} to {review}")
     cat = load_catalogue(catalogue)
     for suffix in ("", ".wal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
@@ -140,11 +154,15 @@ LOAD_ADVICE = (
 )
 
 
-def run_check(db: Path, catalogue: Path) -> list[tuple[str, str]]:
+def run_check(
+    db: Path, catalogue: Path, *, period: str | None = None, customer: str | None = None
+) -> list[tuple[str, str]]:
     """Catalogue mistakes (errors) and data coverage gaps (warnings, or errors when fatal).
 
     Each customer is judged on what its targets need: incidents for ticket targets, outage
     records for the services with an availability target, survey responses for satisfaction.
+    With ``period``, the review file of each customer (or of ``customer``) in that period is
+    checked too: its mistakes are errors, missed targets it does not explain a warning.
     """
     try:
         cat = load_catalogue(catalogue)
@@ -168,7 +186,33 @@ def run_check(db: Path, catalogue: Path) -> list[tuple[str, str]]:
             problems += _coverage_problems(rows, cat, c.id)
             if c.id in rows:  # no incidents, outages or surveys: no findings either
                 problems += _finding_problems(con, cat, c.id)
+        if period is not None:
+            for c in [cat.customer(customer)] if customer else cat.customers:
+                problems += _review_problems(con, cat, c.id, period)
+    if period is None:  # every review file beside the catalogue, read as its pack would
+        for folder, path in review_files(cat):
+            problems += [(level, str(x)) for level, x in file_problems(cat, folder, path)]
     return problems
+
+
+def _review_problems(
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str, period: str
+) -> list[tuple[str, str]]:
+    """The mistakes of the customer's review file of ``period`` and the period's missed targets
+    it does not explain (a period still running has none yet)."""
+    p = resolve_period(cat, customer, period)
+    if not cat.agreements_for(customer, p):
+        return []
+    try:
+        commentary = load_commentary(cat, customer, p)
+        missed = unexplained(attainment(con, cat, customer, p), commentary)
+    except CommentaryError as exc:
+        return [("error", str(problem)) for problem in exc.problems]
+    except InputError as exc:  # the period starts after the customer's data
+        return [("error", f"{customer} {p}: {exc.message}")]
+    if missed.empty:
+        return []
+    return [("warning", f"{customer} {p}: {UNEXPLAINED}: {unexplained_note(missed, commentary)}")]
 
 
 RowCounts = dict[str, dict[tuple[str, str | None], int]]
