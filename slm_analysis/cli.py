@@ -19,7 +19,6 @@ import click
 from . import __version__
 from .cli_output import Grid, columns, emit, format_options
 from .cli_output import clean as _clean
-from .cli_output import dumps as _dumps
 from .defaults import DEMO_MAX_MONTHS, MAX_QUARANTINED, QUARANTINE_LIMIT
 from .errors import SlmError
 
@@ -691,7 +690,7 @@ def outages(obj: Ctx, customer: str, period: str, fmt: str, as_of: str | None) -
         p, moment, _ = period_window(con, cat, customer, period, as_of=as_of)
         found = outage_list(con, cat, customer, p, as_of=moment)
     records = [
-        {k: v if isinstance(v, list) or not pd.isna(v) else None for k, v in r.items()}
+        {str(k): v if isinstance(v, list) or not pd.isna(v) else None for k, v in r.items()}
         for r in found.to_dict(orient="records")
     ]
     grid = Grid(

@@ -7,7 +7,8 @@ redirected, each table is exactly as wide as its content, so no id is ever cut.
 ``--format tsv`` and ``--format csv`` are for scripts and spreadsheets: per table, a header row
 of field names, then one row per record with raw machine values — numbers as measured (full
 precision), instants in ISO 8601 with their offset, durations in seconds, true/false, empty for
-none, lists as JSON. A unit is in the field's name (``seconds``, ``elapsed_s``,
+none, a list as its items joined by ``; ``. CSV quotes as RFC 4180 does; TSV quotes nothing and
+escapes a tab, line break or backslash inside a value as ``\\t``, ``\\n``, ``\\\\`` (linear TSV). A unit is in the field's name (``seconds``, ``elapsed_s``,
 ``service_minutes``) or, where rows differ in unit, in the record's ``unit`` field. A command
 with two tables prints two blocks separated by one empty line. No titles and no notes: only
 data on standard output.
@@ -124,18 +125,28 @@ def delimited(grids: Sequence[Grid], delimiter: str) -> str:
     line between grids."""
     blocks = []
     for grid in grids:
+        rows = [grid.fields, *([raw(r.get(name)) for name in grid.fields] for r in grid.records)]
+        if delimiter == "\t":
+            blocks.append("".join("\t".join(map(tsv_escape, row)) + "\n" for row in rows))
+            continue
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(grid.fields)
-        for record in grid.records:
-            writer.writerow([raw(record.get(name)) for name in grid.fields])
+        csv.writer(out, lineterminator="\n").writerows(rows)
         blocks.append(out.getvalue())
     return "\n".join(blocks)
 
 
+def tsv_escape(cell: str) -> str:
+    """A TSV cell as linear TSV writes it: backslash, tab, line feed and carriage return
+    escaped as ``\\``, ``\\t``, ``\\n``, ``\\r``; nothing quoted."""
+    return cell.translate(_TSV_ESCAPES)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def raw(v: Any) -> str:
     """A value as a TSV/CSV cell: empty for None or NaN, true/false, ISO 8601 instants, full
-    precision numbers, lists and mappings as JSON."""
+    precision numbers, a list of plain values joined by ``; ``, anything nested as JSON."""
     v = clean(v)
     if v is None:
         return ""
@@ -145,6 +156,8 @@ def raw(v: Any) -> str:
         return v.isoformat()
     if hasattr(v, "tolist"):  # numpy scalars and arrays
         return raw(v.tolist())
+    if isinstance(v, list | tuple) and all(not isinstance(x, list | tuple | dict) for x in v):
+        return "; ".join(raw(x) for x in v)
     if isinstance(v, list | tuple | dict):
         return json.dumps(v, default=_json, allow_nan=False, ensure_ascii=False)
     return str(v)
