@@ -7,11 +7,12 @@ redirected, each table is exactly as wide as its content, so no id is ever cut.
 ``--format tsv`` and ``--format csv`` are for scripts and spreadsheets: per table, a header row
 of field names, then one row per record with raw machine values — numbers as measured (full
 precision), instants in ISO 8601 with their offset, durations in seconds, true/false, empty for
-none, a list as its items joined by ``; ``. CSV quotes as RFC 4180 does; TSV quotes nothing and
-escapes a tab, line break or backslash inside a value as ``\\t``, ``\\n``, ``\\\\`` (linear TSV). A unit is in the field's name (``seconds``, ``elapsed_s``,
-``service_minutes``) or, where rows differ in unit, in the record's ``unit`` field. A command
-with two tables prints two blocks separated by one empty line. No titles and no notes: only
-data on standard output.
+none, a list as its items joined by ``; ``. A unit is in the field's name (``seconds``,
+``elapsed_s``, ``service_minutes``, ``agreement_pct``) or, where rows differ in unit, in the
+record's ``unit`` field. A command with two tables prints two blocks separated by one empty
+line. No titles and no notes: only data on standard output. CSV quotes as RFC 4180 does; TSV
+quotes nothing and escapes a tab, line break or backslash inside a value as ``\\t``, ``\\n``,
+``\\\\`` (linear TSV).
 
 ``--format json`` prints the command's JSON document (``--json`` is an alias).
 """
