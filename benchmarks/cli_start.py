@@ -26,8 +26,8 @@ import resource
 import statistics
 import subprocess
 import sys
-import time
 import tempfile
+import time
 from pathlib import Path
 
 EMPTY = tempfile.mkdtemp(prefix="slm-bench-")
@@ -82,7 +82,9 @@ def main() -> None:
     load_after = os.getloadavg()
     floor_wall = statistics.median(w for w, _ in times["python -c pass (floor)"])
     floor_cpu = statistics.median(c for _, c in times["python -c pass (floor)"])
-    print(f"{'command':28} {'wall (median)':>14} {'× floor':>8} {'CPU (median)':>13} {'× floor':>8}")
+    print(
+        f"{'command':28} {'wall (median)':>14} {'× floor':>8} {'CPU (median)':>13} {'× floor':>8}"
+    )
     for name, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
