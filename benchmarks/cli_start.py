@@ -74,7 +74,7 @@ def main() -> None:
         cases["before: slm status"] = ([*slm, "--db", db, "status"], old)
     load_before = os.getloadavg()
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
-    for name, (argv, e) in cases.items():  # one warm-up each: the page cache, .pyc files
+    for argv, e in cases.values():  # one warm-up each: the page cache, .pyc files
         run_once(argv, e)
     for _ in range(args.repeat):
         for name, (argv, e) in cases.items():
