@@ -49,6 +49,7 @@ bench: $(STAMP) ## Run the benchmarks (results: docs/benchmarks.md)
 	$(BIN)/python benchmarks/availability_methods.py
 	$(BIN)/python benchmarks/improvement.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/cli_start.py
 
 clean: ## Remove the environment, generated data, warehouse and packs
 	rm -rf $(VENV) data/raw data/*.duckdb data/*.duckdb.wal reports/*/ reports/_failed \

@@ -7,18 +7,19 @@ most rows fail validation), 2 bad usage or input.
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from . import __version__
+from .cli_output import Grid, columns, emit, format_options
+from .cli_output import clean as _clean
 from .defaults import DEMO_MAX_MONTHS, MAX_QUARANTINED, QUARANTINE_LIMIT
 from .errors import SlmError
 
@@ -278,63 +279,63 @@ def load(
 
 
 # ---------------------------------------------------------------------------- status
+# the fields of `slm status --format tsv|csv`: the JSON records' keys
+STATUS_FIELDS = ("table_name", "source", "rows", "rows_unmapped", "first_at", "last_at",
+                 "quarantined")  # fmt: skip
+LOAD_FIELDS = ("load_id", "kind", "format", "path", "sha256", "rows_read", "rows_loaded",
+               "rows_quarantined", "rows_unmapped", "started_at", "finished_at", "seconds",
+               "warnings")  # fmt: skip
+
+
 @main.command(context_settings=CONTEXT)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_options
 @click.pass_obj
-def status(obj: Ctx, as_json: bool) -> None:
-    """Show what is loaded: rows per table and source, time ranges, quarantine, loads."""
+def status(obj: Ctx, fmt: str) -> None:
+    """Show what is loaded: rows per table and source, time ranges, quarantine, loads.
+
+    The table lists the newest 20 loads; tsv, csv and json list every load."""
     from .importers import status as load_status
     from .warehouse import session
 
     with session(obj.db, read_only=True) as con:
         info = load_status(con)
-    if as_json:
-        click.echo(_dumps({"warehouse": str(obj.db), **info}))
-        return
-    from rich.table import Table
-
     tables: list[dict[str, Any]] = info["tables"]  # type: ignore[assignment]
     loads: list[dict[str, Any]] = info["loads"]  # type: ignore[assignment]
-    console = _console()
-    t = Table(title=f"Warehouse {obj.db}")
-    for c in ("table", "source", "rows", "unmapped", "from", "to", "quarantined"):
-        t.add_column(c, justify="right" if c in ("rows", "unmapped", "quarantined") else "left")
-    for r in tables:
-        t.add_row(
-            r["table_name"],
-            r["source"],
-            str(r["rows"]),
-            "–" if _clean(r["rows_unmapped"]) is None else str(int(r["rows_unmapped"])),
-            r["first_at"] or "",
-            r["last_at"] or "",
-            str(r["quarantined"]),
-        )
-    console.print(t)
-    shown = loads[:STATUS_LOADS]
-    t = Table(
-        title=f"Loads (newest {len(shown)} of {len(loads)})" if len(loads) > len(shown) else "Loads"
-    )
-    for c in ("id", "file", "format", "read", "loaded", "quarantined", "seconds"):
-        t.add_column(c, justify="left" if c in ("file", "format") else "right", overflow="fold")
-    for r in shown:
-        t.add_row(
-            str(r["load_id"]),
-            r["path"],
-            r["format"],
-            str(r["rows_read"]),
-            str(r["rows_loaded"]),
-            str(r["rows_quarantined"]),
-            f"{r['seconds']:.2f}",
-        )
-    console.print(t)
-    if len(loads) > len(shown):
-        console.print("`slm status --json` lists every load")
+    shown = loads[:STATUS_LOADS] if fmt == "table" else loads
     quarantined = int(info["quarantined"])  # type: ignore[call-overload]
-    if quarantined:
-        noun = "row is" if quarantined == 1 else "rows are"
-        console.print(
-            f"{quarantined} {noun} quarantined; `slm quarantine` lists them with their reasons"
-        )
+    noun = "row is" if quarantined == 1 else "rows are"
+    notes = [
+        *(["`slm status --format tsv` lists every load"] if len(loads) > len(shown) else []),
+        *([f"{quarantined} {noun} quarantined; `slm quarantine` lists them with their reasons"]
+          if quarantined else []),
+    ]  # fmt: skip
+    warehouse = Grid(
+        f"Warehouse {obj.db}",
+        columns("table", "source", "rows", "unmapped", "from", "to", "quarantined",
+                right=("rows", "unmapped", "quarantined")),
+        [
+            [r["table_name"], r["source"], str(r["rows"]),
+             "–" if _clean(r["rows_unmapped"]) is None else str(int(r["rows_unmapped"])),
+             r["first_at"] or "", r["last_at"] or "", str(r["quarantined"])]
+            for r in tables
+        ],
+        STATUS_FIELDS,
+        tables,
+    )  # fmt: skip
+    load_log = Grid(
+        f"Loads (newest {len(shown)} of {len(loads)})" if len(loads) > len(shown) else "Loads",
+        columns("id", "file", "format", "read", "loaded", "quarantined", "seconds",
+                right=("id", "read", "loaded", "quarantined", "seconds")),
+        [
+            [str(r["load_id"]), r["path"], r["format"], str(r["rows_read"]),
+             str(r["rows_loaded"]), str(r["rows_quarantined"]), f"{r['seconds']:.2f}"]
+            for r in shown
+        ],
+        LOAD_FIELDS,
+        shown,
+        notes,
+    )  # fmt: skip
+    emit(fmt, [warehouse, load_log], {"warehouse": str(obj.db), **info})
 
 
 # ---------------------------------------------------------------------------- quarantine
@@ -360,9 +361,9 @@ def status(obj: Ctx, as_json: bool) -> None:
     metavar="N",
     help="List at most N rows (0: all).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@format_options
 @click.pass_obj
-def quarantine(obj: Ctx, load_id: int | None, file: str | None, limit: int, as_json: bool) -> None:
+def quarantine(obj: Ctx, load_id: int | None, file: str | None, limit: int, fmt: str) -> None:
     """List quarantined rows: file, line, column, value and reason, newest load first.
 
     The quarantine keeps the rows of each file's latest load.
@@ -372,7 +373,13 @@ def quarantine(obj: Ctx, load_id: int | None, file: str | None, limit: int, as_j
 
     with session(obj.db, read_only=True) as con:
         found = quarantined(con, load_id=load_id, file=file, limit=limit)
-    click.echo(_dumps(found.to_dict()) if as_json else found.text())
+    if fmt == "table":  # a listing grouped by load reads better than a table
+        click.echo(found.text())
+        return
+    document = found.to_dict()
+    rows: list[dict[str, Any]] = document["rows"]  # type: ignore[assignment]
+    fields = ("load_id", "kind", "file", "line", "column", "value", "reason")
+    emit(fmt, [Grid("", [], [], fields, rows)], document)
 
 
 # ---------------------------------------------------------------------------- check
@@ -412,17 +419,15 @@ PERIOD_HELP = (
 
 def customer_period_options(f: Callable[..., None]) -> Callable[..., None]:
     """The options of the commands that measure one customer's period: --customer, --period,
-    --json and --as-of."""
+    --format (and --json) and --as-of."""
     options = [
         click.option(
             "--customer", required=True, metavar="C", help="Customer id from the catalogue."
         ),
         click.option("--period", required=True, metavar="P", help=f"Period: {PERIOD_HELP}"),
-        click.option(
-            "--json", "as_json", is_flag=True, help="Print JSON records instead of a table."
-        ),
-        click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP),
     ]
+    f = click.option("--as-of", "as_of", metavar="INSTANT", help=AS_OF_HELP)(f)
+    f = format_options(f)
     for option in reversed(options):  # as decorators apply: the last written first
         f = option(f)
     return f
@@ -431,55 +436,87 @@ def customer_period_options(f: Callable[..., None]) -> Callable[..., None]:
 @main.command(context_settings=CONTEXT)
 @customer_period_options
 @click.pass_obj
-def attainment(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
+def attainment(obj: Ctx, customer: str, period: str, fmt: str, as_of: str | None) -> None:
     """One record per target: objective, achieved, status, n, the 95 % interval and the
     rolling twelve-month figure. A running period is measured to date (status In progress);
-    a period after the data is refused. --json adds each target's error budget (see `slm
+    a period after the data is refused. JSON adds each target's error budget (see `slm
     budgets`)."""
     from .budgets import budget_record
     from .budgets import measure as measure_budgets
     from .catalogue import load_catalogue
     from .measures import attainment as measure
     from .measures import period_window
-    from .review import describe
-    from .status import format_objective
     from .warehouse import session
 
     cat = load_catalogue(obj.catalogue)
     cat.customer(customer)
     with session(obj.db, read_only=True) as con:
         p, moment, running = period_window(con, cat, customer, period, as_of=as_of)
-        if as_json:
+        if fmt == "json":
             report = measure_budgets(con, cat, customer, p, as_of=moment)
             df = report.attainment
         else:
             df = measure(con, cat, customer, p, as_of=moment)
-    records = [_attainment_record(r, moment) for r in df.to_dict(orient="records")]
-    if as_json:
+    rows = df.to_dict(orient="records")
+    records = [_attainment_record(r, moment) for r in rows]
+    if fmt == "json":
         for rec in records:
             rec["error_budget"] = budget_record(report, rec["agreement"], rec["id"], rec["period"])
-        click.echo(_dumps(records))
-        return
-    from rich.table import Table
-
     when = f", to date (as of {moment:%Y-%m-%d %H:%M} UTC)" if running else ""
-    t = Table(title=f"{customer} {p}{when}")
-    for c in ("target", "service", "objective", "achieved", "n", "95 % interval", "12 months",
-              "status"):  # fmt: skip
-        t.add_column(c)
-    for r, row in zip(records, df.to_dict(orient="records"), strict=True):
-        lo, hi = r["interval"]
-        t.add_row(
-            str(r["id"]),
-            str(r["service"]),
-            format_objective(row["objective"], row["unit"]),
-            describe(row) + _covered(row) + _open(row),
-            str(r["n"]),
-            "–" if lo is None else f"{lo:.1f}–{hi:.1f}",
-            describe(row, "rolling_achieved"),
-            str(r["status"]),
-        )
-    _console().print(t)
+    grid = Grid(
+        f"{customer} {p}{when}",
+        columns("target", "service", "objective", "achieved", "n", "95 % interval",
+                "12 months", "status"),
+        [_attainment_cells(r, row) for r, row in zip(records, rows, strict=True)],
+        ATTAINMENT_FIELDS,
+        [_attainment_fields(r) for r in records],
+    )  # fmt: skip
+    emit(fmt, [grid], records)
+
+
+# the fields of `slm attainment --format tsv|csv`: objective, warning, achieved, interval_low,
+# interval_high and rolling_achieved are in `unit` (%, / 5, s or incidents)
+ATTAINMENT_FIELDS = ("id", "agreement", "service", "metric", "method", "period", "unit",
+                     "objective", "warning", "achieved", "status", "met", "rag", "in_progress",
+                     "as_of", "n", "interval_low", "interval_high", "coverage", "no_data_s",
+                     "open", "note", "rolling_period", "rolling_achieved", "rolling_n")  # fmt: skip
+
+
+def _attainment_fields(r: dict[str, Any]) -> dict[str, Any]:
+    """A target's JSON record as one flat TSV/CSV record (ATTAINMENT_FIELDS)."""
+    rolling = r["rolling_12_months"]
+    return {
+        **r,
+        "interval_low": r["interval"][0],
+        "interval_high": r["interval"][1],
+        "rolling_period": rolling["period"],
+        "rolling_achieved": rolling["achieved"],
+        "rolling_n": rolling["n"],
+    }
+
+
+def _attainment_cells(r: dict[str, Any], row: dict[Any, Any]) -> list[str]:
+    """A target's row of the `slm attainment` table, every value with its unit."""
+    from .review import describe
+    from .status import format_objective
+
+    lo, hi = r["interval"]
+    unit = str(row["unit"])
+    return [
+        str(r["id"]),
+        str(r["service"]),
+        _counted(format_objective(row["objective"], unit), unit),
+        _counted(describe(row), unit) + _covered(row) + _open(row),
+        str(r["n"]),
+        "–" if lo is None else f"{lo:.1f}–{hi:.1f} {unit}",
+        _counted(describe(row, "rolling_achieved"), unit),
+        str(r["status"]),
+    ]
+
+
+def _counted(text: str, unit: str) -> str:
+    """``10 incidents`` for a count shown bare (``10``); other values have their unit."""
+    return f"{text} {unit}" if unit == "incidents" and text != "–" else text
 
 
 def _covered(row: dict[Any, Any]) -> str:
@@ -539,7 +576,7 @@ def _attainment_record(r: dict[Any, Any], as_of: datetime) -> dict[str, Any]:
 @main.command(context_settings=CONTEXT)
 @customer_period_options
 @click.pass_obj
-def budgets(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
+def budgets(obj: Ctx, customer: str, period: str, fmt: str, as_of: str | None) -> None:
     """Error budget of every target: allowed, consumed, remaining (negative: overspent).
 
     A running period's allowance is the whole period's (ticket counts projected from the
@@ -558,26 +595,58 @@ def budgets(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | No
         report = measure_budgets(con, cat, customer, p, as_of=moment)
     records = [
         {
-            **{k: r[k] for k in ("id", "agreement", "service", "metric", "period", "objective")},
+            **{k: r[k] for k in ("id", "agreement", "service", "metric", "period", "objective",
+                                 "unit")},
             "in_progress": bool(r["in_progress"]),
             "as_of": moment,
             "error_budget": budget_record(report, r["agreement"], r["id"], r["period"]),
         }
         for r in report.attainment.to_dict(orient="records")
-    ]
-    if as_json:
-        click.echo(_dumps(records))
-        return
-    from rich.table import Table
-
+    ]  # fmt: skip
     when = f", to date (as of {moment:%Y-%m-%d %H:%M} UTC)" if running else ""
-    t = Table(title=f"{customer} {p} error budgets{when}")
-    for c in ("target", "budget in", "allowed", "consumed", "remaining", "used", "burn 1h",
-              "burn 6h", "burn 1d", "burn 3d", "alerts", "outlook"):  # fmt: skip
-        t.add_column(c)
-    for r in records:
-        t.add_row(str(r["id"]), *_budget_cells(r["error_budget"], r["metric"]))
-    _console().print(t)
+    grid = Grid(
+        f"{customer} {p} error budgets{when}",
+        columns("target", "budget in", "allowed", "consumed", "remaining", "used", "burn 1h",
+                "burn 6h", "burn 1d", "burn 3d", "alerts", "outlook"),
+        [[str(r["id"]), *_budget_cells(r["error_budget"], r["metric"])] for r in records],
+        BUDGET_FIELDS,
+        [_budget_fields(r) for r in records],
+    )  # fmt: skip
+    emit(fmt, [grid], records)
+
+
+# the fields of `slm budgets --format tsv|csv`: objective is in `unit`; allowed, consumed and
+# remaining in `budget_unit` (seconds of downtime, or misses, responses, incidents)
+BUDGET_FIELDS = ("id", "agreement", "service", "metric", "period", "unit", "objective",
+                 "in_progress", "as_of", "budget_unit", "budget_basis", "budget_projected",
+                 "budget_basis_amount", "error_budget_target", "budget_allowed",
+                 "budget_consumed", "budget_remaining", "budget_consumed_pct", "budget_state",
+                 "burn_rate_1h", "burn_rate_6h", "burn_rate_1d", "burn_rate_3d",
+                 "alerts_firing", "exhausted_at", "exhaustion_at")  # fmt: skip
+
+
+def _budget_fields(r: dict[str, Any]) -> dict[str, Any]:
+    """A target's budget record as one flat TSV/CSV record (BUDGET_FIELDS)."""
+    b = r["error_budget"] or {}
+    rates = b.get("burn_rates") or {}
+    return {
+        **r,
+        **{f"budget_{k}": b.get(k) for k in ("unit", "basis", "projected", "basis_amount",
+                                             "allowed", "consumed", "remaining", "state")},
+        "budget_consumed_pct": b.get("consumed_percent"),
+        "error_budget_target": b.get("error_budget_target"),
+        **{f"burn_rate_{w}": rates.get(w) for w in ("1h", "6h", "1d", "3d")},
+        "alerts_firing": None if b.get("alerts") is None else _alerts(b["alerts"]),
+        "exhausted_at": b.get("exhausted_at"),
+        "exhaustion_at": b.get("exhaustion_at"),
+    }  # fmt: skip
+
+
+def _alerts(alerts: list[dict[str, Any]]) -> str:
+    """The burn-rate alerts that fire: ``page 1h/5m, ticket 1d/2h``."""
+    return ", ".join(
+        f"{a['severity']} {a['long_window']}/{a['short_window']}" for a in alerts if a["fires"]
+    )
 
 
 def _budget_cells(b: dict[str, Any] | None, metric: str) -> list[str]:
@@ -594,29 +663,24 @@ def _budget_cells(b: dict[str, Any] | None, metric: str) -> list[str]:
         *(format_amount(b[k], b["unit"]) for k in ("allowed", "consumed", "remaining")),
         "–" if pct is None else f"{pct:.0f} %",
         *(_burn_text(rates.get(w), b["burn_rates"] is not None) for w in ("1h", "6h", "1d", "3d")),
-        ", ".join(
-            f"{a['severity']} {a['long_window']}/{a['short_window']}"
-            for a in b["alerts"] or []
-            if a["fires"]
-        )
-        or ("–" if b["alerts"] is not None else ""),
+        _alerts(b["alerts"] or []) or ("–" if b["alerts"] is not None else ""),
         outlook(b),
     ]
 
 
 def _burn_text(rate: float | None, measured: bool) -> str:
-    """A burn rate with one decimal; – for a window with nothing to measure; blank for a
-    period that has ended."""
+    """A burn rate as a multiple of the sustainable rate, ``2.5×``; – for a window with
+    nothing to measure; blank for a period that has ended."""
     if not measured:
         return ""
-    return "–" if rate is None else f"{rate:.1f}"
+    return "–" if rate is None else f"{rate:.1f}×"
 
 
 # ---------------------------------------------------------------------------- outages
 @main.command(context_settings=CONTEXT)
 @customer_period_options
 @click.pass_obj
-def outages(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
+def outages(obj: Ctx, customer: str, period: str, fmt: str, as_of: str | None) -> None:
     """Every outage of the customer's services in the period: recorded, or inferred from
     checks (with the first failing and first succeeding check), planned ones included.
 
@@ -625,6 +689,7 @@ def outages(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | No
     import pandas as pd
 
     from .catalogue import load_catalogue
+    from .durations import format_duration
     from .measures import period_window
     from .outages import outage_list
     from .warehouse import session
@@ -635,39 +700,31 @@ def outages(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | No
         p, moment, _ = period_window(con, cat, customer, period, as_of=as_of)
         found = outage_list(con, cat, customer, p, as_of=moment)
     records = [
-        {k: v if isinstance(v, list) or not pd.isna(v) else None for k, v in r.items()}
+        {str(k): v if isinstance(v, list) or not pd.isna(v) else None for k, v in r.items()}
         for r in found.to_dict(orient="records")
     ]
-    if as_json:
-        click.echo(_dumps(records))
-        return
-    from rich.table import Table
-
-    from .durations import format_duration
-
-    t = Table(title=f"{customer} {p} outages (UTC)")
-    for c in ("service", "outage", "impact", "planned", "start", "end", "in service hours",
-              "source"):  # fmt: skip
-        t.add_column(c)
-    for r in records:
-        t.add_row(
-            str(r["service"]),
-            r["outage_id"] or "inferred",
-            str(r["impact"]),
-            "yes" if r["planned"] else "no",
-            f"{r['start_at']:%Y-%m-%d %H:%M}",
-            "running" if r["end_at"] is None else f"{r['end_at']:%Y-%m-%d %H:%M}",
-            format_duration(60 * float(r["service_minutes"] or 0)),
-            str(r["source"]),
-        )
-    _console().print(t)
+    grid = Grid(
+        f"{customer} {p} outages (UTC)",
+        columns("service", "outage", "impact", "planned", "start", "end", "in service hours",
+                "source"),
+        [
+            [str(r["service"]), r["outage_id"] or "inferred", str(r["impact"]),
+             "yes" if r["planned"] else "no", f"{r['start_at']:%Y-%m-%d %H:%M}",
+             "running" if r["end_at"] is None else f"{r['end_at']:%Y-%m-%d %H:%M}",
+             format_duration(60 * float(r["service_minutes"] or 0)), str(r["source"])]
+            for r in records
+        ],
+        [str(c) for c in found.columns],
+        records,
+    )  # fmt: skip
+    emit(fmt, [grid], records)
 
 
 # ---------------------------------------------------------------------------- reconcile
 @main.command(context_settings=CONTEXT)
 @customer_period_options
 @click.pass_obj
-def reconcile(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | None) -> None:
+def reconcile(obj: Ctx, customer: str, period: str, fmt: str, as_of: str | None) -> None:
     """Our verdict against the export's own (ServiceNow made_sla, Jira's SLA sign) for
     every response and resolution target: the agreement rate with its 95 % interval, and
     each ticket where the two differ with the reason found (reopen, pause states, calendar,
@@ -685,58 +742,66 @@ def reconcile(obj: Ctx, customer: str, period: str, as_json: bool, as_of: str | 
         found = measure(con, cat, customer, p, as_of=moment)
     summary = [{str(k): _clean(v) for k, v in r.items()} for r in found.summary.to_dict("records")]
     tickets = [{str(k): _clean(v) for k, v in r.items()} for r in found.tickets.to_dict("records")]
-    if as_json:
-        click.echo(_dumps({"as_of": moment, "summary": summary, "tickets": tickets}))
+    when = f", to date (as of {moment:%Y-%m-%d %H:%M} UTC)" if running else ""
+    if fmt == "table" and not summary:
+        click.echo(f"{customer} {p}: no response or resolution target to reconcile{when}")
         return
-    _reconcile_tables(f"{customer} {p}", moment if running else None, summary, tickets)
+    grids = _reconcile_grids(f"{customer} {p}", when, summary, tickets)
+    # TSV/CSV: the agreement rate and its interval are percentages, named so
+    pct = {"agreement_rate": "agreement_pct", "interval_low": "interval_low_pct",
+           "interval_high": "interval_high_pct"}  # fmt: skip
+    grids[0] = replace(
+        grids[0],
+        fields=[pct.get(str(c), str(c)) for c in found.summary.columns],
+        records=[{pct.get(k, k): v for k, v in r.items()} for r in summary],
+    )
+    grids[1] = replace(grids[1], fields=[str(c) for c in found.tickets.columns])
+    if fmt == "table" and not tickets:  # the first table's note says there are none
+        grids = grids[:1]
+    emit(fmt, grids, {"as_of": moment, "summary": summary, "tickets": tickets})
 
 
-def _reconcile_tables(
-    title: str,
-    running: datetime | None,
-    summary: list[dict[str, Any]],
-    tickets: list[dict[str, Any]],
-) -> None:
+def _reconcile_grids(
+    title: str, when: str, summary: list[dict[str, Any]], tickets: list[dict[str, Any]]
+) -> list[Grid]:
     """`slm reconcile`'s two tables: agreement per target, and the disagreeing tickets."""
-    from rich.table import Table
-
     from .durations import format_duration
     from .reconcile import REASON_COLUMNS
 
-    when = f", to date (as of {running:%Y-%m-%d %H:%M} UTC)" if running else ""
-    if not summary:
-        click.echo(f"{title}: no response or resolution target to reconcile{when}")
-        return
-    t = Table(title=f"{title} agreement with the source tool's verdict{when}")
-    for c in ("target", "compared", "agree", "agreement", "95 % interval",
-              "ours met, tool missed", "ours missed, tool met", "no tool verdict",
-              "reasons"):  # fmt: skip
-        t.add_column(c)
+    rows = []
     for r in summary:
         rate, lo, hi = r["agreement_rate"], r["interval_low"], r["interval_high"]
         reasons = ", ".join(f"{name} {r[col]}" for name, col in REASON_COLUMNS.items() if r[col])
-        t.add_row(
+        rows.append([
             str(r["id"]), str(r["n"]), str(r["agree"]),
             "–" if rate is None else f"{rate:.1f} %",
             "–" if lo is None else f"{lo:.1f}–{hi:.1f} %",
             str(r["ours_met_vendor_missed"]), str(r["ours_missed_vendor_met"]),
             str(r["no_vendor_verdict"]), reasons or "–",
-        )  # fmt: skip
-    _console().print(t)
-    if not tickets:
-        click.echo("No ticket where the two verdicts differ.")
-        return
-    d = Table(title="Tickets where the verdicts differ")
-    for c in ("target", "ticket", "priority", "elapsed", "threshold", "ours", "tool", "reason",
-              "explanation"):  # fmt: skip
-        d.add_column(c)
-    for r in tickets:
-        d.add_row(
-            str(r["id"]), str(r["number"]), f"P{r['priority']}",
-            format_duration(r["elapsed_s"]), format_duration(r["threshold_s"]),
-            str(r["ours"]), str(r["vendor"]), str(r["reason"]), str(r["explanation"]),
-        )  # fmt: skip
-    _console().print(d)
+        ])  # fmt: skip
+    agreement = Grid(
+        f"{title} agreement with the source tool's verdict{when}",
+        columns("target", "compared", "agree", "agreement", "95 % interval",
+                "ours met, tool missed", "ours missed, tool met", "no tool verdict", "reasons"),
+        rows,
+        [],
+        summary,
+        [] if tickets else ["No ticket where the two verdicts differ."],
+    )  # fmt: skip
+    differ = Grid(
+        "Tickets where the verdicts differ",
+        columns("target", "ticket", "priority", "elapsed", "threshold", "ours", "tool",
+                "reason", "explanation"),
+        [
+            [str(r["id"]), str(r["number"]), f"P{r['priority']}",
+             format_duration(r["elapsed_s"]), format_duration(r["threshold_s"]),
+             str(r["ours"]), str(r["vendor"]), str(r["reason"]), str(r["explanation"])]
+            for r in tickets
+        ],
+        [],
+        tickets,
+    )  # fmt: skip
+    return [agreement, differ]
 
 
 # ---------------------------------------------------------------------------- render
@@ -912,34 +977,6 @@ def schema() -> None:
     from .catalogue import catalogue_json_schema
 
     click.echo(catalogue_json_schema())
-
-
-def _console() -> Any:
-    """A rich console for tables: the terminal's width, or wide enough for whole rows when
-    piped or redirected (rich would cut them to 80 columns and "acme-p1-response" and
-    "acme-p1-resolution" would both read "acme-p1…")."""
-    from rich.console import Console
-
-    return Console(width=None if sys.stdout.isatty() else 250)
-
-
-def _clean(v: Any) -> Any:
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
-
-
-def _dumps(value: Any) -> str:
-    """JSON for scripts: strict (a NaN is an error here, never an invalid `NaN` token)."""
-    return json.dumps(value, indent=2, default=_json, allow_nan=False)
-
-
-def _json(v: Any) -> Any:
-    if isinstance(v, datetime | date):
-        return v.isoformat()
-    if hasattr(v, "tolist"):  # numpy scalars and arrays
-        return v.tolist()
-    return str(v)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,10 +13,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas costs most of a second to import: `slm status` does without it
+    import pandas as pd
 
 from .defaults import YEARS
 from .errors import WarehouseError, first_lines
@@ -227,6 +229,16 @@ def query(
 ) -> pd.DataFrame:
     """Run ``sql/<name>.sql`` with bound parameters and return a DataFrame."""
     return con.execute(sql(name), dict(params or {})).df()
+
+
+def records(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run ``sql/<name>.sql`` with bound parameters and return its rows as dicts (column →
+    Python value; NULL is None), without pandas."""
+    cur = con.execute(sql(name), dict(params or {}))
+    names = [d[0] for d in cur.description or ()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def temp_table(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ..defaults import QUARANTINE_LIMIT
-from ..warehouse import query, scalar, sql
+from ..warehouse import records, scalar, sql
 from .formats import FORMATS
 
 
@@ -16,7 +16,7 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Rows per table and source, time ranges and quarantine counts, every load (newest first)
     with its rows read, loaded, quarantined and unmapped and its wall-clock seconds, and the
     rows in the quarantine now (each file's latest load)."""
-    tables = query(
+    tables = records(
         con,
         "status_tables",
         {
@@ -25,10 +25,9 @@ def status(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
             "format_sources": [f.source for f in FORMATS.values()],
         },
     )
-    loads = query(con, "status_loads")
     return {
-        "tables": tables.to_dict(orient="records"),
-        "loads": loads.to_dict(orient="records"),
+        "tables": tables,
+        "loads": records(con, "status_loads"),
         "quarantined": int(scalar(con, "select count(*) from quarantine")),
     }
 

@@ -83,10 +83,10 @@ def test_budgets_table_with_alerts_firing(slm: Slm, tmp_path: Path) -> None:
     )
     alerts = "page 6h/30m, ticket 1d/2h, ticket 3d/6h"
     assert cells(r.stdout) == [
-        ["res90", "misses (projected)", "6", "3", "3", "50 %", "10.0", "6.7", "5.0", "2.9",
+        ["res90", "misses (projected)", "6", "3", "3", "50 %", "10.0×", "6.7×", "5.0×", "2.9×",
          alerts, "runs out 2026-11-12 00:00 at the 1d burn"],
-        ["res95", "misses (projected)", "3", "3", "0", "100 %", "20.0", "13.3", "10.0", "5.7",
-         alerts, "exhausted, ran out 2026-11-10 11:45"],
+        ["res95", "misses (projected)", "3", "3", "0", "100 %", "20.0×", "13.3×", "10.0×",
+         "5.7×", alerts, "exhausted, ran out 2026-11-10 11:45"],
     ]  # fmt: skip
 
 
@@ -96,10 +96,10 @@ def test_budgets_json(slm: Slm, tmp_path: Path) -> None:
             "--json")  # fmt: skip
     assert (r.exit_code, r.stderr) == (0, "")
     records = json.loads(r.stdout)
-    assert [(x["id"], x["in_progress"], x["as_of"]) for x in records] == [
-        ("res90", True, "2026-11-10T12:00:00+00:00"),
-        ("res95", True, "2026-11-10T12:00:00+00:00"),
-    ]
+    assert [(x["id"], x["objective"], x["unit"], x["in_progress"], x["as_of"]) for x in records] == [
+        ("res90", 90.0, "%", True, "2026-11-10T12:00:00+00:00"),
+        ("res95", 95.0, "%", True, "2026-11-10T12:00:00+00:00"),
+    ]  # fmt: skip
     b = records[0]["error_budget"]
     assert {k: b[k] for k in ("unit", "basis", "projected", "error_budget_target", "allowed",
                               "consumed", "remaining", "consumed_percent", "state")} == {

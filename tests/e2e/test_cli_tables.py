@@ -1,7 +1,7 @@
 """The table (non-JSON) output of `slm attainment` and `slm status`, compared whole.
 
-Run through click's CliRunner: stdout is not a terminal, so the tables are laid out whole (the
-console is 250 columns wide, each table as wide as its content) and without colour. Colour can
+Run through click's CliRunner: stdout is not a terminal, so the tables are laid out whole (each
+table exactly as wide as its content) and without colour. Colour can
 still be forced by FORCE_COLOR or TTY_COMPATIBLE in the environment, so both are removed.
 
 Column widths, worked out by hand: each column is as wide as its longest cell or header, plus
@@ -54,20 +54,22 @@ def slm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Slm:
 #            January–October = 304 days = 7296 h with 6 h down: 99.918 % → 99.92 %. Missed.
 #   csat     no response in October: –, n 0. Twelve months: September's 4.5 → 4.50 / 5.
 #   count    O1..O5 = 5 of at most 10: Met. Twelve months: September 2 + October 5 = 7.
-# Widths: target 7 ("p1-resp"), service 7, objective 9 (header), achieved 8 ("100.00 %"),
-# n 1, 95 % interval 13 (header), 12 months 9 (header), status 7 ("At risk") → 86 wide;
-# "c 2026-10" (9) centred: 38 spaces left, 39 right.
+# Every value has its unit: the intervals are percentages ("34.2–100.0 %", as wide as the
+# header), the incident count's objective, value and twelve-month total are incidents.
+# Widths: target 7 ("p1-resp"), service 7, objective 12 ("10 incidents"), achieved 11
+# ("5 incidents"), n 1, 95 % interval 13 (header), 12 months 11 ("7 incidents"), status 7
+# ("At risk") → 69 + 2 × 8 padding + 9 borders = 94 wide; "c 2026-10" (9) centred: 42 | 43.
 OCTOBER = (
-    "                                      c 2026-10                                       \n"
-    "┏━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━┳━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━┓\n"
-    "┃ target  ┃ service ┃ objective ┃ achieved ┃ n ┃ 95 % interval ┃ 12 months ┃ status  ┃\n"
-    "┡━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━╇━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━┩\n"
-    "│ p1-resp │ email   │ 90 %      │ 100.00 % │ 2 │ 34.2–100.0    │ 66.7 %    │ Met     │\n"
-    "│ res     │ email   │ 75 %      │ 75.0 %   │ 4 │ 30.1–95.4     │ 66.7 %    │ At risk │\n"
-    "│ av      │ email   │ 99.9 %    │ 99.19 %  │ 1 │ –             │ 99.92 %   │ Missed  │\n"
-    "│ csat    │ email   │ 4 / 5     │ –        │ 0 │ –             │ 4.50 / 5  │ No data │\n"
-    "│ count   │ email   │ 10        │ 5        │ 5 │ –             │ 7         │ Met     │\n"
-    "└─────────┴─────────┴───────────┴──────────┴───┴───────────────┴───────────┴─────────┘\n"
+    "                                          c 2026-10                                           \n"
+    "┏━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━┓\n"
+    "┃ target  ┃ service ┃ objective    ┃ achieved    ┃ n ┃ 95 % interval ┃ 12 months   ┃ status  ┃\n"
+    "┡━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━┩\n"
+    "│ p1-resp │ email   │ 90 %         │ 100.00 %    │ 2 │ 34.2–100.0 %  │ 66.7 %      │ Met     │\n"
+    "│ res     │ email   │ 75 %         │ 75.0 %      │ 4 │ 30.1–95.4 %   │ 66.7 %      │ At risk │\n"
+    "│ av      │ email   │ 99.9 %       │ 99.19 %     │ 1 │ –             │ 99.92 %     │ Missed  │\n"
+    "│ csat    │ email   │ 4 / 5        │ –           │ 0 │ –             │ 4.50 / 5    │ No data │\n"
+    "│ count   │ email   │ 10 incidents │ 5 incidents │ 5 │ –             │ 7 incidents │ Met     │\n"
+    "└─────────┴─────────┴──────────────┴─────────────┴───┴───────────────┴─────────────┴─────────┘\n"
 )
 
 
@@ -90,18 +92,19 @@ def test_attainment_table_of_a_decided_month(slm: Slm, tmp_path: Path) -> None:
 #            November's 720 h = 5 % of it; twelve months 7296 + 36 = 7332 h, 6 h down: 99.918 %.
 #   csat     –; twelve months 4.50 / 5.    count: after the last incident opening: no data; 7.
 # Every status is In progress or No data. Widths: achieved 22 ("100.00 % (5 % covered)"),
-# status 11 ("In progress"), the rest as in October → 104 wide; the title (47) centred: 28 | 29.
+# status 11 ("In progress"), the rest as in October → 7 + 7 + 12 + 22 + 1 + 13 + 11 + 11 = 84,
+# + 16 + 9 = 109 wide; the title (47) centred: 31 | 31.
 NOVEMBER = (
-    "                            c 2026-11, to date (as of 2026-11-02 12:00 UTC)                             \n"
-    "┏━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━┓\n"
-    "┃ target  ┃ service ┃ objective ┃ achieved               ┃ n ┃ 95 % interval ┃ 12 months ┃ status      ┃\n"
-    "┡━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━┩\n"
-    "│ p1-resp │ email   │ 90 %      │ –                      │ 0 │ –             │ 66.7 %    │ No data     │\n"
-    "│ res     │ email   │ 75 %      │ 0.0 %                  │ 1 │ 0.0–79.3      │ 57.1 %    │ In progress │\n"
-    "│ av      │ email   │ 99.9 %    │ 100.00 % (5 % covered) │ 0 │ –             │ 99.92 %   │ In progress │\n"
-    "│ csat    │ email   │ 4 / 5     │ –                      │ 0 │ –             │ 4.50 / 5  │ No data     │\n"
-    "│ count   │ email   │ 10        │ –                      │ 0 │ –             │ 7         │ No data     │\n"
-    "└─────────┴─────────┴───────────┴────────────────────────┴───┴───────────────┴───────────┴─────────────┘\n"
+    "                               c 2026-11, to date (as of 2026-11-02 12:00 UTC)                               \n"
+    "┏━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━┓\n"
+    "┃ target  ┃ service ┃ objective    ┃ achieved               ┃ n ┃ 95 % interval ┃ 12 months   ┃ status      ┃\n"
+    "┡━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━┩\n"
+    "│ p1-resp │ email   │ 90 %         │ –                      │ 0 │ –             │ 66.7 %      │ No data     │\n"
+    "│ res     │ email   │ 75 %         │ 0.0 %                  │ 1 │ 0.0–79.3 %    │ 57.1 %      │ In progress │\n"
+    "│ av      │ email   │ 99.9 %       │ 100.00 % (5 % covered) │ 0 │ –             │ 99.92 %     │ In progress │\n"
+    "│ csat    │ email   │ 4 / 5        │ –                      │ 0 │ –             │ 4.50 / 5    │ No data     │\n"
+    "│ count   │ email   │ 10 incidents │ –                      │ 0 │ –             │ 7 incidents │ No data     │\n"
+    "└─────────┴─────────┴──────────────┴────────────────────────┴───┴───────────────┴─────────────┴─────────────┘\n"
 )
 
 
@@ -199,7 +202,7 @@ def test_status_lists_the_newest_twenty_loads(slm: Slm, tmp_path: Path) -> None:
     )
     assert [line.split("│")[1].strip() for line in out[9:29]] == [str(i) for i in range(21, 1, -1)]
     assert out[29].startswith("└")
-    assert out[30:] == ["`slm status --json` lists every load"]
+    assert out[30:] == ["`slm status --format tsv` lists every load"]
 
 
 def test_each_status_row_counts_its_own_quarantined_rows(tmp_path: Path) -> None:
