@@ -650,6 +650,7 @@ def print_pdf(html: Path, pdf: Path) -> None:
         "--headless",
         *CHROMIUM_FLAGS,
         "--no-pdf-header-footer",
+        "--generate-pdf-document-outline",  # bookmarks: the headings, as in the contents
         "--virtual-time-budget=15000",
         f"--user-data-dir={pdf.parent / '.chromium'}",
         f"--print-to-pdf={pdf}",

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from pdfminer.high_level import extract_text
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfparser import PDFParser
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from slm_analysis.packs import CHROMIUM_FLAGS, PackResult, find_chromium, render_pack
@@ -155,12 +157,12 @@ def test_every_chart_draws_in_print(
     page.emulate_media(media="print")
     charts = page.eval_on_selector_all(
         ".js-plotly-plot",
-        """els => els.map(e => {
+        """(els, width) => els.map(e => {
           const svg = e.querySelector("svg.main-svg"), r = svg.getBoundingClientRect();
           const marks = e.querySelectorAll(".scatterlayer path, .barlayer path").length;
-          return [r.width > 0 && r.width <= %d, r.height > 0, marks > 0];
-        })"""
-        % width,
+          return [r.width > 0 && r.width <= width, r.height > 0, marks > 0];
+        })""",
+        width,
     )
     assert packs[customer].charts == CHARTS
     assert charts == [[True, True, True]] * CHARTS
@@ -209,13 +211,19 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return [re.sub(r"\s+", "", p) for p in text.split("\f") if p.strip()]
 
 
+def pdf_bookmarks(pdf: bytes) -> list[tuple[int, str]]:
+    """The PDF's outline: (level, title) of each bookmark."""
+    document = PDFDocument(PDFParser(BytesIO(pdf)))
+    return [(level, title) for level, title, *_ in document.get_outlines()]
+
+
 @pytest.mark.parametrize("customer", CUSTOMERS)
 def test_the_pdf_of_slm_render_is_a4_with_page_one_the_summary(
     browser: Browser, packs: dict[str, PackResult], customer: str
 ) -> None:
     """The PDF `slm render --pdf` prints through the distribution's Chromium: A4 pages, as many
-    as expected; page 1 holds the cover and the whole summary (its last headline), page 2
-    starts with the target table's section."""
+    as expected, a bookmark per section; page 1 holds the cover and the whole summary (its last
+    headline), page 2 starts with the target table's section."""
     pdf = Path(packs[customer].pdf or "").read_bytes()
     sizes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf))
     assert sizes == {(b"594.95996", b"841.91998")}  # A4 in points
@@ -224,6 +232,8 @@ def test_the_pdf_of_slm_render_is_a4_with_page_one_the_summary(
     page.close()
     pages = pdf_pages(pdf)
     assert len(pages) in PAGES
+    assert pdf_bookmarks(pdf)[:2] == [(1, CUSTOMERS[customer]), (2, "Executive summary")]
+    assert [t.replace(" ", "-") for level, t in pdf_bookmarks(pdf) if level == 2] == SECTIONS
     assert pages[0].startswith("SERVICEREVIEW·OCTOBER2026" + CUSTOMERS[customer].replace(" ", ""))
     assert re.sub(r"\s+", "", last) in pages[0]
     assert pages[1].startswith("Serviceleveltargets")
