@@ -46,7 +46,9 @@ def test_the_contents_lists_the_sections_and_marks_where_they_go() -> None:
 def test_the_exported_pack_has_the_contents_after_the_cover_linking_to_the_headings() -> None:
     html, charts = _to_html(notebook(), DEFAULT_TEMPLATE, datetime(2026, 11, 3, tzinfo=UTC))
     body = html[html.index("<main>") :]
-    order = re.findall(r'<section class="cover">|<nav[^>]*>|<h2 id="[^"]*"|class="page-break"', body)
+    order = re.findall(
+        r'<section class="cover">|<nav[^>]*>|<h2 id="[^"]*"|class="page-break"', body
+    )
     assert order == [
         '<section class="cover">',
         '<nav aria-label="Contents" class="toc">',
