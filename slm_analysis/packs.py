@@ -225,7 +225,10 @@ class PlotlyOfflinePreprocessor(Preprocessor):
 
 
 class TocPreprocessor(Preprocessor):
-    """Collect the markdown ``##`` headings into ``resources['toc']``."""
+    """Collect the markdown ``##`` headings into ``resources['toc']``, each with the id nbconvert
+    gives its heading, and mark the cells the template puts the contents before (the first
+    section) and a printed page break before (the second: page 1 is the cover and the first
+    section, the executive summary)."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         toc = []
@@ -235,9 +238,20 @@ class TocPreprocessor(Preprocessor):
             for line in cell.source.splitlines():
                 if line.startswith("## "):
                     title = line[3:].strip()
-                    toc.append({"title": title, "anchor": title.replace(" ", "-")})
+                    toc.append({"title": title, "anchor": heading_id(title)})
+                    if len(toc) <= 2:
+                        cell.metadata["slm_starts"] = "contents" if len(toc) == 1 else "page"
         resources["toc"] = toc
         return nb, resources
+
+
+def heading_id(title: str) -> str:
+    """The ``id`` nbconvert gives a markdown heading of plain text ``title``."""
+    from markupsafe import escape
+    from nbconvert.filters.strings import add_anchor
+
+    found = re.search(r' id="([^"]*)"', add_anchor(f"<h2>{escape(title)}</h2>"))
+    return html_unescape(found.group(1)) if found else ""
 
 
 def render_pack(
@@ -555,7 +569,7 @@ def _to_html(nb: Any, tpl: Path, started: datetime) -> tuple[str, int]:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        exclude_anchor_links=True,
+        exclude_anchor_links=False,  # headings keep their ids: the contents link to them
     )
     exporter.register_preprocessor(PlotlyOfflinePreprocessor(), enabled=True)
     exporter.register_preprocessor(TocPreprocessor(), enabled=True)
@@ -713,6 +727,7 @@ def print_pdf(html: Path, pdf: Path) -> None:
         "--headless",
         *CHROMIUM_FLAGS,
         "--no-pdf-header-footer",
+        "--generate-pdf-document-outline",  # bookmarks: the headings, as in the contents
         "--virtual-time-budget=15000",
         f"--user-data-dir={pdf.parent / '.chromium'}",
         f"--print-to-pdf={pdf}",
