@@ -13,8 +13,8 @@ is made only to ``http``, ``https`` or ``mailto`` addresses (anything else stays
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,6 +75,14 @@ class Commentary:
     sections: dict[str, Comment] = field(default_factory=dict)
     name: str = ""  # where the file belongs, relative to the catalogue's folder
     exists: bool = True
+
+    def map_text(self, change: Callable[[str], str]) -> Commentary:
+        """A copy with ``change`` applied to the Markdown of every comment (redaction)."""
+
+        def each(comments: dict[str, Comment]) -> dict[str, Comment]:
+            return {k: replace(c, text=change(c.text)) for k, c in comments.items()}
+
+        return replace(self, targets=each(self.targets), sections=each(self.sections))
 
 
 @cache

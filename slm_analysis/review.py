@@ -417,7 +417,8 @@ def redacted(review: Review, people: list[str]) -> Review:
     src = Path(review.catalogue.source)
     secret = workspace_secret(src if src.is_dir() else src.parent)
     redactor = Redactor.build(people, customer_key(secret, review.customer.id))
-    return replace(redactor.fields(review), redacted=True)
+    commentary = review.commentary and review.commentary.map_text(redactor.text)
+    return replace(redactor.fields(review), commentary=commentary, redacted=True)
 
 
 def commentary_notes(current: pd.DataFrame, commentary: Commentary) -> pd.DataFrame:

@@ -10,6 +10,8 @@ from markupsafe import Markup
 
 from slm_analysis.catalogue import load_catalogue
 from slm_analysis.commentary import (
+    Comment,
+    Commentary,
     CommentaryError,
     load_commentary,
     parse_review,
@@ -18,6 +20,7 @@ from slm_analysis.commentary import (
     unexplained_note,
 )
 from slm_analysis.periods import Period
+from slm_analysis.redact import Redactor, pseudonym
 
 TARGETS = {
     "sla/p1-resolution": "P1 resolution",
@@ -220,3 +223,19 @@ def test_the_review_file_beside_the_catalogue(tmp_path: Path) -> None:
         "the review file has 1 mistake:\n"
         f"  - {folder / '2026-11.md'}: file: not UTF-8 text (invalid start byte); save it as UTF-8"
     )
+
+
+def test_redaction_reaches_every_comment() -> None:
+    """`--redact-people` passes every comment's Markdown through the redactor (review.redacted
+    does so with the customer's names): target comments and sections alike."""
+    key = b"k" * 32
+    c = Commentary(
+        "reviews/acme/2026-10.md",
+        targets={"sla/p1": Comment("P1 resolution", 4, "Ann Lee waited on parts")},
+        sections={"summary": Comment("Summary", 2, "Thanks to **ann lee**.")},
+    )
+    out = c.map_text(Redactor.build(["Ann Lee"], key).text)
+    ann = pseudonym("Ann Lee", key)
+    assert out.targets["sla/p1"].text == f"{ann} waited on parts"
+    assert out.sections["summary"].text == f"Thanks to **{ann}**."
+    assert (out.source, out.targets["sla/p1"].line) == (c.source, 4)
