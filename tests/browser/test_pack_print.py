@@ -35,7 +35,7 @@ SECTIONS = [
     "Improvement",
     "Appendix",
 ]
-CHARTS = 8  # per demo pack
+CHARTS = 9  # per demo pack (the satisfaction scores chart is the ninth)
 PAGES = range(12, 21)  # a demo pack prints on 12 to 20 pages, A4 or letter
 PRINT_WIDTH = 680  # index.html.j2: charts are redrawn this wide for print
 
