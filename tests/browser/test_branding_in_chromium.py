@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
-from test_pack_in_chromium import browser, open_offline  # noqa: F401 (the fixture)
+from test_pack_in_chromium import open_offline
 
 from slm_analysis import warehouse
 from slm_analysis.packs import render_pack
@@ -26,7 +26,7 @@ COMMENT = 'Web Agent 3 fixed it <img src=x onerror="window.__pwned=1"> & <b>fast
 
 
 def test_a_branded_redacted_pack_with_comments(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     demo_env: dict[str, Path],
     tmp_path: Path,
 ) -> None:

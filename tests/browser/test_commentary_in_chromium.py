@@ -10,10 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from offline import block_network
 from playwright.sync_api import Browser
 
 from slm_analysis.packs import render_pack
-from tests.browser.test_pack_in_chromium import browser  # noqa: F401  (the Chromium fixture)
 
 SCRIPT = "<script>window.__pwned = 1; alert('summary')</script>"
 IMG = '<img src=x onerror="window.__pwned = 2; alert(2)">'
@@ -38,7 +38,7 @@ REVIEW = f"""\
 
 
 def test_hostile_review_markdown_is_shown_as_text_and_nothing_runs(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     demo_env: dict[str, Path],
     tmp_path: Path,
 ) -> None:
@@ -58,18 +58,9 @@ def test_hostile_review_markdown_is_shown_as_text_and_nothing_runs(
         "sha256": hashlib.sha256(review.read_bytes()).hexdigest(),
     }
     page = browser.new_page()
-    requests: list[str] = []
+    requests = block_network(page)
     dialogs: list[str] = []
     errors: list[str] = []
-
-    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-        if request.url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            requests.append(request.url)
-            route.abort()
-
-    page.route("**/*", guard)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(Path(result.html or "").resolve().as_uri())

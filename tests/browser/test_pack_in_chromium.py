@@ -3,43 +3,24 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from offline import block_network
+from playwright.sync_api import Browser, Page
 
 from slm_analysis import warehouse
-from slm_analysis.packs import CHROMIUM_FLAGS, find_chromium, render_pack
+from slm_analysis.packs import render_pack
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__pwned=1">Mail <b>down</b> & "quoted"'
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    exe = find_chromium()
-    assert exe, "Chromium is required for the browser tests: `make chromium` installs it"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=list(CHROMIUM_FLAGS))
-        yield b
-        b.close()
-
-
 def open_offline(browser: Browser, html: Path) -> tuple[Page, list[str], list[str]]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    requests: list[str] = []
+    requests = block_network(page)
     errors: list[str] = []
-
-    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-        if request.url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            requests.append(request.url)
-            route.abort()
-
-    page.route("**/*", guard)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(html.resolve().as_uri())

@@ -6,17 +6,17 @@ request blocked; the packs are rendered (with their PDF) once for this module.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from offline import block_network
 from pdfminer.high_level import extract_text
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from slm_analysis.packs import CHROMIUM_FLAGS, PackResult, find_chromium, render_pack
+from slm_analysis.packs import PackResult, render_pack
 
 pytestmark = pytest.mark.browser
 CUSTOMERS = {"acme": "Acme Retail Ltd", "globex": "Globex Logistics GmbH"}
@@ -62,29 +62,10 @@ def packs(demo_env: dict[str, Path]) -> dict[str, PackResult]:
     }
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    exe = find_chromium()
-    assert exe, "Chromium is required for the browser tests: `make chromium` installs it"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=list(CHROMIUM_FLAGS))
-        yield b
-        b.close()
-
-
 def open_pack(browser: Browser, pack: PackResult, width: int, height: int) -> Page:
     """The pack in a window of ``width`` × ``height`` px, offline, charts drawn."""
     page = browser.new_page(viewport={"width": width, "height": height})
-    requests: list[str] = []
-
-    def guard(route, request) -> None:  # type: ignore[no-untyped-def]
-        if request.url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            requests.append(request.url)
-            route.abort()
-
-    page.route("**/*", guard)
+    requests = block_network(page)
     page.goto(Path(pack.html or "").resolve().as_uri())
     page.wait_for_function(
         f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {2 * CHARTS}"
