@@ -559,6 +559,15 @@ def count_forecast(
 # ---------------------------------------------------------------- availability
 
 
+def outage_method(draws: int, seed: int, seen: int, exposure: float) -> str:
+    """The first part of the method of a forecast by ``simulated_outages``."""
+    return (
+        f"Simulated outages ({draws} draws, seed {seed}): Poisson arrivals per scheduled second "
+        f"at a Gamma-posterior rate ({seen} outages in {exposure / 3600:.0f} scheduled hours), "
+        "durations resampled from those outages"
+    )
+
+
 def availability_forecast(
     *,
     downtime_s: float,
@@ -588,11 +597,7 @@ def availability_forecast(
                         history_scheduled_s, objective, draws, outages_s)  # fmt: skip
     pool = np.asarray([*history_outages_s, *outages_s], dtype=float)
     exposure = history_scheduled_s + scheduled_s
-    method = (
-        f"Simulated outages ({draws} draws, seed {seed}): Poisson arrivals per scheduled second "
-        f"at a Gamma-posterior rate ({len(pool)} outages in {exposure / 3600:.0f} scheduled "
-        "hours), durations resampled from those outages, added to the downtime so far."
-    )
+    method = outage_method(draws, seed, len(pool), exposure) + ", added to the downtime so far."
     model, basis = "simulated outages", service_basis(history_periods, history_scheduled_s)
     if period_scheduled_s <= 0:
         return no_forecast(method, "the period has no scheduled time: No data")

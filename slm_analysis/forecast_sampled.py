@@ -38,6 +38,7 @@ from .forecast import (
     meets_each,
     no_forecast,
     no_simulation,
+    outage_method,
     remaining_tickets,
     require,
     service_basis,
@@ -240,10 +241,9 @@ def outage_forecast(
     require(bool(np.all(pool > 0)), "outage durations", repr(pool[:5].tolist()), "give > 0 s")
     exposure = history_scheduled_s + scheduled_s
     method = (
-        f"Simulated outages ({draws} draws, seed {seed}): Poisson arrivals per scheduled second "
-        f"at a Gamma-posterior rate ({len(pool)} outages in {exposure / 3600:.0f} scheduled "
-        f"hours), durations resampled from those outages, added to the {outages} outages and "
-        f"the downtime so far; the {metric.upper()} of the period's end."
+        outage_method(draws, seed, len(pool), exposure)
+        + f", added to the {outages} outages and the downtime so far; the {metric.upper()} of "
+        "the period's end."
     )
     model, basis = "simulated outages", service_basis(history_periods, history_scheduled_s)
     left = max(period_scheduled_s - scheduled_s, 0.0)
