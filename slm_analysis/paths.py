@@ -14,8 +14,9 @@ DEFAULT_RAW = Path("data") / "raw"
 PACKAGE_DIR = Path(__file__).resolve().parent
 SQL_DIR = PACKAGE_DIR / "sql"
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
-# The pack notebooks live at the top of the checkout (the package is installed editable).
-NOTEBOOK_DIR = PACKAGE_DIR.parent / "notebooks"
+# The notebooks ship inside the package (a wheel install renders packs); the checkout's
+# notebooks/ holds symbolic links to them, so JupyterLab opens them there.
+NOTEBOOK_DIR = PACKAGE_DIR / "notebooks"
 
 
 def db_path(value: str | os.PathLike[str] | None = None) -> Path:
