@@ -3,6 +3,7 @@
 import slm_analysis as slm
 cat = slm.load_catalogue("catalogue.yaml")
 review = slm.open_review("acme", "2026-10")
+wb = slm.open("acme", period="2026-10"); wb.breaches(); wb.sql("select ...")  # docs/api.md
 cal = cat.calendar("uk-office"); cal.elapsed(start, end, pauses=[...])
 
 Names are imported on first use (PEP 562), so ``import slm_analysis`` — and every ``slm``
@@ -54,6 +55,8 @@ _EXPORTS = {
     "Status": "status",
     "connect": "warehouse",
     "session": "warehouse",
+    "Workbench": "workbench",
+    "open": "workbench",  # not in __all__: `from slm_analysis import *` keeps the builtin open
 }
 _MODULES = (
     "budgets", "calibration", "charts", "forecast", "improvement", "present", "reconcile",
@@ -76,6 +79,7 @@ __all__ = [
     "Status",
     "UnknownNameError",
     "WarehouseError",
+    "Workbench",
     "attainment",
     "availability",
     "availability_events",
@@ -121,7 +125,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+    return sorted({*globals(), *__all__, *_EXPORTS})
 
 
 if TYPE_CHECKING:  # the names as the type checker and editors see them
@@ -170,3 +174,5 @@ if TYPE_CHECKING:  # the names as the type checker and editors see them
     )
     from .status import Status
     from .warehouse import connect, session
+    from .workbench import Workbench
+    from .workbench import open as open

@@ -812,7 +812,7 @@ def definitions(r: Review) -> Html:
 def settings_table(r: Review) -> Html:
     rows = [
         [e(agreement_name(r, s["agreement"])), e(s["setting"]), e(s["value"])]
-        for _, s in r.settings().iterrows()
+        for _, s in r.settings.iterrows()
     ]
     return Html(table(["Agreement", "Setting", "Value"], rows, "settings"))
 

@@ -116,18 +116,7 @@ class Review:
     @property
     def breaches(self) -> pd.DataFrame:
         """Incidents that breached a ticket target and count in the review period."""
-        if self.clocks.empty:
-            return self.clocks
-        start, end = self.period.bounds(self.zone)
-        c = self.clocks
-        b = c[(c["counted_at"] >= start) & (c["counted_at"] < end) & (~c["met"])]
-        target = b["target_key"].str.split("@").str[0]
-        att = self.attainment.drop_duplicates(["agreement", "id"])
-        names = dict(zip(_keys(att), att["name"], strict=True))
-        b = b.assign(target=target.str.split("/", n=1).str[1], target_name=target.map(names))
-        return b.sort_values(["priority", "pct_used"], ascending=[True, False]).reset_index(
-            drop=True
-        )
+        return breaches_between(self.clocks, self.attainment, *self.period.bounds(self.zone))
 
     @property
     def unplanned_outages(self) -> pd.DataFrame:
@@ -191,6 +180,7 @@ class Review:
             out.append("No service credits are due.")
         return out
 
+    @property
     def settings(self) -> pd.DataFrame:
         """The calculation settings used, for the appendix."""
         rows = []
@@ -535,6 +525,23 @@ def _taken(planned: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFram
             "origin": out["origin"],
         }
     ).reset_index(drop=True)
+
+
+def breaches_between(
+    clocks: pd.DataFrame, attainment: pd.DataFrame, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """The ``ticket_clocks`` rows that breached their target and count in [start, end), with
+    the target's id (``target``) and name (``target_name``, from the ``attainment`` records),
+    by priority and then the share of the allowed time used, largest first."""
+    if clocks.empty:
+        return clocks
+    c = clocks
+    b = c[(c["counted_at"] >= start) & (c["counted_at"] < end) & (~c["met"])]
+    target = b["target_key"].str.split("@").str[0]
+    att = attainment.drop_duplicates(["agreement", "id"])
+    names = dict(zip(_keys(att), att["name"], strict=True))
+    b = b.assign(target=target.str.split("/", n=1).str[1], target_name=target.map(names))
+    return b.sort_values(["priority", "pct_used"], ascending=[True, False]).reset_index(drop=True)
 
 
 def _keys(att: pd.DataFrame) -> pd.Series:

@@ -443,7 +443,7 @@ def test_review_notes_and_settings_name_the_stop_rules(tmp_path: Path) -> None:
     assert notes[["detail", "rows"]].values.tolist() == [
         [f"{RESPONSE_WHY}; {RESOLVED_WHY}: C, F", 2]  # the other customer's OTHER: not here
     ]
-    settings = review.settings().set_index("setting")["value"]
+    settings = review.settings.set_index("setting")["value"]
     assert settings["resolution clock stops at"] == (
         "resolved_at, else the final (after the last reopen) entry into a resolved state "
         "(Resolved) in the state history, else closed_at, else the entry into a closed state "
