@@ -415,8 +415,8 @@ class Workbench:
         services = self.catalogue.services_of(c)
         if service is not None and service not in services:
             raise UnknownNameError(
-                f"service {service!r} is not one of {c!r}'s in {self.catalogue.source}; its "
-                f"services are {', '.join(services)}"
+                f"service {service!r} is not a service of customer {c!r} in "
+                f"{self.catalogue.source}; its services are {', '.join(services)}"
             )
         wanted = period or self.period
         if wanted is None:
