@@ -39,7 +39,7 @@ from .forecast_sampled import Days
 from .improvement import Improvement
 from .outages import outage_list
 from .paths import catalogue_path, db_path
-from .periods import Period
+from .periods import MAX_RANGE, Period
 from .redact import Redactor, customer_key, person_names, workspace_secret
 from .satisfaction import (
     SatisfactionDetail,
@@ -441,9 +441,15 @@ def _outage_history(
     whole = periods[:-1] if in_progress else periods
     if not timed or not whole:
         return None
-    return _unplanned(
-        outage_list(con, cat, customer, Period.span(whole[0], whole[-1]), as_of=as_of)
-    )
+    return _unplanned(outage_list(con, cat, customer, _whole_span(whole), as_of=as_of))
+
+
+def _whole_span(periods: list[Period]) -> Period:
+    """The months (weeks) from the first of ``periods`` to the end of the last, as one
+    period: at most the longest range there is (ten years), the latest ones."""
+    last = periods[-1].last_unit()
+    longest = last.shift(1 - MAX_RANGE[last.unit])
+    return Period.span(max(periods[0].first_unit(), longest), last)
 
 
 def _outage_timed(t: object) -> TypeGuard[AvailabilityTarget | OutageDurationTarget]:

@@ -13,8 +13,9 @@ or, after ``wb = slm.open(...)``, ``wb.sql_magic()`` (the workbench's warehouse)
 
 The connection is DuckDB through SQLAlchemy (``duckdb-engine``), opened by the library with
 ``read_only=True``: a statement that would change the warehouse is refused by DuckDB. Results
-come back as DataFrames (JupySQL's ``autopandas``), instants in UTC. JupySQL and duckdb-engine
-are in the ``lab`` extra; nothing of them is imported by ``import slm_analysis``.
+come back as DataFrames (JupySQL's ``autopandas``), instants in UTC. ``{{name}}`` in a cell is
+replaced by the notebook variable ``name`` (JupySQL's templating: text, not a bound value).
+JupySQL and duckdb-engine are in the ``lab`` extra; ``import slm_analysis`` imports neither.
 
 While the notebook holds its connection the warehouse file is open for reading: a load in
 another process waits for it. ``%sql --close warehouse`` (or restarting the kernel) lets go.
@@ -26,12 +27,16 @@ import os
 from pathlib import Path
 from typing import Any
 
+from IPython.utils.capture import capture_output
+
 from .errors import InputError
 from .paths import db_path
 from .warehouse import connect
 
 ALIAS = "warehouse"  # JupySQL's name of the connection (%sql --close warehouse)
 ENGINE = "slm_warehouse_engine"  # the notebook variable holding the SQLAlchemy engine
+# DataFrames back, no connection banner
+SETTINGS = ("autopandas = True", "displaycon = False", "feedback = 0")
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -46,8 +51,9 @@ def connect_magic(warehouse: str | os.PathLike[str], ipython: Any | None = None)
     path = Path(warehouse).resolve()
     connect(path, read_only=True).close()  # missing, locked or old: our message, not theirs
     engine = _engine(path)
-    shell.extension_manager.load_extension("sql")
-    for setting in ("autopandas = True", "displaycon = False", "feedback = 0"):
+    with capture_output():  # JupySQL's tips on where it looks for its own settings
+        shell.extension_manager.load_extension("sql")
+    for setting in SETTINGS:
         shell.run_line_magic("config", f"SqlMagic.{setting}")
     shell.user_ns[ENGINE] = engine
     shell.run_line_magic("sql", f"{ENGINE} --alias {ALIAS}")
@@ -63,6 +69,7 @@ def _engine(path: Path) -> Any:
     try:
         import sqlalchemy
         from duckdb_engine import ConnectionWrapper
+        from sql.magic import SqlMagic  # noqa: F401 — JupySQL itself
     except ImportError:
         raise InputError(
             "SQL cells need JupySQL and duckdb-engine: pip install 'slm-workbench[lab]'"

@@ -51,9 +51,7 @@ def dtypes(df: pd.DataFrame) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def wb(demo_env: dict[str, Path]) -> Workbench:
-    return slm.open(
-        "acme", warehouse=demo_env["db"], catalogue=demo_env["catalogue"], now=NOW
-    )
+    return slm.open("acme", warehouse=demo_env["db"], catalogue=demo_env["catalogue"], now=NOW)
 
 
 def test_the_docs_document_every_method() -> None:
@@ -88,9 +86,7 @@ def test_the_default_period_is_the_last_whole_month_of_the_data(wb: Workbench) -
     att = wb.attainment()
     assert set(att["period"]) == {"2026-10"}
     assert dtypes(att) == documented()["attainment"]
-    assert list(att["status"]) == list(
-        wb.attainment(period="2026-10")["status"]
-    )
+    assert list(att["status"]) == list(wb.attainment(period="2026-10")["status"])
 
 
 def test_incidents_are_those_opened_in_the_period_in_the_agreements_zone(
@@ -168,8 +164,9 @@ def test_sql_is_read_only(wb: Workbench) -> None:
         'execute statement of type "CREATE" on database "warehouse" which is attached in '
         "read-only mode!); data changes by loading exports (`slm load KIND FILE`)"
     )
-    with pytest.raises(InputError, match="^the query failed: Catalog Error: Table with name"):
+    with pytest.raises(InputError) as e:
         wb.sql("select * from nowhere")
+    assert str(e.value).startswith("the query failed: Catalog Error: Table with name nowhere")
     assert wb.sql("select count(*) as n from duckdb_tables() where table_name = 'scratch'")[
         "n"
     ].tolist() == [0]
@@ -190,8 +187,12 @@ def test_names_that_do_not_fit_are_explained(wb: Workbench, demo_env: dict[str, 
         f"{demo_env['catalogue']} are acme, globex"
     )
     assert len(both.incidents("globex", period="2026-10")) > 0
-    with pytest.raises(UnknownNameError, match="^there is no chart 'pie'; the charts are"):
+    with pytest.raises(UnknownNameError) as e:
         wb.chart("pie")
+    assert str(e.value) == (
+        "there is no chart 'pie'; the charts are attainment, tickets, availability, volumes, "
+        "breaches, satisfaction, scores, budgets, improvement"
+    )
 
 
 def test_charts_and_pandas_plots_are_plotly_figures(wb: Workbench) -> None:
