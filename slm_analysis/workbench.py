@@ -23,6 +23,7 @@ method are listed in docs/api.md; ``COLUMNS`` below is their one definition.
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -161,6 +162,8 @@ def open(
     )
     if customer is not None:
         cat.customer(customer)  # an unknown customer fails here, naming the known ones
+    if period is not None:  # so does a period that is not one
+        Period.parse(period, today_in("UTC", now))
     use_plotly()
     wb = Workbench(cat, db_path(warehouse or None), customer, period, as_of=as_of, now=now)
     with session(wb.warehouse, read_only=True):  # a missing warehouse fails here, with advice
@@ -382,7 +385,7 @@ class Workbench:
         connect_magic(self.warehouse)
 
     # ------------------------------------------------------------------ helpers
-    def _read(self) -> Any:
+    def _read(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         return session(self.warehouse, read_only=True)
 
     def _as_of(self, con: duckdb.DuckDBPyConnection, customer: str) -> datetime:
@@ -487,6 +490,6 @@ def _sql_error(exc: duckdb.Error) -> InputError:
             "change is yours: wb.sql(...) returns a copy"
         )
     return InputError(
-        f"the query failed: {first_lines(exc)}; the tables are listed by "
-        "wb.sql('show tables') and described in docs/api.md"
+        f"the query failed: {first_lines(exc)}; wb.sql('show tables') lists the tables and "
+        "wb.sql('describe incidents') the columns of one"
     )
