@@ -248,3 +248,27 @@ def test_sql_cells_are_read_only(wb: Workbench) -> None:
     finally:
         shell.run_line_magic("sql", "--close warehouse")
         InteractiveShell.clear_instance()
+
+
+def test_load_ext_connects_sql_cells_to_the_workspace_warehouse(
+    demo_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`%load_ext slm_analysis.sql_magic` without a workbench: the warehouse of $SLM_DB."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setenv("SLM_DB", str(demo_env["db"]))
+    shell = InteractiveShell.instance()
+    try:
+        assert shell.run_cell("%load_ext slm_analysis.sql_magic").success
+        shell.user_ns["customer"] = "globex"
+        found = shell.run_cell(
+            "%sql select count(*) as n from incidents where customer = '{{customer}}'"
+        )
+        with slm.session(demo_env["db"], read_only=True) as con:
+            (n,) = con.execute(
+                "select count(*) from incidents where customer = 'globex'"
+            ).fetchone() or (None,)
+        assert found.result["n"].tolist() == [n] and n > 0
+    finally:
+        shell.run_line_magic("sql", "--close warehouse")
+        InteractiveShell.clear_instance()
