@@ -584,7 +584,15 @@ def attainment(
     first, last = row(con, sql("incident_feed"), {"customer": customer}) or (None, None)
     inferred = _InferredOutages(con, cat, customer, units, as_of)
     seen = _Sources(
-        con, cat, customer, as_of, counts, availability, (first, last), inferred, clocked
+        con,
+        cat,
+        customer,
+        as_of,
+        counts,
+        _known(availability),
+        (first, last),
+        inferred,
+        clocked,
     )
     seen.measure_availability(vs, units)
     observed: dict[tuple[Period, str], tuple[TargetVersion, Observation]] = {}
@@ -658,7 +666,7 @@ class _Sources:
     customer: str
     as_of: datetime
     counts: dict[tuple[str, str], tuple[int, int]]
-    known_availability: pd.DataFrame | None
+    known_availability: dict[tuple[str, str, str], pd.DataFrame]  # from ``_known``
     feed: tuple[datetime | None, datetime | None]  # first and last incident opening
     inferred: _InferredOutages
     # (version key, month or week, service) → MTTA, MTTR, reopen-rate amounts
@@ -703,7 +711,7 @@ class _Sources:
                 t = v.target
                 by_outages = isinstance(t, OutageDurationTarget) or (
                     isinstance(t, AvailabilityTarget) and t.method == "time"
-                    and _known(self.known_availability, v.agreement.id, t.id, u) is None
+                    and (v.agreement.id, t.id, str(u)) not in self.known_availability
                 )  # fmt: skip
                 if by_outages and _in_force(v, u):
                     assert isinstance(t, AvailabilityTarget | OutageDurationTarget)
@@ -765,7 +773,7 @@ def _observe_by_checks(s: _Sources, v: TargetVersion, u: Period) -> Observation:
 def _observe_by_outages(s: _Sources, v: TargetVersion, u: Period) -> Observation:
     t = v.target
     assert isinstance(t, AvailabilityTarget)
-    known = _known(s.known_availability, v.agreement.id, t.id, u)
+    known = s.known_availability.get((v.agreement.id, t.id, str(u)))
     av = s.availability(v, t, u) if known is None else known
     s.note(v, u, av)
     return {
@@ -1372,18 +1380,12 @@ def availability_history(
     return out[AVAILABILITY_HISTORY_COLUMNS]
 
 
-def _known(
-    history: pd.DataFrame | None, agreement: str, target: str, p: Period
-) -> pd.DataFrame | None:
-    """The rows of an ``availability_history`` for one target and period, if it has them."""
+def _known(history: pd.DataFrame | None) -> dict[tuple[str, str, str], pd.DataFrame]:
+    """The rows of an ``availability_history`` by (agreement, target, period)."""
     if history is None:
-        return None
-    rows = history[
-        (history["agreement"] == agreement)
-        & (history["id"] == target)
-        & (history["period"] == str(p))
-    ]
-    return rows if len(rows) else None
+        return {}
+    groups = history.groupby(["agreement", "id", "period"], sort=False)
+    return {(str(a), str(t), str(p)): rows for (a, t, p), rows in groups}
 
 
 # ---------------------------------------------------------------------------- satisfaction
