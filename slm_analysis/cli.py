@@ -811,6 +811,13 @@ def _reconcile_grids(
 @click.option("--all", "all_", is_flag=True, help="Every customer with an agreement in force.")
 @click.option("--pdf", is_flag=True, help="Also print each pack to PDF (needs Chromium).")
 @click.option(
+    "--paper",
+    type=click.Choice(["A4", "Letter"], case_sensitive=False),
+    default="A4",
+    show_default=True,
+    help="Paper size of the PDF (--pdf).",
+)
+@click.option(
     "--jobs",
     default=1,
     show_default=True,
@@ -864,6 +871,7 @@ def render(
     period: str,
     all_: bool,
     pdf: bool,
+    paper: str,
     jobs: int,
     reports: Path | None,
     template: Path | None,
@@ -917,6 +925,7 @@ def render(
             reports=reports,
             template=template,
             pdf=pdf,
+            paper=paper,
             timeout=timeout,
             as_of=as_of,
             redact_people=redact_people,

@@ -263,11 +263,13 @@ def render_pack(
     reports: str | Path | None = None,
     template: str | Path | None = None,
     pdf: bool = False,
+    paper: str = "A4",
     timeout: int = 600,
     as_of: str | None = None,
     redact_people: bool = False,
 ) -> PackResult:
     """Execute and render one pack; raises ``RenderError`` (nothing published) on failure.
+    ``pdf``: also print it to PDF on ``paper`` (``PAPERS``).
     ``as_of``: the instant the exports are complete to (ISO 8601), see ``open_review``.
     ``redact_people``: person names replaced by stable pseudonyms (``redact``)."""
     _check_positive(timeout=timeout)
@@ -325,7 +327,7 @@ def render_pack(
         pdf_path = None
         if pdf:
             pdf_path = staging / "service_review.pdf"
-            print_pdf(html_path, pdf_path)
+            print_pdf(html_path, pdf_path, paper)
         finished = datetime.now(UTC)
         manifest = _manifest(
             params,
@@ -395,21 +397,28 @@ def render_many(
     """Render several packs; one failing pack never stops the others. ``on_result`` is called
     with each result as its pack finishes (in the calling process); the results come back in
     the order of ``jobs``. Afterwards the index page of each period with a published pack is
-    rebuilt (``scheduling.write_index``)."""
+    rebuilt (``scheduling.write_index``) — after each published pack, so that an interrupted
+    run leaves an index of the packs it published, and once more at the end."""
     _check_positive(workers=workers, timeout=kwargs.get("timeout", 1))
     report = on_result or (lambda _: None)
     results: list[PackResult] = []
+
+    def finished(r: PackResult) -> None:
+        with contextlib.suppress(RenderError):  # the rebuild after the run reports it
+            _rebuild_indexes([r], kwargs.get("reports"))  # the index lists it at once
+        report(r)
+
     if workers <= 1 or len(jobs) <= 1:
         for c, p in jobs:
             results.append(_safe_render(c, p, kwargs))
-            report(results[-1])
+            finished(results[-1])
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:  # forks them all
             futures = {pool.submit(_safe_render, c, p, kwargs): i for i, (c, p) in enumerate(jobs)}
             done: dict[int, PackResult] = {}
             for future in as_completed(futures):
                 done[futures[future]] = future.result()
-                report(done[futures[future]])
+                finished(done[futures[future]])
             results = [done[i] for i in range(len(jobs))]
     _rebuild_indexes(results, kwargs.get("reports"))
     return results
@@ -714,8 +723,24 @@ def find_chromium() -> str | None:
     return None
 
 
-def print_pdf(html: Path, pdf: Path) -> None:
-    """Print the pack to PDF with headless Chromium (no network, no download)."""
+PAPERS = {"A4": "A4", "Letter": "letter"}  # --paper → CSS page size
+
+
+def print_pdf(html: Path, pdf: Path, paper: str = "A4") -> None:
+    """Print the pack to PDF on ``paper`` with headless Chromium (no network, no download).
+    The pack's stylesheet sets A4 pages (a reader printing it chooses their own paper); for
+    another paper a copy of the pack with that page size is printed."""
+    if paper not in PAPERS:
+        raise InputError(f"paper {paper!r} is not one of {', '.join(PAPERS)}")
+    if paper != "A4":
+        page = f"<style>@page {{ size: {PAPERS[paper]}; }}</style></head>"
+        sized = html.with_name(f".{paper}-{html.name}")
+        sized.write_text(html.read_text(encoding="utf-8").replace("</head>", page, 1), "utf-8")
+        try:
+            print_pdf(sized, pdf)
+        finally:
+            sized.unlink(missing_ok=True)
+        return
     exe = find_chromium()
     if exe is None:
         raise RenderError(
