@@ -72,13 +72,13 @@ class SlmGroup(click.Group):
     "--db",
     envvar="SLM_DB",
     metavar="PATH",
-    help="Warehouse file. [env SLM_DB; default data/warehouse.duckdb]",
+    help="Warehouse file. [env SLM_DB; default: the workspace's warehouse (slm.toml)]",
 )
 @click.option(
     "--catalogue",
     envvar="SLM_CATALOGUE",
     metavar="PATH",
-    help="Catalogue YAML. [env SLM_CATALOGUE; default catalogue.yaml]",
+    help="Catalogue YAML. [env SLM_CATALOGUE; default: the workspace's catalogue (slm.toml)]",
 )
 @click.pass_context
 def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
@@ -119,7 +119,7 @@ def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
     "--reports",
     type=click.Path(path_type=Path),
     default=None,
-    help="Where packs go. [env SLM_REPORTS; default reports]",
+    help="Where packs go. [env SLM_REPORTS; default: the workspace's reports folder (slm.toml)]",
 )
 @click.option("--no-render", is_flag=True, help="Load the demo data but render no packs.")
 @click.option(
@@ -822,7 +822,7 @@ def _reconcile_grids(
     "--reports",
     type=click.Path(path_type=Path),
     default=None,
-    help="Output folder. [env SLM_REPORTS; default reports]",
+    help="Output folder. [env SLM_REPORTS; default: the workspace's reports folder (slm.toml)]",
 )
 @click.option(
     "--template",
