@@ -94,6 +94,8 @@ def test_slm_lab_serves_the_notebooks_and_stops_by_its_pid(user: str, home: Path
     if user == "normal":
         if os.geteuid() != 0:
             pytest.skip("not root: the 'current' case already runs as a normal user")
+        if shutil.which("setpriv") is None:
+            pytest.skip("setpriv (util-linux) is needed to start the server as another user")
         os.chown(home, NOBODY, NOBODY)
         python, extra = as_nobody()
     else:
