@@ -1,5 +1,5 @@
 """`slm lab`: the JupyterLab command line, its environment and the fix-it error without it.
-The server itself is started in tests/e2e/test_lab.py."""
+The server itself is started in tests/e2e/test_lab_server.py."""
 
 from __future__ import annotations
 
