@@ -993,7 +993,7 @@ def lab(
     The lab's root is the workspace (the folder of slm.toml or catalogue.yaml found from here,
     or $SLM_HOME), so its file browser also holds the catalogue, the review files and the packs.
     Notebooks' kernels find the workspace from their folder; SLM_HOME is set for every kernel
-    the server starts, and --db/--catalogue given here are passed on as SLM_DB/SLM_CATALOGUE.
+    the server starts, and slm's --db/--catalogue reach them as SLM_DB/SLM_CATALOGUE.
     Other options go to jupyter lab, e.g. slm lab --ip 0.0.0.0. Stop the server with Ctrl-C.
     """
     from .lab import (

@@ -108,12 +108,6 @@ def render_markdown(text: str) -> Markup:
     return Markup(_markdown().render(text))
 
 
-def review_name(customer: str, period: Period | str) -> str:
-    """``reviews/<customer>/<period>.md``: where a review file belongs, relative to the folder
-    of the catalogue."""
-    return f"reviews/{customer}/{period}.md"
-
-
 def review_file(catalogue: Path, customer: str, period: Period | str) -> tuple[str, Path]:
     """The review file of ``customer`` and ``period`` read with the catalogue at ``catalogue``
     (in the workspace's reviews folder, ``paths.reviews_path``): its name as packs and
@@ -125,7 +119,7 @@ def review_file(catalogue: Path, customer: str, period: Period | str) -> tuple[s
 
 
 def load_commentary(cat: Catalogue, customer: str, period: Period) -> Commentary:
-    """The review file of ``customer`` and ``period`` beside the catalogue file, parsed against
+    """The review file of ``customer`` and ``period`` (``review_file``), parsed against
     the customer's targets in force in the period; an empty ``Commentary`` (``exists`` False)
     when there is none, or when the catalogue was not read from a file."""
     name, path = review_file(Path(cat.source), customer, period)
