@@ -30,6 +30,7 @@ _EXPORTS = {
     "SlmError": "errors",
     "UnknownNameError": "errors",
     "WarehouseError": "errors",
+    "WorkspaceError": "errors",
     "LoadResult": "importers",
     "load_file": "importers",
     "load_files": "importers",
@@ -44,6 +45,8 @@ _EXPORTS = {
     "check_outages": "monitoring",
     "outage_list": "outages",
     "render_pack": "packs",
+    "Workspace": "paths",
+    "workspace": "paths",
     "Period": "periods",
     "Reconciliation": "reconcile",
     "Review": "review",
@@ -76,6 +79,8 @@ __all__ = [
     "Status",
     "UnknownNameError",
     "WarehouseError",
+    "Workspace",
+    "WorkspaceError",
     "attainment",
     "availability",
     "availability_events",
@@ -107,6 +112,7 @@ __all__ = [
     "ticket_clocks",
     "trends",
     "wilson_interval",
+    "workspace",
 ]
 
 

@@ -72,13 +72,13 @@ class SlmGroup(click.Group):
     "--db",
     envvar="SLM_DB",
     metavar="PATH",
-    help="Warehouse file. [env SLM_DB; default data/warehouse.duckdb]",
+    help="Warehouse file. [env SLM_DB; default: the workspace's warehouse (slm.toml)]",
 )
 @click.option(
     "--catalogue",
     envvar="SLM_CATALOGUE",
     metavar="PATH",
-    help="Catalogue YAML. [env SLM_CATALOGUE; default catalogue.yaml]",
+    help="Catalogue YAML. [env SLM_CATALOGUE; default: the workspace's catalogue (slm.toml)]",
 )
 @click.pass_context
 def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
@@ -119,7 +119,7 @@ def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
     "--reports",
     type=click.Path(path_type=Path),
     default=None,
-    help="Where packs go. [env SLM_REPORTS; default reports]",
+    help="Where packs go. [env SLM_REPORTS; default: the workspace's reports folder (slm.toml)]",
 )
 @click.option("--no-render", is_flag=True, help="Load the demo data but render no packs.")
 @click.option(
@@ -387,8 +387,8 @@ def quarantine(obj: Ctx, load_id: int | None, file: str | None, limit: int, fmt:
 @click.option(
     "--period",
     metavar="P",
-    help="Also check each customer's review file of this period (reviews/<customer>/<period>.md "
-    "beside the catalogue): its mistakes, and missed targets it gives no reason for.",
+    help="Also check each customer's review file of this period (<customer>/<period>.md in the "
+    "workspace's reviews folder): its mistakes, and missed targets it gives no reason for.",
 )
 @click.option("--customer", metavar="C", help="With --period: only this customer's review file.")
 @click.pass_obj
@@ -829,7 +829,7 @@ def _reconcile_grids(
     "--reports",
     type=click.Path(path_type=Path),
     default=None,
-    help="Output folder. [env SLM_REPORTS; default reports]",
+    help="Output folder. [env SLM_REPORTS; default: the workspace's reports folder (slm.toml)]",
 )
 @click.option(
     "--template",
@@ -977,6 +977,60 @@ def _pack_reporter(total: int, console: Any = None) -> Iterator[Callable[[Any], 
             progress.advance(task)
 
         yield bar
+
+
+# ---------------------------------------------------------------------------- lab
+@main.command(context_settings={**CONTEXT, "ignore_unknown_options": True})
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    metavar="N",
+    help="Serve on this port (fail if it is taken). [default: 8888, else the next free one]",
+)
+@click.option(
+    "--browser/--no-browser",
+    default=None,
+    help="Open a web browser on the lab. [default: only when there is a display]",
+)
+@click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED, metavar="[JUPYTER_ARGS]...")
+@click.pass_context
+def lab(
+    ctx: click.Context, port: int | None, browser: bool | None, jupyter_args: tuple[str, ...]
+) -> None:
+    """Open JupyterLab on the workspace's notebooks/ (as root too).
+
+    The lab's root is the workspace (the folder of slm.toml or catalogue.yaml found from here,
+    or $SLM_HOME), so its file browser also holds the catalogue, the review files and the packs.
+    Notebooks' kernels find the workspace from their folder; SLM_HOME is set for every kernel
+    the server starts, and slm's --db/--catalogue reach them as SLM_DB/SLM_CATALOGUE.
+    Other options go to jupyter lab, e.g. slm lab --ip 0.0.0.0. Stop the server with Ctrl-C.
+    """
+    from .lab import (
+        check_jupyterlab,
+        has_display,
+        lab_command,
+        lab_environment,
+        run_lab,
+        running_as_root,
+    )
+    from .paths import workspace
+
+    check_jupyterlab()
+    ws = workspace()
+    given = ctx.find_root().params
+    env = lab_environment(ws, os.environ)
+    for name, key in (("SLM_DB", "db"), ("SLM_CATALOGUE", "catalogue")):
+        if given.get(key):
+            env[name] = os.path.abspath(given[key])
+    command = lab_command(
+        ws,
+        port=port,
+        browser=has_display(os.environ) if browser is None else browser,
+        as_root=running_as_root(),
+        extra=jupyter_args,
+    )
+    click.echo(f"JupyterLab on the workspace {ws.root} (SLM_HOME for its kernels)", err=True)
+    sys.exit(run_lab(command, env))
 
 
 # ---------------------------------------------------------------------------- schema

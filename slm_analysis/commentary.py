@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .catalogue import Catalogue, target_title
 from .errors import ConfigError, Problem, SlmError
+from .paths import reviews_path
 from .periods import Period
 from .status import Status
 from .yamlcheck import read_text
@@ -107,18 +108,21 @@ def render_markdown(text: str) -> Markup:
     return Markup(_markdown().render(text))
 
 
-def review_name(customer: str, period: Period | str) -> str:
-    """``reviews/<customer>/<period>.md``: where a review file belongs, relative to the folder
-    of the catalogue."""
-    return f"reviews/{customer}/{period}.md"
+def review_file(catalogue: Path, customer: str, period: Period | str) -> tuple[str, Path]:
+    """The review file of ``customer`` and ``period`` read with the catalogue at ``catalogue``
+    (in the workspace's reviews folder, ``paths.reviews_path``): its name as packs and
+    ``slm check`` show it (relative to the catalogue's folder when inside it) and its path."""
+    path = reviews_path(catalogue) / customer / f"{period}.md"
+    base = catalogue.absolute().parent
+    inside = path.absolute().is_relative_to(base)
+    return (path.absolute().relative_to(base).as_posix() if inside else str(path)), path
 
 
 def load_commentary(cat: Catalogue, customer: str, period: Period) -> Commentary:
-    """The review file of ``customer`` and ``period`` beside the catalogue file, parsed against
+    """The review file of ``customer`` and ``period`` (``review_file``), parsed against
     the customer's targets in force in the period; an empty ``Commentary`` (``exists`` False)
     when there is none, or when the catalogue was not read from a file."""
-    name = review_name(customer, period)
-    path = Path(cat.source).parent / name
+    name, path = review_file(Path(cat.source), customer, period)
     if not Path(cat.source).is_file() or not path.is_file():
         return Commentary(str(path), name=name, exists=False)
     try:
@@ -132,9 +136,10 @@ def load_commentary(cat: Catalogue, customer: str, period: Period) -> Commentary
 
 
 def review_files(cat: Catalogue) -> list[tuple[str, Path]]:
-    """Every ``reviews/<folder>/<name>.md`` beside the catalogue file, as (folder, path), in
-    name order; none when the catalogue was not read from a file."""
-    root = Path(cat.source).parent / "reviews"
+    """Every ``<folder>/<name>.md`` in the reviews folder of the catalogue's workspace
+    (``paths.reviews_path``), as (folder, path), in name order; none when the catalogue was
+    not read from a file."""
+    root = reviews_path(Path(cat.source))
     if not Path(cat.source).is_file() or not root.is_dir():
         return []
     return [(f.parent.name, f) for f in sorted(root.glob("*/*.md")) if f.is_file()]
@@ -303,7 +308,8 @@ def unexplained_note(missed: pd.DataFrame, commentary: Commentary) -> str:
     comment: their names and ids, and where to write the reasons."""
     names = ", ".join(f"{r['name']} ({r['id']})" for _, r in missed.iterrows())
     where = commentary.name if commentary.exists else f"a new file {commentary.name}"
+    beside = "" if Path(commentary.name).is_absolute() else " beside the catalogue"
     return (
         f"{names}: write the reason for each miss under a '## <target id or name>' heading "
-        f"in {where} beside the catalogue"
+        f"in {where}{beside}"
     )

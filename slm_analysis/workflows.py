@@ -16,8 +16,8 @@ from .commentary import (
     CommentaryError,
     file_problems,
     load_commentary,
+    review_file,
     review_files,
-    review_name,
     unexplained,
     unexplained_note,
 )
@@ -116,7 +116,7 @@ def run_demo(
         catalogue_json_schema(), encoding="utf-8"
     )
     echo(f"wrote demo exports to {out} and the catalogue to {catalogue}")
-    review = catalogue.parent / review_name("acme", period)
+    review = review_file(catalogue, "acme", period)[1]
     review.parent.mkdir(parents=True, exist_ok=True)
     review.write_text(files["review"].read_text(encoding="utf-8"), encoding="utf-8")
     echo(f"wrote the review commentary of acme {period} to {review}")
