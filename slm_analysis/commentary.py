@@ -12,6 +12,7 @@ is made only to ``http``, ``https`` or ``mailto`` addresses (anything else stays
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,7 @@ class Commentary:
     sections: dict[str, Comment] = field(default_factory=dict)
     name: str = ""  # where the file belongs, relative to the catalogue's folder
     exists: bool = True
+    sha256: str = ""  # of the file's bytes, for the pack's provenance
 
     def map_text(self, change: Callable[[str], str]) -> Commentary:
         """A copy with ``change`` applied to the Markdown of every comment (redaction)."""
@@ -132,7 +134,8 @@ def load_commentary(cat: Catalogue, customer: str, period: Period) -> Commentary
             [Problem(str(path), "file", f"not UTF-8 text ({exc.reason})", "save it as UTF-8")]
         ) from None
     found = parse_review(text, str(path), target_names(cat, customer, period))
-    return Commentary(found.source, found.targets, found.sections, name=name)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Commentary(found.source, found.targets, found.sections, name=name, sha256=sha)
 
 
 def review_files(cat: Catalogue) -> list[tuple[str, Path]]:

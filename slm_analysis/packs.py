@@ -347,8 +347,7 @@ def render_pack(
             "overall": status,
         }
         if review.exists:
-            review_sha = _sha256(Path(review.source))
-            manifest["inputs"]["review"] = {"file": review.name, "sha256": review_sha}
+            manifest["inputs"]["review"] = {"file": review.name, "sha256": review.sha256}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _publish(staging, final)
     except BaseException:

@@ -846,6 +846,9 @@ def provenance_table(r: Review) -> Html:
         for _, x in r.loads.iterrows()
     ]
     rows.append(["catalogue", "YAML", "–", "–", f"<code>{e(r.catalogue_sha256[:16])}…</code>"])
+    if r.commentary is not None and r.commentary.exists:
+        sha = r.commentary.sha256
+        rows.append([e(r.commentary.name), "Markdown", "–", "–", f"<code>{e(sha[:16])}…</code>"])
     return Html(table(["File", "Format", "Rows", "Loaded (UTC)", "sha256"], rows, "provenance"))
 
 
