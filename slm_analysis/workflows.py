@@ -27,6 +27,7 @@ from .errors import CatalogueError, InputError, WarehouseError
 from .importers import load_file
 from .measures import attainment, resolve_period, stop_findings
 from .periods import Period
+from .scaffold import is_starter_catalogue
 from .warehouse import query, scalar, session, sql
 
 if TYPE_CHECKING:  # the notebook machinery takes seconds to import; `slm check` needs none
@@ -92,7 +93,8 @@ def run_demo(
             f"--end {period} has not ended yet; the demo's history ends with a complete month, "
             f"e.g. --end {last_complete_month()}"
         )
-    if not force and not is_demo_catalogue(catalogue):
+    starter = is_starter_catalogue(catalogue)  # `slm init`'s, untouched: replacing loses nothing
+    if not force and not starter and not is_demo_catalogue(catalogue):
         raise InputError(
             f"{catalogue} exists and was not written by `slm demo`; pass --catalogue "
             "demo-catalogue.yaml (and --db) to keep it, or --force to replace it"
@@ -115,6 +117,8 @@ def run_demo(
     (catalogue.parent / "catalogue.schema.json").write_text(
         catalogue_json_schema(), encoding="utf-8"
     )
+    if starter:
+        echo(f"replaced the starter catalogue {catalogue} (as slm init wrote it) with the demo's")
     echo(f"wrote demo exports to {out} and the catalogue to {catalogue}")
     review = catalogue.parent / review_name("acme", period)
     review.parent.mkdir(parents=True, exist_ok=True)
