@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from slm_analysis.catalogue import catalogue_json_schema, load_catalogue
 from slm_analysis.cli import main
 from slm_analysis.importers.mapping import load_mapping
-from slm_analysis.paths import NOTEBOOK_DIR
+from slm_analysis.paths import NOTEBOOK_DIR, db_path
 from slm_analysis.scaffold import is_starter_catalogue
 from slm_analysis.workflows import run_demo
 
@@ -157,3 +157,34 @@ def test_the_demo_replaces_only_an_untouched_starter_catalogue(tmp_path: Path) -
     with pytest.raises(Exception, match="exists and was not written by `slm demo`"):
         run_demo(db, catalogue, tmp_path / "data" / "raw" / "demo", end="2026-10", render=False)
     assert not db.exists()
+
+
+def test_check_in_a_new_workspace_says_what_to_do_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Straight after `slm init` the catalogue is valid and every service has a target: what
+    is missing is data, and `slm check` says how to load it."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init"]).exit_code == 0
+    r = CliRunner().invoke(main, ["check"])
+    assert (r.exit_code, r.output) == (
+        1,
+        f"error: warehouse {db_path()} does not exist; load exports with `slm load "
+        "KIND FILE` (a known export is recognised from its header (or name it with --format F); "
+        "any other file loads with a mapping (--mapping M.yaml))\n"
+        "1 error(s), 0 warning(s)\n",
+    )
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(
+        catalogue.read_text().replace(
+            "    owner: Service Desk Manager     # who answers for it\n",
+            "    owner: Service Desk Manager     # who answers for it\n"
+            "  - {id: hosting, name: Hosting}\n",
+        )
+    )
+    r = CliRunner().invoke(main, ["check"])
+    assert r.output.splitlines()[0] == (
+        "warning: service 'hosting' has no target: no pack measures it; add it to an "
+        "agreement's services (and give the agreement a target for it), or remove it from the "
+        "catalogue"
+    )
