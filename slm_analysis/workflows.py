@@ -285,6 +285,7 @@ def _untargeted_services(cat: Catalogue) -> list[tuple[str, str]]:
 
 
 def _no_commentary(customer: str) -> str:
+    """What ``slm check`` says of a customer with data but no review file at all."""
     return (
         f"customer {customer!r} has no review commentary: its packs give no reason for a "
         f"missed target; write them in {review_name(customer, 'PERIOD')} beside the catalogue "
