@@ -111,9 +111,9 @@ def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
     "--out",
     "out",
     type=click.Path(path_type=Path),
-    default=Path("data/raw/demo"),
-    show_default=True,
-    help="Where the demo exports are written.",
+    default=None,
+    help="Where the demo exports are written. [default: raw/demo beside the warehouse, i.e. "
+    "data/raw/demo]",
 )
 @click.option(
     "--reports",
@@ -132,7 +132,7 @@ def demo(
     obj: Ctx,
     end: str | None,
     months: int,
-    out: Path,
+    out: Path | None,
     reports: Path | None,
     no_render: bool,
     force: bool,
@@ -148,7 +148,7 @@ def demo(
     result = run_demo(
         obj.db,
         obj.catalogue,
-        out,
+        out or obj.db.parent / "raw" / "demo",
         end=end,
         months=months,
         reports=reports,
@@ -158,6 +158,29 @@ def demo(
     )
     if result.failed:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- init
+@main.command(context_settings=CONTEXT)
+@click.argument("directory", default=".", type=click.Path(path_type=Path), metavar="[DIR]")
+def init(directory: Path) -> None:
+    """Start a workspace for your own data in DIR (default: the current folder).
+
+    Writes slm.toml (which marks the workspace), a commented starter catalogue.yaml and its
+    JSON Schema, a mapping template for exports slm does not recognise, the notebooks, and a
+    .gitignore that keeps data/ and reports/ out of git; creates data/raw, reports, reviews.
+    Never overwrites a file: it refuses, naming them, when any is already there.
+    """
+    from .scaffold import init_workspace, next_steps
+
+    result = init_workspace(directory)
+    click.echo(f"created a workspace in {result.root}:")
+    for name in (*result.files, *(f"{folder}/" for folder in result.folders)):
+        click.echo(f"  {name}")
+    click.echo("next:")
+    for step in next_steps(result, directory):
+        click.echo(f"  {step}")
+    click.echo("or try the demo in it first: slm demo")
 
 
 # ---------------------------------------------------------------------------- load
