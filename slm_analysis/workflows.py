@@ -194,7 +194,7 @@ def run_check(
             if c.id in rows:  # no incidents, outages or surveys: no findings either
                 problems += _finding_problems(con, cat, c.id)
                 if period is None and c.id not in reviewed and Path(cat.source).is_file():
-                    problems.append(("warning", _no_commentary(c.id)))
+                    problems.append(("warning", _no_commentary(cat, c.id)))
         if period is not None:
             for c in [cat.customer(customer)] if customer else cat.customers:
                 problems += _review_problems(con, cat, c.id, period)
@@ -284,11 +284,13 @@ def _untargeted_services(cat: Catalogue) -> list[tuple[str, str]]:
     ]
 
 
-def _no_commentary(customer: str) -> str:
+def _no_commentary(cat: Catalogue, customer: str) -> str:
     """What ``slm check`` says of a customer with data but no review file at all."""
+    name = review_file(Path(cat.source), customer, "PERIOD")[0]
+    where = name if Path(name).is_absolute() else f"{name} beside the catalogue"
     return (
         f"customer {customer!r} has no review commentary: its packs give no reason for a "
-        f"missed target; write them in {review_name(customer, 'PERIOD')} beside the catalogue "
+        f"missed target; write them in {where} "
         "(`slm check --period P` names the misses a period's file must explain)"
     )
 
