@@ -30,8 +30,8 @@ test: $(STAMP) chromium ## Run the whole test suite, browser tests included
 test-fast: $(STAMP) ## Unit tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
-lab: $(STAMP) ## Open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP) ## Open JupyterLab on notebooks/ (slm lab; as root too)
+	$(BIN)/slm lab
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check .

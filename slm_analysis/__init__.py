@@ -31,6 +31,7 @@ _EXPORTS = {
     "SlmError": "errors",
     "UnknownNameError": "errors",
     "WarehouseError": "errors",
+    "WorkspaceError": "errors",
     "LoadResult": "importers",
     "load_file": "importers",
     "load_files": "importers",
@@ -45,6 +46,8 @@ _EXPORTS = {
     "check_outages": "monitoring",
     "outage_list": "outages",
     "render_pack": "packs",
+    "Workspace": "paths",
+    "workspace": "paths",
     "Period": "periods",
     "Reconciliation": "reconcile",
     "Review": "review",
@@ -80,6 +83,8 @@ __all__ = [
     "UnknownNameError",
     "WarehouseError",
     "Workbench",
+    "Workspace",
+    "WorkspaceError",
     "attainment",
     "availability",
     "availability_events",
@@ -111,6 +116,7 @@ __all__ = [
     "ticket_clocks",
     "trends",
     "wilson_interval",
+    "workspace",
 ]
 
 

@@ -401,15 +401,16 @@ def availability_windows(
         if monitored
         else None
     )
-    out = []
-    for name, seconds in windows.items():
-        df = measures.availability_between(
-            con, cat, customer, at - timedelta(seconds=seconds), at, services=services,
-            calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),
-            as_of=as_of, no_data=a.monitoring.no_data, inferred=inferred,
-        )  # fmt: skip
-        out.append((name, float(df["scheduled_s"].sum()), float(df["downtime_s"].sum())))
-    return out
+    df = measures.availability_windows(
+        con, cat, customer, [(at - timedelta(seconds=w), at) for w in windows.values()],
+        services=services, calendar=t.calendar, partial_weight=t.partial_weight,
+        zone=cat.zone_of(a), as_of=as_of, no_data=a.monitoring.no_data, inferred=inferred,
+    )  # fmt: skip
+    sums = df.groupby("window")[["scheduled_s", "downtime_s"]].sum()
+    return [
+        (name, float(scheduled), float(down))
+        for name, (scheduled, down) in zip(windows, sums.itertuples(index=False), strict=True)
+    ]
 
 
 def check_windows(

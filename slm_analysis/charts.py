@@ -6,14 +6,21 @@ through ``label`` (HTML-escaped) before it reaches a figure.
 
 from __future__ import annotations
 
+import importlib
+import json
+import sys
 from collections.abc import Iterable
 from html import escape
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
+from plotly.io._json import to_json
 from plotly.subplots import make_subplots
 
 from .budgets import LONG_WINDOWS, BudgetReport, format_amount
+from .defaults import PLOTLY_MIME
 from .review import Review, describe
 from .status import format_objective, format_value
 
@@ -21,6 +28,33 @@ RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "grey":
 SERIES = ["#1f4e79", "#2a9d8f", "#8e5ea2", "#e76f51", "#6c757d", "#264653"]
 PRIORITY_COLOURS = {1: "#b71c1c", 2: "#ef6c00", 3: "#1f4e79", 4: "#90a4ae", 5: "#cfd8dc"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+
+def show_figure(fig: BaseFigure) -> None:
+    """Display ``fig`` in IPython as plotly's JSON mime type — what plotly's own
+    ``plotly_mimetype`` renderer sends, which JupyterLab draws and the pack's export embeds —
+    without importing plotly's renderer module: it imports nbformat, whose schema checker
+    builds a URI grammar at import (about 2.5 s of CPU in every fresh kernel, each pack's).
+    Once anything has loaded plotly's renderers (an analyst choosing one with
+    ``plotly.io.renderers.default``), the figure shows itself through them instead."""
+    display: Any = importlib.import_module("IPython.display").display  # no annotations
+
+    if "plotly.io._renderers" in sys.modules:
+        fig._ipython_display_()
+        return
+    body = json.loads(to_json(fig.to_dict(), validate=False, remove_uids=False))
+    display({PLOTLY_MIME: body}, raw=True)
+
+
+def _register_display() -> None:
+    """In an IPython kernel, plotly figures are shown by ``show_figure``."""
+    ipython = sys.modules.get("IPython")
+    shell: Any = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        shell.display_formatter.ipython_display_formatter.for_type(BaseFigure, show_figure)
+
+
+_register_display()
 
 
 def label(text: object) -> str:

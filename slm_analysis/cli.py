@@ -72,13 +72,13 @@ class SlmGroup(click.Group):
     "--db",
     envvar="SLM_DB",
     metavar="PATH",
-    help="Warehouse file. [env SLM_DB; default data/warehouse.duckdb]",
+    help="Warehouse file. [env SLM_DB; default: the workspace's warehouse (slm.toml)]",
 )
 @click.option(
     "--catalogue",
     envvar="SLM_CATALOGUE",
     metavar="PATH",
-    help="Catalogue YAML. [env SLM_CATALOGUE; default catalogue.yaml]",
+    help="Catalogue YAML. [env SLM_CATALOGUE; default: the workspace's catalogue (slm.toml)]",
 )
 @click.pass_context
 def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
@@ -111,15 +111,15 @@ def main(ctx: click.Context, db: str | None, catalogue: str | None) -> None:
     "--out",
     "out",
     type=click.Path(path_type=Path),
-    default=Path("data/raw/demo"),
-    show_default=True,
-    help="Where the demo exports are written.",
+    default=None,
+    help="Where the demo exports are written. [default: raw/demo beside the warehouse, i.e. "
+    "data/raw/demo]",
 )
 @click.option(
     "--reports",
     type=click.Path(path_type=Path),
     default=None,
-    help="Where packs go. [env SLM_REPORTS; default reports]",
+    help="Where packs go. [env SLM_REPORTS; default: the workspace's reports folder (slm.toml)]",
 )
 @click.option("--no-render", is_flag=True, help="Load the demo data but render no packs.")
 @click.option(
@@ -132,7 +132,7 @@ def demo(
     obj: Ctx,
     end: str | None,
     months: int,
-    out: Path,
+    out: Path | None,
     reports: Path | None,
     no_render: bool,
     force: bool,
@@ -148,7 +148,7 @@ def demo(
     result = run_demo(
         obj.db,
         obj.catalogue,
-        out,
+        out or obj.db.parent / "raw" / "demo",
         end=end,
         months=months,
         reports=reports,
@@ -158,6 +158,29 @@ def demo(
     )
     if result.failed:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- init
+@main.command(context_settings=CONTEXT)
+@click.argument("directory", default=".", type=click.Path(path_type=Path), metavar="[DIR]")
+def init(directory: Path) -> None:
+    """Start a workspace for your own data in DIR (default: the current folder).
+
+    Writes slm.toml (which marks the workspace), a commented starter catalogue.yaml and its
+    JSON Schema, a mapping template for exports slm does not recognise, the notebooks, and a
+    .gitignore that keeps data/ and reports/ out of git; creates data/raw, reports, reviews.
+    Never overwrites a file: it refuses, naming them, when any is already there.
+    """
+    from .scaffold import init_workspace, next_steps
+
+    result = init_workspace(directory)
+    click.echo(f"created a workspace in {result.root}:")
+    for name in (*result.files, *(f"{folder}/" for folder in result.folders)):
+        click.echo(f"  {name}")
+    click.echo("next:")
+    for step in next_steps(result, directory):
+        click.echo(f"  {step}")
+    click.echo("or try the demo in it first: slm demo")
 
 
 # ---------------------------------------------------------------------------- load
@@ -387,8 +410,8 @@ def quarantine(obj: Ctx, load_id: int | None, file: str | None, limit: int, fmt:
 @click.option(
     "--period",
     metavar="P",
-    help="Also check each customer's review file of this period (reviews/<customer>/<period>.md "
-    "beside the catalogue): its mistakes, and missed targets it gives no reason for.",
+    help="Also check each customer's review file of this period (<customer>/<period>.md in the "
+    "workspace's reviews folder): its mistakes, and missed targets it gives no reason for.",
 )
 @click.option("--customer", metavar="C", help="With --period: only this customer's review file.")
 @click.pass_obj
@@ -811,6 +834,13 @@ def _reconcile_grids(
 @click.option("--all", "all_", is_flag=True, help="Every customer with an agreement in force.")
 @click.option("--pdf", is_flag=True, help="Also print each pack to PDF (needs Chromium).")
 @click.option(
+    "--paper",
+    type=click.Choice(["A4", "Letter"], case_sensitive=False),
+    default="A4",
+    show_default=True,
+    help="Paper size of the PDF (--pdf).",
+)
+@click.option(
     "--jobs",
     default=1,
     show_default=True,
@@ -822,7 +852,7 @@ def _reconcile_grids(
     "--reports",
     type=click.Path(path_type=Path),
     default=None,
-    help="Output folder. [env SLM_REPORTS; default reports]",
+    help="Output folder. [env SLM_REPORTS; default: the workspace's reports folder (slm.toml)]",
 )
 @click.option(
     "--template",
@@ -864,6 +894,7 @@ def render(
     period: str,
     all_: bool,
     pdf: bool,
+    paper: str,
     jobs: int,
     reports: Path | None,
     template: Path | None,
@@ -917,6 +948,7 @@ def render(
             reports=reports,
             template=template,
             pdf=pdf,
+            paper=paper,
             timeout=timeout,
             as_of=as_of,
             redact_people=redact_people,
@@ -968,6 +1000,60 @@ def _pack_reporter(total: int, console: Any = None) -> Iterator[Callable[[Any], 
             progress.advance(task)
 
         yield bar
+
+
+# ---------------------------------------------------------------------------- lab
+@main.command(context_settings={**CONTEXT, "ignore_unknown_options": True})
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    metavar="N",
+    help="Serve on this port (fail if it is taken). [default: 8888, else the next free one]",
+)
+@click.option(
+    "--browser/--no-browser",
+    default=None,
+    help="Open a web browser on the lab. [default: only when there is a display]",
+)
+@click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED, metavar="[JUPYTER_ARGS]...")
+@click.pass_context
+def lab(
+    ctx: click.Context, port: int | None, browser: bool | None, jupyter_args: tuple[str, ...]
+) -> None:
+    """Open JupyterLab on the workspace's notebooks/ (as root too).
+
+    The lab's root is the workspace (the folder of slm.toml or catalogue.yaml found from here,
+    or $SLM_HOME), so its file browser also holds the catalogue, the review files and the packs.
+    Notebooks' kernels find the workspace from their folder; SLM_HOME is set for every kernel
+    the server starts, and slm's --db/--catalogue reach them as SLM_DB/SLM_CATALOGUE.
+    Other options go to jupyter lab, e.g. slm lab --ip 0.0.0.0. Stop the server with Ctrl-C.
+    """
+    from .lab import (
+        check_jupyterlab,
+        has_display,
+        lab_command,
+        lab_environment,
+        run_lab,
+        running_as_root,
+    )
+    from .paths import workspace
+
+    check_jupyterlab()
+    ws = workspace()
+    given = ctx.find_root().params
+    env = lab_environment(ws, os.environ)
+    for name, key in (("SLM_DB", "db"), ("SLM_CATALOGUE", "catalogue")):
+        if given.get(key):
+            env[name] = os.path.abspath(given[key])
+    command = lab_command(
+        ws,
+        port=port,
+        browser=has_display(os.environ) if browser is None else browser,
+        as_root=running_as_root(),
+        extra=jupyter_args,
+    )
+    click.echo(f"JupyterLab on the workspace {ws.root} (SLM_HOME for its kernels)", err=True)
+    sys.exit(run_lab(command, env))
 
 
 # ---------------------------------------------------------------------------- schema

@@ -12,6 +12,7 @@ is made only to ``http``, ``https`` or ``mailto`` addresses (anything else stays
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,7 @@ from markupsafe import Markup
 
 from .catalogue import Catalogue, target_title
 from .errors import ConfigError, Problem, SlmError
+from .paths import reviews_path
 from .periods import Period
 from .status import Status
 from .yamlcheck import read_text
@@ -75,6 +77,7 @@ class Commentary:
     sections: dict[str, Comment] = field(default_factory=dict)
     name: str = ""  # where the file belongs, relative to the catalogue's folder
     exists: bool = True
+    sha256: str = ""  # of the file's bytes, for the pack's provenance
 
     def map_text(self, change: Callable[[str], str]) -> Commentary:
         """A copy with ``change`` applied to the Markdown of every comment (redaction)."""
@@ -107,18 +110,21 @@ def render_markdown(text: str) -> Markup:
     return Markup(_markdown().render(text))
 
 
-def review_name(customer: str, period: Period | str) -> str:
-    """``reviews/<customer>/<period>.md``: where a review file belongs, relative to the folder
-    of the catalogue."""
-    return f"reviews/{customer}/{period}.md"
+def review_file(catalogue: Path, customer: str, period: Period | str) -> tuple[str, Path]:
+    """The review file of ``customer`` and ``period`` read with the catalogue at ``catalogue``
+    (in the workspace's reviews folder, ``paths.reviews_path``): its name as packs and
+    ``slm check`` show it (relative to the catalogue's folder when inside it) and its path."""
+    path = reviews_path(catalogue) / customer / f"{period}.md"
+    base = catalogue.absolute().parent
+    inside = path.absolute().is_relative_to(base)
+    return (path.absolute().relative_to(base).as_posix() if inside else str(path)), path
 
 
 def load_commentary(cat: Catalogue, customer: str, period: Period) -> Commentary:
-    """The review file of ``customer`` and ``period`` beside the catalogue file, parsed against
+    """The review file of ``customer`` and ``period`` (``review_file``), parsed against
     the customer's targets in force in the period; an empty ``Commentary`` (``exists`` False)
     when there is none, or when the catalogue was not read from a file."""
-    name = review_name(customer, period)
-    path = Path(cat.source).parent / name
+    name, path = review_file(Path(cat.source), customer, period)
     if not Path(cat.source).is_file() or not path.is_file():
         return Commentary(str(path), name=name, exists=False)
     try:
@@ -128,13 +134,15 @@ def load_commentary(cat: Catalogue, customer: str, period: Period) -> Commentary
             [Problem(str(path), "file", f"not UTF-8 text ({exc.reason})", "save it as UTF-8")]
         ) from None
     found = parse_review(text, str(path), target_names(cat, customer, period))
-    return Commentary(found.source, found.targets, found.sections, name=name)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Commentary(found.source, found.targets, found.sections, name=name, sha256=sha)
 
 
 def review_files(cat: Catalogue) -> list[tuple[str, Path]]:
-    """Every ``reviews/<folder>/<name>.md`` beside the catalogue file, as (folder, path), in
-    name order; none when the catalogue was not read from a file."""
-    root = Path(cat.source).parent / "reviews"
+    """Every ``<folder>/<name>.md`` in the reviews folder of the catalogue's workspace
+    (``paths.reviews_path``), as (folder, path), in name order; none when the catalogue was
+    not read from a file."""
+    root = reviews_path(Path(cat.source))
     if not Path(cat.source).is_file() or not root.is_dir():
         return []
     return [(f.parent.name, f) for f in sorted(root.glob("*/*.md")) if f.is_file()]
@@ -303,7 +311,8 @@ def unexplained_note(missed: pd.DataFrame, commentary: Commentary) -> str:
     comment: their names and ids, and where to write the reasons."""
     names = ", ".join(f"{r['name']} ({r['id']})" for _, r in missed.iterrows())
     where = commentary.name if commentary.exists else f"a new file {commentary.name}"
+    beside = "" if Path(commentary.name).is_absolute() else " beside the catalogue"
     return (
         f"{names}: write the reason for each miss under a '## <target id or name>' heading "
-        f"in {where} beside the catalogue"
+        f"in {where}{beside}"
     )

@@ -11,3 +11,5 @@ DEMO_MAX_MONTHS = 120
 # is quarantined, and periods and --as-of instants must name a time within them: a year 0001 or
 # 9999 is a placeholder or a typing slip, never service data, and would overflow later sums.
 YEARS = (1970, 2100)
+# the mime type of a plotly figure in a notebook: what the pack's charts are shown and exported as
+PLOTLY_MIME = "application/vnd.plotly.v1+json"

@@ -74,6 +74,12 @@ class MappingError(ConfigError):
     what = "the import mapping"
 
 
+class WorkspaceError(ConfigError):
+    """The workspace's ``slm.toml`` has one or more mistakes."""
+
+    what = "the workspace file"
+
+
 class InputError(SlmError):
     """A file or argument given by the user cannot be used as it is."""
 

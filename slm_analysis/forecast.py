@@ -25,8 +25,8 @@ from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
+from .distributions import betabinom_logpmf, nbinom_cdf, nbinom_pmf, nbinom_ppf
 from .errors import InputError
 from .status import meets
 
@@ -197,14 +197,14 @@ def remaining_tickets(
     if elapsed >= 1:
         return np.zeros(1, dtype=np.int64), np.ones(1), 1
     p = rate / (rate + 1 - elapsed)
-    lo, hi = (int(x) for x in np.atleast_1d(stats.nbinom.ppf([TAIL, 1 - TAIL], shape, p)))
+    lo, hi = (int(x) for x in np.atleast_1d(nbinom_ppf([TAIL, 1 - TAIL], shape, p)))
     k = math.ceil((hi - lo + 1) / MAX_ROWS)
     starts = np.arange(lo, hi + 1, k, dtype=np.int64)
     if k == 1:
-        w = stats.nbinom.pmf(starts, shape, p)
+        w = nbinom_pmf(starts, shape, p)
         return starts, w / w.sum(), 1
     ends = np.minimum(starts + k - 1, hi)
-    w = stats.nbinom.cdf(ends, shape, p) - stats.nbinom.cdf(starts - 1, shape, p)
+    w = nbinom_cdf(ends, shape, p) - nbinom_cdf(starts - 1, shape, p)
     return np.minimum(starts + k // 2, hi), w / w.sum(), k
 
 
@@ -389,7 +389,7 @@ def _betabinom_rows(m: Ints, r: Ints, alpha: float, beta: float) -> Floats:
     """beta-binomial(r, α, β) pmf at consecutive m in each row (0 beyond r): scipy's at the
     row's first m, then by the ratio pmf(m + 1) / pmf(m) = (r − m)(m + α) / ((m + 1)(r − m −
     1 + β))."""
-    first = np.atleast_1d(stats.betabinom.logpmf(m[:, 0], r, alpha, beta))
+    first = np.atleast_1d(betabinom_logpmf(m[:, 0], r, alpha, beta))
     k = m[:, :-1].astype(float)
     rr = r[:, None].astype(float)
     inside = k < rr

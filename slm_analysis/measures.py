@@ -584,8 +584,17 @@ def attainment(
     first, last = row(con, sql("incident_feed"), {"customer": customer}) or (None, None)
     inferred = _InferredOutages(con, cat, customer, units, as_of)
     seen = _Sources(
-        con, cat, customer, as_of, counts, availability, (first, last), inferred, clocked
+        con,
+        cat,
+        customer,
+        as_of,
+        counts,
+        _known(availability),
+        (first, last),
+        inferred,
+        clocked,
     )
+    seen.measure_availability(vs, units)
     observed: dict[tuple[Period, str], tuple[TargetVersion, Observation]] = {}
     for u in units:
         for v in vs:  # a later version in force in the same month replaces an earlier one
@@ -657,7 +666,7 @@ class _Sources:
     customer: str
     as_of: datetime
     counts: dict[tuple[str, str], tuple[int, int]]
-    known_availability: pd.DataFrame | None
+    known_availability: dict[tuple[str, str, str], pd.DataFrame]  # from ``_known``
     feed: tuple[datetime | None, datetime | None]  # first and last incident opening
     inferred: _InferredOutages
     # (version key, month or week, service) → MTTA, MTTR, reopen-rate amounts
@@ -665,6 +674,8 @@ class _Sources:
     # (target across versions, month) → why its data cannot measure it (availability's `why`)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     by_checks: dict[str, pd.DataFrame] = field(default_factory=dict)  # version key → counts
+    # (how it is measured, month or week) → availability_windows rows of that month
+    measured: dict[tuple[_Measure, str], pd.DataFrame] = field(default_factory=dict)
 
     def observe(self, v: TargetVersion, u: Period) -> Observation:
         """The amounts of target version ``v`` in month (week) ``u``, by its metric's
@@ -680,20 +691,35 @@ class _Sources:
     def availability(
         self, v: TargetVersion, t: AvailabilityTarget | OutageDurationTarget, u: Period
     ) -> pd.DataFrame:
-        """``availability`` of the target's services and service hours in month (week) ``u``."""
-        zone = self.cat.zone_of(v.agreement)
-        return service_availability(
-            self.con,
-            self.cat,
-            self.customer,
-            u,
-            services=t.services or v.agreement.services,
-            calendar=t.calendar,
-            partial_weight=t.partial_weight,
-            zone=zone,
-            as_of=self.as_of,
-            no_data=v.agreement.monitoring.no_data,
-            inferred=self.inferred.get(zone),
+        """``availability`` of the target's services and service hours in month (week) ``u``:
+        from the batch ``measure_availability`` gave, else measured now."""
+        m = _Measure.of(self.cat, v.agreement, t)
+        if (m, str(u)) not in self.measured:
+            self.measured.update(
+                availability_by_period(
+                    self.con, self.cat, self.customer, [(m, u)], self.as_of, self.inferred
+                )
+            )
+        return self.measured[(m, str(u))]
+
+    def measure_availability(self, vs: list[TargetVersion], units: list[Period]) -> None:
+        """Measure at once the availability of every month (week) in ``units`` that a version
+        in ``vs`` measured from outages needs and the known history does not hold."""
+        wanted = []
+        for u in units:
+            for v in vs:
+                t = v.target
+                by_outages = isinstance(t, OutageDurationTarget) or (
+                    isinstance(t, AvailabilityTarget) and t.method == "time"
+                    and (v.agreement.id, t.id, str(u)) not in self.known_availability
+                )  # fmt: skip
+                if by_outages and _in_force(v, u):
+                    assert isinstance(t, AvailabilityTarget | OutageDurationTarget)
+                    wanted.append((_Measure.of(self.cat, v.agreement, t), u))
+        self.measured.update(
+            availability_by_period(
+                self.con, self.cat, self.customer, wanted, self.as_of, self.inferred
+            )
         )
 
 
@@ -747,7 +773,7 @@ def _observe_by_checks(s: _Sources, v: TargetVersion, u: Period) -> Observation:
 def _observe_by_outages(s: _Sources, v: TargetVersion, u: Period) -> Observation:
     t = v.target
     assert isinstance(t, AvailabilityTarget)
-    known = _known(s.known_availability, v.agreement.id, t.id, u)
+    known = s.known_availability.get((v.agreement.id, t.id, str(u)))
     av = s.availability(v, t, u) if known is None else known
     s.note(v, u, av)
     return {
@@ -1002,11 +1028,36 @@ def availability_between(
 ) -> pd.DataFrame:
     """Per service: scheduled and unplanned-down seconds of ``calendar`` time in [``start``,
     ``end``) — a period, or any window such as a burn-rate window (``budgets``) —, over the
-    time its outage feed covers (see sql/availability.sql); ``zone`` places monitored_since.
+    time its outage feed covers: ``availability_windows`` of that one window."""
+    return availability_windows(
+        con, cat, customer, [(start, end)], services=services, calendar=calendar,
+        partial_weight=partial_weight, zone=zone, as_of=as_of, no_data=no_data,
+        inferred=inferred,
+    ).drop(columns="window")  # fmt: skip
+
+
+def availability_windows(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    windows: list[tuple[datetime, datetime]],
+    *,
+    services: list[str],
+    calendar: str,
+    partial_weight: float,
+    zone: str,
+    as_of: datetime,
+    no_data: NoDataPolicy = "exclude",
+    inferred: CheckOutages | None = None,
+) -> pd.DataFrame:
+    """Per window [start, end) (column ``window``: its place in ``windows``) and service:
+    scheduled and unplanned-down seconds of ``calendar`` time, over the time its outage feed
+    covers (see sql/availability.sql); ``zone`` places monitored_since. Every window is
+    measured on its own, all in one query — months of a history, or burn-rate windows.
 
     Overlapping outages are merged (the heaviest impact wins), planned maintenance is excluded
     from both scheduled time and downtime. ``monitored`` is false for a service with no feed at
-    all; ``scheduled_s`` is 0 when the feed covers none of the period (before it starts, or
+    all; ``scheduled_s`` is 0 when the feed covers none of the window (before it starts, or
     after ``as_of``): its availability is unknown, not 100 %.
 
     A service with a catalogue ``monitoring`` block also has the outages inferred from its
@@ -1015,37 +1066,38 @@ def availability_between(
     agreement's ``no_data`` policy: ``exclude`` (neither scheduled nor down), ``up`` or
     ``down``. Instants are whole seconds here (inferred stretches are rounded to the second).
     ``inferred``: a ``check_outages`` answer to reuse — of this customer and ``as_of``, over a
-    window holding the period, for every monitored service (an ``InputError`` otherwise) —
+    span holding every window, for every monitored service (an ``InputError`` otherwise) —
     so that months measured in a row do not each read every check result again.
 
     A service whose only feed is a status-page day table (``downtime_days``; no unplanned
     outage record, no ``monitoring``) is measured from its days (sql/day_availability.sql) —
-    over a 24x7 calendar only, and only a period of whole days of the table: otherwise its row
+    over a 24x7 calendar only, and only a window of whole days of the table: otherwise its row
     says ``why`` (a sentence; null on every other row) and has no scheduled time (no data),
     never a number the days cannot support.
     """
-    maint = _maintenance_intervals(con, cat, customer, services, start, end)
+    first, last = min(w[0] for w in windows), max(w[1] for w in windows)
+    maint = _maintenance_intervals(con, cat, customer, services, first, last)
     monitored = [s for s in services if cat.service(s).monitoring is not None]
     if monitored and inferred is not None:
-        _check_inferred(inferred, customer, as_of, start, end, monitored)
+        _check_inferred(inferred, customer, as_of, first, last, monitored)
     elif monitored:
-        inferred = check_outages(con, cat, customer, start, end, as_of=as_of, services=monitored)
+        inferred = check_outages(con, cat, customer, first, last, as_of=as_of, services=monitored)
     found = query(con, "day_table_services", {"customer": customer, "services": services})
     by_days = [s for s in found["service"] if s not in monitored]
     exact = cat.calendar(calendar).always_open
-    window = {
+    bounds = {
         "customer": customer,
-        "ps": int(start.timestamp()),
-        "pe": int(end.timestamp()),
+        "win_ps": [int(s.timestamp()) for s, _ in windows],
+        "win_pe": [int(e.timestamp()) for _, e in windows],
         "as_of": int(as_of.timestamp()),
         "partial_weight": partial_weight,
         "no_data": no_data,
     }
     frames = []
     if exact and by_days:
-        frames.append(_by_days(con, window, by_days, maint))
+        frames.append(_by_days(con, bounds, by_days, maint))
     rest = [s for s in services if not (exact and s in by_days)]
-    frames.append(_by_outages(con, cat, window, rest, calendar, zone, maint, inferred))
+    frames.append(_by_outages(con, cat, bounds, rest, calendar, zone, maint, inferred))
     out = pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
     return _day_table_limits(cat, out, by_days, calendar, zone)
 
@@ -1087,8 +1139,8 @@ def _by_outages(
     ids, cal = calendar_intervals(
         cat,
         {calendar},
-        datetime.fromtimestamp(window["ps"] - day, UTC),
-        datetime.fromtimestamp(window["pe"] + day, UTC),
+        datetime.fromtimestamp(min(window["win_ps"]) - day, UTC),
+        datetime.fromtimestamp(max(window["win_pe"]) + day, UTC),
     )
     since = {
         s: int(_local_midnight(cat.service(s).monitored_since, zone))
@@ -1118,12 +1170,12 @@ def _by_outages(
 def _day_table_limits(
     cat: Catalogue, av: pd.DataFrame, by_days: list[str], calendar: str, zone: str
 ) -> pd.DataFrame:
-    """``av`` sorted by service with column ``why``: for each service measured by a day table
-    alone that the days cannot measure — a calendar that is not 24x7, or days that straddle
-    the period's bounds — the reason, and no scheduled time or downtime (no data)."""
+    """``av`` sorted by window and service with column ``why``: for each service measured by a
+    day table alone that the days cannot measure — a calendar that is not 24x7, or days that
+    straddle the window's bounds — the reason, and no scheduled time or downtime (no data)."""
     cal = cat.calendar(calendar)
     misaligned = av["misaligned"].fillna(False) if "misaligned" in av else False
-    av = av.assign(misaligned=misaligned).sort_values("service", ignore_index=True)
+    av = av.assign(misaligned=misaligned).sort_values(["window", "service"], ignore_index=True)
     why: list[str | None] = []
     for service, misplaced in zip(av["service"].astype(str), av["misaligned"], strict=True):
         if service in by_days and not cal.always_open:
@@ -1231,6 +1283,55 @@ def _local_midnight(day: date | None, zone: str) -> float:
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).timestamp()
 
 
+@dataclass(frozen=True)
+class _Measure:
+    """How an availability (or outage-duration) target version measures: what
+    ``availability_windows`` takes besides the windows."""
+
+    services: tuple[str, ...]
+    calendar: str
+    partial_weight: float
+    zone: str
+    no_data: NoDataPolicy
+
+    @classmethod
+    def of(
+        cls, cat: Catalogue, a: Agreement, t: AvailabilityTarget | OutageDurationTarget
+    ) -> _Measure:
+        return cls(
+            tuple(t.services or a.services), t.calendar, t.partial_weight, cat.zone_of(a),
+            a.monitoring.no_data,
+        )  # fmt: skip
+
+
+def availability_by_period(
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    wanted: list[tuple[_Measure, Period]],
+    as_of: datetime,
+    inferred: _InferredOutages,
+) -> dict[tuple[_Measure, str], pd.DataFrame]:
+    """(how, period) → the ``availability_windows`` rows of that period, for every pair
+    ``wanted``: one query per way of measuring, over all its periods."""
+    by_measure: dict[_Measure, list[Period]] = {}
+    for m, p in wanted:
+        if p not in by_measure.setdefault(m, []):
+            by_measure[m].append(p)
+    out: dict[tuple[_Measure, str], pd.DataFrame] = {}
+    for m, ps in by_measure.items():
+        df = availability_windows(
+            con, cat, customer, [p.bounds(m.zone) for p in ps], services=list(m.services),
+            calendar=m.calendar, partial_weight=m.partial_weight, zone=m.zone, as_of=as_of,
+            no_data=m.no_data, inferred=inferred.get(m.zone),
+        )  # fmt: skip
+        parts = dict(iter(df.groupby("window", sort=False)))
+        for k, p in enumerate(ps):
+            part = parts.get(k, df.iloc[:0])
+            out[(m, str(p))] = part.drop(columns="window").reset_index(drop=True)
+    return out
+
+
 AVAILABILITY_HISTORY_COLUMNS = [
     "agreement", "id", "objective", "period", "service", "period_scheduled_s", "scheduled_s",
     "maintenance_s", "downtime_s", "outages", "monitored", "covered_from", "no_data_s",
@@ -1248,23 +1349,24 @@ def availability_history(
     """``availability`` of every availability target in force, per service and period, with
     the availability % (NaN where the feed covers none of the period), the share of the period
     covered and the downtime budget of the covered time."""
-    frames = []
+    wanted = [
+        (p, a, t, _Measure.of(cat, a, t))
+        for p in periods
+        for a, t in cat.targets_for(customer, p)
+        if isinstance(t, AvailabilityTarget) and t.method == "time"
+    ]  # events and timeslices targets are not measured in outage time
     inferred = _InferredOutages(con, cat, customer, periods, as_of)
-    for p in periods:
-        for a, t in cat.targets_for(customer, p):
-            if not isinstance(t, AvailabilityTarget) or t.method != "time":
-                continue  # events and timeslices targets are not measured in outage time
-            df = service_availability(
-                con, cat, customer, p, services=list(t.services or a.services),
-                calendar=t.calendar, partial_weight=t.partial_weight, zone=cat.zone_of(a),
-                as_of=as_of, no_data=a.monitoring.no_data,
-                inferred=inferred.get(cat.zone_of(a)),
-            )  # fmt: skip
-            df.insert(0, "period", str(p))
-            df.insert(0, "objective", t.objective)
-            df.insert(0, "id", t.id)
-            df.insert(0, "agreement", a.id)
-            frames.append(df)
+    measured = availability_by_period(
+        con, cat, customer, [(m, p) for p, _, _, m in wanted], as_of, inferred
+    )
+    frames = []
+    for p, a, t, m in wanted:
+        df = measured[(m, str(p))].copy()
+        df.insert(0, "period", str(p))
+        df.insert(0, "objective", t.objective)
+        df.insert(0, "id", t.id)
+        df.insert(0, "agreement", a.id)
+        frames.append(df)
     if not frames:
         return pd.DataFrame(columns=AVAILABILITY_HISTORY_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
@@ -1278,18 +1380,12 @@ def availability_history(
     return out[AVAILABILITY_HISTORY_COLUMNS]
 
 
-def _known(
-    history: pd.DataFrame | None, agreement: str, target: str, p: Period
-) -> pd.DataFrame | None:
-    """The rows of an ``availability_history`` for one target and period, if it has them."""
+def _known(history: pd.DataFrame | None) -> dict[tuple[str, str, str], pd.DataFrame]:
+    """The rows of an ``availability_history`` by (agreement, target, period)."""
     if history is None:
-        return None
-    rows = history[
-        (history["agreement"] == agreement)
-        & (history["id"] == target)
-        & (history["period"] == str(p))
-    ]
-    return rows if len(rows) else None
+        return {}
+    groups = history.groupby(["agreement", "id", "period"], sort=False)
+    return {(str(a), str(t), str(p)): rows for (a, t, p), rows in groups}
 
 
 # ---------------------------------------------------------------------------- satisfaction

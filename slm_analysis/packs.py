@@ -37,13 +37,13 @@ from nbconvert.preprocessors import Preprocessor
 from . import __version__
 from .catalogue import load_catalogue
 from .commentary import load_commentary
+from .defaults import PLOTLY_MIME
 from .errors import InputError, RenderError, SlmError, first_lines
 from .measures import period_window
 from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, inside, reports_path
 from .periods import Period
 from .warehouse import session
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
 # attributes whose value a browser fetches; `href` too, on every element but the links a reader
 # follows (<a>, <area>)
@@ -215,7 +215,8 @@ class PlotlyOfflinePreprocessor(Preprocessor):
                         include_mathjax=False,
                         div_id=f"slm-chart-{count}",
                         config={"displaylogo": False, "responsive": True},
-                    )
+                        validate=False,  # the kernel's plotly built it: checking again costs
+                    )  # 0.1 s a chart
                     out["data"] = {"text/html": html}
                 kept.append(out)
             cell["outputs"] = kept
@@ -263,11 +264,13 @@ def render_pack(
     reports: str | Path | None = None,
     template: str | Path | None = None,
     pdf: bool = False,
+    paper: str = "A4",
     timeout: int = 600,
     as_of: str | None = None,
     redact_people: bool = False,
 ) -> PackResult:
     """Execute and render one pack; raises ``RenderError`` (nothing published) on failure.
+    ``pdf``: also print it to PDF on ``paper`` (``PAPERS``).
     ``as_of``: the instant the exports are complete to (ISO 8601), see ``open_review``.
     ``redact_people``: person names replaced by stable pseudonyms (``redact``)."""
     _check_positive(timeout=timeout)
@@ -325,7 +328,7 @@ def render_pack(
         pdf_path = None
         if pdf:
             pdf_path = staging / "service_review.pdf"
-            print_pdf(html_path, pdf_path)
+            print_pdf(html_path, pdf_path, paper)
         finished = datetime.now(UTC)
         manifest = _manifest(
             params,
@@ -345,8 +348,7 @@ def render_pack(
             "overall": status,
         }
         if review.exists:
-            review_sha = _sha256(Path(review.source))
-            manifest["inputs"]["review"] = {"file": review.name, "sha256": review_sha}
+            manifest["inputs"]["review"] = {"file": review.name, "sha256": review.sha256}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _publish(staging, final)
     except BaseException:
@@ -395,21 +397,28 @@ def render_many(
     """Render several packs; one failing pack never stops the others. ``on_result`` is called
     with each result as its pack finishes (in the calling process); the results come back in
     the order of ``jobs``. Afterwards the index page of each period with a published pack is
-    rebuilt (``scheduling.write_index``)."""
+    rebuilt (``scheduling.write_index``) — after each published pack, so that an interrupted
+    run leaves an index of the packs it published, and once more at the end."""
     _check_positive(workers=workers, timeout=kwargs.get("timeout", 1))
     report = on_result or (lambda _: None)
     results: list[PackResult] = []
+
+    def finished(r: PackResult) -> None:
+        with contextlib.suppress(RenderError):  # the rebuild after the run reports it
+            _rebuild_indexes([r], kwargs.get("reports"))  # the index lists it at once
+        report(r)
+
     if workers <= 1 or len(jobs) <= 1:
         for c, p in jobs:
             results.append(_safe_render(c, p, kwargs))
-            report(results[-1])
+            finished(results[-1])
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:  # forks them all
             futures = {pool.submit(_safe_render, c, p, kwargs): i for i, (c, p) in enumerate(jobs)}
             done: dict[int, PackResult] = {}
             for future in as_completed(futures):
                 done[futures[future]] = future.result()
-                report(done[futures[future]])
+                finished(done[futures[future]])
             results = [done[i] for i in range(len(jobs))]
     _rebuild_indexes(results, kwargs.get("reports"))
     return results
@@ -714,8 +723,24 @@ def find_chromium() -> str | None:
     return None
 
 
-def print_pdf(html: Path, pdf: Path) -> None:
-    """Print the pack to PDF with headless Chromium (no network, no download)."""
+PAPERS = {"A4": "A4", "Letter": "letter"}  # --paper → CSS page size
+
+
+def print_pdf(html: Path, pdf: Path, paper: str = "A4") -> None:
+    """Print the pack to PDF on ``paper`` with headless Chromium (no network, no download).
+    The pack's stylesheet sets A4 pages (a reader printing it chooses their own paper); for
+    another paper a copy of the pack with that page size is printed."""
+    if paper not in PAPERS:
+        raise InputError(f"paper {paper!r} is not one of {', '.join(PAPERS)}")
+    if paper != "A4":
+        page = f"<style>@page {{ size: {PAPERS[paper]}; }}</style></head>"
+        sized = html.with_name(f".{paper}-{html.name}")
+        sized.write_text(html.read_text(encoding="utf-8").replace("</head>", page, 1), "utf-8")
+        try:
+            print_pdf(sized, pdf)
+        finally:
+            sized.unlink(missing_ok=True)
+        return
     exe = find_chromium()
     if exe is None:
         raise RenderError(

@@ -191,11 +191,14 @@ def target_table(r: Review) -> Html:
 
 
 def _change(change: float | None, unit: str) -> str:
-    """The change since the last period: ``+1.5`` (points, score, count) or ``+1h 30m``."""
+    """The change since the last period: ``+1.5 pts``, ``+0.25 / 5``, ``+2 incidents`` or
+    ``+1h 30m``."""
     if change is None:
         return "–"
     if unit == DURATION:
         return ("+" if change >= 0 else "-") + duration_text(abs(change))
+    if unit.startswith("/ "):  # a score: as the score is shown, "+0.25 / 5"
+        return f"{change:+.2f} {unit}"
     return f"{change:+.1f}{CHANGE_UNITS.get(unit, '')}"
 
 
@@ -455,13 +458,22 @@ def budget_table(r: Review) -> Html:
     return Html(table(headers, rows, "budgets"))
 
 
+def planned_work_name(m: pd.Series) -> str:
+    """What the customer knows a planned window by: a catalogue window by its description
+    (its id is the catalogue's own), a change or planned outage by its number and title."""
+    title = "" if pd.isna(m["title"]) else str(m["title"])
+    if m["origin"] == "catalogue" and title:
+        return title
+    return str(m["ref"]) + (f" — {title}" if title else "")
+
+
 def maintenance_table(r: Review) -> Html:
     """Planned work taken in the period: excluded from availability, and from ticket clocks
     where the agreement says so."""
     rows = [
         [
             e(service_names(r, m["service"])),
-            e(m["ref"]) + (f" — {e(m['title'])}" if m["title"] else ""),
+            e(planned_work_name(m)),
             e(m["origin"]),
             f"{m['start_at'].tz_convert(r.zone):%Y-%m-%d %H:%M}",
             f"{m['end_at'].tz_convert(r.zone):%Y-%m-%d %H:%M}",
@@ -834,6 +846,9 @@ def provenance_table(r: Review) -> Html:
         for _, x in r.loads.iterrows()
     ]
     rows.append(["catalogue", "YAML", "–", "–", f"<code>{e(r.catalogue_sha256[:16])}…</code>"])
+    if r.commentary is not None and r.commentary.exists:
+        sha = r.commentary.sha256
+        rows.append([e(r.commentary.name), "Markdown", "–", "–", f"<code>{e(sha[:16])}…</code>"])
     return Html(table(["File", "Format", "Rows", "Loaded (UTC)", "sha256"], rows, "provenance"))
 
 

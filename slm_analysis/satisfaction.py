@@ -14,10 +14,10 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
-from scipy import stats
 
 from . import measures
 from .catalogue import Catalogue, SatisfactionTarget, TicketTimeTarget, target_title
+from .distributions import t_ppf
 from .measures import Clocks, TargetVersion
 from .periods import Period
 from .reconcile import by_target, counted_units, use_clocks
@@ -105,7 +105,7 @@ def _scores(scores: pd.Series, satisfied_from: int | None) -> dict[str, object]:
     mean = float(scores.mean()) if n else None
     lo = hi = None
     if n >= 2 and mean is not None:
-        half = float(stats.t.ppf(0.975, n - 1)) * float(scores.std(ddof=1)) / math.sqrt(n)
+        half = t_ppf(0.975, n - 1) * float(scores.std(ddof=1)) / math.sqrt(n)
         lo, hi = mean - half, mean + half
     out: dict[str, object] = {"n": n, "mean_score": mean, "mean_low": lo, "mean_high": hi}
     if satisfied_from is None:

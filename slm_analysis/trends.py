@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
 
+from .distributions import norm_ppf, norm_sf, rankdata, t_ppf, t_sf
 from .errors import InputError
 
 # Wheeler's bias-correction constant d2 for moving ranges of two: sigma = mean MR / d2
@@ -51,13 +51,13 @@ def _confidence(confidence: float) -> float:
 @lru_cache
 def z_two_sided(confidence: float) -> float:
     """The standard normal quantile at 1 − (1 − confidence)/2 (1.96 at 95 %)."""
-    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
+    return float(norm_ppf(1 - (1 - confidence) / 2))
 
 
 @lru_cache
 def z_one_sided(confidence: float) -> float:
     """The standard normal quantile at ``confidence`` (1.645 at 95 %)."""
-    return float(stats.norm.ppf(confidence))
+    return float(norm_ppf(confidence))
 
 
 def _present(values: Sequence[float | None], what: str = "values") -> list[int]:
@@ -107,14 +107,14 @@ def mann_kendall(values: Sequence[float], factor: float = 1.0) -> MannKendall:
     if variance <= 0:  # every value the same: no evidence of anything
         return MannKendall(s, variance, 0.0, 1.0)
     z = (s - np.sign(s)) / math.sqrt(variance)
-    return MannKendall(s, variance, float(z), float(2 * stats.norm.sf(abs(z))))
+    return MannKendall(s, variance, float(z), 2 * norm_sf(abs(z)))
 
 
 def lag1_autocorrelation(values: Sequence[float], positions: Sequence[int], slope: float) -> float:
     """ρ̂₁: the lag-1 autocorrelation of the ranks of the series detrended by ``slope``,
     Σ (r_i − r̄)(r_{i+1} − r̄) / Σ (r_i − r̄)² (0 when every rank is the same)."""
     detrended = np.asarray(values, dtype=float) - slope * np.asarray(positions, dtype=float)
-    r = stats.rankdata(detrended)
+    r = rankdata(detrended)
     r = r - r.mean()
     denom = float(r @ r)
     return 0.0 if denom == 0 else float(r[:-1] @ r[1:]) / denom
@@ -553,7 +553,7 @@ def share_effect(
         return Effect("not measurable", None, None, None, None, k1, k2, n1, n2, method,
                       confidence, higher_is_better)  # fmt: skip
     df = k1 + k2 - 2
-    z = z_two_sided(confidence) if phi == 1 else float(stats.t.ppf(1 - (1 - confidence) / 2, df))
+    z = z_two_sided(confidence) if phi == 1 else t_ppf(1 - (1 - confidence) / 2, df)
     e1, e2 = n1 / phi, n2 / phi
     p1, p2 = m1 / n1, m2 / n2
     (l1, u1), (l2, u2) = wilson(p1 * e1, e1, z), wilson(p2 * e2, e2, z)
@@ -565,9 +565,9 @@ def share_effect(
     if se == 0:
         p_value = 1.0
     elif phi == 1:
-        p_value = float(2 * stats.norm.sf(abs(d) / se))
+        p_value = 2 * norm_sf(abs(d) / se)
     else:
-        p_value = float(2 * stats.t.sf(abs(d) / se, df))
+        p_value = 2 * t_sf(abs(d) / se, df)
     return Effect(
         _effect_verdict(low, high, higher_is_better), 100 * d, 100 * low, 100 * high, p_value,
         k1, k2, n1, n2, method, confidence, higher_is_better, phi,
@@ -622,9 +622,9 @@ def mean_effect(
         p_value = 1.0 if d == 0 else 0.0
     else:
         df = (v1 + v2) ** 2 / (v1**2 / (len(x1) - 1) + v2**2 / (len(x2) - 1))
-        q = float(stats.t.ppf(1 - (1 - confidence) / 2, df))
+        q = t_ppf(1 - (1 - confidence) / 2, df)
         low, high = d - q * se, d + q * se
-        p_value = float(2 * stats.t.sf(abs(d) / se, df))
+        p_value = 2 * t_sf(abs(d) / se, df)
     return Effect(
         _effect_verdict(low, high, higher_is_better) if se else _exact_verdict(d, higher_is_better),
         d, low, high, p_value, len(x1), len(x2), None, None, method, confidence,

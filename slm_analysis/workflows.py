@@ -16,8 +16,8 @@ from .commentary import (
     CommentaryError,
     file_problems,
     load_commentary,
+    review_file,
     review_files,
-    review_name,
     unexplained,
     unexplained_note,
 )
@@ -27,6 +27,7 @@ from .errors import CatalogueError, InputError, WarehouseError
 from .importers import load_file
 from .measures import attainment, resolve_period, stop_findings
 from .periods import Period
+from .scaffold import is_starter_catalogue
 from .warehouse import query, scalar, session, sql
 
 if TYPE_CHECKING:  # the notebook machinery takes seconds to import; `slm check` needs none
@@ -92,7 +93,8 @@ def run_demo(
             f"--end {period} has not ended yet; the demo's history ends with a complete month, "
             f"e.g. --end {last_complete_month()}"
         )
-    if not force and not is_demo_catalogue(catalogue):
+    starter = is_starter_catalogue(catalogue)  # `slm init`'s, untouched: replacing loses nothing
+    if not force and not starter and not is_demo_catalogue(catalogue):
         raise InputError(
             f"{catalogue} exists and was not written by `slm demo`; pass --catalogue "
             "demo-catalogue.yaml (and --db) to keep it, or --force to replace it"
@@ -115,8 +117,10 @@ def run_demo(
     (catalogue.parent / "catalogue.schema.json").write_text(
         catalogue_json_schema(), encoding="utf-8"
     )
+    if starter:
+        echo(f"replaced the starter catalogue {catalogue} (as slm init wrote it) with the demo's")
     echo(f"wrote demo exports to {out} and the catalogue to {catalogue}")
-    review = catalogue.parent / review_name("acme", period)
+    review = review_file(catalogue, "acme", period)[1]
     review.parent.mkdir(parents=True, exist_ok=True)
     review.write_text(files["review"].read_text(encoding="utf-8"), encoding="utf-8")
     echo(f"wrote the review commentary of acme {period} to {review}")
@@ -168,16 +172,19 @@ def run_check(
         cat = load_catalogue(catalogue)
     except CatalogueError as exc:
         return [("error", str(p)) for p in exc.problems]
+    problems = _untargeted_services(cat)
     if not db.exists():
         return [
+            *problems,
             (
                 "error",
                 f"warehouse {db} does not exist; load exports with `slm load KIND FILE` "
                 f"({LOAD_ADVICE})",
-            )
+            ),
         ]
+    reviewed = {folder for folder, _ in review_files(cat)}
     with session(db, read_only=True) as con:
-        problems = _data_problems(con)
+        problems += _data_problems(con)
         rows = _customer_rows(con)
         for c in cat.customers:
             if not cat.agreements_for(c.id):
@@ -186,6 +193,8 @@ def run_check(
             problems += _coverage_problems(rows, cat, c.id)
             if c.id in rows:  # no incidents, outages or surveys: no findings either
                 problems += _finding_problems(con, cat, c.id)
+                if period is None and c.id not in reviewed and Path(cat.source).is_file():
+                    problems.append(("warning", _no_commentary(cat, c.id)))
         if period is not None:
             for c in [cat.customer(customer)] if customer else cat.customers:
                 problems += _review_problems(con, cat, c.id, period)
@@ -261,18 +270,80 @@ def _finding_problems(
 FUTURE_NOTE = "records with timestamps in the future"  # the issue of review_quality.sql
 
 
-def _data_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """Rows that count for no customer, and quarantined rows."""
-    problems: list[tuple[str, str]] = []
-    unmapped = scalar(con, "select count(*) from incidents where customer is null")
-    if unmapped:
-        problems.append(
-            (
-                "warning",
-                f"{unmapped} incidents match no mapping rule and count for no customer; add "
-                "mapping rules to the catalogue",
-            )
+def _untargeted_services(cat: Catalogue) -> list[tuple[str, str]]:
+    """Services of the catalogue that no target of any agreement measures."""
+    measured = {s for a in cat.agreements for t in a.targets for s in t.services or a.services}
+    return [
+        (
+            "warning",
+            f"service {s.id!r} has no target: no pack measures it; add it to an agreement's "
+            "services (and give the agreement a target for it), or remove it from the catalogue",
         )
+        for s in cat.services
+        if s.id not in measured
+    ]
+
+
+def _no_commentary(cat: Catalogue, customer: str) -> str:
+    """What ``slm check`` says of a customer with data but no review file at all."""
+    name = review_file(Path(cat.source), customer, "PERIOD")[0]
+    where = name if Path(name).is_absolute() else f"{name} beside the catalogue"
+    return (
+        f"customer {customer!r} has no review commentary: its packs give no reason for a "
+        f"missed target; write them in {where} "
+        "(`slm check --period P` names the misses a period's file must explain)"
+    )
+
+
+UNMAPPED_VALUES = 5  # the most common values of unmapped incidents `slm check` names
+RECORDS = {  # table → (one record, several records, as `slm check` counts them)
+    "incidents": ("incident", "incidents"),
+    "outages": ("outage record", "outage records"),
+    "checks": ("check result", "check results"),
+    "surveys": ("survey response", "survey responses"),
+}
+
+
+def _unmapped(table: str, n: int, fix: str, *, service: bool = False) -> str:
+    """What ``slm check`` says of ``n`` records of ``table`` with no customer (or with
+    ``service``, a customer but no service), singular or plural, and ``fix``."""
+    one = n == 1
+    what = f"{n} {RECORDS[table][0 if one else 1]}"
+    if service:
+        return (
+            f"{what} {'has' if one else 'have'} a customer but no service, so no target counts "
+            f"{'it' if one else 'them'}; {fix}"
+        )
+    return (
+        f"{what} {'matches' if one else 'match'} no mapping rule and {'counts' if one else 'count'}"
+        f" for no customer; {fix}"
+    )
+
+
+def _data_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Rows that count for no customer or no service, and quarantined rows."""
+    problems: list[tuple[str, str]] = []
+    counts = con.execute(sql("unmapped_records")).fetchall()
+    for table, no_customer, no_service in counts:
+        if no_customer and table == "incidents":
+            values = con.execute(sql("unmapped_values"), {"limit": UNMAPPED_VALUES}).fetchall()
+            common = ", ".join(f"{field} {val!r} ({n})" for field, val, n in values)
+            fix = "add mapping rules to the catalogue" + (
+                f" (most common values: {common})" if common else ""
+            )
+            problems.append(("warning", _unmapped(table, no_customer, fix)))
+        elif no_customer:
+            fix = (
+                "add mapping rules for them to the catalogue (or load the file with --customer "
+                "and --service)"
+            )
+            problems.append(("warning", _unmapped(table, no_customer, fix)))
+        if no_service:
+            fix = (
+                "give the mapping rule that matches them a service (or load the file with "
+                "--service)"
+            )
+            problems.append(("warning", _unmapped(table, no_service, fix, service=True)))
     quarantined = scalar(con, "select count(*) from quarantine")
     if quarantined:
         problems.append(
@@ -299,6 +370,8 @@ def _coverage_problems(rows: RowCounts, cat: Catalogue, customer: str) -> list[t
                 f"FILE` ({LOAD_ADVICE}); a catalogue mapping rule or --customer assigns them",
             )
         )
+    elif tickets:  # the customer has incidents: does each service with ticket targets?
+        problems += _services_without_incidents(rows, cat, customer)
     surveys = [t.id for _, t in targets if t.metric == "satisfaction"]
     if surveys and not _count(rows, "surveys", customer):
         problems.append(
@@ -346,13 +419,47 @@ def _coverage_problems(rows: RowCounts, cat: Catalogue, customer: str) -> list[t
                     )
                 )
             continue
-        if not _count(rows, "outages", customer, svc):
+        if _count(rows, "outages", customer, svc):
+            continue
+        if _count(rows, "checks", customer, svc):
             problems.append(
                 (
                     "warning",
-                    f"service {svc!r} of {customer!r} has no outage records: its availability "
-                    "shows as no data (load its outages or status-page history with `slm load "
-                    "outages FILE`)",
+                    f"service {svc!r} of {customer!r} has check results but no outage records, "
+                    "and without a `monitoring` block its availability ignores checks: it shows "
+                    f"as no data (add `monitoring: {{}}` to service {svc!r} in the catalogue to "
+                    "infer its outages from its checks)",
                 )
             )
+            continue
+        problems.append(
+            (
+                "warning",
+                f"service {svc!r} of {customer!r} has no outage records: its availability "
+                "shows as no data (load its outages or status-page history with `slm load "
+                "outages FILE`)",
+            )
+        )
     return problems
+
+
+def _services_without_incidents(
+    rows: RowCounts, cat: Catalogue, customer: str
+) -> list[tuple[str, str]]:
+    """Services of the customer's ticket targets that no loaded incident of it belongs to."""
+    by_service: dict[str, list[str]] = {}
+    for a in cat.agreements_for(customer):
+        for t in a.targets:
+            if t.metric in TICKET_METRICS:
+                for svc in t.services or a.services:
+                    by_service.setdefault(svc, []).append(t.id)
+    return [
+        (
+            "warning",
+            f"service {svc!r} of {customer!r} has no incidents: its ticket targets "
+            f"({', '.join(dict.fromkeys(ids))}) count none. If its incidents are loaded, a "
+            f"mapping rule must give them service {svc!r}",
+        )
+        for svc, ids in by_service.items()
+        if not _count(rows, "incidents", customer, svc)
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 
 from slm_analysis import warehouse
 from slm_analysis.workflows import run_demo
+
+# A terminal inside `slm lab` has SLM_HOME set; the tests choose their workspaces themselves.
+os.environ.pop("SLM_HOME", None)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_PERIOD = "2026-10"

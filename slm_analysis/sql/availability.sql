@@ -1,4 +1,4 @@
--- Time-based availability per service over the open time of one calendar in [ps, pe), measured
+-- Time-based availability per window and service over the open time of one calendar, measured
 -- only where the service's outage feed covers it: from `covered_from` (the catalogue's
 -- monitored_since, else the service's first outage record — or, for a service whose outages
 -- are inferred from checks, its first check result ($check_services, $first_check) if
@@ -23,8 +23,20 @@
 --   outages_carried    = those of them that began before ws (running when the measured window
 --                        opened): over consecutive months, Σ outages − Σ outages_carried +
 --                        the first month's outages_carried counts each outage once
-with svc as (
+-- Windows: parallel lists $win_ps, $win_pe (epoch seconds); every window is measured on its own
+-- (row `k`, its 0-based place in the lists) from the same inputs, so a history of months is one
+-- query. Every partition below is (k, service).
+with wins as (
+    select
+        unnest($win_ps::bigint[]) as ps,
+        unnest($win_pe::bigint[]) as pe,
+        unnest(range(len($win_ps::bigint[]))) as k
+),
+services as (
     select unnest($services::varchar[]) as service
+),
+svc as (
+    select k, ps, pe, service from wins cross join services
 ),
 declared as (
     select unnest($since_services::varchar[]) as service, unnest($since::bigint[]) as since
@@ -32,7 +44,7 @@ declared as (
 recorded as (
     select o.service, min(epoch(o.start_at))::bigint as first_record
     from outages as o
-    join svc using (service)
+    join services using (service)
     where o.customer = $customer
     group by o.service
 ),
@@ -42,21 +54,20 @@ checked as (
         unnest($first_check::bigint[]) as first_check
 ),
 feed as (
-    select s.service, coalesce(d.since, least(r.first_record, k.first_check)) as covered_from
+    select
+        s.k, s.ps, s.pe, s.service,
+        coalesce(d.since, least(r.first_record, c.first_check)) as covered_from
     from svc as s
     left join declared as d using (service)
     left join recorded as r using (service)
-    left join checked as k using (service)
+    left join checked as c using (service)
 ),
 win as (
-    select
-        service,
-        covered_from,
-        least(greatest(coalesce(covered_from, $pe), $ps), $pe) as ws
+    select k, ps, pe, service, covered_from, least(greatest(coalesce(covered_from, pe), ps), pe) as ws
     from feed
 ),
 window_bounds as (
-    select service, covered_from, ws, greatest(ws, least($as_of, $pe)) as we
+    select k, ps, pe, service, covered_from, ws, greatest(ws, least($as_of, pe)) as we
     from win
 ),
 inferred as (
@@ -73,6 +84,7 @@ gaps as (
 ),
 unplanned as (
     select
+        w.k,
         o.service,
         greatest(epoch(o.start_at)::bigint, w.ws) as s,
         least(coalesce(epoch(o.end_at)::bigint, w.we), w.we) as e,
@@ -81,46 +93,49 @@ unplanned as (
     from outages as o
     join window_bounds as w using (service)
     where o.customer = $customer and not o.planned and o.impact <> 'none'
+        and epoch(o.start_at) < w.we and coalesce(epoch(o.end_at) > w.ws, true)
 ),
 unplanned_in as (
     select * from unplanned where e > s
 ),
 inferred_in as (
-    select i.service, greatest(i.s0, w.ws) as s, least(i.e0, w.we) as e, i.s0 < w.ws as carried
+    select
+        w.k, i.service, greatest(i.s0, w.ws) as s, least(i.e0, w.we) as e, i.s0 < w.ws as carried
     from inferred as i
     join window_bounds as w using (service)
     where least(i.e0, w.we) > greatest(i.s0, w.ws)
 ),
 gaps_in as (
-    select g.service, greatest(g.s0, w.ws) as s, least(g.e0, w.we) as e
+    select w.k, g.service, greatest(g.s0, w.ws) as s, least(g.e0, w.we) as e
     from gaps as g
     join window_bounds as w using (service)
     where least(g.e0, w.we) > greatest(g.s0, w.ws)
 ),
 maint as (
-    select m.service, greatest(m.s, $ps) as s, least(m.e, $pe) as e
+    select v.k, m.service, greatest(m.s, v.ps) as s, least(m.e, v.pe) as e
     from avail_maintenance as m
-    join svc using (service)
-    where least(m.e, $pe) > greatest(m.s, $ps)
+    join svc as v using (service)
+    where least(m.e, v.pe) > greatest(m.s, v.ps)
 ),
 bounds as (
-    select service, s as b from unplanned_in
-    union select service, e from unplanned_in
-    union select service, s from inferred_in
-    union select service, e from inferred_in
-    union select service, s from gaps_in
-    union select service, e from gaps_in
-    union select service, s from maint
-    union select service, e from maint
-    union select service, ws from window_bounds
-    union select service, we from window_bounds
+    select k, service, s as b from unplanned_in
+    union select k, service, e from unplanned_in
+    union select k, service, s from inferred_in
+    union select k, service, e from inferred_in
+    union select k, service, s from gaps_in
+    union select k, service, e from gaps_in
+    union select k, service, s from maint
+    union select k, service, e from maint
+    union select k, service, ws from window_bounds
+    union select k, service, we from window_bounds
 ),
 elementary as (
-    select service, b as s, lead(b) over (partition by service order by b) as e
+    select k, service, b as s, lead(b) over (partition by k, service order by b) as e
     from bounds
 ),
 covering as (
     select
+        el.k,
         el.service,
         el.s,
         el.e,
@@ -130,17 +145,21 @@ covering as (
         bool_or(m.service is not null) as in_maintenance,
         el.s >= w.ws and el.e <= w.we as covered
     from elementary as el
-    join window_bounds as w using (service)
-    left join unplanned_in as u on u.service = el.service and u.s <= el.s and u.e >= el.e
-    left join inferred_in as i on i.service = el.service and i.s <= el.s and i.e >= el.e
-    left join gaps_in as g on g.service = el.service and g.s <= el.s and g.e >= el.e
-    left join maint as m on m.service = el.service and m.s <= el.s and m.e >= el.e
+    join window_bounds as w using (k, service)
+    left join unplanned_in as u
+        on u.k = el.k and u.service = el.service and u.s <= el.s and u.e >= el.e
+    left join inferred_in as i
+        on i.k = el.k and i.service = el.service and i.s <= el.s and i.e >= el.e
+    left join gaps_in as g
+        on g.k = el.k and g.service = el.service and g.s <= el.s and g.e >= el.e
+    left join maint as m
+        on m.k = el.k and m.service = el.service and m.s <= el.s and m.e >= el.e
     where el.e is not null
-    group by el.service, el.s, el.e, w.ws, w.we
+    group by el.k, el.service, el.s, el.e, w.ws, w.we
 ),
 weighted as (
     select
-        service, s, e, in_maintenance, covered,
+        k, service, s, e, in_maintenance, covered,
         check_gap and recorded_weight = 0 as no_data,
         greatest(
             recorded_weight,
@@ -150,15 +169,16 @@ weighted as (
     from covering
 ),
 points as (
-    select service, s as t from weighted
-    union select service, e from weighted
-    union select service, $ps from svc
-    union select service, $pe from svc
-    union select service, ws from window_bounds
-    union select service, we from window_bounds
+    select k, service, s as t from weighted
+    union select k, service, e from weighted
+    union select k, service, ps from svc
+    union select k, service, pe from svc
+    union select k, service, ws from window_bounds
+    union select k, service, we from window_bounds
 ),
 f as (
     select
+        p.k,
         p.service,
         p.t,
         coalesce(o.cum + least(greatest(p.t - o.s, 0), o.e - o.s), 0) as open_before
@@ -167,14 +187,15 @@ f as (
 ),
 segment_open as (
     select
-        w.service, w.weight, w.in_maintenance, w.covered, w.no_data,
+        w.k, w.service, w.weight, w.in_maintenance, w.covered, w.no_data,
         f1.open_before - f0.open_before as open_s
     from weighted as w
-    join f as f0 on f0.service = w.service and f0.t = w.s
-    join f as f1 on f1.service = w.service and f1.t = w.e
+    join f as f0 on f0.k = w.k and f0.service = w.service and f0.t = w.s
+    join f as f1 on f1.k = w.k and f1.service = w.service and f1.t = w.e
 ),
 totals as (
     select
+        k,
         service,
         coalesce(sum(open_s) filter (where in_maintenance), 0) as period_maintenance_s,
         coalesce(sum(open_s) filter (where in_maintenance and covered), 0) as maintenance_s,
@@ -187,23 +208,24 @@ totals as (
             0
         ) as downtime_s
     from segment_open
-    group by service
+    group by k, service
 ),
 outage_counts as (
-    select service, count(*) as outages, count(*) filter (where carried) as outages_carried
+    select k, service, count(*) as outages, count(*) filter (where carried) as outages_carried
     from (
-        select service, carried from unplanned_in
+        select k, service, carried from unplanned_in
         union all
-        select i.service, i.carried
+        select i.k, i.service, i.carried
         from inferred_in as i
         where not exists (
             select 1 from unplanned_in as u
-            where u.service = i.service and u.s < i.e and u.e > i.s
+            where u.k = i.k and u.service = i.service and u.s < i.e and u.e > i.s
         )
     )
-    group by service
+    group by k, service
 )
 select
+    w.k as window,
     w.service,
     (fpe.open_before - fps.open_before) - coalesce(t.period_maintenance_s, 0)
         as period_scheduled_s,
@@ -218,10 +240,10 @@ select
     to_timestamp(w.covered_from) as covered_from,
     coalesce(t.no_data_s, 0) as no_data_s
 from window_bounds as w
-join f as fps on fps.service = w.service and fps.t = $ps
-join f as fpe on fpe.service = w.service and fpe.t = $pe
-join f as fws on fws.service = w.service and fws.t = w.ws
-join f as fwe on fwe.service = w.service and fwe.t = w.we
-left join totals as t on t.service = w.service
-left join outage_counts as c on c.service = w.service
-order by w.service
+join f as fps on fps.k = w.k and fps.service = w.service and fps.t = w.ps
+join f as fpe on fpe.k = w.k and fpe.service = w.service and fpe.t = w.pe
+join f as fws on fws.k = w.k and fws.service = w.service and fws.t = w.ws
+join f as fwe on fwe.k = w.k and fwe.service = w.service and fwe.t = w.we
+left join totals as t on t.k = w.k and t.service = w.service
+left join outage_counts as c on c.k = w.k and c.service = w.service
+order by w.k, w.service

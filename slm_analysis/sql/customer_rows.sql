@@ -1,6 +1,6 @@
--- Rows per customer (and, for outages and checks, per service) in the tables `slm check` judges
--- coverage by, for every customer at once: one pass over each table instead of one query per customer.
-select 'incidents' as table_name, customer, null::varchar as service, count(*) as rows
+-- Rows per customer (and, for incidents, outages and checks, per service) in the tables `slm check`
+-- judges coverage by, for every customer at once: one pass over each table instead of one query per customer.
+select 'incidents' as table_name, customer, service, count(*) as rows
 from incidents
 where customer is not null
 group by all

@@ -1,5 +1,7 @@
--- 24x7 availability per service from a status page's day table (downtime_days) in [ps, pe),
--- all instants epoch seconds, with the same columns as availability.sql plus `misaligned`.
+-- 24x7 availability per window [ps, pe) and service from a status page's day table
+-- (downtime_days), all instants epoch seconds, with the same columns as availability.sql (the
+-- windows are its parallel lists $win_ps, $win_pe; `window` is a row's 0-based place in them)
+-- plus `misaligned`. Every partition below is (k, service).
 -- A day table gives, per local day [s, e), the minutes in partial (P) and major (M) outage —
 -- not when in the day — so only whole days can be measured, and only over a calendar that is
 -- open all day (the caller refuses any other). The feed covers the service from its first
@@ -18,8 +20,17 @@
 --   outages       = the counted days with any downtime (a day table counts no outages)
 --   misaligned    : a row straddles ps or pe — the table's days are not the period's days
 --                   (loaded in another zone): the caller reports why instead of a number.
-with svc as (
+with wins as (
+    select
+        unnest($win_ps::bigint[]) as ps,
+        unnest($win_pe::bigint[]) as pe,
+        unnest(range(len($win_ps::bigint[]))) as k
+),
+services as (
     select unnest($services::varchar[]) as service
+),
+svc as (
+    select k, ps, pe, service from wins cross join services
 ),
 maint_given as (
     select
@@ -28,16 +39,17 @@ maint_given as (
         unnest($m_e::bigint[]) as e
 ),
 maint as (
-    select m.service, greatest(m.s, $ps) as s, least(m.e, $pe) as e
+    select v.k, m.service, greatest(m.s, v.ps) as s, least(m.e, v.pe) as e
     from maint_given as m
-    join svc using (service)
-    where least(m.e, $pe) > greatest(m.s, $ps)
+    join svc as v using (service)
+    where least(m.e, v.pe) > greatest(m.s, v.ps)
 ),
 maint_runs as (
     select
         *,
         max(e) over (
-            partition by service order by s, e rows between unbounded preceding and 1 preceding
+            partition by k, service order by s, e
+            rows between unbounded preceding and 1 preceding
         ) as reach
     from maint
 ),
@@ -45,14 +57,15 @@ maint_islands as (
     select
         *,
         sum(case when reach >= s then 0 else 1 end) over (
-            partition by service order by s, e rows between unbounded preceding and current row
+            partition by k, service order by s, e
+            rows between unbounded preceding and current row
         ) as island
     from maint_runs
 ),
 merged as (
-    select service, min(s) as s, max(e) as e
+    select k, service, min(s) as s, max(e) as e
     from maint_islands
-    group by service, island
+    group by k, service, island
 ),
 days as (
     select
@@ -62,43 +75,50 @@ days as (
         d.partial_minutes,
         d.major_minutes
     from downtime_days as d
-    join svc using (service)
+    join services using (service)
     where d.customer = $customer
 ),
-feed as (
-    select
-        service,
-        min(s) as first_s,
-        bool_or((s < $ps and e > $ps) or (s < $pe and e > $pe)) as misaligned
-    from days
-    group by service
+first_days as (
+    select service, min(s) as first_s from days group by service
+),
+straddling as (
+    select v.k, v.service
+    from svc as v
+    join days as d using (service)
+    where (d.s < v.ps and d.e > v.ps) or (d.s < v.pe and d.e > v.pe)
+    group by v.k, v.service
 ),
 win as (
     select
+        v.k,
+        v.ps,
+        v.pe,
         v.service,
         f.first_s,
-        coalesce(f.misaligned, false) as misaligned,
-        least(greatest(coalesce(f.first_s, $pe), $ps), $pe) as ws
+        x.k is not null as misaligned,
+        least(greatest(coalesce(f.first_s, v.pe), v.ps), v.pe) as ws
     from svc as v
-    left join feed as f using (service)
+    left join first_days as f using (service)
+    left join straddling as x using (k, service)
 ),
 window_bounds as (
-    select *, greatest(ws, least($as_of, $pe)) as we from win
+    select *, greatest(ws, least($as_of, pe)) as we from win
 ),
 counted as (
-    select d.*
+    select w.k, d.*
     from days as d
     join window_bounds as w using (service)
     where d.s >= w.ws and d.e <= w.we
 ),
 day_maint as (
-    select c.service, c.s, sum(least(c.e, m.e) - greatest(c.s, m.s)) as maint_s
+    select c.k, c.service, c.s, sum(least(c.e, m.e) - greatest(c.s, m.s)) as maint_s
     from counted as c
-    join merged as m on m.service = c.service and m.s < c.e and m.e > c.s
-    group by c.service, c.s
+    join merged as m on m.k = c.k and m.service = c.service and m.s < c.e and m.e > c.s
+    group by c.k, c.service, c.s
 ),
 per_day as (
     select
+        c.k,
         c.service,
         c.e - c.s as length_s,
         coalesce(dm.maint_s, 0) as maint_s,
@@ -109,10 +129,11 @@ per_day as (
         ) as down_s,
         c.partial_minutes + c.major_minutes > 0 as had_downtime
     from counted as c
-    left join day_maint as dm using (service, s)
+    left join day_maint as dm using (k, service, s)
 ),
 day_totals as (
     select
+        k,
         service,
         sum(length_s) as length_s,
         sum(maint_s) as maint_s,
@@ -120,10 +141,11 @@ day_totals as (
         sum(down_s) as down_s,
         count(*) filter (where had_downtime) as outages
     from per_day
-    group by service
+    group by k, service
 ),
 maint_totals as (
     select
+        w.k,
         w.service,
         coalesce(sum(m.e - m.s), 0) as period_maint_s,
         -- least / greatest skip nulls: a service without maintenance sums nothing
@@ -132,15 +154,16 @@ maint_totals as (
             0
         ) as window_maint_s
     from window_bounds as w
-    left join merged as m using (service)
-    group by w.service
+    left join merged as m using (k, service)
+    group by w.k, w.service
 ),
 measured as (
     select
+        w.k,
         w.service,
         w.first_s,
         w.misaligned,
-        ($pe - $ps) - mt.period_maint_s as period_scheduled_s,
+        (w.pe - w.ps) - mt.period_maint_s as period_scheduled_s,
         mt.window_maint_s as maintenance_s,
         (w.we - w.ws) - coalesce(t.length_s, 0) - (mt.window_maint_s - coalesce(t.maint_s, 0))
             as no_data_s,
@@ -148,10 +171,11 @@ measured as (
         coalesce(t.down_s, 0) as down_s,
         coalesce(t.outages, 0) as outages
     from window_bounds as w
-    join maint_totals as mt using (service)
-    left join day_totals as t using (service)
+    join maint_totals as mt using (k, service)
+    left join day_totals as t using (k, service)
 )
 select
+    k as window,
     service,
     period_scheduled_s,
     sched_s + case when $no_data = 'exclude' then 0 else no_data_s end as scheduled_s,
@@ -163,4 +187,4 @@ select
     no_data_s,
     misaligned
 from measured
-order by service
+order by k, service

@@ -16,7 +16,8 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
 from playwright.sync_api import Browser, Page
 
-from slm_analysis.packs import PackResult, render_pack
+from slm_analysis.errors import InputError
+from slm_analysis.packs import PackResult, print_pdf, render_pack
 
 pytestmark = pytest.mark.browser
 CUSTOMERS = {"acme": "Acme Retail Ltd", "globex": "Globex Logistics GmbH"}
@@ -218,6 +219,27 @@ def test_the_pdf_of_slm_render_is_a4_with_page_one_the_summary(
     assert pages[0].startswith("SERVICEREVIEW·OCTOBER2026" + CUSTOMERS[customer].replace(" ", ""))
     assert re.sub(r"\s+", "", last) in pages[0]
     assert pages[1].startswith("Serviceleveltargets")
+
+
+def test_slm_render_prints_the_pdf_on_letter_when_asked(
+    packs: dict[str, PackResult], tmp_path: Path
+) -> None:
+    """`--paper Letter`: letter pages, the same sections, page 1 still the summary; the copy
+    of the pack it printed is gone, and a paper it does not know is an error."""
+    html = Path(packs["acme"].html or "")
+    pdf = tmp_path / "letter.pdf"
+    print_pdf(html, pdf, "Letter")
+    data = pdf.read_bytes()
+    assert set(re.findall(rb"/MediaBox\s*\[\s*0 0 (\d+) (\d+)\s*\]", data)) == {(b"612", b"792")}
+    pages = pdf_pages(data)
+    assert len(pages) in PAGES
+    assert [t.replace(" ", "-") for level, t in pdf_bookmarks(data) if level == 2] == SECTIONS
+    assert pages[1].startswith("Serviceleveltargets")
+    assert sorted(p.name for p in html.parent.iterdir()) == sorted(
+        ["manifest.json", "service_review.html", "service_review.ipynb", "service_review.pdf"]
+    )
+    with pytest.raises(InputError, match="paper 'A3' is not one of A4, Letter"):
+        print_pdf(html, pdf, "A3")
 
 
 @pytest.mark.parametrize("customer", CUSTOMERS)

@@ -166,3 +166,23 @@ def test_an_index_that_cannot_be_written_is_an_error_after_the_packs(
         "could not be written (Is a directory); make its folder writable and render again\n"
     )
     assert [p.name for p in reports.iterdir() if p.name.startswith(".")] == []  # no temp file
+
+
+def test_the_index_lists_each_pack_as_soon_as_it_is_published(
+    workspace: Path, rendered: list[str]
+) -> None:
+    """An interrupted run leaves an index of what it published: when a pack's line is
+    reported, the period's index already links it (and every pack published before it)."""
+    reports = workspace / "reports"
+    linked: list[list[str]] = []
+
+    def seen(r: packs.PackResult) -> None:
+        index = (reports / "index-2026-10.html").read_text(encoding="utf-8")
+        linked.append(re.findall(r'<a href="(\w+)/2026-10/service_review.html">', index))
+
+    packs.render_many(
+        [("kilo", "2026-10"), ("alpha", "2026-10"), ("juliet", "2026-10")],
+        on_result=seen,
+        reports=reports,
+    )
+    assert linked == [["kilo"], ["alpha", "kilo"], ["alpha", "juliet", "kilo"]]

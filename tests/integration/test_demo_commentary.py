@@ -4,6 +4,7 @@ data-quality notes and `slm check --period` flag."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -180,3 +181,15 @@ def test_plain_slm_check_reads_every_review_file_beside_the_catalogue(
         "pack reads it; name the folder after a customer id: acme, globex\n"
         "1 error(s), 3 warning(s)\n",
     )
+
+
+def test_the_review_file_is_in_the_packs_provenance(demo_env: dict[str, Path]) -> None:
+    """The review file is an input of the pack like the catalogue: named and hashed."""
+    r = open_review("acme", DEMO_PERIOD, warehouse=demo_env["db"], catalogue=demo_env["catalogue"])
+    review = demo_env["catalogue"].parent / "reviews" / "acme" / f"{DEMO_PERIOD}.md"
+    sha = hashlib.sha256(review.read_bytes()).hexdigest()
+    table = present.provenance_table(r)
+    assert (
+        f"<tr><td>reviews/acme/{DEMO_PERIOD}.md</td><td>Markdown</td><td>–</td><td>–</td>"
+        f"<td><code>{sha[:16]}…</code></td></tr>"
+    ) in table

@@ -17,7 +17,10 @@ The review is ``tests/hand_worked.py`` (see its docstring) for October 2026 over
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -286,3 +289,35 @@ def test_the_period_bar_chart_without_tickets_says_why(nothing_measured: Review)
     fig = charts.ticket_attainment(nothing_measured)
     assert not fig.data
     assert says_why(fig) == ["No ticket counted towards a target in October 2026"]
+
+
+SHOWN_IN_IPYTHON = """
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+from IPython.core.displaypub import CapturingDisplayPublisher
+shell.display_pub = CapturingDisplayPublisher()
+import plotly.graph_objects as go
+import slm_analysis.charts
+fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2], name="<b>x</b>"))
+fig.update_layout(title="t")
+shell.display_formatter.format(fig)
+heavy = sorted(m for m in ("nbformat", "jsonschema", "plotly.io._renderers") if m in sys.modules)
+import plotly.io as pio
+plotly_own = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
+print(json.dumps({"shown": [o["data"] for o in shell.display_pub.outputs], "heavy": heavy,
+                  "plotly": plotly_own}))
+"""
+
+
+def test_a_figure_shows_as_plotlys_mime_type_without_loading_its_renderers() -> None:
+    """In a kernel, a figure is shown exactly as plotly's own mime-type renderer shows it,
+    without plotly's renderer module (which imports nbformat and jsonschema: seconds of CPU
+    in each pack's kernel)."""
+    done = subprocess.run(
+        [sys.executable, "-c", SHOWN_IN_IPYTHON], capture_output=True, text=True, check=True
+    )
+    got = json.loads(done.stdout.splitlines()[-1])
+    assert got["heavy"] == []
+    assert got["shown"] == [got["plotly"]]
+    assert list(got["plotly"]) == ["application/vnd.plotly.v1+json"]

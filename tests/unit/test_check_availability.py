@@ -274,7 +274,13 @@ def test_check_warns_about_a_target_by_checks_without_check_results(tmp_path: Pa
     db = tmp_path / "w.duckdb"
     with warehouse.session(db):
         pass
+    mail = (  # the catalogue's second service, which no target measures
+        "warning",
+        "service 'mail' has no target: no pack measures it; add it to an agreement's services "
+        "(and give the agreement a target for it), or remove it from the catalogue",
+    )
     assert run_check(db, catalogue) == [
+        mail,
         (
             "warning",
             "service 'web' of 'acme' has no check results: its availability measured by events "
@@ -284,7 +290,9 @@ def test_check_warns_about_a_target_by_checks_without_check_results(tmp_path: Pa
     ]
     with warehouse.session(db) as con:
         _fill(con)
-    assert run_check(db, catalogue) == []
+    (tmp_path / "reviews" / "acme").mkdir(parents=True)  # a review file: no commentary warning
+    (tmp_path / "reviews" / "acme" / "2026-10.md").write_text("## Summary\nFine.\n")
+    assert run_check(db, catalogue) == [mail]
 
 
 def test_burn_rates_of_a_target_by_events(con: duckdb.DuckDBPyConnection) -> None:

@@ -439,6 +439,20 @@ def test_availability_counts_only_services_with_records(
     assert "99.87 %" in html  # email: (744 h - 1 h) / 744 h = 99.866 %
 
 
+# what `slm check` also says of TWO_SERVICES with incidents of email only and no review file
+CRM_NO_INCIDENTS = (
+    "warning",
+    "service 'crm' of 'c' has no incidents: its ticket targets (p1) count none. If its incidents "
+    "are loaded, a mapping rule must give them service 'crm'",
+)
+C_NO_COMMENTARY = (
+    "warning",
+    "customer 'c' has no review commentary: its packs give no reason for a missed target; write "
+    "them in reviews/c/PERIOD.md beside the catalogue (`slm check --period P` names the misses a "
+    "period's file must explain)",
+)
+
+
 def test_check_warns_about_services_without_outage_records(tmp_path: Path) -> None:
     catalogue = tmp_path / "catalogue.yaml"
     catalogue.write_text(TWO_SERVICES)
@@ -447,11 +461,13 @@ def test_check_warns_about_services_without_outage_records(tmp_path: Path) -> No
         add_incident(con, "A", utc(2026, 10, 5, 7), utc(2026, 10, 5, 10))
         add_outage(con, "one", "email", utc(2026, 10, 14, 10))
     assert run_check(db, catalogue) == [
+        CRM_NO_INCIDENTS,
         (
             "warning",
             "service 'crm' of 'c' has no outage records: its availability shows as no data "
             "(load its outages or status-page history with `slm load outages FILE`)",
-        )
+        ),
+        C_NO_COMMENTARY,
     ]
 
 
@@ -469,19 +485,21 @@ def test_check_counts_check_results_for_services_whose_outages_are_inferred(
         add_incident(con, "A", utc(2026, 10, 5, 7), utc(2026, 10, 5, 10))
         add_outage(con, "one", "email", utc(2026, 10, 14, 10))
     assert run_check(db, catalogue) == [
+        CRM_NO_INCIDENTS,
         (
             "warning",
             "service 'crm' of 'c' has neither outage records nor check results: its "
             "availability shows as no data (load its checks with `slm load checks FILE` and map "
             "them to it, or its outages with `slm load outages FILE`)",
-        )
+        ),
+        C_NO_COMMENTARY,
     ]
     with warehouse.session(db) as con:
         con.execute(
             "insert into checks values ('monitoring', 'crm-https', 'c', 'crm', "
             "'2026-10-01 00:00:00+00', true, null, 1, 'polled')"
         )
-    assert run_check(db, catalogue) == []
+    assert run_check(db, catalogue) == [CRM_NO_INCIDENTS, C_NO_COMMENTARY]
 
 
 def test_two_agreements_with_the_same_target_id_never_mix(con: duckdb.DuckDBPyConnection) -> None:

@@ -45,3 +45,14 @@ def test_the_cli_starts_without_the_heavy_libraries() -> None:
     for name in public:
         assert getattr(slm_analysis, name) is not None
     assert "open" in dir(slm_analysis)
+
+
+def test_the_readme_starts_with_the_two_set_up_commands() -> None:
+    """A new user's first two commands, and nothing else, before any other text."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert text.index("```sh\n") < text.index("\n## ")
+    assert [line.split("#")[0].strip() for line in first_block.splitlines()] == [
+        "make demo",
+        "make test",
+    ]
