@@ -37,6 +37,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import InputError, UnknownNameError, first_lines
 from .outages import outage_list
 from .paths import catalogue_path, db_path
+from .paths import workspace as find_workspace
 from .periods import Period, today_in
 from .review import Review, breaches_between, open_review
 from .satisfaction import satisfaction_responses
@@ -141,13 +142,15 @@ def open(
     customer: str | None = None,
     *,
     period: str | Period | None = None,
+    workspace: str | os.PathLike[str] | None = None,
     warehouse: str | os.PathLike[str] | None = None,
     catalogue: str | os.PathLike[str] | Catalogue | None = None,
     as_of: datetime | str | None = None,
     now: datetime | None = None,
 ) -> Workbench:
-    """A ``Workbench`` on the workspace's catalogue and warehouse (``paths``: the argument,
-    else ``$SLM_CATALOGUE`` / ``$SLM_DB``, else the workspace's), for ``customer`` (default:
+    """A ``Workbench`` on the workspace's catalogue and warehouse (the argument; else, with
+    ``workspace`` — a folder in it — that workspace's; else ``$SLM_CATALOGUE`` / ``$SLM_DB``;
+    else the workspace found from here: ``paths.workspace``), for ``customer`` (default:
     the catalogue's only customer) and ``period`` (any ``Period.parse`` form; default: the
     last whole month before the customer's data ends). ``as_of``: the instant the exports are
     complete to (default: their latest timestamp); ``now``: the instant relative periods
@@ -155,17 +158,19 @@ def open(
 
     Also sets pandas' plotting backend to plotly, so ``df.plot()`` draws a plotly figure.
     """
+    ws = None if workspace is None else find_workspace(workspace)
     cat = (
         catalogue
         if isinstance(catalogue, Catalogue)
-        else load_catalogue(catalogue_path(catalogue or None))
+        else load_catalogue(catalogue_path(catalogue or (ws.catalogue if ws else None)))
     )
     if customer is not None:
         cat.customer(customer)  # an unknown customer fails here, naming the known ones
     if period is not None:  # so does a period that is not one
         Period.parse(period, today_in("UTC", now))
     use_plotly()
-    wb = Workbench(cat, db_path(warehouse or None), customer, period, as_of=as_of, now=now)
+    db = db_path(warehouse or (ws.warehouse if ws else None))
+    wb = Workbench(cat, db, customer, period, as_of=as_of, now=now)
     with session(wb.warehouse, read_only=True):  # a missing warehouse fails here, with advice
         pass
     return wb

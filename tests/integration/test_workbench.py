@@ -272,3 +272,24 @@ def test_load_ext_connects_sql_cells_to_the_workspace_warehouse(
     finally:
         shell.run_line_magic("sql", "--close warehouse")
         InteractiveShell.clear_instance()
+
+
+def test_a_workspace_folder_names_the_catalogue_and_the_warehouse(
+    demo_env: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`slm.open(workspace=...)`: any folder inside a workspace (a notebook's) finds its
+    catalogue and warehouse; an explicit warehouse still wins, $SLM_DB does not."""
+    monkeypatch.setenv("SLM_DB", str(tmp_path / "elsewhere.duckdb"))
+    (tmp_path / "slm.toml").write_text('[paths]\nwarehouse = "db/w.duckdb"\n', encoding="utf-8")
+    (tmp_path / "catalogue.yaml").write_text(
+        demo_env["catalogue"].read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "w.duckdb").symlink_to(demo_env["db"])
+    (tmp_path / "notebooks").mkdir()
+    wb = slm.open("acme", workspace=tmp_path / "notebooks", now=NOW)
+    assert wb.warehouse == tmp_path / "db" / "w.duckdb"
+    assert Path(wb.catalogue.source) == tmp_path / "catalogue.yaml"
+    assert len(wb.incidents(period="2026-10")) == 117
+    given = slm.open("acme", workspace=tmp_path, warehouse=demo_env["db"], now=NOW)
+    assert given.warehouse == demo_env["db"]
