@@ -202,7 +202,7 @@ def test_every_notebook_runs_under_papermill(demo_env: dict[str, Path], tmp_path
             parameters=params,
             kernel_name="python3",
             progress_bar=False,
-            cwd=str(path.parent),
+            cwd=str(ROOT),  # from the repository root; the lab test runs them in notebooks/
         )
         nb = nbformat.read(out, as_version=4)
         assert not nb.metadata.papermill.exception, path
