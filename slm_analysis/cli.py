@@ -1024,8 +1024,9 @@ def lab(
 
     The lab's root is the workspace (the folder of slm.toml or catalogue.yaml found from here,
     or $SLM_HOME), so its file browser also holds the catalogue, the review files and the packs.
-    Notebooks' kernels find the workspace from their folder; SLM_HOME is set for every kernel
-    the server starts, and slm's --db/--catalogue reach them as SLM_DB/SLM_CATALOGUE.
+    Notebooks' kernels find the workspace from their folder, else the lab's (SLM_LAB_HOME is
+    set for every kernel and terminal the server starts); slm's --db/--catalogue reach them as
+    SLM_DB/SLM_CATALOGUE.
     Other options go to jupyter lab, e.g. slm lab --ip 0.0.0.0. Stop the server with Ctrl-C.
     """
     from .lab import (
@@ -1052,7 +1053,7 @@ def lab(
         as_root=running_as_root(),
         extra=jupyter_args,
     )
-    click.echo(f"JupyterLab on the workspace {ws.root} (SLM_HOME for its kernels)", err=True)
+    click.echo(f"JupyterLab on the workspace {ws.root}", err=True)
     sys.exit(run_lab(command, env))
 
 

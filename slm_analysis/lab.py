@@ -3,8 +3,9 @@
 The server's root is the workspace folder, so the analyst's file browser holds the catalogue,
 the review files and the rendered packs as well as the notebooks; it opens on ``notebooks/``.
 A notebook's kernel starts in the notebook's folder and finds the workspace by walking up to
-``slm.toml`` (``paths.workspace``); ``SLM_HOME`` in the server's environment makes kernels
-started anywhere else (a console, a notebook outside the workspace) find it too.
+``slm.toml`` (``paths.workspace``); ``SLM_LAB_HOME`` in the server's environment makes kernels
+started where no workspace is found (a notebook saved outside it) find the lab's, while a
+workspace inside the lab's (``slm init`` in a lab terminal) is still found as itself.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from .errors import InputError
-from .paths import Workspace
+from .paths import LAB_HOME, Workspace
 
 NOTEBOOKS = "notebooks"  # the folder JupyterLab opens on, inside the workspace
 INSTALL_LAB = "pip install 'slm-workbench[lab]'"
@@ -44,9 +45,10 @@ def lab_command(
 
 
 def lab_environment(ws: Workspace, base: Mapping[str, str]) -> dict[str, str]:
-    """``base`` (the caller's environment) with ``SLM_HOME`` set to the workspace, which the
-    server passes on to every kernel it starts."""
-    return {**base, "SLM_HOME": str(ws.root)}
+    """``base`` (the caller's environment) with ``SLM_LAB_HOME`` set to the workspace, which
+    the server passes on to every kernel and terminal it starts: their fallback when walking
+    up finds no workspace."""
+    return {**base, LAB_HOME: str(ws.root)}
 
 
 def running_as_root() -> bool:

@@ -17,6 +17,9 @@ DEFAULT_REPORTS = Path("reports")
 DEFAULT_RAW = Path("data") / "raw"
 DEFAULT_REVIEWS = Path("reviews")
 WORKSPACE_FILE = "slm.toml"
+# set by `slm lab` for its kernels and terminals: the workspace when walking up finds none (a
+# notebook saved outside it), so that a workspace inside the lab's is still found as itself
+LAB_HOME = "SLM_LAB_HOME"
 # slm.toml's [paths]: each key and its default, relative to the workspace folder
 WORKSPACE_PATHS = {
     "catalogue": DEFAULT_CATALOGUE,
@@ -47,26 +50,29 @@ class Workspace:
 def workspace(start: str | os.PathLike[str] | None = None) -> Workspace:
     """The workspace found from the folder ``start``; without it, ``$SLM_HOME`` when set, else
     the one found from the current directory. Found means the nearest folder at or above
-    holding ``slm.toml``, else the nearest holding ``catalogue.yaml``, else the folder itself.
+    holding ``slm.toml``, else the nearest holding ``catalogue.yaml``, else (from the current
+    directory) the lab's workspace (``$SLM_LAB_HOME``), else the folder itself.
     Its paths are ``slm.toml``'s ``[paths]`` (a bad file is a ``WorkspaceError``), else the
     defaults (``WORKSPACE_PATHS``)."""
     home = os.environ.get("SLM_HOME") if start is None else None
-    root = _home(home) if home else find_root(Path(start or Path.cwd()))
+    lab = os.environ.get(LAB_HOME) if start is None else None
+    root = _home(home) if home else find_root(Path(start or Path.cwd()), lab)
     marker = root / WORKSPACE_FILE
     given = _workspace_settings(marker) if marker.is_file() else {}
     found = {key: root / given.get(key, default) for key, default in WORKSPACE_PATHS.items()}
     return Workspace(root, **found)
 
 
-def find_root(start: Path) -> Path:
+def find_root(start: Path, fallback: str | None = None) -> Path:
     """The nearest folder at or above ``start`` holding ``slm.toml``, else the nearest holding
-    ``catalogue.yaml``, else ``start`` itself (absolute, links kept as given)."""
+    ``catalogue.yaml``, else the folder ``fallback`` when given and a folder, else ``start``
+    itself (absolute, links kept as given)."""
     here = start.absolute()
     for marker in (WORKSPACE_FILE, DEFAULT_CATALOGUE.name):
         for folder in (here, *here.parents):
             if (folder / marker).is_file():
                 return folder
-    return here
+    return Path(fallback).absolute() if fallback and Path(fallback).is_dir() else here
 
 
 def _home(value: str) -> Path:

@@ -12,8 +12,10 @@ import pytest
 from slm_analysis import warehouse
 from slm_analysis.workflows import run_demo
 
-# A terminal inside `slm lab` has SLM_HOME set; the tests choose their workspaces themselves.
-os.environ.pop("SLM_HOME", None)
+# A terminal inside `slm lab` has SLM_LAB_HOME set (and a user may have SLM_HOME); the tests
+# choose their workspaces themselves.
+for _name in ("SLM_HOME", "SLM_LAB_HOME"):
+    os.environ.pop(_name, None)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_PERIOD = "2026-10"

@@ -127,14 +127,14 @@ def test_slm_lab_serves_the_notebooks_and_stops_by_its_pid(user: str, home: Path
         page = get(f"{base}/lab", token)[1]
         assert f'"serverRoot": "{ROOT}"' in page and '"preferredPath": "notebooks"' in page
         # the server is the process started (slm lab became it), as the user who started it,
-        # and hands SLM_HOME to its kernels
+        # and hands SLM_LAB_HOME to its kernels
         uid = int(proc_status(pid, "Uid"))
         assert uid == (NOBODY if user == "normal" else os.geteuid())
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         assert b"jupyterlab" in argv and b"--no-browser" in argv
         assert (b"--allow-root" in argv) == (uid == 0)
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        assert f"SLM_HOME={ROOT}".encode() in environ
+        assert f"SLM_LAB_HOME={ROOT}".encode() in environ
     finally:
         if server.poll() is None:
             os.kill(pid, signal.SIGTERM)

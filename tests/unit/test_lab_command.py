@@ -19,7 +19,14 @@ from slm_analysis.paths import workspace
 
 @pytest.fixture
 def ws_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("SLM_HOME", "SLM_DB", "SLM_CATALOGUE", "DISPLAY", "WAYLAND_DISPLAY"):
+    for name in (
+        "SLM_HOME",
+        "SLM_LAB_HOME",
+        "SLM_DB",
+        "SLM_CATALOGUE",
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+    ):
         monkeypatch.delenv(name, raising=False)
     (tmp_path / "slm.toml").write_text("", encoding="utf-8")
     (tmp_path / "notebooks").mkdir()
@@ -59,9 +66,9 @@ def test_a_workspace_without_notebooks_opens_on_its_root(tmp_path: Path) -> None
     ]
 
 
-def test_kernels_get_the_workspace_through_slm_home(ws_root: Path) -> None:
+def test_kernels_get_the_workspace_through_slm_lab_home(ws_root: Path) -> None:
     env = lab.lab_environment(workspace(ws_root), {"PATH": "/bin", "SLM_HOME": "/old"})
-    assert env == {"PATH": "/bin", "SLM_HOME": str(ws_root)}
+    assert env == {"PATH": "/bin", "SLM_HOME": "/old", "SLM_LAB_HOME": str(ws_root)}
 
 
 def test_a_browser_only_with_a_display() -> None:
@@ -110,7 +117,7 @@ def test_slm_lab_runs_jupyterlab_on_the_workspace_found_from_a_subfolder(
     result = CliRunner().invoke(main, args)
     assert (result.exit_code, result.output) == (
         0,
-        f"JupyterLab on the workspace {ws_root} (SLM_HOME for its kernels)\n",
+        f"JupyterLab on the workspace {ws_root}\n",
     )
     [(command, env)] = ran
     assert command[3:] == [
@@ -122,6 +129,6 @@ def test_slm_lab_runs_jupyterlab_on_the_workspace_found_from_a_subfolder(
         "--ip",
         "0.0.0.0",
     ]
-    assert env["SLM_HOME"] == str(ws_root)
+    assert env["SLM_LAB_HOME"] == str(ws_root)
     assert env["SLM_CATALOGUE"] == str(ws_root / "other.yaml")
     assert "SLM_DB" not in env

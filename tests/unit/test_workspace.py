@@ -24,7 +24,7 @@ from slm_analysis.paths import (
 from slm_analysis.periods import Period
 
 ROOT = Path(__file__).resolve().parents[2]
-ENV = ("SLM_HOME", "SLM_DB", "SLM_CATALOGUE", "SLM_REPORTS")
+ENV = ("SLM_HOME", "SLM_LAB_HOME", "SLM_DB", "SLM_CATALOGUE", "SLM_REPORTS")
 
 
 @pytest.fixture(autouse=True)
@@ -261,3 +261,25 @@ def test_a_bad_slm_toml_is_a_clean_cli_error(tmp_path: Path) -> None:
         f"  - {tmp_path / 'slm.toml'}:1: TOML: Expected ']' at the end of a table declaration "
         '(column 7); valid TOML, e.g. a line [paths] then lines such as catalogue = "catalogue.yaml"\n'
     )
+
+
+def test_inside_slm_lab_a_nested_workspace_is_found_as_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`slm lab` hands its workspace to kernels and terminals as SLM_LAB_HOME: the fallback
+    where walking up finds none, never above a workspace found (`slm init` in a lab terminal
+    makes one inside the lab's: its commands and notebooks read its own files)."""
+    lab = tmp_path / "lab"
+    (lab / "uci" / "notebooks").mkdir(parents=True)
+    (lab / "slm.toml").write_text("", encoding="utf-8")
+    (lab / "uci" / "slm.toml").write_text("", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    monkeypatch.setenv("SLM_LAB_HOME", str(lab))
+    monkeypatch.chdir(lab / "uci" / "notebooks")
+    assert workspace().root == lab / "uci"
+    assert db_path() == lab / "uci" / "data" / "warehouse.duckdb"
+    monkeypatch.chdir(outside)
+    assert workspace().root == lab
+    monkeypatch.setenv("SLM_LAB_HOME", str(tmp_path / "gone"))
+    assert workspace().root == outside  # a lab workspace since removed: the folder itself
