@@ -858,7 +858,8 @@ def _reconcile_grids(
     "--template",
     type=click.Path(path_type=Path),
     default=None,
-    help="Notebook template. [default notebooks/service_review.ipynb]",
+    help="Notebook template (copy the packaged one to change it). [default: the packaged "
+    "notebooks/service_review.ipynb]",
 )
 @click.option(
     "--timeout",

@@ -40,11 +40,10 @@ from .commentary import load_commentary
 from .defaults import PLOTLY_MIME
 from .errors import InputError, RenderError, SlmError, first_lines
 from .measures import period_window
-from .paths import NOTEBOOK_DIR, TEMPLATE_DIR, catalogue_path, db_path, inside, reports_path
+from .paths import DEFAULT_TEMPLATE, TEMPLATE_DIR, catalogue_path, db_path, inside, reports_path
 from .periods import Period
 from .warehouse import session
 
-DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
 # attributes whose value a browser fetches; `href` too, on every element but the links a reader
 # follows (<a>, <area>)
 FETCHED = {"src", "srcset", "imagesrcset", "poster", "data", "background", "action",

@@ -33,6 +33,8 @@ TEMPLATE_DIR = PACKAGE_DIR / "templates"
 # The notebooks ship inside the package (a wheel install renders packs); the checkout's
 # notebooks/ holds symbolic links to them, so JupyterLab opens them there.
 NOTEBOOK_DIR = PACKAGE_DIR / "notebooks"
+# the pack's notebook: `slm render` runs this one unless given --template
+DEFAULT_TEMPLATE = NOTEBOOK_DIR / "service_review.ipynb"
 
 
 @dataclass(frozen=True)

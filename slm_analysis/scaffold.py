@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .catalogue import catalogue_json_schema
 from .errors import InputError
-from .paths import NOTEBOOK_DIR, TEMPLATE_DIR
+from .paths import DEFAULT_TEMPLATE, NOTEBOOK_DIR, TEMPLATE_DIR
 
 STARTER_DIR = TEMPLATE_DIR / "workspace"
 STARTER_CATALOGUE = STARTER_DIR / "catalogue.yaml"
@@ -41,7 +41,8 @@ def starter_files() -> dict[str, str]:
         ".gitignore": read["gitignore"],
     }
     for notebook in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
-        files[f"notebooks/{notebook.name}"] = notebook.read_text(encoding="utf-8")
+        if notebook != DEFAULT_TEMPLATE:  # packs render from the packaged one (--template)
+            files[f"notebooks/{notebook.name}"] = notebook.read_text(encoding="utf-8")
     return files
 
 
