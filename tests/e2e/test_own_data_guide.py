@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,8 @@ SHARED = Path(os.environ.get("SLM_SHARED_DATA", ROOT.parent / "shared" / "data")
 FULL = SHARED / "servicenow-incident-event-log" / "incident_event_log_sample.csv"
 SLICE = ROOT / "tests" / "fixtures" / "servicenow_event_log_slice.csv"
 PLACEHOLDER = "/path/to/incident_event_log_sample.csv"
+# the guide's event log through a mapping: the committed process-mining example
+MAPPED = ("/path/to/process_log.csv", ROOT / "tests" / "fixtures" / "process_log.csv")
 EXITS_1 = "# exits 1"
 
 pytestmark = pytest.mark.slow
@@ -43,7 +46,8 @@ def script(guide: str, sample: Path) -> str:
     for lang, body in blocks(guide):
         if lang != "sh":
             continue
-        for line in body.replace(PLACEHOLDER, str(sample)).splitlines():
+        body = body.replace(PLACEHOLDER, str(sample)).replace(MAPPED[0], str(MAPPED[1]))
+        for line in body.splitlines():
             if EXITS_1 in line:
                 cmd = line.split("#", 1)[0].strip()
                 lines.append(
@@ -74,6 +78,8 @@ def test_the_guide_has_the_commands_it_promises() -> None:
         "slm check --period 2016-03",
         "slm check --period 2016-03",
         "slm render --customer uci --period 2016-03",
+        "slm load incidents data/raw/process_log.csv --mapping mappings/process-log.mapping.yaml"
+        " --customer uci --service service-desk",
     ]
     assert guide.count(PLACEHOLDER) == 2  # in the text and in the cp command
 
@@ -118,3 +124,18 @@ def test_the_guide_runs_from_slm_init_to_a_rendered_pack(tmp_path: Path) -> None
             found = r.stdout.find(body, at)
             assert found >= 0, f"not printed after offset {at}:\n{body}"
             at = found + len(body)
+    # the event log through a mapping: its two cases are the customer's, with their histories
+    mapped = re.search(
+        r"data/raw/process_log\.csv: (.*?), 7 rows read, (\d+) new or changed, 0 quarantined, 0 unmapped",
+        r.stdout,
+    )
+    assert mapped is not None, r.stdout[-2000:]
+    assert mapped.group(1) == "servicenow-event-log"
+    db = work / "uci-incidents" / "data" / "warehouse.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
+        cases = con.execute(
+            "select number, customer, service, priority, (select count(*) from incident_states "
+            "as s where s.number = i.number) from incidents as i where number in ('C1', 'C2') "
+            "order by number"
+        ).fetchall()
+    assert cases == [("C1", "uci", "service-desk", 3, 5), ("C2", "uci", "service-desk", 3, 2)]
