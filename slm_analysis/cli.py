@@ -40,12 +40,30 @@ def _fail(exc: SlmError) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
+def _reader_gone() -> NoReturn:
+    """The reader of slm's output stopped reading (``slm … | head``): its choice, not a failure,
+    so slm stops quietly with exit 0."""
+    _stdout_to_devnull()
+    sys.exit(0)
+
+
+def _stdout_to_devnull() -> None:
+    """The rest of stdout goes to /dev/null (its reader is gone), so that no later write, nor
+    the interpreter's last flush, has anywhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 class SlmGroup(click.Group):
     """Turns every ``SlmError`` into a clean message and its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a reader gone shows here, not at the interpreter's exit
+            return result
+        except BrokenPipeError:
+            _reader_gone()
         except SlmError as exc:
             _fail(exc)
         except KeyboardInterrupt:
@@ -974,7 +992,10 @@ def _pack_reporter(total: int, console: Any = None) -> Iterator[Callable[[Any], 
     pack on stdout and an ``error: …`` line per failed one on stderr."""
 
     def line(r: Any) -> None:  # a failed pack: its error on stderr only (stdout stays empty)
-        click.echo(pack_line(r) if r.ok else f"error: {r.error}", err=not r.ok)
+        try:
+            click.echo(pack_line(r) if r.ok else f"error: {r.error}", err=not r.ok)
+        except BrokenPipeError:  # `slm render --all | head -1`: the packs go on, the log stops
+            _stdout_to_devnull()
 
     if console is None and not sys.stdout.isatty():
         yield line

@@ -107,7 +107,12 @@ def print_table(grid: Grid) -> None:
         table.add_column(c.header, justify="right" if c.right else "left", overflow="fold")
     for row in grid.rows:
         table.add_row(*row)
-    console = Console(width=None if sys.stdout.isatty() else natural_width(table))
+
+    class Piped(Console):
+        def on_broken_pipe(self) -> None:  # rich exits 1; slm's group decides (exit 0)
+            raise BrokenPipeError
+
+    console = Piped(width=None if sys.stdout.isatty() else natural_width(table))
     console.print(table)
     for note in grid.notes:
         click.echo(note)

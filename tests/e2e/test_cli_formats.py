@@ -7,6 +7,8 @@ table is exactly as wide as its content, without colour.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -228,3 +230,19 @@ def test_long_ids_are_never_cut_when_piped(slm: Slm, tmp_path: Path) -> None:
         for t in TARGETS
     ]
     assert len(lines) == 7  # title, three header lines, two rows, the bottom border
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv"])
+def test_a_reader_that_stops_reading_ends_slm_quietly(slm: Slm, tmp_path: Path, fmt: str) -> None:
+    """`slm attainment | head -1`: the reader closed its end before slm wrote; slm stops with
+    exit 0 and says nothing (rich would exit 1, click too, Python print a traceback)."""
+    build(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slm_analysis", "--db", "w.duckdb", "--catalogue",
+         "catalogue.yaml", "attainment", "--customer", "c", "--period", "2026-10",
+         "--as-of", AS_OF, "--format", fmt],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # gone before slm writes a byte
+    assert (proc.wait(timeout=120), proc.stderr.read()) == (0, b"")

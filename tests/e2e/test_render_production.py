@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +188,23 @@ def test_the_index_lists_each_pack_as_soon_as_it_is_published(
         reports=reports,
     )
     assert linked == [["kilo"], ["alpha", "kilo"], ["alpha", "juliet", "kilo"]]
+
+
+@pytest.mark.slow
+def test_a_scheduler_that_stops_reading_the_log_still_gets_every_pack(
+    demo_env: dict[str, Path], tmp_path: Path
+) -> None:
+    """`slm render --all … | head -1`: the log's reader is gone before the first line; the
+    packs are the product, so every pack is still rendered and the exit code is the render's."""
+    reports = tmp_path / "reports"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slm_analysis", "--db", str(demo_env["db"]), "--catalogue",
+         str(demo_env["catalogue"]), "render", "--all", "--period", "2026-10", "--reports",
+         str(reports)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    assert (proc.wait(timeout=600), proc.stderr.read()) == (0, b"")
+    published = sorted(p.parent.parent.name for p in reports.glob("*/2026-10/manifest.json"))
+    assert published == ["acme", "globex"]
