@@ -134,7 +134,7 @@ def load_commentary(cat: Catalogue, customer: str, period: Period) -> Commentary
             [Problem(str(path), "file", f"not UTF-8 text ({exc.reason})", "save it as UTF-8")]
         ) from None
     found = parse_review(text, str(path), target_names(cat, customer, period))
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()  # read_text keeps the bytes as read
     return Commentary(found.source, found.targets, found.sections, name=name, sha256=sha)
 
 

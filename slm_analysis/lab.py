@@ -17,9 +17,8 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from .errors import InputError
-from .paths import LAB_HOME, Workspace
+from .paths import LAB_HOME, NOTEBOOKS, Workspace
 
-NOTEBOOKS = "notebooks"  # the folder JupyterLab opens on, inside the workspace
 INSTALL_LAB = "pip install 'slm-workbench[lab]'"
 
 

@@ -955,6 +955,21 @@ def _objectives(
     return t.objective * scale, None if t.warning is None else t.warning * scale
 
 
+def target_names(cat: Catalogue, customer: str, period: Period) -> dict[str, str]:
+    """``agreement/id`` → the name ``attainment`` gives each of the customer's targets in
+    force in ``period`` (the last version's title, made distinct across agreements), without
+    measuring anything."""
+    rows = {
+        (a.id, t.id): target_title(cat, t, t.services or a.services)
+        for a, t in cat.targets_for(customer, period)
+    }  # a later version replaces an earlier one, as in attainment's records
+    df = pd.DataFrame(
+        [(a, t, n) for (a, t), n in rows.items()], columns=["agreement", "id", "name"]
+    )
+    df = _distinct_names(cat, df)
+    return dict(zip(df["agreement"] + "/" + df["id"], df["name"], strict=True))
+
+
 def _distinct_names(cat: Catalogue, df: pd.DataFrame) -> pd.DataFrame:
     """Targets of different agreements with the same name get the agreement's in brackets."""
     clash = df.groupby("name")["agreement"].transform("nunique") > 1

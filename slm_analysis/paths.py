@@ -16,6 +16,7 @@ DEFAULT_CATALOGUE = Path("catalogue.yaml")
 DEFAULT_REPORTS = Path("reports")
 DEFAULT_RAW = Path("data") / "raw"
 DEFAULT_REVIEWS = Path("reviews")
+NOTEBOOKS = "notebooks"  # a workspace's folder of notebooks (JupyterLab opens on it)
 WORKSPACE_FILE = "slm.toml"
 # set by `slm lab` for its kernels and terminals: the workspace when walking up finds none (a
 # notebook saved outside it), so that a workspace inside the lab's is still found as itself

@@ -205,17 +205,6 @@ def _change(change: float | None, unit: str) -> str:
 CHANGE_UNITS = {"%": " pts", "incidents": " incidents"}  # a change's unit; a score's is "/ N"
 
 
-def display_services(r: Review, ids: Any) -> str:
-    """Display names of a comma-separated list of service ids; an id the catalogue does not
-    know (an action about a retired service) as it is, none as an en dash."""
-    if not isinstance(ids, str) or not ids.strip():
-        return "–"
-    known = r.catalogue.services_by_id
-    return ", ".join(
-        known[x].name if x in known else x for x in (s.strip() for s in ids.split(","))
-    )
-
-
 def target_display_name(r: Review, target_id: Any) -> str:
     """The name of the customer's target ``target_id`` (as attainment titles it); an unknown
     id as it is, none as an en dash."""
@@ -236,9 +225,15 @@ def agreement_name(r: Review, agreement_id: str) -> str:
     return agreement_id
 
 
-def service_names(r: Review, ids: str) -> str:
-    """Display names of a comma-separated list of service ids."""
-    return ", ".join(r.catalogue.service(s.strip()).name for s in str(ids).split(","))
+def service_names(r: Review, ids: Any) -> str:
+    """Display names of a comma-separated list of service ids; an id the catalogue does not
+    know (an action about a retired service) as it is, none as an en dash."""
+    if not isinstance(ids, str) or not ids.strip():
+        return "–"
+    known = r.catalogue.services_by_id
+    return ", ".join(
+        known[x].name if x in known else x for x in (s.strip() for s in ids.split(","))
+    )
 
 
 def _coverage_note(t: pd.Series) -> str:
@@ -507,7 +502,7 @@ def breaches_table(r: Review, limit: int = 50) -> Html:
                 e(x["target_name"]),
                 e(f"P{x['priority']}"),
                 e(x["short_description"]),
-                e(display_services(r, x["service"])),
+                e(service_names(r, x["service"])),
                 f"{x['start_at']:%Y-%m-%d %H:%M}",
                 "running" if x["running"] else f"{x['stop_at']:%Y-%m-%d %H:%M}",
                 format_duration(x["business_elapsed"]),
@@ -547,7 +542,7 @@ def majors_table(r: Review) -> Html:
     rows = [
         [
             e(m["number"]),
-            e(display_services(r, m["service"])),
+            e(service_names(r, m["service"])),
             e(m["short_description"]),
             f"{m['opened_at']:%Y-%m-%d %H:%M}",
             "open" if pd.isna(m["resolved_at"]) else f"{m['resolved_at']:%Y-%m-%d %H:%M}",
@@ -569,7 +564,7 @@ def actions_table(r: Review) -> Html:
         [
             e(a["action_id"]),
             e(a["title"]),
-            e(display_services(r, a["service"])),
+            e(service_names(r, a["service"])),
             e(target_display_name(r, a["target_id"])),
             e(a["owner"]),
             e(a["due"]),
@@ -672,7 +667,7 @@ def satisfaction_breakdown(r: Review) -> Html:
         return [e(group), e(int(g["responses"])), e(f"{g['mean_score']:.2f}{unit}"),
                 "–" if share is None else e(f"{share:.1f} %")]  # fmt: skip
 
-    services = [row(display_services(r, g["service"]), g) for _, g in d.by_service.iterrows()]
+    services = [row(service_names(r, g["service"]), g) for _, g in d.by_service.iterrows()]
     priorities = [
         row("no incident" if _num(g["priority"]) is None else f"P{int(g['priority'])}", g)
         for _, g in d.by_priority.iterrows()
@@ -695,7 +690,7 @@ def satisfaction_comments(r: Review) -> Html:
     items = "".join(
         f"<li><q>{e(c['comment'])}</q> "
         f'<span class="note">— {e(int(c["score"]))} / {e(int(c["scale"]))}, '
-        f"{e(display_services(r, c['service']))}, "
+        f"{e(service_names(r, c['service']))}, "
         f"{pd.Timestamp(c['submitted_at']).tz_convert(r.zone):%Y-%m-%d}</span></li>"
         for _, c in d.comments.iterrows()
     )

@@ -116,7 +116,9 @@ class Review:
     @property
     def breaches(self) -> pd.DataFrame:
         """Incidents that breached a ticket target and count in the review period."""
-        return breaches_between(self.clocks, self.attainment, *self.period.bounds(self.zone))
+        att = self.attainment.drop_duplicates(["agreement", "id"])
+        names = dict(zip(_keys(att), att["name"], strict=True))
+        return breaches_between(self.clocks, names, *self.period.bounds(self.zone))
 
     @property
     def unplanned_outages(self) -> pd.DataFrame:
@@ -534,18 +536,16 @@ def _taken(planned: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFram
 
 
 def breaches_between(
-    clocks: pd.DataFrame, attainment: pd.DataFrame, start: datetime, end: datetime
+    clocks: pd.DataFrame, names: Mapping[str, str], start: datetime, end: datetime
 ) -> pd.DataFrame:
     """The ``ticket_clocks`` rows that breached their target and count in [start, end), with
-    the target's id (``target``) and name (``target_name``, from the ``attainment`` records),
-    by priority and then the share of the allowed time used, largest first."""
+    the target's id (``target``) and name (``target_name``, from ``names``: ``agreement/id``
+    → name), by priority and then the share of the allowed time used, largest first."""
     if clocks.empty:
         return clocks
     c = clocks
     b = c[(c["counted_at"] >= start) & (c["counted_at"] < end) & (~c["met"])]
     target = b["target_key"].str.split("@").str[0]
-    att = attainment.drop_duplicates(["agreement", "id"])
-    names = dict(zip(_keys(att), att["name"], strict=True))
     b = b.assign(target=target.str.split("/", n=1).str[1], target_name=target.map(names))
     return b.sort_values(["priority", "pct_used"], ascending=[True, False]).reset_index(drop=True)
 

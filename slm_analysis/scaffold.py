@@ -12,11 +12,22 @@ from pathlib import Path
 
 from .catalogue import catalogue_json_schema
 from .errors import InputError
-from .paths import DEFAULT_TEMPLATE, NOTEBOOK_DIR, TEMPLATE_DIR
+from .paths import (
+    DEFAULT_RAW,
+    DEFAULT_REPORTS,
+    DEFAULT_REVIEWS,
+    DEFAULT_TEMPLATE,
+    NOTEBOOK_DIR,
+    NOTEBOOKS,
+    TEMPLATE_DIR,
+)
 
 STARTER_DIR = TEMPLATE_DIR / "workspace"
 STARTER_CATALOGUE = STARTER_DIR / "catalogue.yaml"
-FOLDERS = ("data/raw", "reports", "reviews", "notebooks", "mappings")
+FOLDERS = tuple(
+    Path(f).as_posix()
+    for f in (DEFAULT_RAW, DEFAULT_REPORTS, DEFAULT_REVIEWS, NOTEBOOKS, "mappings")
+)
 STARTER_FILES = ("slm.toml", "catalogue.yaml", "incidents.mapping.yaml", "gitignore")
 
 
@@ -42,7 +53,7 @@ def starter_files() -> dict[str, str]:
     }
     for notebook in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
         if notebook != DEFAULT_TEMPLATE:  # packs render from the packaged one (--template)
-            files[f"notebooks/{notebook.name}"] = notebook.read_text(encoding="utf-8")
+            files[f"{NOTEBOOKS}/{notebook.name}"] = notebook.read_text(encoding="utf-8")
     return files
 
 

@@ -244,8 +244,8 @@ class Workbench:
             as_of = self._as_of(con, c)
             run = measures.run_clocks(con, self.catalogue, c, as_of=as_of, explain=True)
             rows = measures.ticket_clocks(con, self.catalogue, c, as_of=as_of, clocks=run)
-            att = measures.attainment(con, self.catalogue, c, p, as_of=as_of, clocks=run)
-        found = breaches_between(rows, att, *p.bounds(zone))
+        names = measures.target_names(self.catalogue, c, p)
+        found = breaches_between(rows, names, *p.bounds(zone))
         return _tidy(_by_service(_targets(found), svc), "breaches", zone)
 
     def timeline(self, number: str, customer: str | None = None) -> pd.DataFrame:

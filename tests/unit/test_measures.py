@@ -1045,3 +1045,20 @@ def test_availability_is_asked_for_like_its_siblings(tmp_path: Path) -> None:
     assert october.loc[0, "availability"] == pytest.approx(100 * 738 / 744)
     assert list(quarter.columns) == measures.AVAILABILITY_HISTORY_COLUMNS
     assert (quarter.loc[0, "period"], quarter.loc[0, "scheduled_s"]) == ("2026-Q4", 780 * 3600)
+
+
+def test_target_names_are_attainments_without_measuring(con: duckdb.DuckDBPyConnection) -> None:
+    """Two agreements with a target of the same title: each name gets its agreement's, as in
+    the attainment records, and the names need no query."""
+    text = TWO_SERVICES.replace(
+        "agreements:\n",
+        "agreements:\n  - {id: ola, name: Support OLA, customer: c, services: [email], "
+        "targets: [{id: p1, metric: resolution_time, priority: 1, within: 8h, calendar: office, "
+        "objective: 50}]}\n",
+    )
+    cat = parse_catalogue(text)
+    p = Period.parse("2026-10")
+    att = measures.attainment(con, cat, "c", p, as_of=AS_OF)
+    expected = dict(zip(att["agreement"] + "/" + att["id"], att["name"], strict=True))
+    assert measures.target_names(cat, "c", p) == expected
+    assert expected["ola/p1"] == "P1 resolution (Support OLA)"
