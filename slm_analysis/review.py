@@ -475,10 +475,11 @@ def _check_days(
         zone = cat.zone_of(a)
         first = ahead.shift(-DAY_PERIODS).bounds(zone)[0]
         start, end = ahead.bounds(zone)
-        history = daily_counts(con, cat, customer, a, t, first, start, as_of)
-        current = daily_counts(con, cat, customer, a, t, start, end, as_of) if in_progress else []
+        # one query over the history and the days of ``ahead`` gone (all ended by as_of)
+        days = daily_counts(con, cat, customer, a, t, first, end if in_progress else start, as_of)
+        before = round(local_days(first, start, zone))  # whole days: first is a midnight
         left = local_days(max(as_of, start) if in_progress else start, end, zone)
-        out[(a.id, t.id)] = Days(history, current, left, DAY_PERIODS)
+        out[(a.id, t.id)] = Days(days[:before], days[before:], left, DAY_PERIODS)
     return out
 
 

@@ -182,7 +182,8 @@ def run_check(
                 f"({LOAD_ADVICE})",
             ),
         ]
-    reviewed = {folder for folder, _ in review_files(cat)}
+    files = review_files(cat)
+    reviewed = {folder for folder, _ in files}
     with session(db, read_only=True) as con:
         problems += _data_problems(con)
         rows = _customer_rows(con)
@@ -199,7 +200,7 @@ def run_check(
             for c in [cat.customer(customer)] if customer else cat.customers:
                 problems += _review_problems(con, cat, c.id, period)
     if period is None:  # every review file beside the catalogue, read as its pack would
-        for folder, path in review_files(cat):
+        for folder, path in files:
             problems += [(level, str(x)) for level, x in file_problems(cat, folder, path)]
     return problems
 
