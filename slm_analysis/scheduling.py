@@ -21,8 +21,9 @@ import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .paths import TEMPLATE_DIR, inside
@@ -124,9 +125,21 @@ def published(reports: Path, period: str) -> list[Published]:
 
 def _summary(manifest: Path) -> dict[str, str]:
     """The manifest's ``summary`` block and finish time; empty for a manifest that is missing,
-    unreadable or from a version without one (the index then shows no status)."""
+    unreadable or from a version without one (the index then shows no status). Read once per
+    version of the file: the index is rebuilt after every pack of a run."""
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        st = manifest.stat()
+    except OSError:
+        return {}
+    return dict(_summary_of(str(manifest), st.st_ino, st.st_mtime_ns, st.st_size))
+
+
+@lru_cache(maxsize=4096)
+def _summary_of(manifest: str, inode: int, mtime_ns: int, size: int) -> dict[str, str]:
+    """``_summary`` of the manifest file as it is (a published pack's is replaced, never
+    changed in place: a new inode, time and size)."""
+    try:
+        data = json.loads(Path(manifest).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
@@ -145,10 +158,32 @@ def _summary(manifest: Path) -> dict[str, str]:
 def render_index(period: str, packs: list[Published]) -> str:
     """The index page: self-contained HTML (the pack's stylesheet inlined, no script), every
     value from the manifests escaped by the template."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
     from .periods import Period
     from .status import RAG, Status
+
+    env, css = _index_template()
+    words = {str(s): RAG[s] for s in Status}
+    counts = {w: sum(p.status == w for p in packs) for w in words}
+    try:
+        label = Period.parse(period).label()
+    except InputError:  # a period folder named otherwise: show it as it is
+        label = period
+    return str(
+        env.get_template(INDEX_TEMPLATE).render(
+            period=period,
+            label=label,
+            packs=packs,
+            rag=words,
+            counts={w: n for w, n in counts.items() if n},
+            css=css,
+        )
+    )
+
+
+@cache
+def _index_template() -> tuple[Any, str]:
+    """The index page's Jinja environment and the pack's stylesheet, made once per process."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR / "index"),
@@ -156,20 +191,7 @@ def render_index(period: str, packs: list[Published]) -> str:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    words = {str(s): RAG[s] for s in Status}
-    counts = {w: sum(p.status == w for p in packs) for w in words}
-    try:
-        label = Period.parse(period).label()
-    except InputError:  # a period folder named otherwise: show it as it is
-        label = period
-    return env.get_template(INDEX_TEMPLATE).render(
-        period=period,
-        label=label,
-        packs=packs,
-        rag=words,
-        counts={w: n for w, n in counts.items() if n},
-        css=(TEMPLATE_DIR / "pack" / "pack.css").read_text(encoding="utf-8"),
-    )
+    return env, (TEMPLATE_DIR / "pack" / "pack.css").read_text(encoding="utf-8")
 
 
 def write_index(reports: str | os.PathLike[str], period: str) -> Path:

@@ -202,3 +202,16 @@ def test_on_a_terminal_a_progress_bar_counts_the_packs() -> None:
     assert frames[4] == "initech 2026-10 failed  3.0 s   -\n" + frames[1]
     assert frames[5] == "error: pack for initech 2026-10 not published: boom\n" + frames[1]
     assert frames[-1] == "rendering packs " + "━" * 40 + " 3/3 0:00:00\n"
+
+
+def test_a_republished_pack_shows_its_new_status_though_summaries_are_read_once(
+    tmp_path: Path,
+) -> None:
+    """Manifests are read once per version of the file (the index is rebuilt after every pack);
+    a pack published again (its folder replaced) is read again."""
+    publish(tmp_path, "acme", "2026-10", {"customer_name": "Acme", "overall": "Missed"})
+    assert [p.status for p in published(tmp_path, "2026-10")] == ["Missed"]
+    old = tmp_path / "acme" / "2026-10"
+    old.rename(tmp_path / "acme" / ".old-2026-10")
+    publish(tmp_path, "acme", "2026-10", {"customer_name": "Acme", "overall": "Met, at last"})
+    assert [p.status for p in published(tmp_path, "2026-10")] == ["Met, at last"]
