@@ -544,11 +544,25 @@ def breaches_between(
     → name), by priority and then the share of the allowed time used, largest first."""
     if clocks.empty:
         return clocks
-    c = clocks
-    b = c[(c["counted_at"] >= start) & (c["counted_at"] < end) & (~c["met"])]
-    target = b["target_key"].str.split("@").str[0]
-    b = b.assign(target=target.str.split("/", n=1).str[1], target_name=target.map(names))
+    b = counted_between(clocks, start, end)
+    b = b[~b["met"]]
+    agreement, target = target_of(b["target_key"])
+    b = b.assign(target=target, target_name=(agreement + "/" + target).map(names))
     return b.sort_values(["priority", "pct_used"], ascending=[True, False]).reset_index(drop=True)
+
+
+def counted_between(clocks: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:
+    """The ``ticket_clocks`` rows counted in [start, end) (a running clock that has not
+    breached counts nowhere)."""
+    if clocks.empty:
+        return clocks
+    return clocks[(clocks["counted_at"] >= start) & (clocks["counted_at"] < end)]
+
+
+def target_of(keys: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The agreement and target id of each ``target_key`` (``agreement/id@version``)."""
+    parts = keys.str.split("@").str[0].str.split("/", n=1)
+    return parts.str[0], parts.str[1]
 
 
 def _keys(att: pd.DataFrame) -> pd.Series:

@@ -39,7 +39,7 @@ from .outages import outage_list
 from .paths import catalogue_path, db_path
 from .paths import workspace as find_workspace
 from .periods import Period, today_in
-from .review import Review, breaches_between, open_review
+from .review import Review, breaches_between, counted_between, open_review, target_of
 from .satisfaction import satisfaction_responses
 from .warehouse import query, session
 
@@ -227,7 +227,7 @@ class Workbench:
         if number is not None:
             rows = rows[rows["number"] == number] if len(rows) else rows
         else:
-            rows = _counted_in(rows, p, zone)
+            rows = counted_between(rows, *p.bounds(zone))
         return _tidy(_by_service(_targets(rows), svc), "clocks", zone)
 
     def breaches(
@@ -270,9 +270,7 @@ class Workbench:
         c, svc, p, zone = self._scope(customer, service, period)
         with self._read() as con:
             rows = measures.attainment(con, self.catalogue, c, p, as_of=self._as_of(con, c))
-        if svc is not None:
-            rows = rows[rows["service"].str.split(", ").apply(lambda s: svc in s)]
-        return _tidy(rows, "attainment", zone)
+        return _tidy(_by_service(rows, svc), "attainment", zone)
 
     def availability(
         self,
@@ -342,9 +340,7 @@ class Workbench:
         rows = rows.assign(
             service=pd.Series([services.get(k) for k in keys], index=rows.index, dtype=object)
         )
-        if svc is not None:
-            rows = rows[rows["service"].fillna("").str.split(", ").apply(lambda s: svc in s)]
-        return _tidy(rows, "trends", zone)
+        return _tidy(_by_service(rows, svc), "trends", zone)
 
     # ------------------------------------------------------------------ the rest
     def review(self, customer: str | None = None, *, period: str | Period | None = None) -> Review:
@@ -430,28 +426,24 @@ class Workbench:
         if wanted is None:
             with self._read() as con:
                 end = self._as_of(con, c)
-            return c, service, Period.containing(today_in(zone, end), "month").previous(), zone
+            last = measures.resolve_period(self.catalogue, c, "last-month", end)
+            return c, service, last, zone
         return c, service, measures.resolve_period(self.catalogue, c, wanted, self.now), zone
-
-
-def _counted_in(rows: pd.DataFrame, p: Period, zone: str) -> pd.DataFrame:
-    """The clocks counted in ``p`` (a running clock that has not breached counts nowhere)."""
-    if rows.empty:
-        return rows
-    start, end = p.bounds(zone)
-    return rows[(rows["counted_at"] >= start) & (rows["counted_at"] < end)]
 
 
 def _targets(rows: pd.DataFrame) -> pd.DataFrame:
     """``ticket_clocks`` rows with their ``target_key`` as ``agreement`` and ``target``."""
     if rows.empty:
         return rows.assign(agreement=pd.Series(dtype=object), target=pd.Series(dtype=object))
-    key = rows["target_key"].str.split("@").str[0].str.split("/", n=1)
-    return rows.assign(agreement=key.str[0], target=key.str[1])
+    agreement, target = target_of(rows["target_key"])
+    return rows.assign(agreement=agreement, target=target)
 
 
 def _by_service(rows: pd.DataFrame, service: str | None) -> pd.DataFrame:
-    return rows if service is None or rows.empty else rows[rows["service"] == service]
+    """The rows of ``service`` (a row's ``service`` may list several: ``email, webshop``)."""
+    if service is None or rows.empty:
+        return rows
+    return rows[rows["service"].fillna("").str.split(", ").apply(lambda s: service in s)]
 
 
 def _tidy(rows: pd.DataFrame, method: str, zone: str) -> pd.DataFrame:
