@@ -35,6 +35,17 @@ NOTE = (
 )
 
 
+def acme_october_review(demo_env: dict[str, Path], folder: Path, text: str) -> tuple[Path, Path]:
+    """A copy of the demo catalogue in ``folder`` with acme's October review file ``text``
+    beside it: (catalogue, review file)."""
+    catalogue = folder / "catalogue.yaml"
+    shutil.copy(demo_env["catalogue"], catalogue)
+    review = folder / "reviews" / "acme" / "2026-10.md"
+    review.parent.mkdir(parents=True)
+    review.write_text(text, encoding="utf-8")
+    return catalogue, review
+
+
 def test_a_commented_miss_shows_beside_its_target_and_in_the_summary(
     demo_env: dict[str, Path],
 ) -> None:
@@ -111,11 +122,9 @@ def test_slm_check_flags_the_misses_the_review_does_not_explain(
 def test_slm_check_lists_the_mistakes_of_a_review_file(
     demo_env: dict[str, Path], tmp_path: Path
 ) -> None:
-    catalogue = tmp_path / "catalogue.yaml"
-    shutil.copy(demo_env["catalogue"], catalogue)
-    review = tmp_path / "reviews" / "acme" / "2026-10.md"
-    review.parent.mkdir(parents=True)
-    review.write_text("## P1 resolution\nParts.\n\n## Web shop\nSlow.\n", encoding="utf-8")
+    catalogue, review = acme_october_review(
+        demo_env, tmp_path, "## P1 resolution\nParts.\n\n## Web shop\nSlow.\n"
+    )
     args = ["--db", str(demo_env["db"]), "--catalogue", str(catalogue), "check"]
     r = CliRunner().invoke(main, [*args, "--period", "2026-10", "--customer", "acme"])
     assert (r.exit_code, r.output) == (
@@ -133,11 +142,7 @@ def test_slm_check_lists_the_mistakes_of_a_review_file(
 def test_a_broken_review_file_stops_the_render_before_the_notebook_runs(
     demo_env: dict[str, Path], tmp_path: Path
 ) -> None:
-    catalogue = tmp_path / "catalogue.yaml"
-    shutil.copy(demo_env["catalogue"], catalogue)
-    review = tmp_path / "reviews" / "acme" / "2026-10.md"
-    review.parent.mkdir(parents=True)
-    review.write_text("Why P1 was missed\n", encoding="utf-8")
+    catalogue, review = acme_october_review(demo_env, tmp_path, "Why P1 was missed\n")
     with pytest.raises(CommentaryError) as err:
         render_pack(
             "acme", "2026-10", warehouse=demo_env["db"], catalogue=catalogue,
