@@ -25,7 +25,7 @@ from .defaults import DEMO_MAX_MONTHS, YEARS
 from .demo import generate, is_demo_catalogue
 from .errors import CatalogueError, InputError, WarehouseError
 from .importers import load_file
-from .measures import attainment, resolve_period, stop_findings
+from .measures import Clocks, attainment, resolve_period, run_clocks, stop_findings
 from .periods import Period
 from .scaffold import is_starter_catalogue
 from .warehouse import query, scalar, session, sql
@@ -184,6 +184,15 @@ def run_check(
         ]
     files = review_files(cat)
     reviewed = {folder for folder, _ in files}
+    # whose review file of ``period`` is checked (an unknown --customer fails here)
+    to_review = (
+        set()
+        if period is None
+        else {cat.customer(customer).id}
+        if customer
+        else set(cat.customers_by_id)
+    )
+    reviews: list[tuple[str, str]] = []  # listed after every customer's other problems
     with session(db, read_only=True) as con:
         problems += _data_problems(con)
         rows = _customer_rows(con)
@@ -192,13 +201,16 @@ def run_check(
                 problems.append(("warning", f"customer {c.id!r} has no agreement"))
                 continue
             problems += _coverage_problems(rows, cat, c.id)
+            review = c.id in to_review
+            # the findings and the review's attainment share one run of the clocks
+            run = run_clocks(con, cat, c.id) if review and c.id in rows else None
             if c.id in rows:  # no incidents, outages or surveys: no findings either
-                problems += _finding_problems(con, cat, c.id)
+                problems += _finding_problems(con, cat, c.id, run)
                 if period is None and c.id not in reviewed and Path(cat.source).is_file():
                     problems.append(("warning", _no_commentary(cat, c.id)))
-        if period is not None:
-            for c in [cat.customer(customer)] if customer else cat.customers:
-                problems += _review_problems(con, cat, c.id, period)
+            if review and period is not None:
+                reviews += _review_problems(con, cat, c.id, period, run)
+    problems += reviews
     if period is None:  # every review file beside the catalogue, read as its pack would
         for folder, path in files:
             problems += [(level, str(x)) for level, x in file_problems(cat, folder, path)]
@@ -206,16 +218,21 @@ def run_check(
 
 
 def _review_problems(
-    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str, period: str
+    con: duckdb.DuckDBPyConnection,
+    cat: Catalogue,
+    customer: str,
+    period: str,
+    clocks: Clocks | None,
 ) -> list[tuple[str, str]]:
     """The mistakes of the customer's review file of ``period`` and the period's missed targets
-    it does not explain (a period still running has none yet)."""
+    it does not explain (a period still running has none yet); ``clocks``: the customer's
+    ``run_clocks``, if run."""
     p = resolve_period(cat, customer, period)
     if not cat.agreements_for(customer, p):
         return []
     try:
         commentary = load_commentary(cat, customer, p)
-        missed = unexplained(attainment(con, cat, customer, p), commentary)
+        missed = unexplained(attainment(con, cat, customer, p, clocks=clocks), commentary)
     except CommentaryError as exc:
         return [("error", str(problem)) for problem in exc.problems]
     except InputError as exc:  # the period starts after the customer's data
@@ -244,7 +261,7 @@ def _count(rows: RowCounts, table: str, customer: str, service: str | None = Non
 
 
 def _finding_problems(
-    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str
+    con: duckdb.DuckDBPyConnection, cat: Catalogue, customer: str, clocks: Clocks | None
 ) -> list[tuple[str, str]]:
     """Data-quality findings the customer's pack will list: timestamps in the future (the
     pack's own note, one definition) and closed tickets whose clock stop is unknown."""
@@ -254,7 +271,7 @@ def _finding_problems(
         problems.append(
             ("warning", f"{FUTURE_NOTE} for {customer!r}: {note['rows']} ({note['detail']})")
         )
-    findings = stop_findings(con, cat, customer)
+    findings = stop_findings(con, cat, customer, clocks=clocks)
     if not findings.empty:
         shown = ", ".join(findings["number"].head(5)) + (", …" if len(findings) > 5 else "")
         problems.append(
