@@ -78,8 +78,8 @@ def test_the_guide_has_the_commands_it_promises() -> None:
         "slm check --period 2016-03",
         "slm check --period 2016-03",
         "slm render --customer uci --period 2016-03",
-        "slm load incidents data/raw/process_log.csv --mapping mappings/process-log.mapping.yaml"
-        " --customer uci --service service-desk",
+        "slm --db data/try-mapping.duckdb load incidents data/raw/process_log.csv --mapping "
+        "mappings/process-log.mapping.yaml --customer uci --service service-desk",
     ]
     assert guide.count(PLACEHOLDER) == 2  # in the text and in the cp command
 
@@ -131,7 +131,7 @@ def test_the_guide_runs_from_slm_init_to_a_rendered_pack(tmp_path: Path) -> None
     )
     assert mapped is not None, r.stdout[-2000:]
     assert mapped.group(1) == "servicenow-event-log"
-    db = work / "uci-incidents" / "data" / "warehouse.duckdb"
+    db = work / "uci-incidents" / "data" / "try-mapping.duckdb"
     with duckdb.connect(str(db), read_only=True) as con:
         cases = con.execute(
             "select number, customer, service, priority, (select count(*) from incident_states "
@@ -139,3 +139,6 @@ def test_the_guide_runs_from_slm_init_to_a_rendered_pack(tmp_path: Path) -> None
             "order by number"
         ).fetchall()
     assert cases == [("C1", "uci", "service-desk", 3, 5), ("C2", "uci", "service-desk", 3, 2)]
+    with duckdb.connect(str(db.with_name("warehouse.duckdb")), read_only=True) as con:
+        uci_end = con.execute("select max(opened_at) < '2017-01-01' from incidents").fetchone()
+    assert uci_end == (True,)  # the UCI workspace's own warehouse holds no 2026 example case
